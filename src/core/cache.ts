@@ -1,0 +1,39 @@
+/**
+ * A small key-value cache the core uses for results that must not be computed twice (fetched
+ * articles, model outputs). In-memory here; the store backs it persistently (src/store/).
+ */
+export interface Cache {
+  get<T>(namespace: string, key: string): Promise<T | undefined>;
+  /** `ttlSeconds` null: keep until evicted. */
+  put<T>(namespace: string, key: string, value: T, ttlSeconds?: number | null): Promise<void>;
+}
+
+/** A bounded in-memory LRU cache. Bound is in entries. */
+export class MemoryCache implements Cache {
+  readonly #entries = new Map<string, { value: unknown; expiresAt: number | null }>();
+  constructor(readonly maxEntries = 500) {}
+
+  async get<T>(namespace: string, key: string): Promise<T | undefined> {
+    const k = `${namespace}\u0000${key}`;
+    const entry = this.#entries.get(k);
+    if (!entry) return undefined;
+    if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) {
+      this.#entries.delete(k);
+      return undefined;
+    }
+    this.#entries.delete(k);
+    this.#entries.set(k, entry);
+    return entry.value as T;
+  }
+
+  async put<T>(namespace: string, key: string, value: T, ttlSeconds: number | null = null): Promise<void> {
+    const k = `${namespace}\u0000${key}`;
+    this.#entries.delete(k);
+    this.#entries.set(k, { value, expiresAt: ttlSeconds === null ? null : Date.now() + ttlSeconds * 1000 });
+    while (this.#entries.size > this.maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+}

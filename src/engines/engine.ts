@@ -1,0 +1,85 @@
+import type { Article } from '../article/article.js';
+import type { Result } from '../core/result.js';
+import type { Quote } from '../grounding/quote.js';
+
+export type SummaryLength = 'short' | 'standard' | 'detailed';
+export const SUMMARY_LENGTHS: readonly SummaryLength[] = ['short', 'standard', 'detailed'];
+
+export interface SummarizeOptions {
+  readonly length: SummaryLength;
+  /** Output language (BCP 47), or null for the article's own language. Quotes stay in the article's language. */
+  readonly lang: string | null;
+}
+
+/** A statement shown to a user, backed by at least one located quote. */
+export interface Claim {
+  readonly text: string;
+  readonly quotes: readonly Quote[];
+}
+
+/** `proposed = verified + dropped`; `verified` counts quotes emitted; `repaired <= verified`. */
+export interface GroundingCounts {
+  readonly proposed: number;
+  readonly verified: number;
+  readonly dropped: number;
+  readonly repaired: number;
+}
+
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** Set when the requested engine failed and another answered instead. */
+export interface Fallback {
+  readonly from: string;
+  readonly code: string;
+}
+
+export interface EngineInfo {
+  readonly engine: string;
+  readonly model: string | null;
+  readonly fallback: Fallback | null;
+  readonly grounding: GroundingCounts;
+  readonly usage: Usage;
+}
+
+export interface SummaryResult extends EngineInfo {
+  readonly summary: readonly Claim[];
+  readonly keyPoints: readonly Claim[];
+}
+
+export interface AnswerResult extends EngineInfo {
+  readonly answerable: boolean;
+  /** Empty when not answerable. */
+  readonly answer: readonly Claim[];
+}
+
+/** One earlier exchange in a follow-up thread, oldest first. */
+export interface Turn {
+  readonly question: string;
+  readonly answer: readonly Claim[];
+}
+
+export interface Engine {
+  readonly name: string;
+  summarize(
+    article: Article,
+    options: SummarizeOptions,
+    signal?: AbortSignal,
+  ): Promise<Result<SummaryResult>>;
+  answer(
+    article: Article,
+    question: string,
+    history: readonly Turn[],
+    signal?: AbortSignal,
+  ): Promise<Result<AnswerResult>>;
+}
+
+export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0 });
+
+/** Counts for quotes that were all located (the extractive engine never proposes anything else). */
+export function countsFor(claims: readonly Claim[]): GroundingCounts {
+  const verified = claims.reduce((n, c) => n + c.quotes.length, 0);
+  return { proposed: verified, verified, dropped: 0, repaired: 0 };
+}
