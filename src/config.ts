@@ -1,0 +1,97 @@
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * Every setting Verbatim reads, from the environment (and `.env`). This is the only module that
+ * reads `process.env`; everything else receives the frozen `Config` (or the part it needs).
+ * `.env.example` documents each variable.
+ */
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = z
+  .string()
+  .transform((v) => (v.trim() === '' ? null : v.trim()))
+  .nullable()
+  .default(null);
+const list = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const schema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  VERBATIM_ENGINE: z.enum(['auto', 'extractive', 'openai']).default('auto'),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: z.url().nullable().default(null),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: intFrom(1000, 600_000).default(60_000),
+  OPENAI_MAX_RETRIES: intFrom(0, 10).default(2),
+  OPENAI_CONCURRENCY: intFrom(1, 64).default(4),
+  /** Characters of article text per model request (after a safety margin); longer articles are chunked. */
+  OPENAI_CONTEXT_CHARS: intFrom(2000, 2_000_000).default(48_000),
+
+  DATABASE_PATH: z.string().min(1).default('.verbatim/verbatim.db'),
+  DATABASE_URL: optionalString,
+  CACHE_TTL_SECONDS: intFrom(0, 365 * 86400).default(7 * 86400),
+
+  FETCH_ALLOW: list,
+  FETCH_ALLOWED_PORTS: list.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'a port number')
+        .transform(Number),
+    ),
+  ),
+  FETCH_TIMEOUT_MS: intFrom(500, 120_000).default(15_000),
+  FETCH_CONNECT_TIMEOUT_MS: intFrom(100, 60_000).default(5_000),
+  FETCH_MAX_HTML_BYTES: intFrom(1024, 100_000_000).default(5_000_000),
+  FETCH_MAX_PDF_BYTES: intFrom(1024, 200_000_000).default(20_000_000),
+
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_API_URL: z.url().default('https://discord.com/api'),
+  DISCORD_MESSAGE_CONTENT: bool.default(false),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses an environment into a frozen Config; throws ConfigError naming the first bad variable. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const present = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(
+      `${name} is invalid (${issue?.message ?? 'bad value'}): fix it in .env or the environment; .env.example shows every variable.`,
+    );
+  }
+  return Object.freeze(parsed.data);
+}
+
+let loaded: Config | undefined;
+
+/** The process's Config: `.env` (if any) + the environment, parsed once. */
+export function loadConfig(): Config {
+  if (!loaded) {
+    loadDotenv({ quiet: true });
+    loaded = parseConfig(process.env);
+  }
+  return loaded;
+}
