@@ -1,0 +1,177 @@
+import { extname } from 'node:path';
+import { fail, type Result } from '../core/result.js';
+import { type Article, type ArticleMeta, makeArticle } from './article.js';
+
+/** Limits on what one input may be. Bytes are raw input bytes; chars are normalized article text. */
+export interface IngestLimits {
+  readonly maxTextBytes: number;
+  readonly maxPdfBytes: number;
+  readonly maxArticleChars: number;
+}
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = Object.freeze({
+  maxTextBytes: 5_000_000,
+  maxPdfBytes: 20_000_000,
+  maxArticleChars: 1_000_000,
+});
+
+export type InputKind = 'text' | 'markdown' | 'html' | 'pdf';
+
+export interface RawInput {
+  readonly bytes: Uint8Array;
+  /** A file name (or URL path) whose extension hints the type; null for stdin and pasted text. */
+  readonly filename: string | null;
+  /** A declared MIME type (HTTP, Discord attachment), or null. Sniffing wins over a wrong declaration. */
+  readonly contentType: string | null;
+  readonly meta: Partial<ArticleMeta> & { readonly source: string };
+}
+
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+
+/** Decides what the bytes are, from their content first, then the declared type, then the name. */
+export function sniffKind(input: Pick<RawInput, 'bytes' | 'filename' | 'contentType'>): Result<InputKind> {
+  const { bytes } = input;
+  if (PDF_MAGIC.every((b, i) => bytes[i] === b)) return { ok: true, value: 'pdf' };
+  const ext = input.filename ? extname(input.filename).toLowerCase() : '';
+  const type = (input.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (ext === '.pdf' || type === 'application/pdf') {
+    return fail('unreadable', 'This file says it is a PDF but is not a readable PDF.');
+  }
+  if (looksBinary(bytes)) {
+    return fail(
+      'unsupported_type',
+      'This looks like a binary file; Verbatim reads text, Markdown, HTML and PDF.',
+      {
+        contentType: input.contentType,
+        filename: input.filename,
+      },
+    );
+  }
+  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 1024)).trimStart().toLowerCase();
+  if (
+    ext === '.html' ||
+    ext === '.htm' ||
+    ext === '.xhtml' ||
+    type === 'text/html' ||
+    type === 'application/xhtml+xml'
+  )
+    return { ok: true, value: 'html' };
+  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return { ok: true, value: 'html' };
+  if (ext === '.md' || ext === '.markdown' || type === 'text/markdown')
+    return { ok: true, value: 'markdown' };
+  const textual = ['', '.txt', '.text', '.log'].includes(ext) || type.startsWith('text/') || type === '';
+  if (!textual && type !== 'application/octet-stream') {
+    return fail('unsupported_type', `Verbatim reads text, Markdown, HTML and PDF, not ${type || ext}.`, {
+      contentType: input.contentType,
+      filename: input.filename,
+    });
+  }
+  return { ok: true, value: 'text' };
+}
+
+/** NUL bytes or many control characters in the first 8 KB: not text in any encoding we read. */
+function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] as number;
+    if (b === 0) return true;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  }
+  return n > 0 && control / n > 0.1;
+}
+
+/** Strict UTF-8 (BOM allowed; UTF-16 with a BOM too). Invalid bytes are `unreadable`, never U+FFFD soup. */
+export function decodeText(bytes: Uint8Array): Result<string> {
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : null;
+  try {
+    return { ok: true, value: new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return fail('unreadable', 'This text is not valid UTF-8; save it as UTF-8 and try again.');
+  }
+}
+
+/**
+ * Markdown → plain text a reader would see: headings, emphasis, links and images lose their syntax;
+ * paragraphs and list items stay as lines. Quotes are located in this text, so it must read naturally.
+ */
+export function markdownToText(md: string): string {
+  return md
+    .replace(/^```[^\n]*\n([\s\S]*?)^```\s*$/gm, '$1')
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$/gm, '$1')
+    .replace(/^[ \t]{0,3}>[ \t]?/gm, '')
+    .replace(/^[ \t]{0,3}(?:[-*_][ \t]*){3,}$/gm, '')
+    .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
+    .replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?!\w)/g, '$1$2')
+    .replace(/`([^`\n]+)`/g, '$1');
+}
+
+/**
+ * Turns raw input bytes into an Article: sniff the type, decode, extract, normalize, check limits.
+ * HTML and PDF extraction are loaded on demand (they are heavy; start-up counts).
+ */
+export async function articleFromBytes(
+  input: RawInput,
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+): Promise<Result<Article>> {
+  const kind = sniffKind(input);
+  if (!kind.ok) return kind;
+  const maxBytes = kind.value === 'pdf' ? limits.maxPdfBytes : limits.maxTextBytes;
+  if (input.bytes.length > maxBytes) return tooLarge(input.bytes.length, maxBytes);
+  if (input.bytes.length === 0) return fail('empty_input', 'There is no text to read.');
+
+  let article: Result<Article>;
+  if (kind.value === 'pdf') {
+    const { pdfToText } = await import('./pdf.js');
+    const pdf = await pdfToText(input.bytes);
+    if (!pdf.ok) return pdf;
+    article = { ok: true, value: makeArticle(pdf.value.text, { title: pdf.value.title, ...input.meta }) };
+  } else {
+    const decoded = decodeText(input.bytes);
+    if (!decoded.ok) return decoded;
+    if (kind.value === 'html') {
+      const { extractArticleFromHtml } = await import('./html/index.js');
+      article = extractArticleFromHtml(decoded.value, {
+        source: input.meta.source,
+        url: input.meta.url ?? null,
+      });
+    } else {
+      const text = kind.value === 'markdown' ? markdownToText(decoded.value) : decoded.value;
+      article = { ok: true, value: makeArticle(text, input.meta) };
+    }
+  }
+  return article.ok ? checkArticle(article.value, limits) : article;
+}
+
+/** The checks every Article passes before an engine sees it, whatever its way in. */
+export function checkArticle(
+  article: Article,
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+): Result<Article> {
+  if (!/[\p{L}\p{N}]/u.test(article.text)) return fail('empty_input', 'There is no text to read.');
+  if (article.text.length > limits.maxArticleChars) {
+    return fail(
+      'too_large',
+      `This article is too long (${article.text.length} characters; the limit is ${limits.maxArticleChars}).`,
+      {
+        chars: article.text.length,
+        limit: limits.maxArticleChars,
+      },
+    );
+  }
+  return { ok: true, value: article };
+}
+
+export function tooLarge<T>(bytes: number, limit: number): Result<T> {
+  return fail('too_large', `This input is too large (${bytes} bytes; the limit is ${limit}).`, {
+    bytes,
+    limit,
+  });
+}

@@ -1,0 +1,80 @@
+import type { Article } from '../article/article.js';
+import type { Failure } from '../core/result.js';
+import {
+  type AskLine,
+  type ErrorLine,
+  type ExtractLine,
+  SCHEMA_VERSION,
+  type SummarizeLine,
+} from '../core/schema.js';
+import type { AnswerResult, Claim, SummarizeOptions, SummaryResult } from '../engines/engine.js';
+import { splitWords } from '../text/index.js';
+
+/** The JSON lines the CLI prints under `--json` (shapes in src/core/schema.ts). */
+export function extractLine(article: Article): ExtractLine {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    source: article.source,
+    url: article.url,
+    canonicalUrl: article.canonicalUrl,
+    title: article.title,
+    byline: article.byline,
+    siteName: article.siteName,
+    lang: article.lang,
+    publishedTime: article.publishedTime,
+    contentHash: article.contentHash,
+    text: article.text,
+    chars: article.text.length,
+    words: splitWords(article.text, article.lang).length,
+  };
+}
+
+const plainClaims = (claims: readonly Claim[]) =>
+  claims.map((c) => ({
+    text: c.text,
+    quotes: c.quotes.map((q) => ({ text: q.text, start: q.start, end: q.end })),
+  }));
+
+export function summarizeLine(
+  article: Article,
+  options: SummarizeOptions,
+  result: SummaryResult,
+): SummarizeLine {
+  const { schemaVersion: _, ...articleFields } = extractLine(article);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    article: articleFields,
+    options: { length: options.length, lang: options.lang },
+    summary: plainClaims(result.summary),
+    keyPoints: plainClaims(result.keyPoints),
+    engine: result.engine,
+    model: result.model,
+    fallback: result.fallback,
+    grounding: result.grounding,
+    usage: result.usage,
+  };
+}
+
+export function askLine(article: Article, question: string, result: AnswerResult): AskLine {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    question,
+    article: { contentHash: article.contentHash, chars: article.text.length },
+    answerable: result.answerable,
+    answer: plainClaims(result.answer),
+    engine: result.engine,
+    model: result.model,
+    fallback: result.fallback,
+    grounding: result.grounding,
+    usage: result.usage,
+  };
+}
+
+export function errorLine(source: string, error: Failure, question?: string): ErrorLine {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    source,
+    ...(question === undefined ? {} : { question }),
+    error: { code: error.code, message: error.message, details: error.details ? { ...error.details } : null },
+  };
+}

@@ -1,0 +1,229 @@
+import { parseArgs } from 'node:util';
+import type { Article } from '../article/article.js';
+import { loadLocalSource } from '../article/sources.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
+import { type Failure, failureKind, type Result } from '../core/result.js';
+import { outputJsonSchemas } from '../core/schema.js';
+import { SUMMARY_LENGTHS, type SummarizeOptions, type SummaryLength } from '../engines/engine.js';
+import { type EngineChoice, selectEngine } from '../engines/select.js';
+import { createLogger, type Logger } from '../log.js';
+import { askLine, errorLine, extractLine, summarizeLine } from './lines.js';
+import { renderAnswer, renderSummary } from './render.js';
+
+/** Where the CLI reads and writes; a test passes its own. */
+export interface CliIo {
+  readonly stdout: { write(s: string): unknown; columns?: number };
+  readonly stderr: { write(s: string): unknown };
+  readonly stdin: AsyncIterable<Uint8Array>;
+  /** Loads configuration; the default reads `.env` and the environment once. */
+  readonly config?: () => Config;
+}
+
+export const EXIT = { ok: 0, bug: 1, usage: 2, input: 3, upstream: 4 } as const;
+
+const USAGE = `usage:
+  verbatim extract   <source>...            [--json]
+  verbatim summarize <source>               [--engine extractive|openai] [--length short|standard|detailed] [--lang CODE] [--json]
+  verbatim ask       <source> <question>... [--engine extractive|openai] [--json]
+  verbatim schema                            JSON Schema of the --json outputs
+
+<source> is a file (.txt, .md, .html, .pdf) or - for standard input.
+exit codes: 0 ok, 2 bad usage, 3 bad input, 4 upstream failure (fetch, model), 1 a bug.`;
+
+class UsageError extends Error {}
+
+interface Flags {
+  json: boolean;
+  engine: EngineChoice | null;
+  length: SummaryLength;
+  lang: string | null;
+  noCache: boolean;
+}
+
+/** Runs one CLI invocation and returns its exit code. Never throws for expected failures. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: string | undefined;
+  let positionals: string[];
+  let flags: Flags;
+  try {
+    ({ command, positionals, flags } = parseCommandLine(argv));
+  } catch (err) {
+    if (!(err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')))
+      throw err;
+    io.stderr.write(`verbatim: ${(err as Error).message}\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (command === 'help' || command === undefined) {
+    io.stdout.write(`${USAGE}\n`);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === 'schema') {
+    io.stdout.write(`${JSON.stringify(outputJsonSchemas(), null, 2)}\n`);
+    return EXIT.ok;
+  }
+
+  let config: Config;
+  try {
+    config = (io.config ?? loadConfig)();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr.write(`verbatim: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok };
+
+  switch (command) {
+    case 'extract':
+      await extract(ctx, positionals);
+      break;
+    case 'summarize':
+      await summarize(ctx, positionals);
+      break;
+    case 'ask':
+      await ask(ctx, positionals);
+      break;
+  }
+  return ctx.exit;
+}
+
+interface Ctx {
+  readonly io: CliIo;
+  readonly flags: Flags;
+  readonly config: Config;
+  readonly log: Logger;
+  exit: number;
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      engine: { type: 'string' },
+      length: { type: 'string', default: 'standard' },
+      lang: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help) return { command: 'help', positionals: [], flags: defaultFlags() };
+  if (command !== undefined && !['extract', 'summarize', 'ask', 'schema', 'help'].includes(command)) {
+    throw new UsageError(`unknown command "${command}"`);
+  }
+  if (values.engine !== undefined && values.engine !== 'extractive' && values.engine !== 'openai') {
+    throw new UsageError(`--engine must be extractive or openai, not "${values.engine}"`);
+  }
+  if (!SUMMARY_LENGTHS.includes(values.length as SummaryLength)) {
+    throw new UsageError(`--length must be one of ${SUMMARY_LENGTHS.join(', ')}, not "${values.length}"`);
+  }
+  if (values.lang !== undefined && !isLanguageTag(values.lang)) {
+    throw new UsageError(`--lang must be a language code such as en, fr or pt-BR, not "${values.lang}"`);
+  }
+  const needs = { extract: 1, summarize: 1, ask: 2 }[command as 'extract' | 'summarize' | 'ask'] ?? 0;
+  if (rest.length < needs)
+    throw new UsageError(`${command} needs ${needs === 2 ? 'a source and a question' : 'a source'}`);
+  if (command === 'summarize' && rest.length > 1) throw new UsageError('summarize takes one source');
+  const flags: Flags = {
+    json: values.json,
+    engine: (values.engine as EngineChoice | undefined) ?? null,
+    length: values.length as SummaryLength,
+    lang: values.lang ?? null,
+    noCache: values['no-cache'],
+  };
+  return { command, positionals: rest, flags };
+}
+
+function defaultFlags(): Flags {
+  return { json: false, engine: null, length: 'standard', lang: null, noCache: false };
+}
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1 && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i.test(tag);
+  } catch {
+    return false;
+  }
+}
+
+async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
+  return loadLocalSource(source, ctx.io.stdin);
+}
+
+/** Reports a failure: a JSON line on stdout under --json, else one line on stderr; sets the exit code once. */
+function report(ctx: Ctx, source: string, error: Failure, question?: string): void {
+  if (ctx.flags.json) ctx.io.stdout.write(`${JSON.stringify(errorLine(source, error, question))}\n`);
+  else ctx.io.stderr.write(`verbatim: ${source}: ${error.message} [${error.code}]\n`);
+  if (ctx.exit === EXIT.ok) ctx.exit = EXIT[failureKind(error.code)];
+  ctx.log.debug({ source, code: error.code, details: error.details }, 'request failed');
+}
+
+async function extract(ctx: Ctx, sources: readonly string[]): Promise<void> {
+  for (const source of sources) {
+    const article = await loadSource(ctx, source);
+    if (!article.ok) {
+      report(ctx, source, article.error);
+      continue;
+    }
+    if (ctx.flags.json) ctx.io.stdout.write(`${JSON.stringify(extractLine(article.value))}\n`);
+    else
+      ctx.io.stdout.write(
+        `${article.value.title ? `${article.value.title}\n\n` : ''}${article.value.text}\n`,
+      );
+  }
+}
+
+async function summarize(ctx: Ctx, [source = '-']: readonly string[]): Promise<void> {
+  const engine = await selectEngine(ctx.flags.engine, ctx.config, {
+    log: ctx.log,
+    noCache: ctx.flags.noCache,
+  });
+  if (!engine.ok) return report(ctx, source, engine.error);
+  const article = await loadSource(ctx, source);
+  if (!article.ok) return report(ctx, source, article.error);
+  const options: SummarizeOptions = { length: ctx.flags.length, lang: ctx.flags.lang };
+  const result = await engine.value.summarize(article.value, options);
+  if (!result.ok) return report(ctx, source, result.error);
+  const width = Math.min(ctx.io.stdout.columns ?? 88, 100);
+  ctx.io.stdout.write(
+    ctx.flags.json
+      ? `${JSON.stringify(summarizeLine(article.value, options, result.value))}\n`
+      : renderSummary(article.value, result.value, width),
+  );
+}
+
+async function ask(ctx: Ctx, [source = '-', ...questions]: readonly string[]): Promise<void> {
+  const engine = await selectEngine(ctx.flags.engine, ctx.config, {
+    log: ctx.log,
+    noCache: ctx.flags.noCache,
+  });
+  if (!engine.ok) return report(ctx, source, engine.error);
+  const article = await loadSource(ctx, source);
+  if (!article.ok) return report(ctx, source, article.error);
+  const width = Math.min(ctx.io.stdout.columns ?? 88, 100);
+  for (const [i, question] of questions.entries()) {
+    const q = question.trim();
+    if (q === '') {
+      report(
+        ctx,
+        source,
+        { code: 'empty_input', message: 'The question is empty.', details: { index: i } },
+        question,
+      );
+      continue;
+    }
+    const result = await engine.value.answer(article.value, q, []);
+    if (!result.ok) {
+      report(ctx, source, result.error, question);
+      continue;
+    }
+    ctx.io.stdout.write(
+      ctx.flags.json
+        ? `${JSON.stringify(askLine(article.value, q, result.value))}\n`
+        : `${i > 0 ? '\n' : ''}${renderAnswer(article.value, q, result.value, width)}`,
+    );
+  }
+}

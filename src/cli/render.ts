@@ -1,0 +1,127 @@
+import type { Article } from '../article/article.js';
+import type { AnswerResult, Claim, EngineInfo, SummaryResult } from '../engines/engine.js';
+import type { Quote } from '../grounding/quote.js';
+import { splitWords } from '../text/index.js';
+
+/**
+ * Readable terminal output: claims with `[n]` markers, then the quotes they stand on, each with its
+ * paragraph in the article. Plain text (no colours), wrapped to `width` columns.
+ */
+export function renderSummary(article: Article, result: SummaryResult, width = 88): string {
+  const notes = new Footnotes(article.text);
+  const out: string[] = [];
+  out.push(...header(article, width), '');
+  out.push('SUMMARY');
+  for (const claim of result.summary) out.push(...wrap(notes.claim(claim), width, '  '));
+  if (result.keyPoints.length > 0) {
+    out.push('', 'KEY POINTS');
+    for (const claim of result.keyPoints) out.push(...wrap(notes.claim(claim), width, '  • ', '    '));
+  }
+  out.push(...notes.render(width), '', footer(result));
+  return `${out.join('\n')}\n`;
+}
+
+export function renderAnswer(article: Article, question: string, result: AnswerResult, width = 88): string {
+  const notes = new Footnotes(article.text);
+  const out = wrap(`Q: ${question}`, width, '', '   ');
+  if (!result.answerable) {
+    out.push("A: The article doesn't say.");
+  } else {
+    for (const [i, claim] of result.answer.entries()) {
+      out.push(...wrap(notes.claim(claim), width, i === 0 ? 'A: ' : '   ', '   '));
+    }
+  }
+  out.push(...notes.render(width), '', footer(result));
+  return `${out.join('\n')}\n`;
+}
+
+function header(article: Article, width: number): string[] {
+  const words = splitWords(article.text, article.lang).length;
+  const facts = [
+    article.siteName,
+    article.byline,
+    article.publishedTime?.slice(0, 10) ?? null,
+    `${words.toLocaleString('en')} words`,
+    `${Math.max(1, Math.round(words / 230))} min read`,
+  ].filter((f): f is string => Boolean(f));
+  return [...wrap(article.title ?? article.source, width), ...wrap(facts.join(' · '), width)];
+}
+
+function footer(result: EngineInfo): string {
+  const g = result.grounding;
+  const engine = result.model ? `${result.engine} (${result.model})` : result.engine;
+  const fallback = result.fallback
+    ? ` · fell back from ${result.fallback.from}: ${result.fallback.code}`
+    : '';
+  const dropped = g.dropped > 0 ? `, ${g.dropped} dropped` : '';
+  return `${g.verified}/${g.proposed} quotes found in the article${dropped} · ${engine}${fallback}`;
+}
+
+/** Numbers quotes in order of first use; a claim that is its own quote is shown as the quote. */
+class Footnotes {
+  readonly #quotes: Quote[] = [];
+  readonly #paragraphStarts: number[];
+  constructor(readonly text: string) {
+    this.#paragraphStarts = [0];
+    for (let i = text.indexOf('\n\n'); i !== -1; i = text.indexOf('\n\n', i + 2))
+      this.#paragraphStarts.push(i + 2);
+  }
+
+  claim(claim: Claim): string {
+    const marks = claim.quotes.map((q) => `[${this.#number(q)}]`).join('');
+    return `${claim.text} ${marks}`;
+  }
+
+  render(width: number): string[] {
+    if (this.#quotes.length === 0) return [];
+    const out = ['', 'QUOTES'];
+    for (const [i, q] of this.#quotes.entries()) {
+      const label = `[${i + 1}] `;
+      out.push(
+        ...wrap(
+          `“${q.text.replace(/\s+/g, ' ')}” (¶${this.#paragraph(q.start)})`,
+          width,
+          `  ${label}`,
+          ' '.repeat(label.length + 2),
+        ),
+      );
+    }
+    return out;
+  }
+
+  #number(q: Quote): number {
+    const found = this.#quotes.findIndex((x) => x.start === q.start && x.end === q.end);
+    if (found !== -1) return found + 1;
+    this.#quotes.push(q);
+    return this.#quotes.length;
+  }
+
+  #paragraph(offset: number): number {
+    let lo = 0;
+    let hi = this.#paragraphStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.#paragraphStarts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
+/** Greedy word wrap; `first` prefixes the first line, `rest` the others. */
+export function wrap(text: string, width: number, first = '', rest = first): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else {
+      line += (empty ? '' : ' ') + word;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { runCli } from '../../src/cli/main.js';
+import { parseConfig } from '../../src/config.js';
+import { repoRoot } from '../../src/core/paths.js';
+import {
+  AskLineSchema,
+  contractProblems,
+  ErrorLineSchema,
+  ExtractLineSchema,
+  SummarizeLineSchema,
+} from '../../src/core/schema.js';
+
+const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
+
+async function cli(args: string[], stdinText = '') {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin: (async function* () {
+      yield new TextEncoder().encode(stdinText);
+    })(),
+    config: () => parseConfig({ LOG_LEVEL: 'silent' }),
+  });
+  const lines = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : null));
+  return { code, stdout, stderr, lines };
+}
+
+describe('verbatim command', () => {
+  it('GIVEN the sample article THEN summarize --json meets the contract and quotes no clutter', async () => {
+    const { code, lines } = await cli(['summarize', sample, '--json']);
+    assert.equal(code, 0);
+    assert.equal(lines.length, 1);
+    const line = SummarizeLineSchema.parse(lines[0]);
+    assert.ok(line.summary.length >= 1 && line.summary.length <= 3);
+    assert.ok(line.keyPoints.length >= 3);
+    assert.deepEqual(
+      contractProblems(line.article.text, {
+        grounding: line.grounding,
+        claims: [...line.summary, ...line.keyPoints],
+      }),
+      [],
+    );
+    assert.equal(line.engine, 'extractive');
+    assert.equal(line.model, null);
+    assert.equal(line.fallback, null);
+    assert.deepEqual(line.usage, { inputTokens: 0, outputTokens: 0 });
+    for (const claim of [...line.summary, ...line.keyPoints]) {
+      for (const q of claim.quotes)
+        assert.doesNotMatch(q.text, /Home »|#Russias|Leave a Comment|Akismet|POOL$/);
+    }
+  });
+
+  it('GIVEN text on stdin THEN summarize reads it', async () => {
+    const text =
+      'The city council approved a new budget on Tuesday. The budget adds money for parks and libraries. ' +
+      'Council members debated the plan for three hours. The mayor said the vote was a victory for residents.';
+    const { code, lines } = await cli(['summarize', '-', '--json', '--length', 'short'], text);
+    assert.equal(code, 0);
+    const line = SummarizeLineSchema.parse(lines[0]);
+    assert.equal(line.article.source, '-');
+    assert.ok(line.summary.length >= 1);
+  });
+
+  it('GIVEN two questions THEN ask prints one line each, in order, answering or saying the article does not', async () => {
+    const { code, lines } = await cli([
+      'ask',
+      sample,
+      'Who will Lavrov meet in China?',
+      'What is the recipe for blueberry pancakes?',
+      '--json',
+    ]);
+    assert.equal(code, 0);
+    assert.equal(lines.length, 2);
+    const [first, second] = lines.map((l) => AskLineSchema.parse(l));
+    assert.ok(first && second);
+    assert.equal(first.question, 'Who will Lavrov meet in China?');
+    assert.equal(first.answerable, true);
+    assert.ok(first.answer.some((c) => c.quotes.some((q) => /Wang Yi|Foreign Minister/.test(q.text))));
+    assert.equal(second.answerable, false);
+    assert.deepEqual(second.answer, []);
+  });
+
+  it('GIVEN --engine openai and no model configured THEN exit 2 saying what to set', async () => {
+    const { code, stderr } = await cli(['summarize', sample, '--engine', 'openai']);
+    assert.equal(code, 2);
+    assert.match(stderr, /OPENAI_API_KEY/);
+  });
+
+  it('GIVEN bad usage THEN exit 2 with the usage text', async () => {
+    for (const args of [
+      ['summarize'],
+      ['frobnicate', 'x'],
+      ['summarize', sample, '--length', 'huge'],
+      ['summarize', sample, '--bogus'],
+    ]) {
+      const { code, stderr } = await cli(args);
+      assert.equal(code, 2, args.join(' '));
+      assert.match(stderr, /usage:/);
+    }
+  });
+
+  it('GIVEN one good and one missing source THEN extract --json prints both lines and exits 3', async () => {
+    const { code, lines } = await cli(['extract', sample, '/nonexistent/a.txt', '--json']);
+    assert.equal(code, 3);
+    const good = ExtractLineSchema.parse(lines[0]);
+    assert.equal(good.chars, good.text.length);
+    assert.ok(good.words > 500);
+    const bad = ErrorLineSchema.parse(lines[1]);
+    assert.equal(bad.error.code, 'unreadable');
+  });
+
+  it('GIVEN a missing source without --json THEN one line on stderr and nothing on stdout', async () => {
+    const { code, stdout, stderr } = await cli(['summarize', '/nonexistent/a.txt']);
+    assert.equal(code, 3);
+    assert.equal(stdout, '');
+    assert.equal(stderr.trim().split('\n').length, 1);
+    assert.match(stderr, /\[unreadable\]/);
+  });
+
+  it('GIVEN the sample THEN the readable output shows markers and the quotes they point to', async () => {
+    const { code, stdout } = await cli(['summarize', sample]);
+    assert.equal(code, 0);
+    assert.match(stdout, /SUMMARY/);
+    assert.match(stdout, /KEY POINTS/);
+    assert.match(stdout, /\[1\]/);
+    assert.match(stdout, /quotes found in the article · extractive/);
+  });
+
+  it('GIVEN schema THEN it prints JSON Schema for every output', async () => {
+    const { code, stdout } = await cli(['schema']);
+    assert.equal(code, 0);
+    const schemas = JSON.parse(stdout) as Record<string, { type?: string }>;
+    assert.deepEqual(Object.keys(schemas).sort(), ['ask', 'check', 'error', 'extract', 'summarize']);
+    assert.equal(schemas.summarize?.type, 'object');
+  });
+
+  it('GIVEN the installed bin THEN it runs the compiled command as a process', async () => {
+    const bin = join(repoRoot(), 'bin', 'verbatim.js');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, 'summarize', sample, '--json', '--length', 'short'],
+      {
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' },
+      },
+    );
+    const line = SummarizeLineSchema.parse(JSON.parse(stdout));
+    assert.ok(line.keyPoints.length >= 1);
+  });
+});
