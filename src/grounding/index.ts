@@ -1,6 +1,9 @@
-// Public API of grounding (implemented in this folder):
-//   buildSourceIndex(text: string): SourceIndex          — built once per article, reused for every quote
-//   locateQuote(index: SourceIndex, proposed: string): Located   — exact, normalized, fragments, bounded fuzzy
-//   quoteSpan(text: string, start: number, end: number): Quote | null — stamp a span chosen by code (trimmed, capped)
+// Public API of grounding: locating proposed quotes in an article and stamping spans as Quotes.
+// A Quote is only ever made in this folder; `unsafeMakeQuote` is deliberately not exported here.
+export type { Located, LocateMethod } from './locate.js';
+export { locateQuote, MAX_FRAGMENT_GAP } from './locate.js';
 export type { Quote } from './quote.js';
 export { MAX_QUOTE_CHARS } from './quote.js';
+export type { SourceIndex } from './source-index.js';
+export { buildSourceIndex } from './source-index.js';
+export { quoteSpan, revalidateQuote } from './span.js';

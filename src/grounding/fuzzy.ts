@@ -1,0 +1,218 @@
+import { GRAM, gramHash, type SourceIndex } from './source-index.js';
+
+/** A match in folded coordinates: `[start, end)` and its edit (Levenshtein) distance to the pattern. */
+export interface Alignment {
+  readonly start: number;
+  readonly end: number;
+  readonly distance: number;
+}
+
+/** Longest folded proposal fuzzy matching is attempted for (UTF-16 units); longer ones must match exactly or after folding. */
+export const MAX_FUZZY_CHARS = 2000;
+/** At most this many edits per sentence of the proposal. */
+export const MAX_EDITS_PER_SENTENCE = 8;
+/** At most this share of the proposal's folded characters may be edited. */
+export const MAX_EDIT_RATIO = 0.1;
+/** Candidate windows checked by dynamic programming per proposal. */
+const MAX_CANDIDATES = 4;
+
+/** Sentences in a folded proposal (at least 1): terminators followed by a space or the end. */
+export function sentenceCount(folded: string): number {
+  const m = folded.match(/[.!?。！？]+(?=\s|$)|[。！？]+/gu);
+  return Math.max(1, m ? m.length : 0);
+}
+
+/** Edits allowed for a folded proposal: ⌊10% of its length⌋, at most 8 per sentence. */
+export function editBudget(folded: string): number {
+  return Math.min(Math.floor(folded.length * MAX_EDIT_RATIO), MAX_EDITS_PER_SENTENCE * sentenceCount(folded));
+}
+
+/**
+ * Best approximate occurrence of `pattern` in `text[from, to)` within `maxDistance` edits
+ * (Sellers' algorithm: free start and end in the text, unit costs, with Ukkonen's cut-off so only
+ * rows that can still be ≤ maxDistance are computed: about O(maxDistance × (to − from)) time,
+ * O(|pattern|) memory). Ties go to the leftmost end, or the rightmost when `preferLast`. Null when
+ * no occurrence is within `maxDistance`.
+ */
+export function alignBest(
+  pattern: string,
+  text: string,
+  from: number,
+  to: number,
+  maxDistance: number,
+  preferLast = false,
+): Alignment | null {
+  const m = pattern.length;
+  const k = maxDistance;
+  if (m === 0 || to <= from) return null;
+  const p = new Uint16Array(m);
+  for (let i = 0; i < m; i++) p[i] = pattern.charCodeAt(i);
+  let dPrev = new Int32Array(m + 1);
+  let sPrev = new Int32Array(m + 1);
+  let dCur = new Int32Array(m + 1);
+  let sCur = new Int32Array(m + 1);
+  for (let i = 0; i <= m; i++) {
+    dPrev[i] = i;
+    sPrev[i] = from;
+  }
+  let last = Math.min(m, k);
+  let best = k + 1;
+  let bestStart = from;
+  let bestEnd = from;
+  for (let j = from; j < to; j++) {
+    const tc = text.charCodeAt(j);
+    dCur[0] = 0;
+    sCur[0] = j + 1;
+    const rows = Math.min(m, last + 1);
+    for (let i = 1; i <= rows; i++) {
+      let d = (dPrev[i - 1] ?? 0) + (p[i - 1] === tc ? 0 : 1);
+      let s = sPrev[i - 1] ?? 0;
+      const left = (i <= last ? (dPrev[i] ?? 0) : k + 1) + 1;
+      if (left < d) {
+        d = left;
+        s = sPrev[i] ?? 0;
+      }
+      const up = (dCur[i - 1] ?? 0) + 1;
+      if (up < d) {
+        d = up;
+        s = sCur[i - 1] ?? 0;
+      }
+      dCur[i] = d;
+      sCur[i] = s;
+    }
+    last = rows;
+    while (last > 0 && (dCur[last] ?? 0) > k) last--;
+    if (last === m) {
+      const dm = dCur[m] ?? 0;
+      if (dm < best || (preferLast && dm === best)) {
+        best = dm;
+        bestEnd = j + 1;
+        bestStart = sCur[m] ?? 0;
+      }
+    }
+    [dPrev, dCur] = [dCur, dPrev];
+    [sPrev, sCur] = [sCur, sPrev];
+  }
+  return best <= k ? { start: bestStart, end: bestEnd, distance: best } : null;
+}
+
+/**
+ * Folded windows that may hold `pattern` within `budget` edits, best first (at most 4).
+ *
+ * The pattern is cut into disjoint 4-grams; one edit destroys at most one of them, so a match
+ * keeps at least `grams − budget` of them, on diagonals (text position − pattern position) within
+ * ±budget of each other. Each gram votes for the diagonals where it occurs; windows short of that
+ * count are skipped without any alignment, and a pattern with more than `budget` grams absent from
+ * the article (in any of the 4 ways to cut it) is rejected outright. Grams too common to be
+ * informative are skipped and the count lowered to match, so a fabricated quote made of article
+ * words costs a few thousand array increments.
+ */
+export function fuzzyWindows(index: SourceIndex, pattern: string, budget: number): Array<[number, number]> {
+  const m = pattern.length;
+  const n = index.folded.length;
+  const grams = m - GRAM + 1;
+  if (grams <= 0 || n === 0 || m > n + budget) return [];
+  const { gramOffsets, gramPositions, gramBits } = index;
+  const maxPosting = Math.max(256, Math.ceil(n / 256));
+
+  const hashes = new Int32Array(grams);
+  const lengths = new Int32Array(grams);
+  for (let k = 0; k < grams; k++) {
+    const h = gramHash(pattern, k, gramBits);
+    hashes[k] = h;
+    lengths[k] = (gramOffsets[h + 1] ?? 0) - (gramOffsets[h] ?? 0);
+  }
+  let phase = 0;
+  let phaseWork = Number.POSITIVE_INFINITY;
+  for (let f = 0; f < GRAM && f < grams; f++) {
+    let missing = 0;
+    let work = 0;
+    for (let k = f; k < grams; k += GRAM) {
+      const len = lengths[k] ?? 0;
+      if (len === 0) missing++;
+      work += Math.min(len, maxPosting);
+    }
+    if (missing > budget) return [];
+    if (work < phaseWork) {
+      phaseWork = work;
+      phase = f;
+    }
+  }
+
+  const order: number[] = [];
+  let missing = 0;
+  for (let k = phase; k < grams; k += GRAM) {
+    if ((lengths[k] ?? 0) === 0) missing++;
+    else order.push(k);
+  }
+  order.sort((a, b) => (lengths[a] ?? 0) - (lengths[b] ?? 0));
+  // Survivors ≥ grams − budget; none is missing and at most `skipped` are skipped, so a window
+  // needs ≥ used + missing − budget votes.
+  const used: number[] = [];
+  let work = 0;
+  for (const k of order) {
+    const len = lengths[k] ?? 0;
+    const needMore = used.length + missing - budget < 1;
+    if (len > maxPosting && !(needMore && work + len <= 64 * maxPosting)) continue;
+    used.push(k);
+    work += len;
+  }
+  const threshold = used.length + missing - budget;
+  if (threshold < 1) return [];
+
+  const width = Math.max(16, 2 * budget + 2);
+  const offset = m + budget;
+  const buckets = Math.ceil((n + offset) / width) + 2;
+  const votes = new Int32Array(buckets);
+  const touched: number[] = [];
+  for (const k of used) {
+    const h = hashes[k] ?? 0;
+    const end = gramOffsets[h + 1] ?? 0;
+    for (let at = gramOffsets[h] ?? 0; at < end; at++) {
+      const b = (((gramPositions[at] ?? 0) - k + offset) / width) | 0;
+      const v = votes[b] ?? 0;
+      if (v === 0) touched.push(b);
+      votes[b] = v + 1;
+    }
+  }
+
+  const pairs: Array<[number, number]> = [];
+  for (const b of touched) {
+    const here = votes[b] ?? 0;
+    const before = b > 0 ? (votes[b - 1] ?? 0) : 0;
+    // Each pair (first, first + 1) is considered once: from its first bucket if touched, else from its second.
+    if (here + (votes[b + 1] ?? 0) >= threshold) pairs.push([b, here + (votes[b + 1] ?? 0)]);
+    if (b > 0 && before === 0 && here >= threshold) pairs.push([b - 1, here]);
+  }
+  pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+
+  const windows: Array<[number, number]> = [];
+  const chosen: number[] = [];
+  for (const [first] of pairs) {
+    if (chosen.some((c) => Math.abs(c - first) <= 1)) continue;
+    chosen.push(first);
+    const diagLo = first * width - offset;
+    const diagHi = (first + 2) * width - offset;
+    windows.push([Math.max(0, diagLo - budget), Math.min(n, diagHi + m + 2 * budget)]);
+    if (windows.length === MAX_CANDIDATES) break;
+  }
+  return windows;
+}
+
+/** Best match of a folded pattern anywhere in the index within `budget` edits, or null. Earliest wins ties. */
+export function locateFuzzy(index: SourceIndex, pattern: string, budget: number): Alignment | null {
+  if (budget < 1 || pattern.length > MAX_FUZZY_CHARS) return null;
+  let best: Alignment | null = null;
+  for (const [from, to] of fuzzyWindows(index, pattern, budget)) {
+    const a = alignBest(pattern, index.folded, from, to, budget);
+    if (a === null || a.end <= a.start) continue;
+    if (
+      best === null ||
+      a.distance < best.distance ||
+      (a.distance === best.distance && a.start < best.start)
+    ) {
+      best = a;
+    }
+  }
+  return best;
+}
