@@ -1,0 +1,163 @@
+import iconv from 'iconv-lite';
+
+export type DocumentKind = 'html' | 'text' | 'pdf';
+
+/** Bytes looked at when sniffing the type and when prescanning for a `<meta charset>`. */
+export const SNIFF_BYTES = 1024;
+export const CHARSET_PRESCAN_BYTES = 4096;
+
+export interface ContentType {
+  /** Lowercase `type/subtype`, or null when the header is missing or malformed. */
+  readonly essence: string | null;
+  /** The `charset` parameter as written (unquoted), or null. */
+  readonly charset: string | null;
+}
+
+export function parseContentType(header: string | undefined): ContentType {
+  if (header === undefined) return { essence: null, charset: null };
+  const [type = '', ...params] = header.split(';');
+  const essence = type.trim().toLowerCase();
+  let charset: string | null = null;
+  for (const param of params) {
+    const match = /^\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(param);
+    if (match?.[1]) charset = match[1];
+  }
+  return { essence: /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(essence) ? essence : null, charset };
+}
+
+/** Types that say nothing about the content: the body is sniffed instead. */
+const UNINFORMATIVE = new Set([
+  'application/octet-stream',
+  'binary/octet-stream',
+  'application/unknown',
+  'unknown/unknown',
+]);
+
+/**
+ * What a Content-Type essence means to Verbatim: a kind, `sniff` (missing or octet-stream: decide
+ * from the first bytes), or null for anything else (refused as `unsupported_type`).
+ */
+export function kindFromContentType(essence: string | null): DocumentKind | 'sniff' | null {
+  if (essence === null || UNINFORMATIVE.has(essence)) return 'sniff';
+  if (essence === 'text/html' || essence === 'application/xhtml+xml') return 'html';
+  if (essence === 'text/plain') return 'text';
+  if (essence === 'application/pdf' || essence === 'application/x-pdf') return 'pdf';
+  return null;
+}
+
+/**
+ * Sniffs the first bytes: `%PDF-` within the first 1024 bytes (where PDF readers look for it) is a
+ * PDF; `<!doctype html`, `<html`, `<head`, `<body` or an XML declaration followed by one, after
+ * a BOM, whitespace and comments, is HTML. Anything else is null.
+ */
+export function sniffKind(head: Uint8Array): DocumentKind | null {
+  const text = latin1(head.subarray(0, SNIFF_BYTES));
+  if (text.includes('%PDF-')) return 'pdf';
+  const start = text
+    .replace(/^(\xef\xbb\xbf|\xfe\xff|\xff\xfe)/, '')
+    .replace(/\0/g, '')
+    .replace(/^(\s|<!--[\s\S]*?-->|<\?xml[^>]*>)*/i, '')
+    .toLowerCase();
+  return /^<(!doctype\s+html|html|head|body)[\s>]/.test(start) ? 'html' : null;
+}
+
+export interface DecodedText {
+  readonly text: string;
+  /** The WHATWG name of the encoding used, e.g. `utf-8`, `windows-1251`, `shift_jis`. */
+  readonly charset: string;
+  /** Where the encoding came from. */
+  readonly source: 'bom' | 'header' | 'meta' | 'default' | 'fallback';
+}
+
+/**
+ * Decodes a text or HTML body. Precedence as browsers do: a byte-order mark, then the header's
+ * charset, then (HTML only) an XML declaration or `<meta charset>` / `<meta http-equiv>` in the
+ * first 4 KB, then UTF-8 — and if the bytes are not valid UTF-8, windows-1252. Labels unknown to
+ * TextDecoder (Node's full ICU knows the WHATWG set, windows-1251 and Shift_JIS included) are tried
+ * with iconv-lite before being ignored.
+ */
+export function decodeText(
+  bytes: Uint8Array,
+  kind: 'html' | 'text',
+  headerCharset: string | null,
+): DecodedText {
+  const bom = bomEncoding(bytes);
+  if (bom !== null) return { text: new TextDecoder(bom).decode(bytes), charset: bom, source: 'bom' };
+  const fromHeader = headerCharset === null ? null : decoderFor(headerCharset);
+  if (fromHeader !== null)
+    return { text: fromHeader.decode(bytes), charset: fromHeader.name, source: 'header' };
+  if (kind === 'html') {
+    const declared = prescanCharset(bytes.subarray(0, CHARSET_PRESCAN_BYTES));
+    const fromMeta = declared === null ? null : decoderFor(declared, true);
+    if (fromMeta !== null) return { text: fromMeta.decode(bytes), charset: fromMeta.name, source: 'meta' };
+  }
+  try {
+    return {
+      text: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+      charset: 'utf-8',
+      source: 'default',
+    };
+  } catch {
+    return {
+      text: new TextDecoder('windows-1252').decode(bytes),
+      charset: 'windows-1252',
+      source: 'fallback',
+    };
+  }
+}
+
+function bomEncoding(bytes: Uint8Array): string | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  return null;
+}
+
+interface Decoder {
+  readonly name: string;
+  decode(bytes: Uint8Array): string;
+}
+
+/**
+ * A decoder for a charset label, or null when neither TextDecoder nor iconv-lite knows it. A label
+ * found inside the document that claims UTF-16 means UTF-8 (the HTML standard's rule: a page that
+ * could be read as ASCII to find the declaration is not UTF-16), and x-user-defined means windows-1252.
+ */
+function decoderFor(label: string, fromDocument = false): Decoder | null {
+  const trimmed = label.trim().toLowerCase();
+  if (fromDocument && /^utf-?16/.test(trimmed)) return decoderFor('utf-8');
+  if (trimmed === 'x-user-defined') return decoderFor('windows-1252');
+  try {
+    const decoder = new TextDecoder(trimmed);
+    return { name: decoder.encoding, decode: (bytes) => decoder.decode(bytes) };
+  } catch {
+    if (!iconv.encodingExists(trimmed)) return null;
+    return {
+      name: trimmed,
+      decode: (bytes) => iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), trimmed),
+    };
+  }
+}
+
+/** The charset an HTML/XHTML head declares, from an XML declaration or a meta tag, or null. */
+export function prescanCharset(head: Uint8Array): string | null {
+  const text = latin1(head).replace(/<!--[\s\S]*?(-->|$)/g, '');
+  const xml = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(text);
+  if (xml?.[1]) return xml[1];
+  for (const tag of text.matchAll(/<meta\b[^>]*>/gi)) {
+    const attributes = tag[0];
+    const charset = /\bcharset\s*=\s*["']?\s*([^\s"'/>;]+)/i.exec(attributes);
+    if (charset?.[1] && !/\bcontent\s*=/i.test(attributes.slice(0, charset.index))) return charset[1];
+    if (/\bhttp-equiv\s*=\s*["']?\s*content-type/i.test(attributes)) {
+      const content = /\bcontent\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attributes);
+      const value = content?.[2] ?? content?.[3] ?? content?.[4] ?? '';
+      const inner = /charset\s*=\s*["']?([^\s"';]+)/i.exec(value);
+      if (inner?.[1]) return inner[1];
+    }
+  }
+  return null;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}

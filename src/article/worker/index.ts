@@ -1,0 +1,10 @@
+export {
+  type DefaultJobs,
+  type Job,
+  type JobTable,
+  siblingModule,
+  WorkerCrashedError,
+  WorkerJobError,
+  WorkerPool,
+  type WorkerPoolOptions,
+} from './pool.js';

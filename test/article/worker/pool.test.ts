@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+import {
+  siblingModule,
+  WorkerCrashedError,
+  WorkerJobError,
+  WorkerPool,
+} from '../../../src/article/worker/index.js';
+import { fixturePath } from '../../helpers/fixtures.js';
+import { expectFailure, expectValue } from '../fetch/local-server.js';
+import type { jobs as sampleJobs } from './sample-jobs.js';
+
+const jobsModule = siblingModule('./sample-jobs.js', import.meta.url);
+
+describe('WorkerPool with the sample jobs', () => {
+  const pool = new WorkerPool<typeof sampleJobs>({ size: 2, timeoutMs: 5000, jobsModule });
+  after(() => pool.close());
+
+  test('GIVEN a job with a byte array THEN the result comes back and the buffer was moved, not copied', async () => {
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    const result = expectValue(await pool.run('echo', [bytes, 'four']));
+    assert.deepEqual(result, { label: 'four', length: 4, sum: 10 });
+    assert.equal(bytes.byteLength, 0, 'the whole-buffer array was transferred');
+  });
+
+  test('GIVEN a view into a larger buffer THEN it is copied and the caller keeps its memory', async () => {
+    const backing = new Uint8Array([5, 6, 7, 8]);
+    const view = backing.subarray(1, 3);
+    assert.equal(expectValue(await pool.run('echo', [view, 'view'])).sum, 13);
+    assert.equal(backing.byteLength, 4);
+  });
+
+  test('GIVEN a job returning bytes THEN they arrive intact', async () => {
+    const { bytes } = expectValue(await pool.run('bytesBack', [1000]));
+    assert.equal(bytes.byteLength, 1000);
+    assert.equal(bytes[999], 9);
+  });
+
+  test('GIVEN a job that returns a failure THEN the failure value is passed through', async () => {
+    const error = expectFailure(await pool.run('refuse', []));
+    assert.equal(error.code, 'unreadable');
+    assert.equal(error.details.reason, 'test');
+  });
+
+  test('GIVEN a job that throws THEN run rejects with WorkerJobError naming the job and error', async () => {
+    await assert.rejects(pool.run('explode', ['kaboom']), (error: unknown) => {
+      assert.ok(error instanceof WorkerJobError);
+      assert.equal(error.job, 'explode');
+      assert.equal(error.remoteName, 'RangeError');
+      assert.match(error.message, /kaboom/);
+      return true;
+    });
+  });
+
+  test('GIVEN a name outside the allow-list THEN run rejects and nothing runs', async () => {
+    const unchecked = pool as unknown as WorkerPool;
+    await assert.rejects(unchecked.run('pdfToText', [new Uint8Array(1)]), /no job named "pdfToText"/);
+    await assert.rejects(
+      (pool as unknown as { run(name: string, args: unknown[]): Promise<unknown> }).run('constructor', []),
+      WorkerJobError,
+    );
+  });
+
+  test('GIVEN a job past its time limit THEN timeout, the worker is replaced and the next job runs', async () => {
+    const started = performance.now();
+    const error = expectFailure(await pool.run('spin', [10_000], { timeoutMs: 200 }));
+    assert.equal(error.code, 'timeout');
+    assert.equal(error.details.job, 'spin');
+    assert.ok(performance.now() - started < 2000);
+    assert.ok(expectValue(await pool.run('spin', [5])) > 0);
+  });
+
+  test('GIVEN a worker that dies mid-job THEN WorkerCrashedError, and the pool recovers', async () => {
+    await assert.rejects(
+      pool.run('crash', []),
+      (error: unknown) => error instanceof WorkerCrashedError && error.exitCode === 3,
+    );
+    assert.equal(expectValue(await pool.run('echo', [new Uint8Array([1]), 'after'])).length, 1);
+  });
+
+  test('GIVEN a 600 ms CPU-bound job THEN the main event loop keeps ticking meanwhile', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const job = pool.run('spin', [600]);
+    const lagStart = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lag = performance.now() - lagStart - 50;
+    expectValue(await job);
+    clearInterval(timer);
+    assert.ok(ticks >= 25, `only ${ticks} ticks of 10 ms during a 600 ms job`);
+    assert.ok(lag < 100, `a 50 ms timer was ${lag.toFixed(0)} ms late`);
+  });
+
+  test('GIVEN more jobs than workers THEN they queue and all finish; beyond maxQueue THEN busy', async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => pool.run('echo', [new Uint8Array(n), String(n)])),
+    );
+    assert.deepEqual(
+      results.map((r) => expectValue(r).length),
+      [1, 2, 3, 4, 5],
+    );
+    const tiny = new WorkerPool<typeof sampleJobs>({ size: 1, maxQueue: 1, jobsModule });
+    try {
+      const running = tiny.run('spin', [100]);
+      const queued = tiny.run('spin', [1]);
+      const refused = await tiny.run('spin', [1]);
+      assert.equal(expectFailure(refused).code, 'busy');
+      expectValue(await running);
+      expectValue(await queued);
+    } finally {
+      await tiny.close();
+    }
+  });
+
+  test('GIVEN a closed pool THEN queued and new jobs answer busy', async () => {
+    const closing = new WorkerPool<typeof sampleJobs>({ size: 1, jobsModule });
+    const running = closing.run('spin', [2000]);
+    await closing.close();
+    assert.equal(expectFailure(await running).code, 'busy');
+    assert.equal(expectFailure(await closing.run('spin', [1])).code, 'busy');
+    assert.equal(closing.workerCount, 0);
+  });
+});
+
+describe('WorkerPool with the default jobs', () => {
+  test('GIVEN the sample PDF THEN pdfToText runs off the main thread', async () => {
+    const pool = new WorkerPool({ size: 1, timeoutMs: 20_000 });
+    try {
+      const bytes = new Uint8Array(readFileSync(fixturePath('fetch', 'sample.pdf')));
+      const result = expectValue(await pool.run('pdfToText', [bytes]));
+      assert.equal(result.pages, 2);
+      assert.match(result.text, /^Verbatim test document\n\nThe first paragraph/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
