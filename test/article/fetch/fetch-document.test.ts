@@ -237,7 +237,7 @@ describe('fetchDocument against a local server', () => {
     );
     assert.equal(error.code, 'too_large');
     assert.equal(error.details.limit, 1_000_000);
-    assert.ok(performance.now() - started < 1500, 'stopped long before inflating 50 MB');
+    assert.ok(performance.now() - started < 4000, 'not hung inflating 50 MB');
   });
 
   test('GIVEN a Content-Length above the cap THEN too_large from the header alone', async () => {
@@ -268,7 +268,7 @@ describe('fetchDocument against a local server', () => {
       await fetchDocument(server.url('/silent'), optionsFor(server, { timeoutMs: 300 })),
     );
     assert.equal(error.code, 'timeout');
-    assert.ok(performance.now() - started < 1500);
+    assert.ok(performance.now() - started < 3000);
   });
 
   test('GIVEN a body that trickles forever THEN the total timeout ends it', async () => {

@@ -67,7 +67,7 @@ describe('WorkerPool with the sample jobs', () => {
     const error = expectFailure(await pool.run('spin', [10_000], { timeoutMs: 200 }));
     assert.equal(error.code, 'timeout');
     assert.equal(error.details.job, 'spin');
-    assert.ok(performance.now() - started < 2000);
+    assert.ok(performance.now() - started < 4000);
     assert.ok(expectValue(await pool.run('spin', [5])) > 0);
   });
 
@@ -89,7 +89,7 @@ describe('WorkerPool with the sample jobs', () => {
     expectValue(await job);
     clearInterval(timer);
     assert.ok(ticks >= 25, `only ${ticks} ticks of 10 ms during a 600 ms job`);
-    assert.ok(lag < 100, `a 50 ms timer was ${lag.toFixed(0)} ms late`);
+    assert.ok(lag < 250, `a 50 ms timer was ${lag.toFixed(0)} ms late`);
   });
 
   test('GIVEN more jobs than workers THEN they queue and all finish; beyond maxQueue THEN busy', async () => {
