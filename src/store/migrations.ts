@@ -1,0 +1,161 @@
+/**
+ * The schema, as numbered migrations applied in order, each in its own transaction, and recorded in
+ * `schema_migrations`. The same list is written once per dialect. Never edit a released migration:
+ * append a new one. JSON lives in TEXT columns on both backends so values round-trip byte for byte
+ * (and so a corrupted value can be read, and skipped, rather than refused by the database).
+ * Times are integer milliseconds since the epoch.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sqlite: string;
+  readonly postgres: string;
+}
+
+const v1 = (dialect: 'sqlite' | 'postgres'): string => {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const serial =
+    dialect === 'sqlite'
+      ? 'INTEGER PRIMARY KEY AUTOINCREMENT'
+      : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  return `
+CREATE TABLE articles (
+  content_hash TEXT PRIMARY KEY,
+  text TEXT NOT NULL,
+  meta TEXT NOT NULL,
+  fetched_at ${int} NOT NULL,
+  last_used_at ${int} NOT NULL
+);
+CREATE INDEX articles_last_used ON articles (last_used_at);
+CREATE INDEX articles_fetched ON articles (fetched_at);
+
+CREATE TABLE article_urls (
+  url TEXT PRIMARY KEY,
+  content_hash TEXT NOT NULL REFERENCES articles (content_hash) ON DELETE CASCADE,
+  fetched_at ${int} NOT NULL
+);
+CREATE INDEX article_urls_hash ON article_urls (content_hash);
+CREATE INDEX article_urls_fetched ON article_urls (fetched_at);
+
+CREATE TABLE cache_entries (
+  namespace TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  created_at ${int} NOT NULL,
+  expires_at ${int},
+  last_used_at ${int} NOT NULL,
+  PRIMARY KEY (namespace, key)
+);
+CREATE INDEX cache_entries_last_used ON cache_entries (last_used_at);
+CREATE INDEX cache_entries_created ON cache_entries (created_at);
+CREATE INDEX cache_entries_expires ON cache_entries (expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE TABLE threads (
+  thread_id TEXT PRIMARY KEY,
+  guild_id TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  requester_id TEXT NOT NULL,
+  article_hash TEXT NOT NULL,
+  summary_message_id TEXT,
+  request_key TEXT,
+  created_at ${int} NOT NULL
+);
+CREATE INDEX threads_guild ON threads (guild_id);
+CREATE INDEX threads_requester ON threads (requester_id);
+CREATE INDEX threads_article ON threads (article_hash);
+CREATE INDEX threads_created ON threads (created_at);
+
+CREATE TABLE turns (
+  id ${serial},
+  thread_id TEXT NOT NULL REFERENCES threads (thread_id) ON DELETE CASCADE,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  asked_by TEXT NOT NULL,
+  created_at ${int} NOT NULL
+);
+CREATE INDEX turns_thread ON turns (thread_id, id);
+CREATE INDEX turns_asked_by ON turns (asked_by);
+CREATE INDEX turns_created ON turns (created_at);
+
+CREATE TABLE usage_daily (
+  guild_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  requests ${int} NOT NULL,
+  input_tokens ${int} NOT NULL,
+  output_tokens ${int} NOT NULL,
+  PRIMARY KEY (guild_id, day, user_id)
+);
+CREATE INDEX usage_daily_user ON usage_daily (user_id);
+CREATE INDEX usage_daily_day ON usage_daily (day);
+
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  guild_id TEXT,
+  channel_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  reply_via TEXT NOT NULL CHECK (reply_via IN ('interaction', 'message')),
+  application_id TEXT,
+  interaction_token TEXT,
+  message_id TEXT,
+  started_at ${int} NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX jobs_user ON jobs (user_id);
+CREATE INDEX jobs_guild ON jobs (guild_id);
+CREATE INDEX jobs_started ON jobs (started_at);
+${rowCounts(dialect)}`;
+};
+
+/**
+ * Row counts kept by triggers, so that bounding the cache and the article table costs O(1) per
+ * write instead of a count or an OFFSET scan over every row (~15 ms for 5,000 rows on PostgreSQL).
+ */
+const rowCounts = (dialect: 'sqlite' | 'postgres'): string => {
+  const tables = ['cache_entries', 'articles'];
+  const head = `
+CREATE TABLE row_counts (name TEXT PRIMARY KEY, n ${dialect === 'sqlite' ? 'INTEGER' : 'BIGINT'} NOT NULL);
+INSERT INTO row_counts (name, n) VALUES ${tables.map((t) => `('${t}', 0)`).join(', ')};
+`;
+  if (dialect === 'postgres') {
+    return `${head}
+CREATE FUNCTION verbatim_count_rows() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  UPDATE row_counts SET n = n + (CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END) WHERE name = TG_TABLE_NAME;
+  RETURN NULL;
+END $$;
+${tables
+  .map(
+    (t) =>
+      `CREATE TRIGGER ${t}_counted AFTER INSERT OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION verbatim_count_rows();`,
+  )
+  .join('\n')}
+`;
+  }
+  return `${head}
+${tables
+  .map(
+    (t) => `CREATE TRIGGER ${t}_counted_insert AFTER INSERT ON ${t}
+  BEGIN UPDATE row_counts SET n = n + 1 WHERE name = '${t}'; END;
+CREATE TRIGGER ${t}_counted_delete AFTER DELETE ON ${t}
+  BEGIN UPDATE row_counts SET n = n - 1 WHERE name = '${t}'; END;`,
+  )
+  .join('\n')}
+`;
+};
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
+];
+
+/** The schema version this code expects: the last migration's number. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
+
+/** Created before any migration runs, so it is not itself a migration. */
+export const SCHEMA_MIGRATIONS_TABLE = (dialect: 'sqlite' | 'postgres'): string => `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at ${dialect === 'sqlite' ? 'INTEGER' : 'BIGINT'} NOT NULL
+)`;

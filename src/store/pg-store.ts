@@ -1,0 +1,490 @@
+import pg from 'pg';
+import type { Article } from '../article/article.js';
+import type { Cache } from '../core/cache.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
+import {
+  articleUrls,
+  checkDay,
+  checkLimit,
+  checkUsageEntry,
+  decodeArticle,
+  decodeJob,
+  decodeThread,
+  decodeTurn,
+  encodeArticleMeta,
+  encodeJob,
+  encodeTurnAnswer,
+  expiresAt,
+  type JobRow,
+  parseJson,
+  type ThreadRow,
+  toJson,
+} from './rows.js';
+import {
+  type ArticleSource,
+  type JobRecord,
+  type NewTurn,
+  type PurgeCounts,
+  RECENCY_RESOLUTION_MS,
+  type ResolvedStoreOptions,
+  type Store,
+  type StoredArticle,
+  type StoredTurn,
+  StoreError,
+  type ThreadRecord,
+  type UsageEntry,
+  type UsageQuery,
+  type UsageTotals,
+  utcDay,
+} from './store.js';
+
+/** Connections per process. The bot's writes are small; a few connections keep latency flat. */
+const POOL_SIZE = 4;
+/** How long opening a connection may take before it fails, in ms. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** First key of the advisory lock taken while migrating (the second is the schema's hash). */
+const MIGRATION_LOCK_CLASS = 7_310_001;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const DEADLOCK = '40P01';
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/**
+ * Opens a PostgreSQL store. With `schema`, every connection uses it as its search_path (created
+ * if missing), so several Verbatims or test runs can share a database. Migrations run under an
+ * advisory lock, so processes starting together migrate once.
+ */
+export async function openPgStore(
+  url: string,
+  schema: string | null,
+  options: ResolvedStoreOptions,
+): Promise<Store> {
+  if (schema !== null && !SCHEMA_NAME.test(schema)) {
+    throw new RangeError(`pgSchema must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  });
+  pool.on('error', (err) => {
+    options.logger?.warn(
+      { backend: 'postgres', code: (err as { code?: string }).code ?? null },
+      'store: idle connection failed',
+    );
+  });
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new StoreError(`cannot connect to PostgreSQL at ${describeUrl(url)}: ${(err as Error).message}`);
+  }
+  try {
+    await migrate(client, schema, options.now);
+    client.release();
+  } catch (err) {
+    client.release(true);
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  return new PgStore(pool, options);
+}
+
+/** host:port/database, never the user or password. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL (unparseable)';
+  }
+}
+
+async function migrate(client: pg.PoolClient, schema: string | null, now: () => number): Promise<void> {
+  const lockName = `verbatim:${schema ?? '(search_path)'}`;
+  await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, lockName]);
+  try {
+    if (schema !== null) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(SCHEMA_MIGRATIONS_TABLE('postgres'));
+    const { rows } = await client.query<{ v: number }>(
+      'SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations',
+    );
+    const version = rows[0]?.v ?? 0;
+    if (version > LATEST_SCHEMA_VERSION) {
+      throw new StoreError(
+        `the database schema is version ${version}, newer than this Verbatim understands (${LATEST_SCHEMA_VERSION}): upgrade Verbatim`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= version) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.postgres);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          m.version,
+          m.name,
+          now(),
+        ]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, lockName]);
+  }
+}
+
+interface ArticleRow {
+  content_hash: string;
+  text: string;
+  meta: string;
+  fetched_at: string;
+}
+
+class PgStore implements Store {
+  readonly backend = 'postgres' as const;
+  readonly cache: Cache;
+  readonly #pool: pg.Pool;
+  readonly #now: () => number;
+  readonly #max: number;
+  readonly #log: ResolvedStoreOptions['logger'];
+  #closed = false;
+
+  constructor(pool: pg.Pool, options: ResolvedStoreOptions) {
+    this.#pool = pool;
+    this.#now = options.now;
+    this.#max = options.maxCacheEntries;
+    this.#log = options.logger;
+    this.cache = {
+      get: <T>(namespace: string, key: string) => this.#cacheGet<T>(namespace, key),
+      put: <T>(namespace: string, key: string, value: T, ttlSeconds?: number | null) =>
+        this.#cachePut(namespace, key, value, ttlSeconds),
+    };
+  }
+
+  async schemaVersion(): Promise<number> {
+    const { rows } = await this.#pool.query<{ v: number }>(
+      'SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations',
+    );
+    return rows[0]?.v ?? 0;
+  }
+
+  async #cacheGet<T>(namespace: string, key: string): Promise<T | undefined> {
+    const now = this.#now();
+    const { rows } = await this.#pool.query<{ value: string }>(
+      `WITH hit AS (
+         SELECT value, last_used_at FROM cache_entries
+           WHERE namespace = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > $3)),
+       touch AS (
+         UPDATE cache_entries SET last_used_at = $3 FROM hit
+           WHERE namespace = $1 AND key = $2 AND hit.last_used_at <= $4)
+       SELECT value FROM hit`,
+      [namespace, key, now, now - RECENCY_RESOLUTION_MS],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return parseJson(row.value, this.#log, { table: 'cache_entries', namespace, key })?.value as
+      | T
+      | undefined;
+  }
+
+  /**
+   * One transaction (one commit): the upsert, then the eviction of expired entries and of the least
+   * recently used beyond the bound, counted by the row_counts trigger.
+   */
+  async #cachePut(namespace: string, key: string, value: unknown, ttlSeconds: number | null | undefined) {
+    const now = this.#now();
+    const json = toJson(value, 'cache value');
+    await retryOnDeadlock(() =>
+      this.#tx(async (c) => {
+        await c.query(
+          `INSERT INTO cache_entries (namespace, key, value, created_at, expires_at, last_used_at)
+             VALUES ($1, $2, $3, $4, $5, $4)
+             ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at,
+               expires_at = excluded.expires_at, last_used_at = excluded.last_used_at`,
+          [namespace, key, json, now, expiresAt(now, ttlSeconds)],
+        );
+        await c.query('DELETE FROM cache_entries WHERE expires_at <= $1', [now]);
+        await c.query(
+          `DELETE FROM cache_entries WHERE (namespace, key) IN (
+             SELECT namespace, key FROM cache_entries ORDER BY last_used_at ASC, created_at ASC
+               LIMIT greatest(0, (SELECT n FROM row_counts WHERE name = 'cache_entries') - $1))`,
+          [this.#max],
+        );
+      }),
+    );
+  }
+
+  async putArticle(article: Article, source: ArticleSource): Promise<void> {
+    const now = this.#now();
+    await retryOnDeadlock(() =>
+      this.#tx(async (c) => {
+        await c.query(
+          `INSERT INTO articles (content_hash, text, meta, fetched_at, last_used_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (content_hash) DO UPDATE SET meta = excluded.meta,
+               fetched_at = greatest(articles.fetched_at, excluded.fetched_at), last_used_at = excluded.last_used_at`,
+          [article.contentHash, article.text, encodeArticleMeta(article), source.fetchedAt, now],
+        );
+        for (const url of articleUrls(source.requestUrl, source.canonicalUrl)) {
+          await c.query(
+            `INSERT INTO article_urls (url, content_hash, fetched_at) VALUES ($1, $2, $3)
+               ON CONFLICT (url) DO UPDATE SET content_hash = excluded.content_hash, fetched_at = excluded.fetched_at`,
+            [url, article.contentHash, source.fetchedAt],
+          );
+        }
+        await c.query(
+          `DELETE FROM articles WHERE (SELECT n FROM row_counts WHERE name = 'articles') > $1 AND content_hash IN (
+             SELECT content_hash FROM articles a
+               WHERE NOT EXISTS (SELECT 1 FROM threads t WHERE t.article_hash = a.content_hash)
+               ORDER BY last_used_at DESC, fetched_at DESC OFFSET $1)`,
+          [this.#max],
+        );
+      }),
+    );
+  }
+
+  async getArticleByUrl(normalizedUrl: string, maxAgeSeconds: number): Promise<StoredArticle | undefined> {
+    const now = this.#now();
+    const { rows } = await this.#pool.query<ArticleRow>(
+      `WITH hit AS (
+         SELECT a.content_hash, a.text, a.meta, a.last_used_at, u.fetched_at FROM article_urls u
+           JOIN articles a ON a.content_hash = u.content_hash
+           WHERE u.url = $1 AND u.fetched_at > $2),
+       touch AS (
+         UPDATE articles a SET last_used_at = $3 FROM hit
+           WHERE a.content_hash = hit.content_hash AND hit.last_used_at <= $4)
+       SELECT content_hash, text, meta, fetched_at FROM hit`,
+      [normalizedUrl, now - maxAgeSeconds * 1000, now, now - RECENCY_RESOLUTION_MS],
+    );
+    const row = rows[0];
+    return row ? decodeArticle(row, Number(row.fetched_at), this.#log) : undefined;
+  }
+
+  async getArticle(contentHash: string): Promise<StoredArticle | undefined> {
+    const now = this.#now();
+    const { rows } = await this.#pool.query<ArticleRow>(
+      `WITH hit AS (SELECT content_hash, text, meta, last_used_at, fetched_at FROM articles WHERE content_hash = $1),
+       touch AS (
+         UPDATE articles a SET last_used_at = $2 FROM hit
+           WHERE a.content_hash = hit.content_hash AND hit.last_used_at <= $3)
+       SELECT content_hash, text, meta, fetched_at FROM hit`,
+      [contentHash, now, now - RECENCY_RESOLUTION_MS],
+    );
+    const row = rows[0];
+    return row ? decodeArticle(row, Number(row.fetched_at), this.#log) : undefined;
+  }
+
+  async putThread(t: ThreadRecord): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO threads (thread_id, guild_id, channel_id, requester_id, article_hash, summary_message_id,
+           request_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (thread_id) DO UPDATE SET guild_id = excluded.guild_id, channel_id = excluded.channel_id,
+           requester_id = excluded.requester_id, article_hash = excluded.article_hash,
+           summary_message_id = excluded.summary_message_id, request_key = excluded.request_key,
+           created_at = excluded.created_at`,
+      [
+        t.threadId,
+        t.guildId,
+        t.channelId,
+        t.requesterId,
+        t.articleHash,
+        t.summaryMessageId,
+        t.requestKey,
+        t.createdAt,
+      ],
+    );
+  }
+
+  async getThread(threadId: string): Promise<ThreadRecord | undefined> {
+    const { rows } = await this.#pool.query<ThreadRow>('SELECT * FROM threads WHERE thread_id = $1', [
+      threadId,
+    ]);
+    const row = rows[0];
+    return row ? decodeThread(row) : undefined;
+  }
+
+  async deleteThread(threadId: string): Promise<boolean> {
+    const r = await this.#pool.query('DELETE FROM threads WHERE thread_id = $1', [threadId]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async appendTurn(threadId: string, turn: NewTurn): Promise<boolean> {
+    const r = await this.#pool.query(
+      `INSERT INTO turns (thread_id, question, answer, asked_by, created_at)
+         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM threads WHERE thread_id = $1)`,
+      [threadId, turn.question, encodeTurnAnswer(turn), turn.askedBy, turn.createdAt],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async recentTurns(threadId: string, limit: number): Promise<StoredTurn[]> {
+    checkLimit(limit);
+    const { rows } = await this.#pool.query<Parameters<typeof decodeTurn>[0]>(
+      `SELECT * FROM (SELECT id, question, answer, asked_by, created_at FROM turns
+         WHERE thread_id = $1 ORDER BY id DESC LIMIT $2) recent ORDER BY id ASC`,
+      [threadId, limit],
+    );
+    return rows.flatMap((row) => decodeTurn(row, this.#log) ?? []);
+  }
+
+  async addUsage(entry: UsageEntry): Promise<void> {
+    checkUsageEntry(entry);
+    await this.#pool.query(
+      `INSERT INTO usage_daily (guild_id, user_id, day, requests, input_tokens, output_tokens)
+         VALUES ($1, $2, $3, 1, $4, $5)
+         ON CONFLICT (guild_id, day, user_id) DO UPDATE SET requests = usage_daily.requests + 1,
+           input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+           output_tokens = usage_daily.output_tokens + excluded.output_tokens`,
+      [entry.guildId, entry.userId, entry.day, entry.inputTokens, entry.outputTokens],
+    );
+  }
+
+  async getUsage(query: UsageQuery): Promise<UsageTotals> {
+    checkDay(query.day);
+    const { rows } = await this.#pool.query<{
+      requests: string;
+      input_tokens: string;
+      output_tokens: string;
+    }>(
+      `SELECT coalesce(sum(requests), 0) AS requests, coalesce(sum(input_tokens), 0) AS input_tokens,
+         coalesce(sum(output_tokens), 0) AS output_tokens FROM usage_daily
+         WHERE guild_id = $1 AND day = $2 AND ($3::text IS NULL OR user_id = $3)`,
+      [query.guildId, query.day, query.userId ?? null],
+    );
+    const row = rows[0];
+    return {
+      requests: Number(row?.requests ?? 0),
+      inputTokens: Number(row?.input_tokens ?? 0),
+      outputTokens: Number(row?.output_tokens ?? 0),
+    };
+  }
+
+  async recordJob(job: JobRecord): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, application_id, interaction_token,
+           message_id, started_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, guild_id = excluded.guild_id,
+           channel_id = excluded.channel_id, user_id = excluded.user_id, reply_via = excluded.reply_via,
+           application_id = excluded.application_id, interaction_token = excluded.interaction_token,
+           message_id = excluded.message_id, started_at = excluded.started_at, payload = excluded.payload`,
+      encodeJob(job),
+    );
+  }
+
+  async finishJob(id: string): Promise<boolean> {
+    const r = await this.#pool.query('DELETE FROM jobs WHERE id = $1', [id]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async unfinishedJobs(): Promise<JobRecord[]> {
+    const { rows } = await this.#pool.query<JobRow>('SELECT * FROM jobs ORDER BY started_at ASC, id ASC');
+    return rows.flatMap((row) => decodeJob(row, this.#log) ?? []);
+  }
+
+  async forgetUser(userId: string): Promise<PurgeCounts> {
+    return this.#tx(async (c) => {
+      const run = count(c);
+      const turns = await run(
+        'DELETE FROM turns WHERE asked_by = $1 OR thread_id IN (SELECT thread_id FROM threads WHERE requester_id = $1)',
+        userId,
+      );
+      const threads = await run('DELETE FROM threads WHERE requester_id = $1', userId);
+      const jobs = await run('DELETE FROM jobs WHERE user_id = $1', userId);
+      const usageRows = await run('DELETE FROM usage_daily WHERE user_id = $1', userId);
+      return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
+    });
+  }
+
+  async purgeGuild(guildId: string): Promise<PurgeCounts> {
+    return this.#tx(async (c) => {
+      const run = count(c);
+      const turns = await run(
+        'DELETE FROM turns WHERE thread_id IN (SELECT thread_id FROM threads WHERE guild_id = $1)',
+        guildId,
+      );
+      const threads = await run('DELETE FROM threads WHERE guild_id = $1', guildId);
+      const jobs = await run('DELETE FROM jobs WHERE guild_id = $1', guildId);
+      const usageRows = await run('DELETE FROM usage_daily WHERE guild_id = $1', guildId);
+      return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
+    });
+  }
+
+  async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
+    const now = this.#now();
+    return this.#tx(async (c) => {
+      const run = count(c);
+      const turns = await run('DELETE FROM turns WHERE created_at < $1', cutoffMs);
+      const threads = await run(
+        `DELETE FROM threads WHERE created_at < $1
+           AND NOT EXISTS (SELECT 1 FROM turns WHERE turns.thread_id = threads.thread_id)`,
+        cutoffMs,
+      );
+      await run('DELETE FROM article_urls WHERE fetched_at < $1', cutoffMs);
+      const articles = await run(
+        `DELETE FROM articles WHERE fetched_at < $1
+           AND NOT EXISTS (SELECT 1 FROM threads WHERE threads.article_hash = articles.content_hash)`,
+        cutoffMs,
+      );
+      const cacheEntries = await run(
+        'DELETE FROM cache_entries WHERE created_at < $1 OR expires_at <= $2',
+        cutoffMs,
+        now,
+      );
+      const jobs = await run('DELETE FROM jobs WHERE started_at < $1', cutoffMs);
+      const usageRows = await run('DELETE FROM usage_daily WHERE day < $1', utcDay(cutoffMs));
+      return { articles, cacheEntries, threads, turns, jobs, usageRows };
+    });
+  }
+
+  async purgeExpired(): Promise<number> {
+    const r = await this.#pool.query('DELETE FROM cache_entries WHERE expires_at <= $1', [this.#now()]);
+    return r.rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  async #tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        () => client.release(true),
+      );
+      throw err;
+    }
+  }
+}
+
+/**
+ * Runs `fn` again (up to 3 attempts in all) when PostgreSQL aborted it as a deadlock victim, which
+ * two processes evicting overlapping rows at once can cause.
+ */
+async function retryOnDeadlock<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 3 || (err as { code?: string }).code !== DEADLOCK) throw err;
+    }
+  }
+}
+
+/** A DELETE runner returning the number of rows deleted. */
+function count(db: Queryable) {
+  return async (sql: string, ...params: unknown[]): Promise<number> =>
+    (await db.query(sql, params)).rowCount ?? 0;
+}

@@ -1,0 +1,248 @@
+import { z } from 'zod';
+import { type Article, hashText } from '../article/article.js';
+import type {
+  JobRecord,
+  NewTurn,
+  PurgeCounts,
+  StoredArticle,
+  StoredClaim,
+  StoredTurn,
+  StoreLogger,
+  ThreadRecord,
+  UsageEntry,
+} from './store.js';
+
+/**
+ * Row encoding and decoding shared by both backends. Decoders return `undefined` for a row that
+ * cannot be read (and say so through the logger) instead of throwing: one bad row must not take a
+ * thread, a cache lookup or the restart path down with it.
+ */
+
+const articleMetaSchema = z.looseObject({
+  source: z.string(),
+  url: z.string().nullable(),
+  canonicalUrl: z.string().nullable(),
+  title: z.string().nullable(),
+  byline: z.string().nullable(),
+  siteName: z.string().nullable(),
+  lang: z.string().nullable(),
+  publishedTime: z.string().nullable(),
+});
+
+const storedClaimsSchema = z.array(
+  z.looseObject({
+    text: z.string(),
+    quotes: z.array(
+      z.looseObject({
+        text: z.string(),
+        start: z.number().int().nonnegative(),
+        end: z.number().int().nonnegative(),
+      }),
+    ),
+  }),
+);
+
+const USAGE_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const ZERO_COUNTS: PurgeCounts = Object.freeze({
+  articles: 0,
+  cacheEntries: 0,
+  threads: 0,
+  turns: 0,
+  jobs: 0,
+  usageRows: 0,
+});
+
+/** JSON.parse that reports failure as `undefined`; `where` names the row for the log line. */
+export function parseJson(
+  text: string,
+  logger: StoreLogger | null,
+  where: Record<string, unknown>,
+): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    logger?.warn(where, 'store: unreadable JSON in a row; treating it as absent');
+    return undefined;
+  }
+}
+
+/** Throws TypeError for values JSON cannot hold (undefined, functions, symbols): a caller bug. */
+export function toJson(value: unknown, what: string): string {
+  const text = JSON.stringify(value);
+  if (typeof text !== 'string') throw new TypeError(`${what} is not JSON-serializable`);
+  return text;
+}
+
+/** Everything of an Article except text and hash, which have their own columns. */
+export function encodeArticleMeta(article: Article): string {
+  const { text: _text, contentHash: _hash, ...meta } = article;
+  return JSON.stringify(meta);
+}
+
+export function decodeArticle(
+  row: { content_hash: string; text: string; meta: string },
+  fetchedAt: number,
+  logger: StoreLogger | null,
+): StoredArticle | undefined {
+  const where = { table: 'articles', contentHash: row.content_hash };
+  const json = parseJson(row.meta, logger, where);
+  if (!json) return undefined;
+  const meta = articleMetaSchema.safeParse(json.value);
+  if (!meta.success) {
+    logger?.warn(where, 'store: article metadata has the wrong shape; treating it as absent');
+    return undefined;
+  }
+  if (hashText(row.text) !== row.content_hash) {
+    logger?.warn(where, 'store: article text does not match its hash; treating it as absent');
+    return undefined;
+  }
+  const article = Object.freeze({ ...meta.data, text: row.text, contentHash: row.content_hash }) as Article;
+  return { article, fetchedAt };
+}
+
+export function decodeTurn(
+  row: {
+    id: number | string;
+    question: string;
+    answer: string;
+    asked_by: string;
+    created_at: number | string;
+  },
+  logger: StoreLogger | null,
+): StoredTurn | undefined {
+  const where = { table: 'turns', id: String(row.id) };
+  const json = parseJson(row.answer, logger, where);
+  if (!json) return undefined;
+  const answer = storedClaimsSchema.safeParse(json.value);
+  if (!answer.success) {
+    logger?.warn(where, 'store: turn answer has the wrong shape; skipping it');
+    return undefined;
+  }
+  return {
+    question: row.question,
+    answer: answer.data as StoredClaim[],
+    askedBy: row.asked_by,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export interface ThreadRow {
+  thread_id: string;
+  guild_id: string;
+  channel_id: string;
+  requester_id: string;
+  article_hash: string;
+  summary_message_id: string | null;
+  request_key: string | null;
+  created_at: number | string;
+}
+
+export function decodeThread(row: ThreadRow): ThreadRecord {
+  return {
+    threadId: row.thread_id,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    requesterId: row.requester_id,
+    articleHash: row.article_hash,
+    summaryMessageId: row.summary_message_id,
+    requestKey: row.request_key,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export interface JobRow {
+  id: string;
+  kind: string;
+  guild_id: string | null;
+  channel_id: string;
+  user_id: string;
+  reply_via: string;
+  application_id: string | null;
+  interaction_token: string | null;
+  message_id: string | null;
+  started_at: number | string;
+  payload: string;
+}
+
+/** Column values for a job, in the order the backends' INSERT statements list them. */
+export function encodeJob(job: JobRecord): (string | number | null)[] {
+  const reply = job.reply;
+  return [
+    job.id,
+    job.kind,
+    job.guildId,
+    job.channelId,
+    job.userId,
+    reply.via,
+    reply.via === 'interaction' ? reply.applicationId : null,
+    reply.via === 'interaction' ? reply.interactionToken : null,
+    reply.via === 'message' ? reply.messageId : null,
+    job.startedAt,
+    toJson(job.payload, 'job payload'),
+  ];
+}
+
+export function decodeJob(row: JobRow, logger: StoreLogger | null): JobRecord | undefined {
+  const where = { table: 'jobs', id: row.id };
+  const json = parseJson(row.payload, logger, where);
+  if (!json) return undefined;
+  let reply: JobRecord['reply'];
+  if (row.reply_via === 'interaction' && row.application_id !== null && row.interaction_token !== null) {
+    reply = {
+      via: 'interaction',
+      applicationId: row.application_id,
+      interactionToken: row.interaction_token,
+    };
+  } else if (row.reply_via === 'message' && row.message_id !== null) {
+    reply = { via: 'message', messageId: row.message_id };
+  } else {
+    logger?.warn(where, 'store: job has no usable reply target; skipping it');
+    return undefined;
+  }
+  return {
+    id: row.id,
+    kind: row.kind,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    userId: row.user_id,
+    reply,
+    startedAt: Number(row.started_at),
+    payload: json.value,
+  };
+}
+
+export function checkUsageEntry(entry: UsageEntry): void {
+  checkDay(entry.day);
+  for (const n of [entry.inputTokens, entry.outputTokens]) {
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new RangeError(`token counts must be non-negative integers, got ${n}`);
+  }
+}
+
+export function checkDay(day: string): void {
+  if (!USAGE_DAY.test(day))
+    throw new RangeError(`usage day must be YYYY-MM-DD (UTC), got ${JSON.stringify(day)}`);
+}
+
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+}
+
+export function encodeTurnAnswer(turn: NewTurn): string {
+  return toJson(turn.answer, 'turn answer');
+}
+
+/** The distinct non-null URLs an article is stored under. */
+export function articleUrls(requestUrl: string | null, canonicalUrl: string | null): string[] {
+  return [...new Set([requestUrl, canonicalUrl].filter((u): u is string => u !== null && u !== ''))];
+}
+
+/** Expiry time in ms for a TTL in seconds; null keeps the entry until evicted. */
+export function expiresAt(now: number, ttlSeconds: number | null | undefined): number | null {
+  if (ttlSeconds === null || ttlSeconds === undefined) return null;
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0)
+    throw new RangeError(`ttlSeconds must be >= 0, got ${ttlSeconds}`);
+  return now + Math.round(ttlSeconds * 1000);
+}

@@ -1,0 +1,266 @@
+import type { Article } from '../article/article.js';
+import type { Cache } from '../core/cache.js';
+import type { Claim } from '../engines/engine.js';
+
+/**
+ * What Verbatim keeps across restarts: fetched articles, model results (through `cache`), follow-up
+ * threads and their turns, daily usage and in-flight jobs. Async so that PostgreSQL can implement
+ * it; SQLite (better-sqlite3) is the default. Both backends pass the same conformance tests
+ * (test/store/conformance.ts).
+ *
+ * Ids are plain strings (Discord snowflakes, but the store knows nothing of Discord). Times are
+ * milliseconds since the Unix epoch, taken from the `now` option unless a method receives one.
+ * Unreadable rows (corrupted JSON, a text whose hash no longer matches) are treated as absent:
+ * readers return `undefined` or skip them, log a warning naming the table and key, and never throw.
+ * Bugs (closed store, unserializable values, bad arguments) throw.
+ */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+
+  /**
+   * A persistent, size-bounded LRU key-value cache (values are JSON). Model results go here under a
+   * request key built from (article hash, task, options, model), so the same request is never sent
+   * to a model twice while its entry is within `maxCacheEntries` and its TTL.
+   */
+  readonly cache: Cache;
+
+  /** The highest migration applied to this database (see migrations.ts). */
+  schemaVersion(): Promise<number>;
+
+  /**
+   * Stores an article once per text (by `contentHash`) and records its request and canonical URLs
+   * as aliases fetched at `fetchedAt`. Storing the same text again refreshes its metadata and
+   * times. Unreferenced articles beyond `maxCacheEntries` are evicted, least recently used first.
+   */
+  putArticle(article: Article, source: ArticleSource): Promise<void>;
+
+  /**
+   * The article last stored under this URL (request or canonical, already normalized by the
+   * caller), if it was fetched less than `maxAgeSeconds` ago. `fetchedAt` is when that URL was
+   * fetched.
+   */
+  getArticleByUrl(normalizedUrl: string, maxAgeSeconds: number): Promise<StoredArticle | undefined>;
+
+  /** The article with this text hash, however old (threads refer to articles by hash). */
+  getArticle(contentHash: string): Promise<StoredArticle | undefined>;
+
+  /** Creates or updates a thread. Updating never touches its turns. */
+  putThread(thread: ThreadRecord): Promise<void>;
+  getThread(threadId: string): Promise<ThreadRecord | undefined>;
+  /** Deletes a thread and its turns; false if there was none. */
+  deleteThread(threadId: string): Promise<boolean>;
+
+  /** Appends a turn; false (nothing stored) if the thread does not exist, e.g. it was just purged. */
+  appendTurn(threadId: string, turn: NewTurn): Promise<boolean>;
+  /** The last `limit` readable turns of a thread, oldest first (in the order they were appended). */
+  recentTurns(threadId: string, limit: number): Promise<StoredTurn[]>;
+
+  /** Adds one request's tokens to the (guild, user, day) counters atomically. */
+  addUsage(entry: UsageEntry): Promise<void>;
+  /** Totals for a day in a guild, for one user or (no `userId`) for everyone. Zeros if none. */
+  getUsage(query: UsageQuery): Promise<UsageTotals>;
+
+  /** Records work in progress so a restart can answer or apologise. Re-recording an id replaces it. */
+  recordJob(job: JobRecord): Promise<void>;
+  /** Removes a job; false if it was not recorded (or already finished). */
+  finishJob(id: string): Promise<boolean>;
+  /** Jobs recorded and not finished, oldest first. */
+  unfinishedJobs(): Promise<JobRecord[]>;
+
+  /**
+   * Deletes what the store holds about a user: threads they requested (with every turn in them),
+   * turns they asked in other threads, their jobs and usage rows. Articles and cached model results
+   * are not personal (they are keyed by text and request) and stay.
+   */
+  forgetUser(userId: string): Promise<PurgeCounts>;
+  /** Deletes a guild's threads (with turns), jobs and usage rows. */
+  purgeGuild(guildId: string): Promise<PurgeCounts>;
+  /**
+   * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
+   * turn, articles fetched before it that no remaining thread refers to (and URL aliases fetched
+   * before it), cache entries created before it or expired, jobs started before it, and usage rows
+   * for UTC days before the cutoff's day.
+   */
+  purgeOlderThan(cutoffMs: number): Promise<PurgeCounts>;
+  /** Deletes expired cache entries; returns how many. Also done as entries are written. */
+  purgeExpired(): Promise<number>;
+
+  /** Closes the database. Idempotent; any other call afterwards throws. */
+  close(): Promise<void>;
+}
+
+export interface ArticleSource {
+  /** The normalized URL the user asked for; null for uploads and pasted text. */
+  readonly requestUrl: string | null;
+  /** The page's canonical URL (normalized), when known and different or not. */
+  readonly canonicalUrl: string | null;
+  /** Milliseconds since the epoch. */
+  readonly fetchedAt: number;
+}
+
+export interface StoredArticle {
+  /** Identical to the article that was stored: text, contentHash and every metadata field. */
+  readonly article: Article;
+  /** When the URL it was found under was fetched (`getArticle`: when the text was last stored). */
+  readonly fetchedAt: number;
+}
+
+export interface ThreadRecord {
+  readonly threadId: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly requesterId: string;
+  /** `Article.contentHash` of the article the thread is about; keeps that article from eviction. */
+  readonly articleHash: string;
+  readonly summaryMessageId: string | null;
+  /** The cache key of the summary the thread started from, if any. */
+  readonly requestKey: string | null;
+  readonly createdAt: number;
+}
+
+export interface NewTurn {
+  readonly question: string;
+  readonly answer: readonly Claim[];
+  readonly askedBy: string;
+  readonly createdAt: number;
+}
+
+/**
+ * A quote as stored: the same fields as `Quote` but without its brand. The store only keeps JSON;
+ * callers must locate each quote in the article again (src/grounding/) before showing it, which is
+ * what turns it back into a `Quote`.
+ */
+export interface StoredQuote {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface StoredClaim {
+  readonly text: string;
+  readonly quotes: readonly StoredQuote[];
+}
+
+export interface StoredTurn {
+  readonly question: string;
+  /** Unverified on read: revalidate the quotes against the article before use. */
+  readonly answer: readonly StoredClaim[];
+  readonly askedBy: string;
+  readonly createdAt: number;
+}
+
+export interface UsageEntry {
+  readonly guildId: string;
+  readonly userId: string;
+  /** UTC day, `YYYY-MM-DD` (see `utcDay`). */
+  readonly day: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+export interface UsageQuery {
+  readonly guildId: string;
+  readonly userId?: string;
+  readonly day: string;
+}
+
+export interface UsageTotals {
+  /** Number of `addUsage` calls counted. */
+  readonly requests: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** How to reply once the job is resumed or abandoned after a restart. */
+export type JobReply =
+  /** Interaction tokens are credentials valid for 15 minutes: they are stored, never logged. */
+  | { readonly via: 'interaction'; readonly applicationId: string; readonly interactionToken: string }
+  | { readonly via: 'message'; readonly messageId: string };
+
+export interface JobRecord {
+  readonly id: string;
+  /** What the job does, e.g. `summarize` or `answer`; opaque to the store. */
+  readonly kind: string;
+  /** null outside a guild (direct messages). */
+  readonly guildId: string | null;
+  readonly channelId: string;
+  readonly userId: string;
+  readonly reply: JobReply;
+  readonly startedAt: number;
+  /** Any JSON value; returned parsed and unvalidated. */
+  readonly payload: unknown;
+}
+
+/** Rows deleted by a purge, per kind; zero for kinds the purge does not touch. */
+export interface PurgeCounts {
+  readonly articles: number;
+  readonly cacheEntries: number;
+  readonly threads: number;
+  readonly turns: number;
+  readonly jobs: number;
+  readonly usageRows: number;
+}
+
+/** Where the store reports unreadable rows. A pino `Logger` fits. */
+export interface StoreLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+export interface StoreOptions {
+  /** SQLite file (its folder is created) or `:memory:`. Used when `url` is not set. Default `:memory:`. */
+  readonly path?: string;
+  /** A `postgres://` URL: when set, PostgreSQL is used instead of SQLite. */
+  readonly url?: string | null;
+  /** PostgreSQL schema to use (created if missing); default the server's search_path (`public`). */
+  readonly pgSchema?: string;
+  /** Bound on cache entries and, separately, on articles no thread refers to. Default 5,000. */
+  readonly maxCacheEntries?: number;
+  /** Clock in milliseconds since the epoch; default `Date.now`. Tests inject one. */
+  readonly now?: () => number;
+  readonly logger?: StoreLogger;
+}
+
+export const DEFAULT_MAX_CACHE_ENTRIES = 5000;
+
+/**
+ * A read refreshes an entry's recency (for LRU eviction) at most once per this many milliseconds,
+ * so that most reads write nothing: on PostgreSQL every write is a commit and a WAL flush (~4 ms
+ * on this kind of machine). Eviction order is exact to this resolution.
+ */
+export const RECENCY_RESOLUTION_MS = 60_000;
+
+/** Thrown when the database cannot be opened or is newer than this code. Never holds credentials. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** The options a backend receives, defaults applied. */
+export interface ResolvedStoreOptions {
+  readonly maxCacheEntries: number;
+  readonly now: () => number;
+  readonly logger: StoreLogger | null;
+}
+
+/** Opens (and migrates) the store: PostgreSQL when `url` is set, else SQLite at `path`. */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const maxCacheEntries = options.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES;
+  if (!Number.isInteger(maxCacheEntries) || maxCacheEntries < 1) {
+    throw new RangeError(`maxCacheEntries must be a positive integer, got ${maxCacheEntries}`);
+  }
+  const resolved: ResolvedStoreOptions = {
+    maxCacheEntries,
+    now: options.now ?? Date.now,
+    logger: options.logger ?? null,
+  };
+  if (options.url) {
+    const { openPgStore } = await import('./pg-store.js');
+    return openPgStore(options.url, options.pgSchema ?? null, resolved);
+  }
+  const { openSqliteStore } = await import('./sqlite-store.js');
+  return openSqliteStore(options.path ?? ':memory:', resolved);
+}
+
+/** The UTC day (`YYYY-MM-DD`) of a time in milliseconds, as usage rows are keyed. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

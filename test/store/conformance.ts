@@ -1,0 +1,722 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { makeArticle } from '../../src/article/article.js';
+import type { Claim } from '../../src/engines/engine.js';
+import { unsafeMakeQuote } from '../../src/grounding/quote.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
+import {
+  type JobRecord,
+  RECENCY_RESOLUTION_MS,
+  type Store,
+  StoreError,
+  type StoreLogger,
+  type ThreadRecord,
+} from '../../src/store/store.js';
+
+/**
+ * The behaviour every Store backend must show. A backend's test file calls
+ * `runStoreConformance(name, newHarness)`; each test gets a fresh, empty database from the harness.
+ */
+export interface StoreHarness {
+  /** Opens a store on this test's database; opening again reaches the same database. */
+  open(options?: { now?: () => number; maxCacheEntries?: number; logger?: StoreLogger }): Promise<Store>;
+  /** First column of the first row of a raw query against the same database. */
+  scalar(sql: string): Promise<unknown>;
+  /** Raw SQL against the same database (used to corrupt rows on purpose). */
+  exec(sql: string): Promise<void>;
+  /** Closes every store it opened and deletes the database. */
+  dispose(): Promise<void>;
+}
+
+const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** A clock tests move by hand. */
+function manualClock(start = T0) {
+  const clock = { t: start, now: () => clock.t, advance: (ms: number) => (clock.t += ms) };
+  return clock;
+}
+
+function recordingLogger() {
+  const warnings: { details: Record<string, unknown>; message: string }[] = [];
+  const logger: StoreLogger = { warn: (details, message) => warnings.push({ details, message }) };
+  return { logger, warnings };
+}
+
+const ARTICLE = makeArticle(
+  'Ministers met in Beijing.\n\n“We agreed,” said the minister — 😀 Кириллица, 日本語.\n\nThe end.',
+  {
+    source: 'https://example.com/news/1?utm_source=x',
+    url: 'https://example.com/news/1',
+    canonicalUrl: 'https://example.com/news/ministers-met',
+    title: 'Ministers met',
+    byline: 'A. Writer',
+    siteName: 'Example News',
+    lang: 'en',
+    publishedTime: '2025-01-14T08:00:00Z',
+  },
+);
+
+const OTHER_ARTICLE = makeArticle('A different article.\n\nWith different text.', { source: 'upload.txt' });
+
+function claimsFor(text: string): Claim[] {
+  const start = text.indexOf('We agreed');
+  return [
+    { text: 'They agreed.', quotes: [unsafeMakeQuote('We agreed', start, start + 'We agreed'.length)] },
+  ];
+}
+
+function thread(overrides: Partial<ThreadRecord> = {}): ThreadRecord {
+  return {
+    threadId: 'th-1',
+    guildId: 'g-1',
+    channelId: 'c-1',
+    requesterId: 'u-1',
+    articleHash: ARTICLE.contentHash,
+    summaryMessageId: 'm-1',
+    requestKey: 'summary:abc',
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+function job(overrides: Partial<JobRecord> = {}): JobRecord {
+  return {
+    id: 'job-1',
+    kind: 'summarize',
+    guildId: 'g-1',
+    channelId: 'c-1',
+    userId: 'u-1',
+    reply: { via: 'interaction', applicationId: 'app-1', interactionToken: 'tok-1' },
+    startedAt: T0,
+    payload: { url: 'https://example.com/news/1', options: { length: 'short', lang: null } },
+    ...overrides,
+  };
+}
+
+async function rowCount(h: StoreHarness, table: string): Promise<number> {
+  return Number(await h.scalar(`SELECT count(*) FROM ${table}`));
+}
+
+/** The trigger-kept row counts the eviction relies on match the tables. */
+async function assertRowCountsKept(h: StoreHarness): Promise<void> {
+  for (const table of ['cache_entries', 'articles']) {
+    const kept = Number(await h.scalar(`SELECT n FROM row_counts WHERE name = '${table}'`));
+    assert.equal(kept, await rowCount(h, table), `row_counts for ${table}`);
+  }
+}
+
+export function runStoreConformance(name: string, newHarness: () => Promise<StoreHarness>): void {
+  const it = (title: string, fn: (h: StoreHarness) => Promise<void>) =>
+    test(title, async () => {
+      const h = await newHarness();
+      try {
+        await fn(h);
+      } finally {
+        await h.dispose();
+      }
+    });
+
+  describe(`${name} store`, () => {
+    describe('migrations', () => {
+      it('GIVEN a database opened twice THEN each migration is applied once and the version is the latest', async (h) => {
+        const first = await h.open();
+        assert.equal(await first.schemaVersion(), LATEST_SCHEMA_VERSION);
+        await first.close();
+        const second = await h.open();
+        assert.equal(await second.schemaVersion(), LATEST_SCHEMA_VERSION);
+        assert.equal(await rowCount(h, 'schema_migrations'), MIGRATIONS.length);
+      });
+
+      it('GIVEN a database migrated by a newer Verbatim THEN opening it fails with a StoreError', async (h) => {
+        const store = await h.open();
+        await store.close();
+        await h.exec(
+          `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'future', 0)`,
+        );
+        await assert.rejects(
+          h.open(),
+          (err: unknown) => err instanceof StoreError && /newer/.test(err.message),
+        );
+      });
+
+      it('GIVEN a store closed twice THEN the second close is harmless and later calls reject', async (h) => {
+        const store = await h.open();
+        await store.close();
+        await store.close();
+        await assert.rejects(store.getThread('th-1'));
+      });
+    });
+
+    describe('articles', () => {
+      it('GIVEN a stored article THEN it comes back identical by request URL and by canonical URL', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://example.com/news/1',
+          canonicalUrl: 'https://example.com/news/ministers-met',
+          fetchedAt: T0,
+        });
+        clock.advance(MINUTE);
+        const byRequest = await store.getArticleByUrl('https://example.com/news/1', 3600);
+        const byCanonical = await store.getArticleByUrl('https://example.com/news/ministers-met', 3600);
+        assert.deepEqual(byRequest, { article: ARTICLE, fetchedAt: T0 });
+        assert.deepEqual(byCanonical, { article: ARTICLE, fetchedAt: T0 });
+        assert.deepEqual((await store.getArticle(ARTICLE.contentHash))?.article, ARTICLE);
+        assert.equal(await store.getArticleByUrl('https://example.com/other', 3600), undefined);
+        assert.equal(await store.getArticle('sha256:0000'), undefined);
+      });
+
+      it('GIVEN one text fetched under two request URLs THEN it is stored once with both aliases', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0,
+        });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://b.example/1',
+          canonicalUrl: 'https://a.example/1',
+          fetchedAt: T0 + MINUTE,
+        });
+        assert.equal(await rowCount(h, 'articles'), 1);
+        assert.equal(await rowCount(h, 'article_urls'), 2);
+        assert.equal((await store.getArticleByUrl('https://a.example/1', 3600))?.fetchedAt, T0 + MINUTE);
+        assert.equal(
+          (await store.getArticleByUrl('https://b.example/1', 3600))?.article.contentHash,
+          ARTICLE.contentHash,
+        );
+      });
+
+      it('GIVEN a URL that now serves a different text THEN the alias points at the newer text', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0,
+        });
+        await store.putArticle(OTHER_ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0 + 1,
+        });
+        assert.deepEqual((await store.getArticleByUrl('https://a.example/1', 3600))?.article, OTHER_ARTICLE);
+        assert.deepEqual((await store.getArticle(ARTICLE.contentHash))?.article, ARTICLE);
+      });
+
+      it('GIVEN an article older than the allowed age THEN the URL lookup misses', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0,
+        });
+        clock.advance(59_000);
+        assert.ok(await store.getArticleByUrl('https://a.example/1', 60));
+        clock.advance(2_000);
+        assert.equal(await store.getArticleByUrl('https://a.example/1', 60), undefined);
+        assert.ok(await store.getArticle(ARTICLE.contentHash), 'by hash, age does not matter');
+      });
+
+      it('GIVEN more articles than the bound THEN the least recently used unreferenced one is evicted', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now, maxCacheEntries: 2 });
+        const a = makeArticle('Article A text.');
+        const b = makeArticle('Article B text.');
+        const c = makeArticle('Article C text.');
+        await store.putThread(thread({ articleHash: ARTICLE.contentHash }));
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://x/0',
+          canonicalUrl: null,
+          fetchedAt: clock.t,
+        });
+        for (const [i, art] of [a, b].entries()) {
+          clock.advance(RECENCY_RESOLUTION_MS);
+          await store.putArticle(art, {
+            requestUrl: `https://x/${i + 1}`,
+            canonicalUrl: null,
+            fetchedAt: clock.t,
+          });
+        }
+        clock.advance(RECENCY_RESOLUTION_MS);
+        await store.getArticle(a.contentHash);
+        clock.advance(RECENCY_RESOLUTION_MS);
+        await store.putArticle(c, { requestUrl: 'https://x/3', canonicalUrl: null, fetchedAt: clock.t });
+        assert.ok(await store.getArticle(ARTICLE.contentHash), 'an article a thread refers to is kept');
+        assert.ok(await store.getArticle(a.contentHash), 'recently read');
+        assert.equal(await store.getArticle(b.contentHash), undefined, 'least recently used');
+        assert.equal(await store.getArticleByUrl('https://x/2', 3600), undefined, 'its alias went with it');
+        assert.ok(await store.getArticle(c.contentHash));
+        assert.equal(await rowCount(h, 'articles'), 3);
+        await assertRowCountsKept(h);
+      });
+    });
+
+    describe('cache', () => {
+      it('GIVEN JSON values THEN they round-trip by namespace and key, and a put replaces', async (h) => {
+        const store = await h.open();
+        const value = {
+          summary: [{ text: 'Ünïcødé “quotes” 😀', n: 1.5, ok: true, none: null }],
+          list: [1, 2],
+        };
+        await store.cache.put('summary', 'k1', value);
+        await store.cache.put('answer', 'k1', 'a string');
+        assert.deepEqual(await store.cache.get('summary', 'k1'), value);
+        assert.equal(await store.cache.get('answer', 'k1'), 'a string');
+        assert.equal(await store.cache.get('summary', 'k2'), undefined);
+        await store.cache.put('summary', 'k1', [3]);
+        assert.deepEqual(await store.cache.get('summary', 'k1'), [3]);
+        assert.equal(await rowCount(h, 'cache_entries'), 2);
+      });
+
+      it('GIVEN a value JSON cannot hold THEN put throws a TypeError', async (h) => {
+        const store = await h.open();
+        await assert.rejects(store.cache.put('ns', 'k', undefined), TypeError);
+      });
+
+      it('GIVEN a TTL THEN the entry is served until it expires and purged after', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now });
+        await store.cache.put('ns', 'short', 1, 10);
+        await store.cache.put('ns', 'forever', 2, null);
+        clock.advance(9_999);
+        assert.equal(await store.cache.get('ns', 'short'), 1);
+        clock.advance(1);
+        assert.equal(await store.cache.get('ns', 'short'), undefined);
+        assert.equal(await store.cache.get('ns', 'forever'), 2);
+        assert.equal(await store.purgeExpired(), 1);
+        assert.equal(await rowCount(h, 'cache_entries'), 1);
+      });
+
+      it('GIVEN more entries than the bound THEN the least recently used are evicted', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now, maxCacheEntries: 3 });
+        for (const key of ['a', 'b', 'c']) {
+          clock.advance(RECENCY_RESOLUTION_MS);
+          await store.cache.put('ns', key, key);
+        }
+        clock.advance(RECENCY_RESOLUTION_MS);
+        assert.equal(await store.cache.get('ns', 'a'), 'a');
+        clock.advance(RECENCY_RESOLUTION_MS);
+        await store.cache.put('ns', 'd', 'd');
+        assert.equal(await store.cache.get('ns', 'b'), undefined);
+        assert.deepEqual(await Promise.all(['a', 'c', 'd'].map((k) => store.cache.get('ns', k))), [
+          'a',
+          'c',
+          'd',
+        ]);
+        for (let i = 0; i < 20; i++) {
+          clock.advance(RECENCY_RESOLUTION_MS);
+          await store.cache.put('bulk', String(i), i);
+        }
+        assert.equal(await rowCount(h, 'cache_entries'), 3);
+        assert.equal(await store.cache.get('bulk', '19'), 19);
+        await assertRowCountsKept(h);
+      });
+
+      it('GIVEN reads within the recency resolution THEN only the first refreshes the entry', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now });
+        await store.cache.put('ns', 'k', 1);
+        clock.advance(RECENCY_RESOLUTION_MS - 1);
+        await store.cache.get('ns', 'k');
+        assert.equal(Number(await h.scalar('SELECT last_used_at FROM cache_entries')), T0);
+        clock.advance(1);
+        await store.cache.get('ns', 'k');
+        assert.equal(
+          Number(await h.scalar('SELECT last_used_at FROM cache_entries')),
+          T0 + RECENCY_RESOLUTION_MS,
+        );
+      });
+
+      it('GIVEN the same store reopened THEN cached values are still there', async (h) => {
+        const first = await h.open();
+        await first.cache.put('summary', 'req-1', { points: ['x'] });
+        await first.close();
+        const second = await h.open();
+        assert.deepEqual(await second.cache.get('summary', 'req-1'), { points: ['x'] });
+      });
+    });
+
+    describe('threads and turns', () => {
+      it('GIVEN a thread with turns THEN both survive closing and reopening the store', async (h) => {
+        const first = await h.open();
+        await first.putThread(thread());
+        const answer = claimsFor(ARTICLE.text);
+        assert.equal(
+          await first.appendTurn('th-1', {
+            question: 'Who agreed?',
+            answer,
+            askedBy: 'u-2',
+            createdAt: T0 + 1,
+          }),
+          true,
+        );
+        await first.close();
+        const second = await h.open();
+        assert.deepEqual(await second.getThread('th-1'), thread());
+        assert.deepEqual(await second.recentTurns('th-1', 10), [
+          {
+            question: 'Who agreed?',
+            answer: [{ text: 'They agreed.', quotes: [{ ...answer[0]?.quotes[0] }] }],
+            askedBy: 'u-2',
+            createdAt: T0 + 1,
+          },
+        ]);
+      });
+
+      it('GIVEN many turns THEN recentTurns returns the last ones, oldest first', async (h) => {
+        const store = await h.open();
+        await store.putThread(thread());
+        for (let i = 1; i <= 7; i++) {
+          await store.appendTurn('th-1', {
+            question: `q${i}`,
+            answer: [],
+            askedBy: 'u-1',
+            createdAt: T0 + i,
+          });
+        }
+        assert.deepEqual(
+          (await store.recentTurns('th-1', 3)).map((t) => t.question),
+          ['q5', 'q6', 'q7'],
+        );
+        assert.equal((await store.recentTurns('th-1', 100)).length, 7);
+        assert.deepEqual(await store.recentTurns('th-1', 0), []);
+        assert.deepEqual(await store.recentTurns('th-unknown', 5), []);
+      });
+
+      it('GIVEN a thread updated THEN its fields change and its turns stay', async (h) => {
+        const store = await h.open();
+        await store.putThread(thread({ summaryMessageId: null, requestKey: null }));
+        await store.appendTurn('th-1', { question: 'q', answer: [], askedBy: 'u-1', createdAt: T0 });
+        await store.putThread(thread({ summaryMessageId: 'm-9' }));
+        assert.equal((await store.getThread('th-1'))?.summaryMessageId, 'm-9');
+        assert.equal((await store.recentTurns('th-1', 5)).length, 1);
+      });
+
+      it('GIVEN no such thread THEN appendTurn stores nothing and returns false', async (h) => {
+        const store = await h.open();
+        assert.equal(
+          await store.appendTurn('nope', { question: 'q', answer: [], askedBy: 'u', createdAt: T0 }),
+          false,
+        );
+        assert.equal(await rowCount(h, 'turns'), 0);
+        assert.equal(await store.getThread('nope'), undefined);
+      });
+
+      it('GIVEN a deleted thread THEN its turns are gone and deleting again returns false', async (h) => {
+        const store = await h.open();
+        await store.putThread(thread());
+        await store.appendTurn('th-1', { question: 'q', answer: [], askedBy: 'u-1', createdAt: T0 });
+        assert.equal(await store.deleteThread('th-1'), true);
+        assert.equal(await store.deleteThread('th-1'), false);
+        assert.equal(await store.getThread('th-1'), undefined);
+        assert.equal(await rowCount(h, 'turns'), 0);
+      });
+    });
+
+    describe('usage', () => {
+      it('GIVEN usage added for several users THEN totals sum per user and per guild and day', async (h) => {
+        const store = await h.open();
+        const day = '2025-01-15';
+        await store.addUsage({ guildId: 'g-1', userId: 'u-1', day, inputTokens: 100, outputTokens: 10 });
+        await store.addUsage({ guildId: 'g-1', userId: 'u-1', day, inputTokens: 50, outputTokens: 5 });
+        await store.addUsage({ guildId: 'g-1', userId: 'u-2', day, inputTokens: 7, outputTokens: 3 });
+        await store.addUsage({ guildId: 'g-2', userId: 'u-1', day, inputTokens: 1000, outputTokens: 1000 });
+        await store.addUsage({
+          guildId: 'g-1',
+          userId: 'u-1',
+          day: '2025-01-16',
+          inputTokens: 1,
+          outputTokens: 1,
+        });
+        assert.deepEqual(await store.getUsage({ guildId: 'g-1', userId: 'u-1', day }), {
+          requests: 2,
+          inputTokens: 150,
+          outputTokens: 15,
+        });
+        assert.deepEqual(await store.getUsage({ guildId: 'g-1', day }), {
+          requests: 3,
+          inputTokens: 157,
+          outputTokens: 18,
+        });
+        assert.deepEqual(await store.getUsage({ guildId: 'g-3', day }), {
+          requests: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+        });
+      });
+
+      it('GIVEN concurrent additions to one counter THEN none is lost', async (h) => {
+        const a = await h.open();
+        const b = await h.open();
+        const day = '2025-01-15';
+        await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            (i % 2 ? a : b).addUsage({ guildId: 'g', userId: 'u', day, inputTokens: 1, outputTokens: 2 }),
+          ),
+        );
+        assert.deepEqual(await a.getUsage({ guildId: 'g', userId: 'u', day }), {
+          requests: 40,
+          inputTokens: 40,
+          outputTokens: 80,
+        });
+      });
+
+      it('GIVEN a malformed day or token count THEN usage calls throw RangeError', async (h) => {
+        const store = await h.open();
+        await assert.rejects(
+          store.addUsage({ guildId: 'g', userId: 'u', day: '15/01/2025', inputTokens: 1, outputTokens: 1 }),
+          RangeError,
+        );
+        await assert.rejects(
+          store.addUsage({ guildId: 'g', userId: 'u', day: '2025-01-15', inputTokens: -1, outputTokens: 1 }),
+          RangeError,
+        );
+        await assert.rejects(store.getUsage({ guildId: 'g', day: 'today' }), RangeError);
+      });
+    });
+
+    describe('jobs', () => {
+      it('GIVEN recorded jobs THEN unfinished ones come back oldest first until finished', async (h) => {
+        const store = await h.open();
+        const second = job({
+          id: 'job-2',
+          kind: 'answer',
+          guildId: null,
+          reply: { via: 'message', messageId: 'm-5' },
+          startedAt: T0 + 5,
+          payload: ['any', { json: 1 }],
+        });
+        await store.recordJob(second);
+        await store.recordJob(job());
+        assert.deepEqual(await store.unfinishedJobs(), [job(), second]);
+        assert.equal(await store.finishJob('job-1'), true);
+        assert.equal(await store.finishJob('job-1'), false);
+        assert.deepEqual(await store.unfinishedJobs(), [second]);
+        await store.recordJob({ ...second, payload: 'replaced' });
+        assert.deepEqual(await store.unfinishedJobs(), [{ ...second, payload: 'replaced' }]);
+      });
+
+      it('GIVEN jobs recorded before a restart THEN the reopened store still lists them', async (h) => {
+        const first = await h.open();
+        await first.recordJob(job());
+        await first.close();
+        const second = await h.open();
+        assert.deepEqual(await second.unfinishedJobs(), [job()]);
+      });
+    });
+
+    describe('privacy', () => {
+      async function populate(store: Store) {
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0,
+        });
+        await store.putThread(thread({ threadId: 'th-u1', requesterId: 'u-1', guildId: 'g-1' }));
+        await store.putThread(thread({ threadId: 'th-u2', requesterId: 'u-2', guildId: 'g-1' }));
+        await store.putThread(thread({ threadId: 'th-g2', requesterId: 'u-2', guildId: 'g-2' }));
+        const turn = (askedBy: string, createdAt = T0) => ({ question: 'q', answer: [], askedBy, createdAt });
+        await store.appendTurn('th-u1', turn('u-1'));
+        await store.appendTurn('th-u1', turn('u-2'));
+        await store.appendTurn('th-u2', turn('u-1'));
+        await store.appendTurn('th-u2', turn('u-2'));
+        await store.appendTurn('th-g2', turn('u-2'));
+        await store.recordJob(job({ id: 'j-u1', userId: 'u-1', guildId: 'g-1' }));
+        await store.recordJob(job({ id: 'j-u2', userId: 'u-2', guildId: 'g-2' }));
+        const day = '2025-01-15';
+        await store.addUsage({ guildId: 'g-1', userId: 'u-1', day, inputTokens: 1, outputTokens: 1 });
+        await store.addUsage({ guildId: 'g-2', userId: 'u-1', day, inputTokens: 1, outputTokens: 1 });
+        await store.addUsage({ guildId: 'g-2', userId: 'u-2', day, inputTokens: 1, outputTokens: 1 });
+      }
+
+      it('GIVEN forgetUser THEN their threads, every turn in them, their turns elsewhere, jobs and usage go', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        await populate(store);
+        assert.deepEqual(await store.forgetUser('u-1'), {
+          articles: 0,
+          cacheEntries: 0,
+          threads: 1,
+          turns: 3,
+          jobs: 1,
+          usageRows: 2,
+        });
+        assert.equal(await store.getThread('th-u1'), undefined);
+        assert.deepEqual(
+          (await store.recentTurns('th-u2', 10)).map((t) => t.askedBy),
+          ['u-2'],
+        );
+        assert.deepEqual(
+          (await store.unfinishedJobs()).map((j) => j.id),
+          ['j-u2'],
+        );
+        assert.equal((await store.getUsage({ guildId: 'g-2', day: '2025-01-15' })).requests, 1);
+        assert.ok(await store.getArticle(ARTICLE.contentHash), 'articles are not personal data');
+        assert.deepEqual(await store.forgetUser('u-1'), {
+          articles: 0,
+          cacheEntries: 0,
+          threads: 0,
+          turns: 0,
+          jobs: 0,
+          usageRows: 0,
+        });
+      });
+
+      it('GIVEN purgeGuild THEN only that guild’s threads, turns, jobs and usage go', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        await populate(store);
+        assert.deepEqual(await store.purgeGuild('g-2'), {
+          articles: 0,
+          cacheEntries: 0,
+          threads: 1,
+          turns: 1,
+          jobs: 1,
+          usageRows: 2,
+        });
+        assert.equal(await store.getThread('th-g2'), undefined);
+        assert.ok(await store.getThread('th-u1'));
+        assert.equal((await store.recentTurns('th-u2', 10)).length, 2);
+        assert.equal((await store.getUsage({ guildId: 'g-1', day: '2025-01-15' })).requests, 1);
+        assert.deepEqual(
+          (await store.unfinishedJobs()).map((j) => j.id),
+          ['j-u1'],
+        );
+      });
+
+      it('GIVEN purgeOlderThan THEN everything past retention goes and recent or referenced data stays', async (h) => {
+        const clock = manualClock(T0 + 30 * DAY);
+        const store = await h.open({ now: clock.now });
+        const cutoff = T0 + 10 * DAY;
+        const old = makeArticle('An old article nobody refers to.');
+        const recent = makeArticle('A recent article.');
+        await store.putArticle(old, { requestUrl: 'https://old/1', canonicalUrl: null, fetchedAt: T0 });
+        await store.putArticle(ARTICLE, { requestUrl: 'https://kept/1', canonicalUrl: null, fetchedAt: T0 });
+        await store.putArticle(recent, {
+          requestUrl: 'https://new/1',
+          canonicalUrl: null,
+          fetchedAt: cutoff + DAY,
+        });
+        await store.putThread(thread({ threadId: 'old-quiet', createdAt: T0, articleHash: old.contentHash }));
+        await store.putThread(
+          thread({ threadId: 'old-active', createdAt: T0, articleHash: ARTICLE.contentHash }),
+        );
+        await store.putThread(
+          thread({ threadId: 'new', createdAt: cutoff + DAY, articleHash: recent.contentHash }),
+        );
+        const turn = (createdAt: number) => ({ question: 'q', answer: [], askedBy: 'u-1', createdAt });
+        await store.appendTurn('old-quiet', turn(T0));
+        await store.appendTurn('old-active', turn(T0));
+        await store.appendTurn('old-active', turn(cutoff + DAY));
+        await store.appendTurn('new', turn(cutoff + DAY));
+        await store.recordJob(job({ id: 'stale', startedAt: T0 }));
+        await store.recordJob(job({ id: 'fresh', startedAt: cutoff + DAY }));
+        await store.addUsage({
+          guildId: 'g',
+          userId: 'u',
+          day: '2025-01-15',
+          inputTokens: 1,
+          outputTokens: 1,
+        });
+        await store.addUsage({
+          guildId: 'g',
+          userId: 'u',
+          day: '2025-01-26',
+          inputTokens: 1,
+          outputTokens: 1,
+        });
+        clock.t = T0;
+        await store.cache.put('ns', 'old', 1);
+        clock.t = cutoff + DAY;
+        await store.cache.put('ns', 'expired', 2, 60);
+        await store.cache.put('ns', 'fresh', 3);
+        clock.t = T0 + 30 * DAY;
+
+        assert.deepEqual(await store.purgeOlderThan(cutoff), {
+          articles: 1,
+          cacheEntries: 2,
+          threads: 1,
+          turns: 2,
+          jobs: 1,
+          usageRows: 1,
+        });
+        assert.equal(await store.getThread('old-quiet'), undefined);
+        assert.deepEqual(
+          (await store.recentTurns('old-active', 10)).map((t) => t.createdAt),
+          [cutoff + DAY],
+        );
+        assert.equal(await store.getArticle(old.contentHash), undefined);
+        assert.ok(await store.getArticle(ARTICLE.contentHash), 'a live thread still refers to it');
+        assert.equal(
+          await store.getArticleByUrl('https://kept/1', 365 * 86400),
+          undefined,
+          'its old alias is gone',
+        );
+        assert.ok(await store.getArticleByUrl('https://new/1', 365 * 86400));
+        assert.equal(await store.cache.get('ns', 'fresh'), 3);
+        assert.deepEqual(
+          (await store.unfinishedJobs()).map((j) => j.id),
+          ['fresh'],
+        );
+        assert.equal((await store.getUsage({ guildId: 'g', day: '2025-01-26' })).requests, 1);
+        await assertRowCountsKept(h);
+      });
+    });
+
+    describe('unreadable rows', () => {
+      it('GIVEN corrupted JSON in rows THEN readers treat them as absent, warn, and do not throw', async (h) => {
+        const { logger, warnings } = recordingLogger();
+        const store = await h.open({ logger });
+        await store.cache.put('ns', 'k', { fine: true });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: Date.now(),
+        });
+        await store.putThread(thread());
+        await store.appendTurn('th-1', { question: 'broken', answer: [], askedBy: 'u', createdAt: T0 });
+        await store.appendTurn('th-1', { question: 'wrong shape', answer: [], askedBy: 'u', createdAt: T0 });
+        await store.appendTurn('th-1', { question: 'fine', answer: [], askedBy: 'u', createdAt: T0 });
+        await store.recordJob(job({ id: 'bad' }));
+        await store.recordJob(job({ id: 'good', startedAt: T0 + 1 }));
+
+        await h.exec(`UPDATE cache_entries SET value = '{"fine": tru'`);
+        await h.exec(`UPDATE articles SET meta = 'not json'`);
+        await h.exec(`UPDATE turns SET answer = '[{"text":' WHERE question = 'broken'`);
+        await h.exec(`UPDATE turns SET answer = '{"text": 1}' WHERE question = 'wrong shape'`);
+        await h.exec(`UPDATE jobs SET payload = '{' WHERE id = 'bad'`);
+
+        assert.equal(await store.cache.get('ns', 'k'), undefined);
+        assert.equal(await store.getArticleByUrl('https://a.example/1', 3600), undefined);
+        assert.equal(await store.getArticle(ARTICLE.contentHash), undefined);
+        assert.deepEqual(
+          (await store.recentTurns('th-1', 10)).map((t) => t.question),
+          ['fine'],
+        );
+        assert.deepEqual(
+          (await store.unfinishedJobs()).map((j) => j.id),
+          ['good'],
+        );
+        assert.equal(warnings.length, 6);
+        assert.ok(warnings.every((w) => typeof w.details.table === 'string'));
+        await store.cache.put('ns', 'k', { fine: true });
+        assert.deepEqual(await store.cache.get('ns', 'k'), { fine: true }, 'a new put repairs the entry');
+      });
+
+      it('GIVEN an article text altered in the database THEN it no longer matches its hash and is not served', async (h) => {
+        const { logger, warnings } = recordingLogger();
+        const store = await h.open({ logger });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: Date.now(),
+        });
+        await h.exec(`UPDATE articles SET text = 'Ministers did not meet.'`);
+        assert.equal(await store.getArticle(ARTICLE.contentHash), undefined);
+        assert.equal(warnings.length, 1);
+      });
+    });
+  });
+}
