@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, buildConnector, errors as undiciErrors } from 'undici';
+import { Agent, buildConnector, type Dispatcher, errors as undiciErrors } from 'undici';
 import { fail, ok, type Result } from '../../core/result.js';
 import { parseContentEncoding, readBody } from './body.js';
 import {
@@ -108,8 +108,9 @@ export async function fetchDocument(url: string, options: FetchOptions): Promise
     bodyTimeout: options.timeoutMs,
     connections: 4,
   });
+  const redirects: string[] = [];
   try {
-    const result = await follow(agent, first.value, policy, options, signal);
+    const result = await follow(agent, first.value, policy, options, signal, redirects);
     if (!result.ok) return result;
     return ok({ ...result.value, fetchMs: performance.now() - started });
   } catch (error) {
@@ -117,7 +118,12 @@ export async function fetchDocument(url: string, options: FetchOptions): Promise
       return fail('timeout', 'The page took too long to load.', { timeoutMs: options.timeoutMs });
     }
     if (options.signal?.aborted) return aborted();
-    return failureFromError(error, options);
+    const failure = failureFromError(error, options);
+    if (failure.ok || redirects.length === 0) return failure;
+    return fail(failure.error.code, failure.error.message, {
+      ...failure.error.details,
+      hop: redirects.length,
+    });
   } finally {
     await agent.destroy().catch(() => {});
   }
@@ -139,9 +145,10 @@ async function follow(
   policy: AccessPolicy,
   options: FetchOptions,
   signal: AbortSignal,
+  /** Filled in as redirects are followed, so a failure thrown mid-way can name its hop. */
+  redirects: string[],
 ): Promise<Result<Omit<FetchedDocument, 'fetchMs'>>> {
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const redirects: string[] = [];
   let current = start;
   for (;;) {
     const response = await agent.request({
@@ -203,58 +210,65 @@ async function follow(
       return fail('fetch_failed', `The site answered with HTTP ${status}.`, { status });
     }
 
-    const contentTypeHeader = header('content-type');
-    const contentType = parseContentType(contentTypeHeader);
-    const initialKind = kindFromContentType(contentType.essence);
-    if (initialKind === null) {
-      discard(response.body);
-      return fail('unsupported_type', 'That link is not a web page, a text file or a PDF.', {
-        contentType: (contentType.essence ?? contentTypeHeader ?? '').slice(0, 100),
-      });
-    }
-    const encoding = parseContentEncoding(header('content-encoding'));
-    if ('unsupported' in encoding) {
-      discard(response.body);
-      return fail('unsupported_type', 'The site sent the page in an encoding Verbatim cannot read.', {
-        contentType: contentType.essence,
-        contentEncoding: encoding.unsupported,
-      });
-    }
-    const capFor = (kind: DocumentKind | 'sniff') =>
-      kind === 'pdf'
-        ? options.maxPdfBytes
-        : kind === 'sniff'
-          ? Math.max(options.maxPdfBytes, options.maxHtmlBytes)
-          : options.maxHtmlBytes;
-    const declaredLength = Number(header('content-length') ?? Number.NaN);
-    if (Number.isFinite(declaredLength) && declaredLength > capFor(initialKind)) {
-      discard(response.body);
-      return tooLarge(capFor(initialKind), initialKind, declaredLength);
-    }
-
-    const body = await readBody(response.body, encoding.layers, initialKind, capFor);
-    if (!body.ok) {
-      if (body.reason === 'too_large') return tooLarge(body.limit, body.kind, null);
-      return fail('unsupported_type', 'That link is not a web page, a text file or a PDF.', {
-        contentType: contentType.essence ?? '',
-      });
-    }
-    const common = {
-      requestUrl: start.href,
-      finalUrl: current.href,
-      status,
-      kind: body.kind,
-      contentType: contentTypeHeader ?? '',
-      redirects,
-    };
-    if (body.kind === 'pdf') return ok({ ...common, text: null, charset: null, bytes: body.bytes });
-    const decoded = decodeText(body.bytes, body.kind, contentType.charset);
-    return ok({ ...common, text: decoded.text, charset: decoded.charset, bytes: null });
+    const document = await readDocument(response, header, options);
+    if (!document.ok) return document;
+    return ok({ requestUrl: start.href, finalUrl: current.href, status, redirects, ...document.value });
   }
 }
 
+type DocumentBody = Pick<FetchedDocument, 'kind' | 'contentType' | 'text' | 'charset' | 'bytes'>;
+
+/** Classifies, size-checks, reads and decodes a 2xx response body. */
+async function readDocument(
+  response: Dispatcher.ResponseData,
+  header: (name: string) => string | undefined,
+  options: FetchOptions,
+): Promise<Result<DocumentBody>> {
+  const contentTypeHeader = header('content-type');
+  const contentType = parseContentType(contentTypeHeader);
+  const initialKind = kindFromContentType(contentType.essence);
+  if (initialKind === null) {
+    discard(response.body);
+    return fail('unsupported_type', 'That link is not a web page, a text file or a PDF.', {
+      contentType: (contentType.essence ?? contentTypeHeader ?? '').slice(0, 100),
+    });
+  }
+  const encoding = parseContentEncoding(header('content-encoding'));
+  if ('unsupported' in encoding) {
+    discard(response.body);
+    return fail('unsupported_type', 'The site sent the page in an encoding Verbatim cannot read.', {
+      contentType: contentType.essence,
+      contentEncoding: encoding.unsupported,
+    });
+  }
+  const capFor = (kind: DocumentKind | 'sniff') =>
+    kind === 'pdf'
+      ? options.maxPdfBytes
+      : kind === 'sniff'
+        ? Math.max(options.maxPdfBytes, options.maxHtmlBytes)
+        : options.maxHtmlBytes;
+  const declaredLength = Number(header('content-length') ?? Number.NaN);
+  if (Number.isFinite(declaredLength) && declaredLength > capFor(initialKind)) {
+    discard(response.body);
+    return tooLarge(capFor(initialKind), initialKind, declaredLength);
+  }
+
+  const body = await readBody(response.body, encoding.layers, initialKind, capFor);
+  if (!body.ok) {
+    if (body.reason === 'too_large') return tooLarge(body.limit, body.kind, null);
+    return fail('unsupported_type', 'That link is not a web page, a text file or a PDF.', {
+      contentType: contentType.essence ?? '',
+    });
+  }
+  const common = { kind: body.kind, contentType: contentTypeHeader ?? '' };
+  if (body.kind === 'pdf') return ok({ ...common, text: null, charset: null, bytes: body.bytes });
+  const decoded = decodeText(body.bytes, body.kind, contentType.charset);
+  return ok({ ...common, text: decoded.text, charset: decoded.charset, bytes: null });
+}
+
 function tooLarge(limit: number, kind: DocumentKind | 'sniff', declared: number | null): Result<never> {
-  return fail('too_large', `That document is larger than ${Math.round(limit / 1e6)} MB.`, {
+  const size = limit >= 1e6 ? `${Math.round(limit / 1e6)} MB` : `${Math.ceil(limit / 1e3)} KB`;
+  return fail('too_large', `That document is larger than ${size}.`, {
     limit,
     kind,
     ...(declared === null ? {} : { contentLength: declared }),

@@ -375,6 +375,7 @@ describe('fetchDocument against a local server', () => {
     assert.equal(error.code, 'blocked_address');
     assert.equal(error.details.rule, 'private');
     assert.equal(error.details.address, '10.0.0.7');
+    assert.equal(error.details.hop, 1);
     assert.deepEqual(resolver.calls, ['internal-api.example.com']);
     assert.deepEqual(attempts, ['127.0.0.1']);
   });
