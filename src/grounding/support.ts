@@ -646,6 +646,30 @@ export function findDates(text: string): DateMention[] {
 // ---------------------------------------------------------------------------------------------
 // The check
 
+export interface SupportOptions {
+  /** The article's proper nouns (`properNounsOf(articleText)`), when already computed. */
+  readonly properNouns?: ReadonlySet<string>;
+  /**
+   * False to skip names: when the claim is written in another language than its quotes (names are
+   * spelled differently across languages and scripts), or in a language that capitalizes every
+   * noun (German). See `namesComparable`.
+   */
+  readonly checkNames?: boolean;
+}
+
+/**
+ * Whether names in claims written in `claimLang` can be compared with quotes in `articleLang`
+ * (BCP 47 tags; null = unknown, taken to be the same): only within one language, and not in
+ * languages that capitalize every noun.
+ */
+export function namesComparable(claimLang: string | null, articleLang: string | null): boolean {
+  const primary = (tag: string | null) => tag?.toLowerCase().split(/[-_]/u)[0] ?? null;
+  const a = primary(claimLang);
+  const b = primary(articleLang);
+  if ((a ?? b) === 'de' || (a ?? b) === 'lb') return false;
+  return a === null || b === null || a === b;
+}
+
 /**
  * Checks that every name, number and date the claim mentions also appears in its quotes (compared
  * after normalizing: `1,000` = `1000` = `one thousand`; `Feb.` = `February`; `Chinese` = `China`),
@@ -660,17 +684,18 @@ export function checkSupport(
   claim: string,
   quotes: readonly string[],
   articleText?: string,
-  articleProperNouns?: ReadonlySet<string>,
+  options: SupportOptions = {},
 ): SupportVerdict {
   const reasons: string[] = [];
   const joined = quotes.join('\n');
   if (quotes.length === 0 || joined.trim() === '') return { supported: false, reasons: ['no quotes'] };
   const quoteWords = tokens(joined).map((t) => unpossess(t.word));
-  const proper = new Set(articleProperNouns ?? properNounsOf(articleText ?? joined));
+  const proper = new Set(options.properNouns ?? properNounsOf(articleText ?? joined));
   for (const t of tokens(joined)) if (isCapitalized(t.raw)) proper.add(unpossess(t.word));
 
   const seen = new Set<string>();
-  for (const name of findNames(claim, proper)) {
+  const names = options.checkNames === false ? [] : findNames(claim, proper);
+  for (const name of names) {
     if (seen.has(name.text) || nameInQuotes(name, quoteWords, articleText)) continue;
     seen.add(name.text);
     reasons.push(`name "${name.text}" not in quotes`);
@@ -867,7 +892,10 @@ export function gatherEvidence(
   const support =
     quotes.length === 0
       ? { supported: false, reasons: ['no sentence of the article shares a word with the claim'] }
-      : checkSupport(claim, paragraphsOf(index, best), article.text, index.properNouns);
+      : checkSupport(claim, paragraphsOf(index, best), article.text, {
+          properNouns: index.properNouns,
+          checkNames: namesComparable(null, article.lang),
+        });
 
   const quoteStems = new Set(contentStems(quoteTexts.join('\n'), article.lang));
   const claimStems = contentStems(claim, article.lang).filter((w) => !isNumberWord(w));
