@@ -1,4 +1,4 @@
-import { GRAM, gramHash, type SourceIndex } from './source-index.js';
+import { GRAM, gramHash, MAX_FUZZY_CHARS, MIN_VOTE_BUCKET, type SourceIndex } from './source-index.js';
 
 /** A match in folded coordinates: `[start, end)` and its edit (Levenshtein) distance to the pattern. */
 export interface Alignment {
@@ -7,13 +7,11 @@ export interface Alignment {
   readonly distance: number;
 }
 
-/** Longest folded proposal fuzzy matching is attempted for (UTF-16 units); longer ones must match exactly or after folding. */
-export const MAX_FUZZY_CHARS = 2000;
 /** At most this many edits per sentence of the proposal. */
 export const MAX_EDITS_PER_SENTENCE = 8;
 /** At most this share of the proposal's folded characters may be edited. */
 export const MAX_EDIT_RATIO = 0.1;
-/** Candidate windows checked by dynamic programming per proposal. */
+/** Candidate bands checked by dynamic programming per proposal. */
 const MAX_CANDIDATES = 4;
 
 /** Sentences in a folded proposal (at least 1): terminators followed by a space or the end. */
@@ -36,7 +34,7 @@ export function editBudget(folded: string): number {
  */
 export function alignBest(
   pattern: string,
-  text: string,
+  text: Uint16Array,
   from: number,
   to: number,
   maxDistance: number,
@@ -60,7 +58,7 @@ export function alignBest(
   let bestStart = from;
   let bestEnd = from;
   for (let j = from; j < to; j++) {
-    const tc = text.charCodeAt(j);
+    const tc = text[j];
     dCur[0] = 0;
     sCur[0] = j + 1;
     const rows = Math.min(m, last + 1);
@@ -97,7 +95,107 @@ export function alignBest(
 }
 
 /**
- * Folded windows that may hold `pattern` within `budget` edits, best first (at most 4).
+ * Best approximate occurrence of `pattern` in `text` whose alignment stays on diagonals
+ * (text position − pattern position) in `[dLo, dHi]`, within `maxDistance` edits; free start and
+ * end, unit costs, leftmost end on ties. Each row only computes the cells that can still be
+ * ≤ maxDistance (Ukkonen's cut-off inside the band), so a match costs about
+ * O(|pattern| × maxDistance). Null when none is close enough.
+ */
+export function alignInBand(
+  pattern: string,
+  text: Uint16Array,
+  dLo: number,
+  dHi: number,
+  maxDistance: number,
+): Alignment | null {
+  const m = pattern.length;
+  const n = text.length;
+  const k = maxDistance;
+  const band = dHi - dLo + 1;
+  if (m === 0 || band <= 0) return null;
+  const INF = 1 << 29;
+  // Cell (i, x) is pattern prefix i against text prefix j = i + dLo + x (0 ≤ x < band).
+  let dPrev = new Int32Array(band);
+  let sPrev = new Int32Array(band);
+  let dCur = new Int32Array(band);
+  let sCur = new Int32Array(band);
+  let pa = Math.max(0, -dLo);
+  let pb = Math.min(band - 1, n - dLo);
+  if (pa > pb) return null;
+  for (let x = pa; x <= pb; x++) {
+    dPrev[x] = 0;
+    sPrev[x] = dLo + x;
+  }
+  let lo = pa;
+  let hi = pb;
+  for (let i = 1; i <= m; i++) {
+    const pc = pattern.charCodeAt(i - 1);
+    const a = Math.max(lo - 1, -(i + dLo), 0);
+    let x = a;
+    let rowLo = -1;
+    let rowHi = -1;
+    for (; x < band; x++) {
+      const j = i + dLo + x;
+      if (j > n) break;
+      let d = INF;
+      let s = 0;
+      if (x >= pa && x <= pb && j >= 1) {
+        d = (dPrev[x] ?? INF) + (text[j - 1] === pc ? 0 : 1);
+        s = sPrev[x] ?? 0;
+      }
+      if (x + 1 >= pa && x + 1 <= pb) {
+        const up = (dPrev[x + 1] ?? INF) + 1;
+        if (up < d) {
+          d = up;
+          s = sPrev[x + 1] ?? 0;
+        }
+      }
+      if (x > a) {
+        const left = (dCur[x - 1] ?? INF) + 1;
+        if (left < d) {
+          d = left;
+          s = sCur[x - 1] ?? 0;
+        }
+      }
+      dCur[x] = d;
+      sCur[x] = s;
+      if (d <= k) {
+        if (rowLo < 0) rowLo = x;
+        rowHi = x;
+      } else if (x > hi + 1) {
+        x++;
+        break;
+      }
+    }
+    if (rowLo < 0) return null;
+    pa = a;
+    pb = x - 1;
+    lo = rowLo;
+    hi = rowHi;
+    [dPrev, dCur] = [dCur, dPrev];
+    [sPrev, sCur] = [sCur, sPrev];
+  }
+  let best: Alignment | null = null;
+  for (let x = lo; x <= hi; x++) {
+    const dist = dPrev[x] ?? INF;
+    if (dist <= k && (best === null || dist < best.distance)) {
+      best = { start: sPrev[x] ?? 0, end: m + dLo + x, distance: dist };
+    }
+  }
+  return best;
+}
+
+/** A diagonal band to align in, with the votes its grams gave it. */
+export interface Band {
+  readonly dLo: number;
+  readonly dHi: number;
+  readonly votes: number;
+}
+
+/**
+ * Diagonal bands (text position − pattern position) that may hold `pattern` within `budget`
+ * edits, most votes first (at most 4); pass each to `alignInBand`. A band holding a match at
+ * distance d has at least `fullVotes − d` votes.
  *
  * The pattern is cut into disjoint 4-grams; one edit destroys at most one of them, so a match
  * keeps at least `grams − budget` of them, on diagonals (text position − pattern position) within
@@ -107,13 +205,18 @@ export function alignBest(
  * informative are skipped and the count lowered to match, so a fabricated quote made of article
  * words costs a few thousand array increments.
  */
-export function fuzzyWindows(index: SourceIndex, pattern: string, budget: number): Array<[number, number]> {
+export function fuzzyWindows(
+  index: SourceIndex,
+  pattern: string,
+  budget: number,
+): { readonly bands: Band[]; readonly fullVotes: number } {
+  const none = { bands: [], fullVotes: 0 };
   const m = pattern.length;
   const n = index.folded.length;
   const grams = m - GRAM + 1;
-  if (grams <= 0 || n === 0 || m > n + budget) return [];
+  if (grams <= 0 || n === 0 || m > n + budget || m > MAX_FUZZY_CHARS || budget > MAX_FUZZY_CHARS) return none;
   const { gramOffsets, gramPositions, gramBits } = index;
-  const maxPosting = Math.max(256, Math.ceil(n / 256));
+  const maxPosting = Math.max(64, Math.ceil(n / 1024));
 
   const hashes = new Int32Array(grams);
   const lengths = new Int32Array(grams);
@@ -132,7 +235,7 @@ export function fuzzyWindows(index: SourceIndex, pattern: string, budget: number
       if (len === 0) missing++;
       work += Math.min(len, maxPosting);
     }
-    if (missing > budget) return [];
+    if (missing > budget) return none;
     if (work < phaseWork) {
       phaseWork = work;
       phase = f;
@@ -158,53 +261,69 @@ export function fuzzyWindows(index: SourceIndex, pattern: string, budget: number
     work += len;
   }
   const threshold = used.length + missing - budget;
-  if (threshold < 1) return [];
+  if (threshold < 1) return none;
 
-  const width = Math.max(16, 2 * budget + 2);
+  let shift = Math.log2(MIN_VOTE_BUCKET);
+  while (1 << shift < 2 * budget + 2) shift++;
+  const width = 1 << shift;
   const offset = m + budget;
-  const buckets = Math.ceil((n + offset) / width) + 2;
-  const votes = new Int32Array(buckets);
+  const votes = index.voteScratch;
   const touched: number[] = [];
-  for (const k of used) {
-    const h = hashes[k] ?? 0;
-    const end = gramOffsets[h + 1] ?? 0;
-    for (let at = gramOffsets[h] ?? 0; at < end; at++) {
-      const b = (((gramPositions[at] ?? 0) - k + offset) / width) | 0;
-      const v = votes[b] ?? 0;
-      if (v === 0) touched.push(b);
-      votes[b] = v + 1;
-    }
-  }
-
   const pairs: Array<[number, number]> = [];
-  for (const b of touched) {
-    const here = votes[b] ?? 0;
-    const before = b > 0 ? (votes[b - 1] ?? 0) : 0;
-    // Each pair (first, first + 1) is considered once: from its first bucket if touched, else from its second.
-    if (here + (votes[b + 1] ?? 0) >= threshold) pairs.push([b, here + (votes[b + 1] ?? 0)]);
-    if (b > 0 && before === 0 && here >= threshold) pairs.push([b - 1, here]);
+  try {
+    for (const k of used) {
+      const h = hashes[k] ?? 0;
+      const end = gramOffsets[h + 1] ?? 0;
+      for (let at = gramOffsets[h] ?? 0; at < end; at++) {
+        const b = ((gramPositions[at] ?? 0) - k + offset) >> shift;
+        const v = votes[b] ?? 0;
+        if (v === 0) touched.push(b);
+        votes[b] = v + 1;
+      }
+    }
+    for (const b of touched) {
+      const here = votes[b] ?? 0;
+      const next = votes[b + 1] ?? 0;
+      // Each pair (first, first + 1) is considered once: from its first bucket if touched, else from its second.
+      if (here + next >= threshold) pairs.push([b, here + next]);
+      if (b > 0 && (votes[b - 1] ?? 0) === 0 && here >= threshold) pairs.push([b - 1, here]);
+    }
+  } finally {
+    for (const b of touched) votes[b] = 0;
   }
   pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 
-  const windows: Array<[number, number]> = [];
+  const bands: Band[] = [];
   const chosen: number[] = [];
-  for (const [first] of pairs) {
+  for (const [first, votes] of pairs) {
     if (chosen.some((c) => Math.abs(c - first) <= 1)) continue;
     chosen.push(first);
     const diagLo = first * width - offset;
     const diagHi = (first + 2) * width - offset;
-    windows.push([Math.max(0, diagLo - budget), Math.min(n, diagHi + m + 2 * budget)]);
-    if (windows.length === MAX_CANDIDATES) break;
+    // Surviving grams sit within ±budget of the match's first diagonal, and the path within ±budget of that.
+    bands.push({ dLo: diagLo - 2 * budget, dHi: diagHi + 2 * budget, votes });
+    if (bands.length === MAX_CANDIDATES) break;
   }
-  return windows;
+  return { bands, fullVotes: used.length + missing };
 }
 
-/** Best match of a folded pattern anywhere in the index within `budget` edits, or null. Earliest wins ties. */
+/**
+ * Best match of a folded pattern anywhere in the index within `budget` edits, or null; earliest
+ * wins ties. Bands too poor in votes to beat the best match so far are skipped.
+ */
 export function locateFuzzy(index: SourceIndex, pattern: string, budget: number): Alignment | null {
   if (budget < 1 || pattern.length > MAX_FUZZY_CHARS) return null;
   let best: Alignment | null = null;
-  for (const [from, to] of fuzzyWindows(index, pattern, budget)) {
-    const a = alignBest(pattern, index.folded, from, to, budget);
+  const { bands, fullVotes } = fuzzyWindows(index, pattern, budget);
+  for (const band of bands) {
+    if (best !== null && band.votes < fullVotes - best.distance) continue;
+    const a = alignInBand(
+      pattern,
+      index.foldedUnits,
+      band.dLo,
+      band.dHi,
+      best === null ? budget : best.distance,
+    );
     if (a === null || a.end <= a.start) continue;
     if (
       best === null ||

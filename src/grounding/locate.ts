@@ -229,6 +229,6 @@ function findNear(index: SourceIndex, p: string, lo: number, hi: number, fromEnd
   if (short) return null;
   const budget = editBudget(p);
   if (budget < 1 || hi <= lo) return null;
-  const a = alignBest(p, f, lo, hi, budget, fromEnd);
+  const a = alignBest(p, index.foldedUnits, lo, hi, budget, fromEnd);
   return a !== null && a.end > a.start ? [a.start, a.end] : null;
 }

@@ -2,6 +2,10 @@ import { foldText } from './normalize.js';
 
 /** Length of the character n-grams the candidate index is built on (folded UTF-16 units). */
 export const GRAM = 4;
+/** Longest folded proposal fuzzy matching is attempted for (UTF-16 units); longer ones must match exactly or after folding. */
+export const MAX_FUZZY_CHARS = 2000;
+/** Narrowest diagonal bucket fuzzy voting uses (folded units); sizes `voteScratch`. */
+export const MIN_VOTE_BUCKET = 16;
 
 /**
  * An article prepared for locating quotes; build once per article with `buildSourceIndex` and
@@ -12,6 +16,8 @@ export interface SourceIndex {
   readonly text: string;
   /** Folded text (see `foldText`); `srcStart[i]`/`srcEnd[i]` is the source span of folded unit i. */
   readonly folded: string;
+  /** The UTF-16 units of `folded`, for the alignment loops. */
+  readonly foldedUnits: Uint16Array;
   readonly srcStart: Int32Array;
   readonly srcEnd: Int32Array;
   /** Positions in `folded` of every 4-gram, grouped by hash: `gramPositions[gramOffsets[h] .. gramOffsets[h+1])`. */
@@ -19,6 +25,11 @@ export interface SourceIndex {
   readonly gramPositions: Int32Array;
   /** Number of bits of a gram hash (the table has 2^bits slots). */
   readonly gramBits: number;
+  /**
+   * Zeroed scratch counters for fuzzy voting, one per diagonal bucket; a vote pass restores the
+   * zeros before returning. Safe because locating is synchronous: two calls never overlap.
+   */
+  readonly voteScratch: Int32Array;
 }
 
 /** Hash of the 4-gram of `s` starting at `i`, in `[0, 2^bits)`. FNV-1a over UTF-16 units (inlined in `buildSourceIndex`: keep in step). */
@@ -57,7 +68,18 @@ export function buildSourceIndex(text: string): SourceIndex {
     gramPositions[at] = i;
     fill[h] = at + 1;
   }
-  return { text, folded, srcStart, srcEnd, gramOffsets, gramPositions, gramBits: bits };
+  const voteScratch = new Int32Array(Math.ceil((folded.length + 2 * MAX_FUZZY_CHARS) / MIN_VOTE_BUCKET) + 4);
+  return {
+    text,
+    folded,
+    foldedUnits: units,
+    srcStart,
+    srcEnd,
+    gramOffsets,
+    gramPositions,
+    gramBits: bits,
+    voteScratch,
+  };
 }
 
 /** Source span `[start, end)` of the folded range `[a, b)` (a < b). */
