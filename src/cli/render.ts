@@ -67,7 +67,12 @@ class Footnotes {
       this.#paragraphStarts.push(i + 2);
   }
 
+  /** A claim that is its own quote (the extractive engine's) is shown as the quote, with its place. */
   claim(claim: Claim): string {
+    const [only] = claim.quotes;
+    if (claim.quotes.length === 1 && only && squash(only.text) === squash(claim.text)) {
+      return `“${squash(only.text)}” (¶${this.#paragraph(only.start)})`;
+    }
     const marks = claim.quotes.map((q) => `[${this.#number(q)}]`).join('');
     return `${claim.text} ${marks}`;
   }
@@ -125,3 +130,5 @@ export function wrap(text: string, width: number, first = '', rest = first): str
   lines.push(line);
   return lines;
 }
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();

@@ -30,7 +30,7 @@ async function cli(args: string[], stdinText = '') {
   const lines = stdout
     .split('\n')
     .filter(Boolean)
-    .map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : null));
+    .map((l) => (args.includes('--json') ? (JSON.parse(l) as Record<string, unknown>) : null));
   return { code, stdout, stderr, lines };
 }
 
@@ -131,7 +131,7 @@ describe('verbatim command', () => {
     assert.equal(code, 0);
     assert.match(stdout, /SUMMARY/);
     assert.match(stdout, /KEY POINTS/);
-    assert.match(stdout, /\[1\]/);
+    assert.match(stdout, /“[^”]+” \(¶\d+\)/);
     assert.match(stdout, /quotes found in the article · extractive/);
   });
 

@@ -1,0 +1,133 @@
+import type { Article } from '../article/article.js';
+import { makeArticle } from '../article/article.js';
+import { checkUrl, type FetchOptions, fetchDocument, normalizeRequestUrl } from '../article/fetch/index.js';
+import {
+  articleFromBytes,
+  checkArticle,
+  DEFAULT_INGEST_LIMITS,
+  type IngestLimits,
+} from '../article/ingest.js';
+import type { WorkerPool } from '../article/worker/index.js';
+import { fail, type Result } from '../core/result.js';
+import type { Store } from '../store/store.js';
+
+/** What a user handed us: a link, pasted text, or bytes (a file, an attachment, stdin). */
+export type SourceSpec =
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'text'; readonly text: string; readonly source: string }
+  | {
+      readonly kind: 'bytes';
+      readonly bytes: Uint8Array;
+      readonly filename: string | null;
+      readonly contentType: string | null;
+      readonly source: string;
+    };
+
+export interface LoadedArticle {
+  readonly article: Article;
+  /** When the article was fetched (ms since epoch): now for a fresh fetch, earlier from the store. */
+  readonly fetchedAt: number;
+  readonly fromCache: boolean;
+}
+
+export interface LoadDeps {
+  readonly fetch: Omit<FetchOptions, 'signal'>;
+  readonly limits?: IngestLimits;
+  /** Fetched articles are kept here by request and canonical URL; null keeps nothing. */
+  readonly store: Store | null;
+  /** Seconds a stored article is reused before it is fetched again. */
+  readonly cacheTtlSeconds: number;
+  /** HTML and PDF parsing run here, off the event loop; null parses in-process (the CLI). */
+  readonly pool: WorkerPool | null;
+  readonly now?: () => number;
+}
+
+/** A URL-looking string: what the CLI and the bot treat as a link rather than a file or text. */
+export function looksLikeUrl(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim());
+}
+
+/**
+ * Any source → a checked Article. Links are checked before anything else (no lookup for a refused
+ * URL), then served from the store when fresh, else fetched safely, parsed off the event loop, and
+ * stored under both the request URL and the page's canonical URL.
+ */
+export async function loadArticle(
+  spec: SourceSpec,
+  deps: LoadDeps,
+  options: { readonly noCache?: boolean; readonly signal?: AbortSignal } = {},
+): Promise<Result<LoadedArticle>> {
+  const now = deps.now ?? Date.now;
+  const limits = deps.limits ?? DEFAULT_INGEST_LIMITS;
+  if (spec.kind === 'text') {
+    const article = checkArticle(makeArticle(spec.text, { source: spec.source }), limits);
+    return article.ok
+      ? { ok: true, value: { article: article.value, fetchedAt: now(), fromCache: false } }
+      : article;
+  }
+  if (spec.kind === 'bytes') {
+    const article = await articleFromBytes(
+      {
+        bytes: spec.bytes,
+        filename: spec.filename,
+        contentType: spec.contentType,
+        meta: { source: spec.source },
+      },
+      limits,
+    );
+    return article.ok
+      ? { ok: true, value: { article: article.value, fetchedAt: now(), fromCache: false } }
+      : article;
+  }
+
+  const checked = checkUrl(spec.url, deps.fetch);
+  if (!checked.ok) return checked;
+  const requestUrl = normalizeRequestUrl(checked.value.href);
+  if (deps.store && !options.noCache) {
+    const hit = await deps.store.getArticleByUrl(requestUrl, deps.cacheTtlSeconds);
+    if (hit) return { ok: true, value: { article: hit.article, fetchedAt: hit.fetchedAt, fromCache: true } };
+  }
+
+  const fetched = await fetchDocument(checked.value.href, {
+    ...deps.fetch,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!fetched.ok) return fetched;
+  const doc = fetched.value;
+  const meta = { source: spec.url, url: doc.finalUrl };
+  let article: Result<Article>;
+  if (doc.kind === 'pdf') {
+    const pdf = deps.pool
+      ? await deps.pool.run('pdfToText', [doc.bytes ?? new Uint8Array()])
+      : await (await import('../article/pdf.js')).pdfToText(doc.bytes ?? new Uint8Array());
+    article = pdf.ok
+      ? { ok: true, value: makeArticle(pdf.value.text, { ...meta, title: pdf.value.title }) }
+      : pdf;
+  } else if (doc.kind === 'html') {
+    const html = doc.text ?? '';
+    article = deps.pool
+      ? await deps.pool.run('extractHtml', [html, { source: spec.url, url: doc.finalUrl }])
+      : (await import('../article/html/index.js')).extractArticleFromHtml(html, {
+          source: spec.url,
+          url: doc.finalUrl,
+        });
+  } else {
+    article = { ok: true, value: makeArticle(doc.text ?? '', meta) };
+  }
+  if (!article.ok) return article;
+  const valid = checkArticle(article.value, limits);
+  if (!valid.ok) return valid;
+  const fetchedAt = now();
+  if (deps.store) {
+    const canonical = valid.value.canonicalUrl ? normalizeRequestUrl(valid.value.canonicalUrl) : null;
+    await deps.store.putArticle(valid.value, { requestUrl, canonicalUrl: canonical, fetchedAt });
+  }
+  return { ok: true, value: { article: valid.value, fetchedAt, fromCache: false } };
+}
+
+/** The URL as a user may have typed it (`<https://…>` in Discord, trailing punctuation). */
+export function cleanUserUrl(raw: string): Result<string> {
+  const trimmed = raw.trim().replace(/^<(.+)>$/, '$1');
+  if (trimmed === '') return fail('invalid_url', 'That link is empty.');
+  return { ok: true, value: trimmed };
+}
