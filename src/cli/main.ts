@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { loadArticle, looksLikeUrl } from '../app/load-article.js';
+import { fetchOptionsFrom, openConfiguredStore } from '../app/wiring.js';
 import type { Article } from '../article/article.js';
 import { loadLocalSource } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
@@ -7,6 +9,7 @@ import { outputJsonSchemas } from '../core/schema.js';
 import { SUMMARY_LENGTHS, type SummarizeOptions, type SummaryLength } from '../engines/engine.js';
 import { type EngineChoice, selectEngine } from '../engines/select.js';
 import { createLogger, type Logger } from '../log.js';
+import type { Store } from '../store/store.js';
 import { askLine, errorLine, extractLine, summarizeLine } from './lines.js';
 import { renderAnswer, renderSummary } from './render.js';
 
@@ -27,7 +30,8 @@ const USAGE = `usage:
   verbatim ask       <source> <question>... [--engine extractive|openai] [--json]
   verbatim schema                            JSON Schema of the --json outputs
 
-<source> is a file (.txt, .md, .html, .pdf) or - for standard input.
+<source> is an http(s) link, a file (.txt, .md, .html, .pdf), or - for standard input.
+--no-cache fetches a link again even when a fresh copy is stored.
 exit codes: 0 ok, 2 bad usage, 3 bad input, 4 upstream failure (fetch, model), 1 a bug.`;
 
 class UsageError extends Error {}
@@ -71,18 +75,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok };
-
-  switch (command) {
-    case 'extract':
-      await extract(ctx, positionals);
-      break;
-    case 'summarize':
-      await summarize(ctx, positionals);
-      break;
-    case 'ask':
-      await ask(ctx, positionals);
-      break;
+  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok, store: null };
+  try {
+    switch (command) {
+      case 'extract':
+        await extract(ctx, positionals);
+        break;
+      case 'summarize':
+        await summarize(ctx, positionals);
+        break;
+      case 'ask':
+        await ask(ctx, positionals);
+        break;
+    }
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr.write(`verbatim: ${err.message}\n`);
+    return EXIT.usage;
+  } finally {
+    await ctx.store?.close();
   }
   return ctx.exit;
 }
@@ -93,6 +104,8 @@ interface Ctx {
   readonly config: Config;
   readonly log: Logger;
   exit: number;
+  /** Opened on first need (a link, a model call): a local file with the offline engine needs none. */
+  store: Store | null;
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -150,7 +163,15 @@ function isLanguageTag(tag: string): boolean {
 }
 
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
-  return loadLocalSource(source, ctx.io.stdin);
+  if (!looksLikeUrl(source)) return loadLocalSource(source, ctx.io.stdin);
+  const fetch = fetchOptionsFrom(ctx.config);
+  ctx.store ??= await openConfiguredStore(ctx.config, ctx.log);
+  const loaded = await loadArticle(
+    { kind: 'url', url: source },
+    { fetch, store: ctx.store, cacheTtlSeconds: ctx.config.CACHE_TTL_SECONDS, pool: null },
+    { noCache: ctx.flags.noCache },
+  );
+  return loaded.ok ? { ok: true, value: loaded.value.article } : loaded;
 }
 
 /** Reports a failure: a JSON line on stdout under --json, else one line on stderr; sets the exit code once. */

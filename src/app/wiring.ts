@@ -1,0 +1,33 @@
+import type { FetchOptions } from '../article/fetch/index.js';
+import { parseAllowList } from '../article/fetch/index.js';
+import { type Config, ConfigError } from '../config.js';
+import type { Logger } from '../log.js';
+import { openStore, type Store } from '../store/store.js';
+
+/** Fetch settings from config; a malformed FETCH_ALLOW entry stops start-up, not the first fetch. */
+export function fetchOptionsFrom(config: Config): Omit<FetchOptions, 'signal'> {
+  try {
+    parseAllowList(config.FETCH_ALLOW);
+  } catch (err) {
+    throw new ConfigError(
+      `FETCH_ALLOW is invalid (${(err as Error).message}): list host names or CIDR networks, comma-separated.`,
+    );
+  }
+  return {
+    allow: config.FETCH_ALLOW,
+    allowedPorts: config.FETCH_ALLOWED_PORTS,
+    timeoutMs: config.FETCH_TIMEOUT_MS,
+    connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
+    maxHtmlBytes: config.FETCH_MAX_HTML_BYTES,
+    maxPdfBytes: config.FETCH_MAX_PDF_BYTES,
+  };
+}
+
+/** The configured store: PostgreSQL when DATABASE_URL is set, else SQLite at DATABASE_PATH. */
+export function openConfiguredStore(config: Config, log: Logger): Promise<Store> {
+  return openStore({
+    path: config.DATABASE_PATH,
+    url: config.DATABASE_URL,
+    logger: log.child({ component: 'store' }),
+  });
+}
