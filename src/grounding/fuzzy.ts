@@ -16,10 +16,45 @@ const MAX_CANDIDATES = 4;
 
 /** Sentences in a folded proposal (at least 1): terminators followed by a space or the end. */
 export function sentenceCount(folded: string): number {
-  const m = folded.match(/[.!?。！？]+(?=\s|$)|[。！？]+/gu);
+  const m = folded.match(SENTENCE_END);
   return Math.max(1, m ? m.length : 0);
 }
 
+const SENTENCE_END = /[.!?。！？]+(?=\s|$)|[。！？]+/gu;
+
+/** The sentences of a folded proposal, each with its terminator, trimmed. */
+export function splitSentences(folded: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (const m of folded.matchAll(SENTENCE_END)) {
+    const end = (m.index ?? 0) + m[0].length;
+    out.push(folded.slice(from, end).trim());
+    from = end;
+  }
+  out.push(folded.slice(from).trim());
+  return out.filter((s) => s !== '');
+}
+
+/**
+ * Whether every sentence of a multi-sentence pattern is itself within its own budget somewhere in
+ * the matched region `[start, end)` (± `slack`), so the edits of a fuzzy match are spread out
+ * rather than concentrated in one rewritten sentence. Sentences under 10 characters are not checked.
+ */
+export function editsSpreadOut(
+  index: SourceIndex,
+  pattern: string,
+  start: number,
+  end: number,
+  slack: number,
+): boolean {
+  const sentences = splitSentences(pattern);
+  if (sentences.length < 2) return true;
+  const from = Math.max(0, start - slack);
+  const to = Math.min(index.foldedUnits.length, end + slack);
+  return sentences.every(
+    (s) => s.length < 10 || alignBest(s, index.foldedUnits, from, to, editBudget(s)) !== null,
+  );
+}
 /** Edits allowed for a folded proposal: ⌊10% of its length⌋, at most 8 per sentence. */
 export function editBudget(folded: string): number {
   return Math.min(Math.floor(folded.length * MAX_EDIT_RATIO), MAX_EDITS_PER_SENTENCE * sentenceCount(folded));

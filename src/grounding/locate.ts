@@ -1,4 +1,4 @@
-import { alignBest, editBudget, locateFuzzy } from './fuzzy.js';
+import { alignBest, editBudget, editsSpreadOut, locateFuzzy } from './fuzzy.js';
 import {
   foldString,
   hasWordChar,
@@ -29,7 +29,9 @@ export type Located =
 
 /** Largest gap between consecutive fragments of an ellipsis quote, in folded characters (≈ a few paragraphs). */
 export const MAX_FRAGMENT_GAP = 1500;
-/** Occurrences of the longest fragment tried as the anchor of the others. */
+/** Most parts an ellipsis quote may have; beyond this it is not located as fragments. */
+export const MAX_FRAGMENTS = 8;
+/** Occurrences of the anchor fragment tried. */
 const MAX_ANCHORS = 8;
 
 const EMPTY: Located = Object.freeze({ found: false, reason: 'empty' });
@@ -42,10 +44,11 @@ function located(quotes: readonly Quote[], method: LocateMethod): Located {
 
 /**
  * Locates a proposed quote in the indexed article and snaps it to the article's own characters.
- * Tries, in order: exact, normalized, fragments (only when the proposal has an interior ellipsis),
- * fuzzy (at most ⌊10%⌋ of the folded characters edited and 8 edits per sentence, checked only in a
- * few candidate windows picked by the 4-gram index, so a fabricated quote is rejected without any
- * alignment in the common case). When a proposal occurs more than once, the first occurrence wins
+ * Tries, in order: exact, normalized, fragments (only when the proposal has an interior ellipsis;
+ * at most 8 parts), fuzzy (at most ⌊10%⌋ of the folded characters edited and 8 edits per sentence,
+ * each sentence of a longer proposal also within its own budget; checked only in a few candidate
+ * windows picked by the 4-gram index, so a fabricated quote is rejected without any alignment in
+ * the common case). When a proposal occurs more than once, the first occurrence wins
  * (the first exact one, else the first folded one, else the best fuzzy match, earliest on ties).
  *
  * Short proposals (fewer than 12 letters/digits or 3 words, CJK characters counting double) are
@@ -84,13 +87,14 @@ export function locateQuote(index: SourceIndex, proposed: string): Located {
   if (short) return TOO_SHORT;
 
   const parts = splitAtEllipses(core);
-  if (parts.length >= 2) {
+  if (parts.length >= 2 && parts.length <= MAX_FRAGMENTS) {
     const quotes = locateFragments(index, parts);
     if (quotes) return located(quotes, 'fragments');
   }
 
-  const match = locateFuzzy(index, folded, editBudget(folded));
-  if (match) {
+  const budget = editBudget(folded);
+  const match = locateFuzzy(index, folded, budget);
+  if (match && editsSpreadOut(index, folded, match.start, match.end, budget)) {
     const { start, end } = sourceRange(index, match.start, match.end);
     const quote = finishSpan(text, start, end, true);
     if (quote) return located([quote], 'fuzzy');

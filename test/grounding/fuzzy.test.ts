@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { alignBest, alignInBand, editBudget, locateFuzzy, sentenceCount } from '../../src/grounding/fuzzy.js';
+import {
+  alignBest,
+  alignInBand,
+  editBudget,
+  locateFuzzy,
+  sentenceCount,
+  splitSentences,
+} from '../../src/grounding/fuzzy.js';
 import { buildSourceIndex } from '../../src/grounding/index.js';
 import { foldString } from '../../src/grounding/normalize.js';
 
@@ -87,6 +94,14 @@ describe('edit budget', () => {
     assert.equal(editBudget('a'.repeat(300)), 8);
     assert.equal(sentenceCount('one. two! three'), 2);
     assert.equal(editBudget(`${'a'.repeat(150)}. ${'b'.repeat(150)}.`), 16);
+  });
+
+  it('GIVEN a folded proposal THEN it splits into sentences with their terminators', () => {
+    assert.deepEqual(splitSentences('one two. three? four'), ['one two.', 'three?', 'four']);
+    assert.deepEqual(splitSentences('双方将交换意见。会谈结束后举行记者会。'), [
+      '双方将交换意见。',
+      '会谈结束后举行记者会。',
+    ]);
   });
 });
 

@@ -145,6 +145,17 @@ describe('locateQuote on English text', () => {
     assert.equal(q.text, 'Beijing has watched with joy how the US’s political attention');
   });
 
+  it('GIVEN an ellipsis quote of more than 8 parts THEN it is not located as fragments', () => {
+    const words =
+      'Beijing has watched with joy how the US’s political attention, financial support and the flow of resources go to Europe'.split(
+        ' ',
+      );
+    const proposal = [0, 2, 4, 6, 8, 10, 12, 14, 16].map((i) => words.slice(i, i + 2).join(' ')).join(' … ');
+    expectReason(locateQuote(lavrovIndex, proposal), 'not_found');
+    const few = [0, 6, 12].map((i) => words.slice(i, i + 5).join(' ')).join(' … ');
+    assert.equal(locateQuote(lavrovIndex, few).found, true);
+  });
+
   it('GIVEN fragments out of order THEN nothing is found', () => {
     const r = locateQuote(
       lavrovIndex,
@@ -160,6 +171,26 @@ describe('locateQuote on English text', () => {
     );
     const q = only(expectFound(lavrov, r, 'fuzzy'));
     assert.equal(q.text, 'The strategic competition between China and the United States forces small and');
+  });
+
+  it('GIVEN typos spread over two sentences THEN the whole span is located fuzzily', () => {
+    const r = locateQuote(
+      lavrovIndex,
+      'Beijing has promotd its own curency, the renminbi, as a trading tool. The Kremlin has been forced to sell its foreign exchang reserves',
+    );
+    const q = only(expectFound(lavrov, r, 'fuzzy'));
+    assert.equal(
+      q.text,
+      'Beijing has promoted its own currency, the renminbi, as a trading tool. The Kremlin has been forced to sell its foreign exchange reserves',
+    );
+  });
+
+  it('GIVEN one sentence rewritten and the next verbatim THEN the rewrite is not hidden by the total budget', () => {
+    const r = locateQuote(
+      lavrovIndex,
+      'Beijing has pushed its own money, the renminbi, as a trading tool. The Kremlin has been forced to sell its foreign exchange reserves, which has strengthened the position of the renminbi.',
+    );
+    expectReason(r, 'not_found');
   });
 
   it('GIVEN a truncated first word THEN the span is widened to the whole word', () => {
