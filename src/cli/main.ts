@@ -6,8 +6,13 @@ import { loadLocalSource } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Failure, failureKind, type Result } from '../core/result.js';
 import { outputJsonSchemas } from '../core/schema.js';
-import { SUMMARY_LENGTHS, type SummarizeOptions, type SummaryLength } from '../engines/engine.js';
-import { type EngineChoice, selectEngine } from '../engines/select.js';
+import {
+  type Engine,
+  SUMMARY_LENGTHS,
+  type SummarizeOptions,
+  type SummaryLength,
+} from '../engines/engine.js';
+import { defaultEngineChoice, type EngineChoice, selectEngine } from '../engines/select.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { askLine, errorLine, extractLine, summarizeLine } from './lines.js';
@@ -162,6 +167,14 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
+/** The engine for this run; the model engine keeps its results in the store unless --no-cache. */
+async function engineFor(ctx: Ctx): Promise<Result<Engine>> {
+  const choice = ctx.flags.engine ?? defaultEngineChoice(ctx.config);
+  if (choice === 'openai' && !ctx.flags.noCache) ctx.store ??= await openConfiguredStore(ctx.config, ctx.log);
+  const cache = ctx.store && !ctx.flags.noCache ? { cache: ctx.store.cache } : {};
+  return selectEngine(choice, ctx.config, { log: ctx.log, ...cache });
+}
+
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
   if (!looksLikeUrl(source)) return loadLocalSource(source, ctx.io.stdin);
   const fetch = fetchOptionsFrom(ctx.config);
@@ -198,10 +211,7 @@ async function extract(ctx: Ctx, sources: readonly string[]): Promise<void> {
 }
 
 async function summarize(ctx: Ctx, [source = '-']: readonly string[]): Promise<void> {
-  const engine = await selectEngine(ctx.flags.engine, ctx.config, {
-    log: ctx.log,
-    noCache: ctx.flags.noCache,
-  });
+  const engine = await engineFor(ctx);
   if (!engine.ok) return report(ctx, source, engine.error);
   const article = await loadSource(ctx, source);
   if (!article.ok) return report(ctx, source, article.error);
@@ -217,10 +227,7 @@ async function summarize(ctx: Ctx, [source = '-']: readonly string[]): Promise<v
 }
 
 async function ask(ctx: Ctx, [source = '-', ...questions]: readonly string[]): Promise<void> {
-  const engine = await selectEngine(ctx.flags.engine, ctx.config, {
-    log: ctx.log,
-    noCache: ctx.flags.noCache,
-  });
+  const engine = await engineFor(ctx);
   if (!engine.ok) return report(ctx, source, engine.error);
   const article = await loadSource(ctx, source);
   if (!article.ok) return report(ctx, source, article.error);

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { type Cache, MemoryCache } from '../core/cache.js';
+import type { Cache } from '../core/cache.js';
 import { fail, type Result } from '../core/result.js';
 import type { Logger } from '../log.js';
 import type { Engine } from './engine.js';
@@ -9,9 +9,8 @@ export type EngineChoice = 'extractive' | 'openai';
 
 export interface EngineDeps {
   readonly log: Logger;
-  /** Where model results are kept so the same request is never sent twice. */
+  /** Where model results are kept so the same request is never sent twice; absent: kept nowhere. */
   readonly cache?: Cache;
-  readonly noCache?: boolean;
 }
 
 /** True when config names a model server (a key, or a base URL for keyless local servers). */
@@ -19,9 +18,16 @@ export function modelConfigured(config: Config): boolean {
   return config.OPENAI_API_KEY !== null || config.OPENAI_BASE_URL !== null;
 }
 
+/** The engine config asks for when the user names none. */
+export function defaultEngineChoice(config: Config): EngineChoice {
+  if (config.VERBATIM_ENGINE !== 'auto') return config.VERBATIM_ENGINE;
+  return modelConfigured(config) ? 'openai' : 'extractive';
+}
+
 /**
- * Chooses the engine: the one asked for, else VERBATIM_ENGINE, where `auto` means the model engine
- * when a model server is configured and the offline extractive engine otherwise.
+ * Builds the engine asked for (else config's choice). The model engine falls back to the offline
+ * extractive engine when the model fails, and says so in `fallback`. The openai SDK is loaded only
+ * when the model engine is used (start-up counts).
  */
 export async function selectEngine(
   asked: EngineChoice | null,
@@ -29,13 +35,7 @@ export async function selectEngine(
   deps: EngineDeps,
 ): Promise<Result<Engine>> {
   const extractive = createExtractiveEngine();
-  const choice =
-    asked ??
-    (config.VERBATIM_ENGINE === 'auto'
-      ? modelConfigured(config)
-        ? 'openai'
-        : 'extractive'
-      : config.VERBATIM_ENGINE);
+  const choice = asked ?? defaultEngineChoice(config);
   if (choice === 'extractive') return { ok: true, value: extractive };
   if (!modelConfigured(config)) {
     return fail(
@@ -43,10 +43,21 @@ export async function selectEngine(
       'The openai engine needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server such as Ollama); set it in .env.',
     );
   }
-  void deps;
-  void MemoryCache;
-  return fail(
-    'engine_unavailable',
-    'The openai engine is not available in this build yet; use --engine extractive.',
-  );
+  const { createOpenAIEngine } = await import('./openai/index.js');
+  return {
+    ok: true,
+    value: createOpenAIEngine({
+      // Local servers (Ollama, LM Studio) take any key; the SDK insists on one.
+      apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+      baseURL: config.OPENAI_BASE_URL,
+      model: config.OPENAI_MODEL,
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+      maxRetries: config.OPENAI_MAX_RETRIES,
+      concurrency: config.OPENAI_CONCURRENCY,
+      contextChars: config.OPENAI_CONTEXT_CHARS,
+      cache: deps.cache,
+      fallback: extractive,
+      logger: deps.log.child({ component: 'openai' }),
+    }),
+  };
 }
