@@ -8,6 +8,7 @@ import {
   findDates,
   findNames,
   findNumbers,
+  namesComparable,
   rankPassages,
   sameNameWord,
 } from '../../src/grounding/support.js';
@@ -229,6 +230,28 @@ describe('checkClaims (offline, for `verbatim check`)', () => {
         return (r?.quotes ?? []).every((q) => lavrov.text.slice(q.start, q.end) === q.text);
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe('namesComparable', () => {
+  it('GIVEN claim and article languages THEN names are compared only within one language, never in German', () => {
+    assert.equal(namesComparable(null, 'en'), true);
+    assert.equal(namesComparable('en-GB', 'en'), true);
+    assert.equal(namesComparable('fr', 'en'), false);
+    assert.equal(namesComparable('de', 'de'), false);
+    assert.equal(namesComparable(null, null), true);
+  });
+
+  it('GIVEN names switched off THEN numbers are still checked', () => {
+    const quote = ['Russia is currently the third largest user of Chinese currency.'];
+    assert.equal(
+      checkSupport('La Chine est le deuxième.', quote, undefined, { checkNames: false }).supported,
+      true,
+    );
+    assert.equal(
+      checkSupport('Russia is the fifth largest user.', quote, undefined, { checkNames: false }).supported,
+      false,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../../article/article.js';
 import type { Cache } from '../../core/cache.js';
-import { fail, ok, type Result } from '../../core/result.js';
+import { fail, failureKind, ok, type Result } from '../../core/result.js';
 import { buildSourceIndex, locateQuote, type Quote, revalidateQuote } from '../../grounding/index.js';
 import { articleSentences, namesComparable, properNounsOf, rankPassages } from '../../grounding/support.js';
 import type { Logger } from '../../log.js';
@@ -109,11 +109,7 @@ class OpenAIEngine implements Engine {
       request,
       () => this.#summarize(article, options, signal),
       (value) => revalidateSummary(article, value),
-    ).then((r) =>
-      r.ok || !this.#options.fallback
-        ? r
-        : this.#fallBack(r, signal, (e) => e.summarize(article, options, signal)),
-    );
+    ).then((r) => (r.ok ? r : this.#fallBack(r, signal, (e) => e.summarize(article, options, signal))));
   }
 
   answer(
@@ -132,9 +128,7 @@ class OpenAIEngine implements Engine {
       () => this.#answer(article, q, turns, signal),
       (value) => revalidateAnswer(article, value),
     ).then((r) =>
-      r.ok || !this.#options.fallback
-        ? r
-        : this.#fallBack(r, signal, (e) => e.answer(article, question, history, signal)),
+      r.ok ? r : this.#fallBack(r, signal, (e) => e.answer(article, question, history, signal)),
     );
   }
 
@@ -144,7 +138,7 @@ class OpenAIEngine implements Engine {
     run: (engine: Engine) => Promise<Result<T>>,
   ): Promise<Result<T>> {
     const engine = this.#options.fallback;
-    if (!engine || signal?.aborted) return failed;
+    if (!engine || signal?.aborted || failureKind(failed.error.code) !== 'upstream') return failed;
     this.#options.logger?.info(
       { code: failed.error.code, fallback: engine.name },
       'model failed; using fallback engine',
@@ -179,14 +173,21 @@ class OpenAIEngine implements Engine {
     if (pending) return pending as Promise<Result<T>>;
     const run = (async (): Promise<Result<T>> => {
       const cache = this.#options.cache;
+      const logger = this.#options.logger;
       if (cache) {
-        const hit = await cache.get<T>(CACHE_NAMESPACE, key);
+        const hit = await cache.get<T>(CACHE_NAMESPACE, key).catch((err: unknown) => {
+          logger?.warn({ err }, 'cache read failed; asking the model');
+          return undefined;
+        });
         const valid = hit === undefined ? null : revalidate(hit);
         if (valid) return ok({ ...valid, usage: ZERO_USAGE });
       }
       const result = await compute();
-      if (result.ok && cache)
-        await cache.put(CACHE_NAMESPACE, key, result.value, this.#options.cacheTtlSeconds ?? null);
+      if (result.ok && cache) {
+        await cache
+          .put(CACHE_NAMESPACE, key, result.value, this.#options.cacheTtlSeconds ?? null)
+          .catch((err: unknown) => logger?.warn({ err }, 'cache write failed'));
+      }
       return result;
     })();
     this.#inFlight.set(key, run);
@@ -497,7 +498,7 @@ export function languageName(lang: string | null): string {
     );
     return name && name !== lang ? `${name} (${lang})` : lang;
   } catch {
-    return 'English';
+    return "the article's own language";
   }
 }
 

@@ -166,7 +166,7 @@ describe('HTTP failures become reason codes', () => {
       const r = await h.engine.summarize(article, standard);
       assert.equal(r.ok, false);
       assert.equal(!r.ok && r.error.code, 'rate_limited');
-      assert.equal(!r.ok && r.error.details?.['retryAfterSeconds'], 7);
+      assert.equal(!r.ok && r.error.details?.retryAfterSeconds, 7);
       assert.equal(h.fake.requests.length, 1);
     } finally {
       await h.close();
@@ -188,7 +188,7 @@ describe('HTTP failures become reason codes', () => {
     try {
       const r = await persistent.engine.summarize(article, standard);
       assert.equal(!r.ok && r.error.code, 'engine_failed');
-      assert.equal(!r.ok && r.error.details?.['status'], 500);
+      assert.equal(!r.ok && r.error.details?.status, 500);
       assert.equal(persistent.fake.requests.length, 2);
     } finally {
       await persistent.close();
@@ -215,7 +215,7 @@ describe('HTTP failures become reason codes', () => {
       setTimeout(() => controller.abort(), 100);
       const r = await h.engine.summarize(article, standard, controller.signal);
       assert.equal(!r.ok && r.error.code, 'timeout');
-      assert.equal(!r.ok && r.error.details?.['aborted'], true);
+      assert.equal(!r.ok && r.error.details?.aborted, true);
       assert.equal(fallback.calls, 0);
     } finally {
       await h.close();

@@ -307,3 +307,23 @@ describe('summarize: cache and in-flight sharing', () => {
     }
   });
 });
+
+describe('summarize: a broken cache', () => {
+  it('GIVEN a cache that throws THEN the model still answers', async () => {
+    const broken = {
+      get: async () => {
+        throw new Error('disk full');
+      },
+      put: async () => {
+        throw new Error('disk full');
+      },
+    };
+    const h = await startHarness((r) => reply.json(realisticContent(r.body)), { cache: broken });
+    try {
+      const r = await h.engine.summarize(article, { length: 'short', lang: null });
+      assert.ok(r.ok);
+    } finally {
+      await h.close();
+    }
+  });
+});
