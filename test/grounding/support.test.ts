@@ -229,7 +229,7 @@ describe('checkClaims (offline, for `verbatim check`)', () => {
         const [r] = checkClaims(lavrov, [claim.join(' ')]);
         return (r?.quotes ?? []).every((q) => lavrov.text.slice(q.start, q.end) === q.text);
       }),
-      { numRuns: 50 },
+      { numRuns: 20 },
     );
   });
 });
