@@ -29,6 +29,8 @@ export type Located =
 
 /** Largest gap between consecutive fragments of an ellipsis quote, in folded characters (≈ a few paragraphs). */
 export const MAX_FRAGMENT_GAP = 1500;
+/** Longest proposal folded or fuzzily matched (UTF-16 units); a longer one is only looked up verbatim. */
+export const MAX_PROPOSAL_CHARS = 20_000;
 /** Most parts an ellipsis quote may have; beyond this it is not located as fragments. */
 export const MAX_FRAGMENTS = 8;
 /** Occurrences of the anchor fragment tried. */
@@ -55,6 +57,8 @@ function located(quotes: readonly Quote[], method: LocateMethod): Located {
  * never matched by fuzz or as fragments: they are kept only when they match exactly or after
  * folding, exactly once in the article, on word boundaries; otherwise `too_short`.
  *
+ * A proposal over MAX_PROPOSAL_CHARS is only looked up verbatim.
+ *
  * A found span is widened to whole words (spaced scripts), trimmed of whitespace and dangling
  * punctuation (an unclosed quote mark, a leading comma) and capped at MAX_QUOTE_CHARS.
  */
@@ -62,6 +66,11 @@ export function locateQuote(index: SourceIndex, proposed: string): Located {
   const text = index.text;
   const trimmed = proposed.trim();
   if (trimmed === '') return EMPTY;
+  if (trimmed.length > MAX_PROPOSAL_CHARS) {
+    const at = text.indexOf(trimmed);
+    const quote = at >= 0 ? finishSpan(text, at, at + trimmed.length, true) : null;
+    return quote ? located([quote], 'exact') : NOT_FOUND;
+  }
   const core = stripProposalEdges(trimmed);
   const folded = foldString(core);
   if (!hasWordChar(folded)) return TOO_SHORT;

@@ -222,19 +222,22 @@ export function isShortProposal(folded: string): boolean {
   let words = 0;
   let inWord = false;
   for (const ch of folded) {
-    if (isSpacelessChar(ch)) {
+    if (!isWordChar(ch)) {
+      inWord = false;
+      continue;
+    }
+    if (ch.charCodeAt(0) >= 0x0e00 && isSpacelessChar(ch)) {
       weight += 2;
       words += 0.5;
       inWord = false;
-    } else if (isWordChar(ch)) {
+    } else {
       weight += 1;
       if (!inWord) words += 1;
       inWord = true;
-    } else {
-      inWord = false;
     }
+    if (weight >= MIN_QUOTE_WEIGHT && words >= MIN_QUOTE_WORDS) return false;
   }
-  return weight < MIN_QUOTE_WEIGHT || words < MIN_QUOTE_WORDS;
+  return true;
 }
 
 /** True when the folded string has at least one letter or digit. */

@@ -2,8 +2,11 @@ import { foldText } from './normalize.js';
 
 /** Length of the character n-grams the candidate index is built on (folded UTF-16 units). */
 export const GRAM = 4;
-/** Longest folded proposal fuzzy matching is attempted for (UTF-16 units); longer ones must match exactly or after folding. */
-export const MAX_FUZZY_CHARS = 2000;
+/**
+ * Longest folded proposal fuzzy matching is attempted for (UTF-16 units, 2.5 × MAX_QUOTE_CHARS);
+ * longer ones must match exactly, after folding or as fragments.
+ */
+export const MAX_FUZZY_CHARS = 1000;
 /** Narrowest diagonal bucket fuzzy voting uses (folded units); sizes `voteScratch`. */
 export const MIN_VOTE_BUCKET = 16;
 

@@ -283,6 +283,15 @@ describe('locateQuote on English text', () => {
     assert.match(q.text, /[.!?”]$/);
   });
 
+  it('GIVEN a proposal over 20,000 characters THEN it is only looked up verbatim, and capped', () => {
+    const long = `${lavrov}\n\n${lavrov}\n\n${lavrov}`;
+    const proposal = long.slice(10, 21_000);
+    const r = locateQuote(buildSourceIndex(long), proposal);
+    const q = only(expectFound(long, r, 'exact'));
+    assert.ok(q.start === long.lastIndexOf(' ', 10) + 1, 'widened to the whole first word');
+    expectReason(locateQuote(buildSourceIndex(long), proposal.toUpperCase()), 'not_found');
+  });
+
   it('GIVEN a quote that appears twice THEN the first occurrence is returned', () => {
     const s =
       'According to the expert, Sergei Lavrov’s visit to China is a sign of what is happening in the Kremlin';
