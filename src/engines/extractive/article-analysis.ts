@@ -1,0 +1,95 @@
+import type { Article } from '../../article/article.js';
+import {
+  findClutter,
+  guessLanguage,
+  type Segment,
+  splitParagraphs,
+  splitSentences,
+  splitWords,
+} from '../../text/index.js';
+import { cachedTermNormalizer, type TermRules, termRules } from './terms.js';
+
+/** One sentence of the article as the extractive engine sees it. */
+export interface SentenceInfo {
+  /** The sentence's span in `article.text`, without a leading bullet or dash. */
+  readonly seg: Segment;
+  /** Index of the paragraph holding it, counting every paragraph. */
+  readonly paragraph: number;
+  /** Page furniture (see `findClutter`): never quoted. */
+  readonly clutter: boolean;
+  /** No final punctuation and short (a heading, a label), or an introduction ending in `:`. */
+  readonly fragment: boolean;
+  readonly question: boolean;
+  /** Term ids in reading order, repeats kept. */
+  readonly terms: readonly number[];
+  /** Words (see `splitWords`), stop words included. */
+  readonly wordCount: number;
+}
+
+/**
+ * Everything the extractive engine derives from an article's text once and reuses for every
+ * summary and question: sentences with flags, and their terms as ids into one vocabulary.
+ */
+export interface ArticleAnalysis {
+  readonly text: string;
+  readonly lang: string | null;
+  readonly rules: TermRules;
+  readonly sentences: readonly SentenceInfo[];
+  readonly paragraphCount: number;
+  readonly vocabulary: ReadonlyMap<string, number>;
+}
+
+const LEADING_MARK = /^(?:[•·▪●◦‣∙*>]|[-–—]{1,2}|\d{1,2}[.)])\s+/u;
+const FINAL_PUNCTUATION = /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u;
+
+export function analyzeArticle(article: Article): ArticleAnalysis {
+  const text = article.text;
+  const lang = article.lang ?? guessLanguage(text);
+  const rules = termRules(lang);
+  const vocabulary = new Map<string, number>();
+  const idOf = (term: string): number => {
+    let id = vocabulary.get(term);
+    if (id === undefined) {
+      id = vocabulary.size;
+      vocabulary.set(term, id);
+    }
+    return id;
+  };
+
+  const paragraphs = splitParagraphs(text);
+  const raw = splitSentences(text, lang);
+  const clutter = findClutter(text, raw);
+  const words = splitWords(text, lang);
+  const normalize = cachedTermNormalizer(rules);
+  const sentences: SentenceInfo[] = [];
+  let paragraph = 0;
+  let w = 0;
+  raw.forEach((sentence, i) => {
+    while (paragraph < paragraphs.length - 1 && sentence.start >= (paragraphs[paragraph] as Segment).end) {
+      paragraph++;
+    }
+    const mark = LEADING_MARK.exec(sentence.text)?.[0].length ?? 0;
+    const seg =
+      mark > 0 && mark < sentence.text.length
+        ? { start: sentence.start + mark, end: sentence.end, text: sentence.text.slice(mark) }
+        : sentence;
+    const terms: number[] = [];
+    while (w < words.length && (words[w] as Segment).start < seg.start) w++;
+    const firstWord = w;
+    for (; w < words.length && (words[w] as Segment).end <= seg.end; w++) {
+      const term = normalize((words[w] as Segment).text);
+      if (term !== null) terms.push(idOf(term));
+    }
+    const wordCount = w - firstWord;
+    sentences.push({
+      seg,
+      paragraph,
+      clutter: clutter[i] === true,
+      fragment: /:$/u.test(seg.text) || (!FINAL_PUNCTUATION.test(seg.text) && wordCount < 12),
+      question: /[?？][\p{Pe}\p{Pf}"'’”»]*$/u.test(seg.text),
+      terms,
+      wordCount,
+    });
+  });
+  return { text, lang, rules, sentences, paragraphCount: paragraphs.length, vocabulary };
+}

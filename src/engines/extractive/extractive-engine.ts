@@ -1,0 +1,155 @@
+import type { Article } from '../../article/article.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { guessLanguage } from '../../text/index.js';
+import {
+  type AnswerResult,
+  type Claim,
+  countsFor,
+  type Engine,
+  type SummarizeOptions,
+  type SummaryResult,
+  type Turn,
+  ZERO_USAGE,
+} from '../engine.js';
+import { type AnswerIndex, buildAnswerIndex, rankAnswers } from './answer-ranking.js';
+import { type ArticleAnalysis, analyzeArticle, type SentenceInfo } from './article-analysis.js';
+import { chooseKeySentences } from './key-sentences.js';
+import { sentenceClaim } from './sentence-claim.js';
+
+export const EXTRACTIVE_ENGINE_NAME = 'extractive';
+
+/**
+ * Confidence of the best sentence (see AnswerCandidate) below which the engine says the article
+ * doesn't say. Calibrated by `npm run eval:qa` on half of SQuAD 2.0's articles (questions asked of
+ * whole articles); the other half reports how well it holds.
+ */
+export const ANSWER_THRESHOLD = 0.78;
+
+/** A second answer sentence is added only when it scores this close to the best one. */
+const SECOND_ANSWER_RATIO = 0.9;
+
+/** Articles analysed recently, per engine: a thread's follow-up questions reuse the work. */
+const ANALYSIS_CACHE_ENTRIES = 16;
+
+interface Prepared {
+  readonly analysis: ArticleAnalysis;
+  answerIndex: AnswerIndex | null;
+}
+
+/**
+ * The offline engine: deterministic, no model, no network. Summaries and key points are the
+ * article's own central sentences (LexRank + position + MMR); answers are the sentences BM25 ranks
+ * best, or "not answerable" below a calibrated confidence. It cannot translate.
+ */
+export function createExtractiveEngine(): Engine {
+  const prepared = new Map<string, Prepared>();
+
+  const prepare = (article: Article): Prepared => {
+    let entry = prepared.get(article.contentHash);
+    if (entry) {
+      prepared.delete(article.contentHash);
+    } else {
+      entry = { analysis: analyzeArticle(article), answerIndex: null };
+      while (prepared.size >= ANALYSIS_CACHE_ENTRIES) {
+        const oldest = prepared.keys().next().value;
+        if (oldest === undefined) break;
+        prepared.delete(oldest);
+      }
+    }
+    prepared.set(article.contentHash, entry);
+    return entry;
+  };
+
+  return {
+    name: EXTRACTIVE_ENGINE_NAME,
+
+    async summarize(article, options, signal) {
+      const refused = checkRequest(article, signal) ?? checkLanguage(article, options);
+      if (refused) return refused;
+      const { analysis } = prepare(article);
+      const chosen = chooseKeySentences(analysis, options.length);
+      const summary = claimsFor(analysis, chosen.summary);
+      if (summary.length === 0) {
+        return fail('not_an_article', 'The text has no sentences to summarize.', {
+          chars: article.text.length,
+        });
+      }
+      const keyPoints = claimsFor(analysis, chosen.keyPoints);
+      return ok({ ...info([...summary, ...keyPoints]), summary, keyPoints } satisfies SummaryResult);
+    },
+
+    async answer(article, question, history, signal) {
+      const refused = checkRequest(article, signal);
+      if (refused) return refused;
+      if (question.trim() === '') return fail('bad_usage', 'Ask a question about the article.');
+      const entry = prepare(article);
+      entry.answerIndex ??= buildAnswerIndex(entry.analysis);
+      const answer = answerClaims(entry.analysis, entry.answerIndex, question, history);
+      return ok({ ...info(answer), answerable: answer.length > 0, answer } satisfies AnswerResult);
+    },
+  };
+}
+
+function answerClaims(
+  analysis: ArticleAnalysis,
+  index: AnswerIndex,
+  question: string,
+  history: readonly Turn[],
+): Claim[] {
+  const [best, second] = rankAnswers(analysis, index, question, history);
+  if (!best || best.confidence < ANSWER_THRESHOLD) return [];
+  const picked = [best];
+  if (second && second.score >= SECOND_ANSWER_RATIO * best.score && second.confidence >= ANSWER_THRESHOLD) {
+    picked.push(second);
+  }
+  return picked.flatMap((c) => {
+    const claim = sentenceClaim(analysis.text, sentenceOf(analysis, c.sentence).seg, c.focus);
+    return claim ? [claim] : [];
+  });
+}
+
+function claimsFor(analysis: ArticleAnalysis, sentences: readonly number[]): Claim[] {
+  return sentences.flatMap((i) => {
+    const claim = sentenceClaim(analysis.text, sentenceOf(analysis, i).seg);
+    return claim ? [claim] : [];
+  });
+}
+
+function sentenceOf(analysis: ArticleAnalysis, i: number): SentenceInfo {
+  const s = analysis.sentences[i];
+  if (!s) throw new Error(`sentence ${i} out of range`);
+  return s;
+}
+
+function info(claims: readonly Claim[]) {
+  return {
+    engine: EXTRACTIVE_ENGINE_NAME,
+    model: null,
+    fallback: null,
+    grounding: countsFor(claims),
+    usage: ZERO_USAGE,
+  };
+}
+
+function checkRequest(article: Article, signal: AbortSignal | undefined): Result<never> | null {
+  if (signal?.aborted) return fail('timeout', 'The request was cancelled before it finished.');
+  if (article.text.trim() === '') return fail('empty_input', 'The article has no text.');
+  return null;
+}
+
+/** Quotes stay in the article's language and this engine writes nothing else: no translation. */
+function checkLanguage(article: Article, options: SummarizeOptions): Result<never> | null {
+  if (options.lang === null) return null;
+  const wanted = primaryTag(options.lang);
+  const have = primaryTag(article.lang ?? guessLanguage(article.text) ?? '');
+  if (wanted === have) return null;
+  return fail(
+    'unsupported_option',
+    'The offline engine cannot translate; drop the language option or use the model engine.',
+    { lang: options.lang, articleLang: article.lang },
+  );
+}
+
+function primaryTag(tag: string): string {
+  return tag.trim().toLowerCase().split(/[-_]/u)[0] ?? '';
+}

@@ -1,0 +1,100 @@
+import type { Segment } from './segment.js';
+
+/**
+ * Recognizes the page furniture that pasted or extracted web text carries along: breadcrumbs,
+ * hashtag trails, photo credits and captions, share/comment/app prompts, datelines with clock
+ * times, shouted banners. Such a sentence never becomes a key point, an answer or a quote.
+ * Heuristics in one place so every engine filters the same way; tuned on `../shared/corpus/news/`
+ * and the sample article, and conservative: a real sentence must not be lost.
+ */
+
+const BOILERPLATE = new RegExp(
+  `^(?:${[
+    String.raw`leave a (?:comment|reply)|\d+ comments?\b|comments?$|share (?:this|on|via)\b|send this (?:page|article)`,
+    String.raw`click here\b|tap here\b|read (?:more|next|the latest|also)\b|see also\b|download (?:the|our)\b.*\bapp\b`,
+    String.raw`follow (?:us|\S+(?: \S+){0,3} on (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube))\b`,
+    String.raw`sign up\b|subscribe\b|advertisement$|sponsored\b|related(?: articles| stories| coverage)?:?$`,
+    String.raw`recommended(?: for you)?:?$|image (?:source|copyright|caption)\b|photo(?:graph)?s?:|getty images$`,
+    String.raw`this site uses akismet|all rights reserved|copyright\b|©|(?:--|—|–|-)?\s*with files from\b`,
+    String.raw`\(?(?:additional )?reporting by\b|editing by\b|writing by\b`,
+    'this (?:article|story) (?:was|has been) (?:updated|corrected)|we use cookies|accept (?:all )?cookies',
+  ].join('|')})`,
+  'iu',
+);
+const CAPTION = /^FILE\b\s*[-–—]?\s*\p{Lu}/u;
+
+const BREADCRUMB = /\s[»›]\s|^home\s*[>/|]/iu;
+const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
+const PHOTO_CREDIT =
+  /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,})*\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$|\((?:AP|AFP|Reuters|Getty|EPA)\b[^)]*\)\s*$/u;
+const AGENCY_TAIL =
+  /[.!?”"]\s+(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|ANP|dpa)\.?$/u;
+const AGENCY_ONLY =
+  /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u;
+const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$|^\S+@\S+\.\S+$/iu;
+
+/** True when `sentence` (one trimmed sentence or line) is page furniture rather than article prose. */
+export function isClutter(sentence: string): boolean {
+  const text = sentence.trim();
+  if (text === '') return true;
+  if (BOILERPLATE.test(text) || CAPTION.test(text) || BREADCRUMB.test(text) || URL_ONLY.test(text))
+    return true;
+  if (AGENCY_ONLY.test(text)) return true;
+  if (TRAILING_TIMESTAMP.test(text) || PHOTO_CREDIT.test(text) || AGENCY_TAIL.test(text)) return true;
+
+  const tokens = text.split(/\s+/u);
+  const hashtags = tokens.filter((t) => /^#\p{L}/u.test(t)).length;
+  if (hashtags >= 2 && hashtags * 2 >= tokens.length) return true;
+
+  const { letters, upper, lower } = countLetters(text);
+  if (letters * 5 < text.length * 2) return true;
+  return tokens.length >= 3 && upper >= 12 && lower * 10 < upper;
+}
+
+const LETTER = /\p{L}/u;
+
+/** Letters, and the upper- and lower-case ones among them, in one pass over `text`. */
+function countLetters(text: string): { letters: number; upper: number; lower: number } {
+  let letters = 0;
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower++;
+    else if (c >= 65 && c <= 90) upper++;
+    else if (c >= 128) {
+      const ch = text[i] as string;
+      const up = ch.toUpperCase();
+      if (up !== ch.toLowerCase()) {
+        if (ch === up) upper++;
+        else lower++;
+      } else if (LETTER.test(ch)) letters++;
+    }
+  }
+  return { letters: letters + upper + lower, upper, lower };
+}
+
+const CREDIT_LABEL = /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu;
+
+/** A photo credit standing alone: `Reuters`, `Stella Pictures`, `PHOTO: JANE DOE / REUTERS`. */
+function isCredit(text: string): boolean {
+  return AGENCY_ONLY.test(text) || CREDIT_LABEL.test(text) || PHOTO_CREDIT.test(text);
+}
+
+/**
+ * `isClutter` for each of `sentences` (in order, from `text`), plus context a single sentence
+ * lacks: a line that ends in a photo credit (`… last year. Stella Pictures`) is a caption, all of it.
+ */
+export function findClutter(text: string, sentences: readonly Segment[]): boolean[] {
+  const flags = sentences.map((s) => isClutter(s.text));
+  let lineStart = 0;
+  for (let i = 0; i < sentences.length; i++) {
+    const cur = sentences[i] as Segment;
+    const next = sentences[i + 1];
+    const lineEnds = next === undefined || text.slice(cur.end, next.start).includes('\n');
+    if (!lineEnds) continue;
+    if (i > lineStart && isCredit(cur.text)) flags.fill(true, lineStart, i + 1);
+    lineStart = i + 1;
+  }
+  return flags;
+}

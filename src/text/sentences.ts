@@ -1,0 +1,131 @@
+import { splitParagraphs } from './paragraphs.js';
+import { type Segment, trimmedSegment } from './segment.js';
+import { segmenterFor } from './segmenters.js';
+
+/**
+ * Abbreviations that are (almost) never the end of a sentence: a title before a name, or a word
+ * that needs something after it. Lower-cased, without the final period.
+ */
+const NEVER_FINAL = new Set(
+  [
+    'mr mrs ms mx dr prof st mt ft gen gov sen rep lt col capt cpt sgt cmdr adm maj rev hon pres supt',
+    'insp messrs mme mlle vs v cf approx ca e.g i.e viz incl esp fig figs eq ref refs dept univ assn',
+    'bros atty ave blvd rd hwy',
+    // Russian: г-н (Mr), им. (named after), ул. (street), the pieces of т. е. and т. к.
+    'г-н г-жа им ул пр см т др проф',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** Abbreviations that end a sentence unless a number follows (`No. 5`, `Jan. 12`, `p. 40`). */
+const BEFORE_NUMBER = new Set(
+  'no nos nr p pp vol art sec ch jan feb mar apr jun jul aug sep sept oct nov dec tel ph op para ст п гл'.split(
+    ' ',
+  ),
+);
+
+/** `U.S.`, `U.K.`, `D.C.`: ends a sentence only when a typical sentence opener follows. */
+const LETTER_ABBREVIATION = /(?:^|[\s(“"'‘«])(?:\p{L}\.){2,}$/u;
+const SENTENCE_OPENERS = new Set(
+  [
+    'the a an he she it they we i you this that these those there here but and so yet however in on at',
+    'for with after before when while if as his her its their our my some many most all no one two it’s',
+    'what who why how where meanwhile also still then now today yesterday according',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+const LAST_WORD = /(?:^|[\s(“"'‘«[])([\p{L}.-]+)\.$/u;
+const INITIAL = /(?:^|[\s(“"'‘«-])\p{Lu}\.$/u;
+const TERMINAL = /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u;
+const OPENERS = /^[\p{Ps}\p{Pi}"'«‘“\s]*/u;
+
+function startsLower(text: string): boolean {
+  const rest = text.slice(OPENERS.exec(text)?.[0].length ?? 0);
+  return /^\p{Ll}/u.test(rest);
+}
+
+function startsDigit(text: string): boolean {
+  return /^\p{Nd}/u.test(text);
+}
+
+/** True when ICU's break between `prev` and `next` falls inside a sentence. */
+function continuesSentence(source: string, prev: Segment, next: Segment): boolean {
+  if (!/[\p{L}\p{N}]/u.test(next.text)) return true;
+  const acrossLine = source.slice(prev.end, next.start).includes('\n');
+  if (acrossLine) return !TERMINAL.test(prev.text) && !/[:;]$/u.test(prev.text) && startsLower(next.text);
+  if (startsLower(next.text)) return true;
+  if (INITIAL.test(prev.text)) return true;
+  if (LETTER_ABBREVIATION.test(prev.text)) {
+    const first = /^[\p{L}’']+/u.exec(next.text.slice(OPENERS.exec(next.text)?.[0].length ?? 0))?.[0];
+    return first !== undefined && !SENTENCE_OPENERS.has(first.toLowerCase());
+  }
+  const word = LAST_WORD.exec(prev.text)?.[1]?.toLowerCase();
+  if (word === undefined) return false;
+  if (NEVER_FINAL.has(word)) return true;
+  return BEFORE_NUMBER.has(word) && startsDigit(next.text);
+}
+
+/**
+ * Sentences of `text`, in order, trimmed, never empty, never across a paragraph break. Built on
+ * `Intl.Segmenter` sentence rules, then repaired where those rules split too eagerly: after
+ * abbreviations and initials (`Dr. Jones`, `J. R. R. Tolkien`, `No. 5`), before a lower-case
+ * continuation (`"Is it true?" she asked.`), and across a hard-wrapped line. A line break after
+ * a line without final punctuation (a heading, a list item) still ends the sentence.
+ */
+export function splitSentences(text: string, locale?: string | null): Segment[] {
+  const segmenter = segmenterFor(locale, 'sentence');
+  const out: Segment[] = [];
+  for (const para of splitParagraphs(text)) {
+    let current: Segment | null = null;
+    for (const [pieceStart, pieceEnd] of segmenterPieces(para.text)) {
+      for (const piece of segmenter.segment(para.text.slice(pieceStart, pieceEnd))) {
+        const from = para.start + pieceStart + piece.index;
+        const seg = trimmedSegment(text, from, from + piece.segment.length);
+        if (!seg) continue;
+        if (current && continuesSentence(text, current, seg)) {
+          current = { start: current.start, end: seg.end, text: text.slice(current.start, seg.end) };
+        } else {
+          if (current) out.push(current);
+          current = seg;
+        }
+      }
+    }
+    if (current) out.push(current);
+  }
+  return out;
+}
+
+/**
+ * `Intl.Segmenter` in V8 slows down sharply on long inputs, so a paragraph reaches it in pieces of
+ * about this many characters at most.
+ */
+const MAX_SEGMENTER_INPUT = 2000;
+
+/**
+ * Cuts `text` into [start, end) pieces of at most MAX_SEGMENTER_INPUT characters where ICU would
+ * break a sentence anyway: after a line break, else after final punctuation and a space, else after
+ * any space (the repair rules rejoin what that splits), else anywhere outside a surrogate pair.
+ */
+function segmenterPieces(text: string): Array<[number, number]> {
+  const pieces: Array<[number, number]> = [];
+  let start = 0;
+  while (text.length - start > MAX_SEGMENTER_INPUT) {
+    const window = text.slice(start, start + MAX_SEGMENTER_INPUT);
+    let cut = window.lastIndexOf('\n') + 1;
+    if (cut <= 0) {
+      for (const m of window.matchAll(/[.!?…。！？]["'’”»)]*\s+/gu)) cut = m.index + m[0].length;
+    }
+    if (cut <= 0) cut = window.search(/\s\S*$/u) + 1;
+    if (cut <= 0) {
+      const last = window.charCodeAt(window.length - 1);
+      cut = last >= 0xd800 && last <= 0xdbff ? window.length - 1 : window.length;
+    }
+    pieces.push([start, start + cut]);
+    start += cut;
+  }
+  pieces.push([start, text.length]);
+  return pieces;
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { findClutter, isClutter, splitSentences } from '../../src/text/index.js';
+import { readFixture } from '../helpers/fixtures.js';
+
+describe('isClutter', () => {
+  it('GIVEN page furniture THEN each line is clutter', () => {
+    for (const line of [
+      'Home » today » World » “Russia’s emergency cry” – 2024-04-09 01:51:40',
+      '#Russias #emergency #cry #expert #Sergei',
+      'Leave a Comment',
+      'This site uses Akismet to reduce spam. Learn how your comment data is processed.',
+      'Send this page to someone via email',
+      'CLICK HERE TO GET THE FOX NEWS APP',
+      'Follow Yahoo Finance on Twitter, Facebook, Instagram, Flipboard, LinkedIn, and YouTube',
+      'Download the Yahoo Finance app for Apple or Android',
+      '-- With files from The Associated Press',
+      'Sergei Lavrov gave space to Xi Jinping at the Brics meeting in August 2023 MARCO LONGARI / POOL',
+      'The audience burst out laughing at Sergei Lavrov’s comment. Reuters',
+      'Advertisement',
+      'https://example.com/story',
+    ]) {
+      assert.equal(isClutter(line), true, line);
+    }
+  });
+
+  it('GIVEN article prose, headlines and quotes THEN none is clutter', () => {
+    for (const line of [
+      'Russian foreign minister arrives in China hat in hand.',
+      'FIRST ON FOX: Chairman of the House Foreign Affairs Committee Michael McCaul traveled to Kyiv Tuesday.',
+      '– Beijing has watched with joy how the US’s political attention goes to Europe.',
+      'Putin and Xi share the same worldview',
+      'Follow-up talks are planned for May.',
+      'Subscribers to the service rose by 4% in 2023, the company said.',
+      '“We are planning to explore additional indications for 4157,” he said.',
+      'Весной 2023 года уровень воды в Волге поднялся на три метра.',
+      '新しい開館時間は午前九時から午後九時までとなる。',
+    ]) {
+      assert.equal(isClutter(line), false, line);
+    }
+  });
+});
+
+describe('findClutter', () => {
+  it('GIVEN a pasted web page THEN captions with credits and the furniture are flagged and the prose kept', () => {
+    const text = readFixture('text', 'messy-web.txt');
+    const sentences = splitSentences(text, 'en');
+    const flags = findClutter(text, sentences);
+    const kept = sentences.filter((_, i) => !flags[i]).map((s) => s.text);
+    assert.deepEqual(kept, [
+      'Flood waters rise across the valley',
+      'The river rose by two metres overnight, officials said.',
+      'Dr. Amy Chen, a hydrologist at the U.S. Geological Survey, said the peak was expected on Jan. 5.',
+      '"Is it over?" she asked.',
+      '"Not yet."',
+    ]);
+  });
+});
