@@ -2,6 +2,7 @@ import type { Article } from '../article/article.js';
 import type { Failure } from '../core/result.js';
 import {
   type AskLine,
+  type CheckLine,
   type ErrorLine,
   type ExtractLine,
   SCHEMA_VERSION,
@@ -76,5 +77,20 @@ export function errorLine(source: string, error: Failure, question?: string): Er
     source,
     ...(question === undefined ? {} : { question }),
     error: { code: error.code, message: error.message, details: error.details ? { ...error.details } : null },
+  };
+}
+
+export function checkLine(check: {
+  claim: string;
+  supported: boolean;
+  reasons: readonly string[];
+  quotes: readonly { text: string; start: number; end: number }[];
+}): CheckLine {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    claim: check.claim,
+    supported: check.supported,
+    reasons: [...check.reasons],
+    quotes: check.quotes.map((q) => ({ text: q.text, start: q.start, end: q.end })),
   };
 }

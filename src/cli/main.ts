@@ -15,8 +15,8 @@ import {
 import { defaultEngineChoice, type EngineChoice, selectEngine } from '../engines/select.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { askLine, errorLine, extractLine, summarizeLine } from './lines.js';
-import { renderAnswer, renderSummary } from './render.js';
+import { askLine, checkLine, errorLine, extractLine, summarizeLine } from './lines.js';
+import { renderAnswer, renderCheck, renderSummary } from './render.js';
 
 /** Where the CLI reads and writes; a test passes its own. */
 export interface CliIo {
@@ -33,6 +33,7 @@ const USAGE = `usage:
   verbatim extract   <source>...            [--json]
   verbatim summarize <source>               [--engine extractive|openai] [--length short|standard|detailed] [--lang CODE] [--json]
   verbatim ask       <source> <question>... [--engine extractive|openai] [--json]
+  verbatim check     <source> <claim>...    [--json]   is each claim supported by the article?
   verbatim schema                            JSON Schema of the --json outputs
 
 <source> is an http(s) link, a file (.txt, .md, .html, .pdf), or - for standard input.
@@ -92,6 +93,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'ask':
         await ask(ctx, positionals);
         break;
+      case 'check':
+        await check(ctx, positionals);
+        break;
     }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -129,7 +133,10 @@ function parseCommandLine(argv: readonly string[]) {
   });
   const [command, ...rest] = positionals;
   if (values.help) return { command: 'help', positionals: [], flags: defaultFlags() };
-  if (command !== undefined && !['extract', 'summarize', 'ask', 'schema', 'help'].includes(command)) {
+  if (
+    command !== undefined &&
+    !['extract', 'summarize', 'ask', 'check', 'schema', 'help'].includes(command)
+  ) {
     throw new UsageError(`unknown command "${command}"`);
   }
   if (values.engine !== undefined && values.engine !== 'extractive' && values.engine !== 'openai') {
@@ -252,6 +259,20 @@ async function ask(ctx: Ctx, [source = '-', ...questions]: readonly string[]): P
       ctx.flags.json
         ? `${JSON.stringify(askLine(article.value, q, result.value))}\n`
         : `${i > 0 ? '\n' : ''}${renderAnswer(article.value, q, result.value, width)}`,
+    );
+  }
+}
+
+async function check(ctx: Ctx, [source = '-', ...claims]: readonly string[]): Promise<void> {
+  const article = await loadSource(ctx, source);
+  if (!article.ok) return report(ctx, source, article.error);
+  const { checkClaims } = await import('../grounding/support.js');
+  const width = Math.min(ctx.io.stdout.columns ?? 88, 100);
+  for (const result of checkClaims(article.value, claims.map((c) => c.trim()).filter(Boolean))) {
+    ctx.io.stdout.write(
+      ctx.flags.json
+        ? `${JSON.stringify(checkLine(result))}\n`
+        : `${renderCheck(article.value, result, width)}\n`,
     );
   }
 }

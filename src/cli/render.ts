@@ -35,6 +35,19 @@ export function renderAnswer(article: Article, question: string, result: AnswerR
   return `${out.join('\n')}\n`;
 }
 
+export function renderCheck(
+  article: Article,
+  check: { claim: string; supported: boolean; reasons: readonly string[]; quotes: readonly Quote[] },
+  width = 88,
+): string {
+  const notes = new Footnotes(article.text);
+  const out = wrap(`${check.supported ? '✓ supported' : '✗ not supported'}: ${check.claim}`, width, '', '  ');
+  for (const reason of check.reasons) out.push(...wrap(reason, width, '  - ', '    '));
+  for (const q of check.quotes)
+    out.push(...wrap(notes.claim({ text: q.text, quotes: [q] }), width, '  > ', '    '));
+  return out.join('\n');
+}
+
 function header(article: Article, width: number): string[] {
   const words = splitWords(article.text, article.lang).length;
   const facts = [
