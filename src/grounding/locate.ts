@@ -117,9 +117,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Source offset of the first exact occurrence of `candidate`, or -1. Every exact occurrence is
- * also a folded one, so only the first folded occurrences (`foldedHits`, when already known) are checked (at most 64) rather than
- * the whole article; a candidate holding half a surrogate pair (which folds unlike the whole
- * character) is searched directly.
+ * also a folded one, so only the first 64 folded occurrences (`foldedHits`, when already known)
+ * are checked rather than the whole article; a candidate holding half a surrogate pair (which
+ * folds unlike the whole character) is searched directly.
  */
 function findExact(index: SourceIndex, candidate: string, foldedHits: readonly number[] | null): number {
   if (LONE_SURROGATE.test(candidate)) return index.text.indexOf(candidate);
@@ -144,6 +144,7 @@ function locateFragments(index: SourceIndex, parts: readonly string[]): Quote[] 
   // Anchor on the part with the fewest folded occurrences (ties: the longest), so repeated text
   // does not hide the one place where the other parts follow; else on the longest part, fuzzily.
   let anchor = -1;
+  let anchorCount = 0;
   let anchorRanges: Range[] = [];
   folded.forEach((p, i) => {
     if (isShortProposal(p)) return;
@@ -151,10 +152,11 @@ function locateFragments(index: SourceIndex, parts: readonly string[]): Quote[] 
     if (found.length === 0) return;
     const better =
       anchor < 0 ||
-      found.length < anchorRanges.length ||
-      (found.length === anchorRanges.length && p.length > (folded[anchor] ?? '').length);
+      found.length < anchorCount ||
+      (found.length === anchorCount && p.length > (folded[anchor] ?? '').length);
     if (better) {
       anchor = i;
+      anchorCount = found.length;
       anchorRanges = found.slice(0, MAX_ANCHORS).map((at) => [at, at + p.length]);
     }
   });
@@ -172,16 +174,23 @@ function locateFragments(index: SourceIndex, parts: readonly string[]): Quote[] 
   for (const anchorRange of anchorRanges) {
     const ranges = chainFragments(index, folded, anchor, anchorRange);
     if (!ranges) continue;
-    const quotes: Quote[] = [];
-    for (const [a, b] of ranges) {
-      const { start, end } = sourceRange(index, a, b);
-      const quote = finishSpan(index.text, start, end, true);
-      if (!quote) break;
-      quotes.push(quote);
-    }
-    if (quotes.length === ranges.length) return quotes;
+    // Widening to whole words must not make neighbouring fragments overlap: then keep them as cut.
+    const quotes = finishFragments(index, ranges, true) ?? finishFragments(index, ranges, false);
+    if (quotes) return quotes;
   }
   return null;
+}
+
+/** Quotes for folded fragment ranges, or null if one is empty or two overlap. */
+function finishFragments(index: SourceIndex, ranges: readonly Range[], snapWords: boolean): Quote[] | null {
+  const quotes: Quote[] = [];
+  for (const [a, b] of ranges) {
+    const { start, end } = sourceRange(index, a, b);
+    const quote = finishSpan(index.text, start, end, snapWords);
+    if (!quote || quote.start < (quotes.at(-1)?.end ?? 0)) return null;
+    quotes.push(quote);
+  }
+  return quotes;
 }
 
 function chainFragments(

@@ -156,6 +156,15 @@ describe('locateQuote on English text', () => {
     assert.equal(locateQuote(lavrovIndex, few).found, true);
   });
 
+  it('GIVEN an ellipsis that cuts a word in two THEN the fragments do not overlap', () => {
+    const r = locateQuote(
+      lavrovIndex,
+      'Beijing has watched with joy how the US’s political atte … ntion, financial support and the flow',
+    );
+    const [a, b] = expectFound(lavrov, r, 'fragments');
+    assert.ok(a && b && a.end <= b.start);
+  });
+
   it('GIVEN fragments out of order THEN nothing is found', () => {
     const r = locateQuote(
       lavrovIndex,
