@@ -26,6 +26,7 @@ function absorbsSpace(unit: number): boolean {
   return unit === HYPHEN || unit === QUOTE;
 }
 
+/** True for whitespace code points (ASCII, NBSP, the Unicode space separators, line separators). */
 export function isSpaceCodePoint(cp: number): boolean {
   return (
     cp === 0x20 ||

@@ -43,8 +43,9 @@ export function gramHash(s: string, i: number, bits: number): number {
 }
 
 /**
- * Folds the text and indexes its 4-grams. O(n) time and memory (about 14 bytes per character
- * plus a table of 2^bits slots, bits ≤ 20). 200,000 characters take a few milliseconds.
+ * Folds the text and indexes its 4-grams, once per article. O(n) time and memory: about 16 bytes
+ * per character plus a hash table of 2^bits 4-byte slots (bits ≤ 20, ~1 MB for 200,000 characters,
+ * which take a few tens of milliseconds).
  */
 export function buildSourceIndex(text: string): SourceIndex {
   const { text: folded, units, srcStart, srcEnd } = foldText(text);

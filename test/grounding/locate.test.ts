@@ -255,6 +255,12 @@ describe('locateQuote on English text', () => {
     expectReason(locateQuote(buildSourceIndex(text), `${text} ${text} And then more.`), 'not_found');
   });
 
+  it('GIVEN an empty article THEN proposals are not found and the index keeps the text', () => {
+    const index = buildSourceIndex('');
+    assert.equal(index.text, '');
+    expectReason(locateQuote(index, 'Russian foreign minister arrives in China'), 'not_found');
+  });
+
   it('GIVEN an empty or whitespace-only proposal THEN the reason is empty', () => {
     expectReason(locateQuote(lavrovIndex, ''), 'empty');
     expectReason(locateQuote(lavrovIndex, ' \n\t\u3000 '), 'empty');
