@@ -18,6 +18,7 @@ const BOILERPLATE = new RegExp(
     String.raw`this site uses akismet|all rights reserved|copyright\b|©|(?:--|—|–|-)?\s*with files from\b`,
     String.raw`\(?(?:additional )?reporting by\b|editing by\b|writing by\b`,
     'this (?:article|story) (?:was|has been) (?:updated|corrected)|we use cookies|accept (?:all )?cookies',
+    String.raw`you can (?:also )?(?:subscribe|sign up)\b|\((?:also )?see\b|(?:the )?(?:image|photo|picture|video) shows\b|pictured\b`,
   ].join('|')})`,
   'iu',
 );
@@ -31,6 +32,9 @@ const AGENCY_TAIL =
   /[.!?”"]\s+(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|ANP|dpa)\.?$/u;
 const AGENCY_ONLY =
   /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u;
+/** An embedded post's credit line: `pic.twitter.com/…`, `— Name (@handle) February 23, 2023`. */
+const EMBED_CREDIT = /pic\.twitter\.com\/|\(@\w+\)\s+\p{Lu}\p{Ll}+ \d{1,2}, \d{4}$/u;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/u;
 const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$|^\S+@\S+\.\S+$/iu;
 
 /** True when `sentence` (one trimmed sentence or line) is page furniture rather than article prose. */
@@ -39,7 +43,7 @@ export function isClutter(sentence: string): boolean {
   if (text === '') return true;
   if (BOILERPLATE.test(text) || CAPTION.test(text) || BREADCRUMB.test(text) || URL_ONLY.test(text))
     return true;
-  if (AGENCY_ONLY.test(text)) return true;
+  if (AGENCY_ONLY.test(text) || EMBED_CREDIT.test(text) || EMAIL.test(text)) return true;
   if (TRAILING_TIMESTAMP.test(text) || PHOTO_CREDIT.test(text) || AGENCY_TAIL.test(text)) return true;
 
   const tokens = text.split(/\s+/u);

@@ -10,7 +10,7 @@ const NEVER_FINAL = new Set(
   [
     'mr mrs ms mx dr prof st mt ft gen gov sen rep lt col capt cpt sgt cmdr adm maj rev hon pres supt',
     'insp messrs mme mlle vs v cf approx ca e.g i.e viz incl esp fig figs eq ref refs dept univ assn',
-    'bros atty ave blvd rd hwy',
+    'bros atty ave blvd rd hwy reps sens gens govs',
     // Russian: г-н (Mr), им. (named after), ул. (street), the pieces of т. е. and т. к.
     'г-н г-жа им ул пр см т др проф',
   ]
@@ -37,6 +37,9 @@ const SENTENCE_OPENERS = new Set(
     .split(' '),
 );
 
+/** A wire-story dateline, `ST. JOSEPH, Mich.`: the story's first sentence follows on. */
+const DATELINE = /^[\p{Lu}][\p{Lu} .'-]+, \p{Lu}[\p{L}.]{1,8}\.$/u;
+
 const LAST_WORD = /(?:^|[\s(“"'‘«[])([\p{L}.-]+)\.$/u;
 const INITIAL = /(?:^|[\s(“"'‘«-])\p{Lu}\.$/u;
 const TERMINAL = /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u;
@@ -57,7 +60,7 @@ function continuesSentence(source: string, prev: Segment, next: Segment): boolea
   const acrossLine = source.slice(prev.end, next.start).includes('\n');
   if (acrossLine) return !TERMINAL.test(prev.text) && !/[:;]$/u.test(prev.text) && startsLower(next.text);
   if (startsLower(next.text)) return true;
-  if (INITIAL.test(prev.text)) return true;
+  if (INITIAL.test(prev.text) || DATELINE.test(prev.text)) return true;
   if (LETTER_ABBREVIATION.test(prev.text)) {
     const first = /^[\p{L}’']+/u.exec(next.text.slice(OPENERS.exec(next.text)?.[0].length ?? 0))?.[0];
     return first !== undefined && !SENTENCE_OPENERS.has(first.toLowerCase());

@@ -19,6 +19,11 @@ describe('isClutter', () => {
       'The audience burst out laughing at Sergei Lavrov’s comment. Reuters',
       'Advertisement',
       'https://example.com/story',
+      '(Russian Embassy, London) pic.twitter.com/efRXKgDuqV -- Led By Donkeys (@ByDonkeys) February 23, 2023',
+      '(Also see "Phase III Results Show Moderna Could Challenge" - Scrip, 18 Jan, 2023.)',
+      'As always, you’re welcome to email us at info@example.org with questions.',
+      'You can also subscribe to this newsletter here.',
+      'Image shows the body of the gunman, who died in a confrontation with police',
     ]) {
       assert.equal(isClutter(line), true, line);
     }

@@ -12,6 +12,13 @@ describe('splitSentences', () => {
     );
   });
 
+  it('GIVEN a wire dateline THEN it opens the first sentence', () => {
+    assert.deepEqual(texts('ST. JOSEPH, Mich. A man was arrested on Monday. He denied it.'), [
+      'ST. JOSEPH, Mich. A man was arrested on Monday.',
+      'He denied it.',
+    ]);
+  });
+
   it('GIVEN a letter abbreviation THEN it ends a sentence only before a typical opener', () => {
     assert.deepEqual(texts('He lives in the U.S. The rest is history. The U.S. Geological Survey agreed.'), [
       'He lives in the U.S.',

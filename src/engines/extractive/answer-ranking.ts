@@ -118,8 +118,9 @@ interface QueryTerm {
 /**
  * Ranks the article's sentences as answers to `question`: BM25 over sentences, plus a share of the
  * best neighbouring sentence's score (the subject is often named one sentence earlier), plus how much
- * of the question its paragraph covers. Terms of the previous turn join in at half weight when the
- * question is short or points back ("when did he…"). Returns the best few, best first.
+ * of the question its paragraph covers; the best RERANK_DEPTH are then weighed by their confidence
+ * (see AnswerCandidate). Terms of the previous turn join in at half weight when the question is
+ * short or points back ("when did he…"). Returns the best `limit`, best first.
  */
 export function rankAnswers(
   analysis: ArticleAnalysis,
@@ -137,7 +138,6 @@ export function rankAnswers(
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   };
   const bm25 = new Float64Array(n);
-  const matched: number[][] = Array.from({ length: n }, () => []);
   for (const q of query) {
     const p = index.postings.get(q.id);
     if (!p) continue;
@@ -147,7 +147,6 @@ export function rankAnswers(
       const tf = p.tf[k] as number;
       const norm = K1 * (1 - B + (B * (index.lengths[u] as number)) / index.avgLength);
       bm25[u] = (bm25[u] as number) + (w * tf * (K1 + 1)) / (tf + norm);
-      (matched[u] as number[]).push(q.id);
     }
   }
 
@@ -182,10 +181,10 @@ export function rankAnswers(
   const out: AnswerCandidate[] = [];
   for (const { u, score } of scored.slice(0, RERANK_DEPTH)) {
     const sentence = index.units[u] as number;
-    const text = (analysis.sentences[sentence] as SentenceInfo).seg.text;
-    const typed = type === null || holdsAnswerType(text, type, question);
-    const negated = negationMismatch(question, text);
-    const hits = new Set(matched[u]);
+    const info = analysis.sentences[sentence] as SentenceInfo;
+    const typed = type === null || holdsAnswerType(info.seg.text, type, question);
+    const negated = negationMismatch(question, info.seg.text);
+    const hits = new Set(info.terms);
     const confidence = coverage((id) => hits.has(id)) * (typed ? 1 : 0.5) * (negated ? 0.5 : 1);
     out.push({
       sentence,

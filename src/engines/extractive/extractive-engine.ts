@@ -6,6 +6,7 @@ import {
   type Claim,
   countsFor,
   type Engine,
+  type EngineInfo,
   type SummarizeOptions,
   type SummaryResult,
   type Turn,
@@ -28,7 +29,7 @@ export const ANSWER_THRESHOLD = 0.78;
 /** A second answer sentence is added only when it scores this close to the best one. */
 const SECOND_ANSWER_RATIO = 0.9;
 
-/** Articles analysed recently, per engine: a thread's follow-up questions reuse the work. */
+/** Articles analysed recently (by text and language), per engine: follow-up questions reuse the work. */
 const ANALYSIS_CACHE_ENTRIES = 16;
 
 interface Prepared {
@@ -45,9 +46,10 @@ export function createExtractiveEngine(): Engine {
   const prepared = new Map<string, Prepared>();
 
   const prepare = (article: Article): Prepared => {
-    let entry = prepared.get(article.contentHash);
+    const key = `${article.contentHash}\u0000${article.lang ?? ''}`;
+    let entry = prepared.get(key);
     if (entry) {
-      prepared.delete(article.contentHash);
+      prepared.delete(key);
     } else {
       entry = { analysis: analyzeArticle(article), answerIndex: null };
       while (prepared.size >= ANALYSIS_CACHE_ENTRIES) {
@@ -56,7 +58,7 @@ export function createExtractiveEngine(): Engine {
         prepared.delete(oldest);
       }
     }
-    prepared.set(article.contentHash, entry);
+    prepared.set(key, entry);
     return entry;
   };
 
@@ -121,7 +123,8 @@ function sentenceOf(analysis: ArticleAnalysis, i: number): SentenceInfo {
   return s;
 }
 
-function info(claims: readonly Claim[]) {
+/** What every extractive result carries besides its claims: no model, no usage, all quotes located. */
+function info(claims: readonly Claim[]): EngineInfo {
   return {
     engine: EXTRACTIVE_ENGINE_NAME,
     model: null,
