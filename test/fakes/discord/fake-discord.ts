@@ -1,0 +1,671 @@
+import { randomBytes } from 'node:crypto';
+import { GatewayServer, type GatewayStats } from './gateway.js';
+import { FakeHttpServer, type RecordedRequest } from './http-server.js';
+import {
+  buildCommandOptions,
+  buildModalSubmitComponents,
+  findComponent,
+  type InteractionOrigin,
+  interactionBase,
+  newInteractionToken,
+  type OptionValue,
+} from './interaction-payloads.js';
+import { InteractionHandle } from './interaction-record.js';
+import { charLength, type JsonRecord } from './json.js';
+import { ChannelType, Intent, LIMITS } from './limits.js';
+import { mentionsUserInContent } from './message-content.js';
+import type {
+  ApiAttachment,
+  ApiChannel,
+  ApiCommand,
+  ApiUser,
+  RecordedPayload,
+  StoredMessage,
+} from './model.js';
+import { type BucketLimit, RateLimiter } from './rate-limits.js';
+import { appRoutes, type CommandRegistration } from './routes-app.js';
+import { channelRoutes } from './routes-channels.js';
+import { interactionRoutes } from './routes-interactions.js';
+import { createSnowflakeGenerator } from './snowflake.js';
+import { World } from './world.js';
+
+export interface ChannelSeed {
+  readonly id?: string;
+  readonly name: string;
+  /** Overrides the guild's bot permissions in this channel. */
+  readonly botPermissions?: bigint;
+}
+
+export interface GuildSeed {
+  readonly id?: string;
+  readonly name?: string;
+  readonly locale?: string;
+  readonly botPermissions?: bigint;
+  readonly memberPermissions?: bigint;
+  /** Text channels; default one named `general`. */
+  readonly channels?: readonly ChannelSeed[];
+}
+
+export interface UserSeed {
+  readonly id?: string;
+  readonly username: string;
+  readonly globalName?: string;
+}
+
+export interface FakeDiscordOptions {
+  /** Bot token the client must present (REST `Authorization: Bot …`, gateway IDENTIFY). Default: a generated one. */
+  readonly token?: string;
+  readonly applicationId?: string;
+  readonly botUsername?: string;
+  /** HELLO's heartbeat interval in ms (Discord: ~41,250). Use a short one to see heartbeats in a test. */
+  readonly heartbeatIntervalMs?: number;
+  /** Whether the Message Content privileged intent is enabled for the app. Default false. */
+  readonly messageContentEnabled?: boolean;
+  /** Other privileged intents enabled for the app; requesting a disabled one closes the gateway with 4014. */
+  readonly privilegedIntents?: { readonly guildMembers?: boolean; readonly guildPresences?: boolean };
+  /** Acknowledgement deadline in ms (Discord: 3,000). */
+  readonly ackDeadlineMs?: number;
+  /** Interaction token lifetime in ms (Discord: 15 minutes). */
+  readonly interactionTokenTtlMs?: number;
+  /** Bytes per uploaded file (Discord: 10 MiB without boosts). */
+  readonly maxUploadBytes?: number;
+  /** Per-route bucket overrides keyed `'POST /channels/:channel/messages'`, or false for no buckets. */
+  readonly rateLimits?: Readonly<Record<string, BucketLimit>> | false;
+  /** Refuse to send commands that the bot has not registered, and check options against definitions. Default true. */
+  readonly requireRegisteredCommands?: boolean;
+  /** Default: one guild with `#general`. */
+  readonly guilds?: readonly GuildSeed[];
+  /** Default: alice and bob. */
+  readonly users?: readonly UserSeed[];
+  /** Clock for Discord-side time (deadlines, token expiry, timestamps). Default Date.now; see also `advanceTime`. */
+  readonly now?: () => number;
+}
+
+export interface SlashCommandInput extends InteractionOrigin {
+  readonly name: string;
+  readonly options?: Readonly<Record<string, OptionValue>>;
+  /** Attachment options by option name (same as passing them in `options`). */
+  readonly attachments?: Readonly<Record<string, ApiAttachment>>;
+  readonly subcommand?: string;
+  readonly subcommandGroup?: string;
+}
+
+export interface MessageContextMenuInput extends InteractionOrigin {
+  readonly name: string;
+  readonly targetMessageId: string;
+}
+
+export interface ButtonInput extends InteractionOrigin {
+  readonly customId: string;
+  readonly messageId: string;
+}
+
+export interface ModalSubmitInput extends InteractionOrigin {
+  readonly customId: string;
+  readonly fields: Readonly<Record<string, string>>;
+  /** The interaction that showed the modal; default: the latest one that showed a modal with this custom id. */
+  readonly fromInteraction?: InteractionHandle;
+}
+
+export interface UserMessageInput {
+  readonly channelId?: string;
+  readonly content: string;
+  readonly user?: string | { readonly id: string };
+  /** Adds `<@bot>` to the content when it is not there yet. */
+  readonly mentionsBot?: boolean;
+  readonly replyToMessageId?: string;
+  /** For replies: whether the reply pings the replied-to author. Default true, as in Discord's client. */
+  readonly pingReply?: boolean;
+  readonly attachments?: readonly ApiAttachment[];
+  readonly embeds?: readonly unknown[];
+}
+
+/**
+ * A fake Discord on 127.0.0.1 for the real discord.js client: REST at `apiUrl`, the gateway, a file
+ * server, and a driver for tests. Create with `startFakeDiscord()`; `close()` after destroying clients.
+ */
+export class FakeDiscord {
+  readonly world: World;
+  readonly token: string;
+  /** Base URL for `new Client({ rest: { api } })` and `new REST({ api })` (`…/api`; discord.js adds `/v10`). */
+  apiUrl = '';
+  /** `http://127.0.0.1:PORT`: the file server and the gateway's host. */
+  baseUrl = '';
+  gatewayUrl = '';
+  readonly commandRegistrations: CommandRegistration[] = [];
+  readonly #interactions = new Map<string, InteractionHandle>();
+  readonly #byToken = new Map<string, InteractionHandle>();
+  readonly #gateway: GatewayServer;
+  readonly #http: FakeHttpServer;
+  readonly #rateLimiter: RateLimiter;
+  readonly #options: FakeDiscordOptions;
+  #clockOffset = 0;
+  #ackDeadlineMs: number;
+  #tokenTtlMs: number;
+
+  constructor(options: FakeDiscordOptions = {}) {
+    this.#options = options;
+    const baseNow = options.now ?? Date.now;
+    const now = (): number => baseNow() + this.#clockOffset;
+    const nextId = createSnowflakeGenerator(now);
+    const applicationId = options.applicationId ?? nextId();
+    this.token =
+      options.token ??
+      `${Buffer.from(applicationId).toString('base64url')}.ZmFrZQ.${randomBytes(20).toString('base64url')}`;
+    this.#ackDeadlineMs = options.ackDeadlineMs ?? LIMITS.ackDeadlineMs;
+    this.#tokenTtlMs = options.interactionTokenTtlMs ?? LIMITS.interactionTokenTtlMs;
+    this.world = new World({
+      now,
+      nextId,
+      baseUrl: () => this.baseUrl,
+      messageContentEnabled: options.messageContentEnabled ?? false,
+      applicationId,
+      applicationName: options.botUsername ?? 'Verbatim',
+      botUsername: options.botUsername ?? 'Verbatim',
+    });
+    for (const seed of options.users ?? [{ username: 'alice' }, { username: 'bob' }])
+      this.world.addUser(seed);
+    for (const seed of options.guilds ?? [{}]) {
+      const guild = this.world.addGuild(seed);
+      for (const channel of seed.channels ?? [{ name: 'general' }])
+        this.world.addTextChannel(guild.id, channel);
+    }
+
+    const privileged =
+      (options.messageContentEnabled ? Intent.MessageContent : 0) |
+      (options.privilegedIntents?.guildMembers ? Intent.GuildMembers : 0) |
+      (options.privilegedIntents?.guildPresences ? Intent.GuildPresences : 0);
+    this.#gateway = new GatewayServer({
+      token: this.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      enabledPrivilegedIntents: privileged,
+      url: () => this.gatewayUrl,
+      onChange: () => this.world.changed(),
+      ready: (sessionId) => ({
+        ready: {
+          v: 10,
+          user: this.world.bot,
+          guilds: [...this.world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+          session_id: sessionId,
+          session_type: 'normal',
+          resume_gateway_url: this.gatewayUrl,
+          shard: [0, 1],
+          application: { id: this.world.application.id, flags: this.world.application.flags },
+          user_settings: {},
+          private_channels: [],
+          presences: [],
+          relationships: [],
+          guild_join_requests: [],
+          geo_ordered_rtc_regions: [],
+          auth: {},
+        },
+        guilds: [...this.world.guilds.values()].map((g) => this.world.guildCreatePayload(g)),
+      }),
+    });
+    this.world.setDispatcher(this.#gateway);
+    this.#rateLimiter = new RateLimiter(options.rateLimits ?? {});
+    const routes = [
+      ...appRoutes({
+        world: this.world,
+        gatewayUrl: () => this.gatewayUrl,
+        registrations: this.commandRegistrations,
+      }),
+      ...channelRoutes(this.world),
+      ...interactionRoutes({
+        world: this.world,
+        byId: this.#interactions,
+        byToken: this.#byToken,
+        ackDeadlineMs: () => this.#ackDeadlineMs,
+        tokenTtlMs: () => this.#tokenTtlMs,
+      }),
+    ];
+    this.#http = new FakeHttpServer(this.world, this.#gateway, this.#rateLimiter, routes, {
+      token: this.token,
+      maxUploadBytes: options.maxUploadBytes ?? LIMITS.uploadBytes,
+    });
+  }
+
+  async listen(): Promise<void> {
+    const port = await this.#http.listen();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.apiUrl = `${this.baseUrl}/api`;
+    this.gatewayUrl = `ws://127.0.0.1:${port}`;
+  }
+
+  /** Stops the gateway and the HTTP server. Destroy discord.js clients first. */
+  async close(): Promise<void> {
+    await this.#gateway.close();
+    await this.#http.close();
+  }
+
+  // ---- ids and seeds -----------------------------------------------------------------------
+
+  get applicationId(): string {
+    return this.world.application.id;
+  }
+  get botUser(): ApiUser {
+    return this.world.bot;
+  }
+  /** The first seeded guild. */
+  get guildId(): string {
+    const [id] = this.world.guilds.keys();
+    if (!id) throw new Error('fake Discord: no guild');
+    return id;
+  }
+  /** The first seeded text channel. */
+  get channelId(): string {
+    const channel = [...this.world.channels.values()].find((c) => c.api.type === ChannelType.GuildText);
+    if (!channel) throw new Error('fake Discord: no text channel');
+    return channel.api.id;
+  }
+  /** The first seeded (human) user. */
+  get user(): ApiUser {
+    const user = [...this.world.users.values()].find((u) => !u.bot);
+    if (!user) throw new Error('fake Discord: no user');
+    return user;
+  }
+  userByName(username: string): ApiUser {
+    const user = [...this.world.users.values()].find((u) => u.username === username);
+    if (!user) throw new Error(`fake Discord: no user named ${username}`);
+    return user;
+  }
+  channelByName(name: string, guildId = this.guildId): ApiChannel {
+    const channel = [...this.world.channels.values()].find(
+      (c) => c.guildId === guildId && c.api.name === name,
+    );
+    if (!channel) throw new Error(`fake Discord: no channel #${name}`);
+    return channel.api;
+  }
+  addUser(seed: UserSeed): ApiUser {
+    return this.world.addUser(seed);
+  }
+  /** A DM channel between the bot and a user (for the DM exemption of the Message Content rule). */
+  openDm(userId: string = this.user.id): ApiChannel {
+    return this.world.addDmChannel(userId).api;
+  }
+  /** The current state of a channel or thread. */
+  channel(id: string): ApiChannel {
+    return this.world.requireChannel(id).api;
+  }
+
+  // ---- clock -------------------------------------------------------------------------------
+
+  /** The fake's clock (ms). */
+  now(): number {
+    return this.world.now;
+  }
+  /** Moves Discord-side time forward, e.g. past the 15-minute token lifetime, without waiting. */
+  advanceTime(ms: number): void {
+    this.#clockOffset += ms;
+    this.world.changed();
+  }
+  setAckDeadline(ms: number): void {
+    this.#ackDeadlineMs = ms;
+  }
+
+  // ---- interactions ------------------------------------------------------------------------
+
+  sendSlashCommand(input: SlashCommandInput): InteractionHandle {
+    const { channelId, guildId, userId } = this.#origin(input);
+    const command = this.#command(1, input.name, guildId);
+    const path = [input.subcommandGroup, input.subcommand].filter((p): p is string => p !== undefined);
+    const values = { ...input.options, ...input.attachments };
+    const { options, resolved } = buildCommandOptions(this.world, command, path, values, guildId);
+    const data: JsonRecord = {
+      id: command?.id ?? this.world.nextId(),
+      name: input.name,
+      type: 1,
+      ...(options.length > 0 ? { options } : {}),
+      ...(resolved ? { resolved } : {}),
+      ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
+    };
+    return this.#dispatchInteraction(
+      'slash',
+      2,
+      input.name,
+      { channelId, guildId, userId },
+      input.locale,
+      data,
+      null,
+      {},
+    );
+  }
+
+  sendMessageContextMenu(input: MessageContextMenuInput): InteractionHandle {
+    const target = this.world.messages.get(input.targetMessageId);
+    if (!target || target.deleted || target.ephemeral) {
+      throw new Error(`fake Discord: no message ${input.targetMessageId} to open a context menu on`);
+    }
+    const { guildId, userId } = this.#origin({ ...input, channelId: input.channelId ?? target.channelId });
+    const command = this.#command(3, input.name, guildId);
+    // The target arrives in full: this is one of the Message Content intent's exemptions.
+    const full: JsonRecord = { ...target.api, ...(target.guildId ? { guild_id: target.guildId } : {}) };
+    const data: JsonRecord = {
+      id: command?.id ?? this.world.nextId(),
+      name: input.name,
+      type: 3,
+      target_id: target.id,
+      resolved: { messages: { [target.id]: full } },
+      ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
+    };
+    return this.#dispatchInteraction(
+      'message-context',
+      2,
+      input.name,
+      { channelId: target.channelId, guildId, userId },
+      input.locale,
+      data,
+      null,
+      {},
+    );
+  }
+
+  sendButton(input: ButtonInput): InteractionHandle {
+    const message = this.world.messages.get(input.messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${input.messageId}`);
+    const component = findComponent(message, input.customId);
+    if (component?.type !== 2) {
+      throw new Error(`fake Discord: message ${input.messageId} has no button "${input.customId}"`);
+    }
+    if (component.disabled === true) throw new Error(`fake Discord: button "${input.customId}" is disabled`);
+    const { guildId, userId } = this.#origin({ ...input, channelId: message.channelId });
+    const data: JsonRecord = { custom_id: input.customId, component_type: 2 };
+    return this.#dispatchInteraction(
+      'button',
+      3,
+      input.customId,
+      { channelId: message.channelId, guildId, userId },
+      input.locale,
+      data,
+      message.id,
+      { message: { ...message.api } },
+    );
+  }
+
+  sendModalSubmit(input: ModalSubmitInput): InteractionHandle {
+    const shownBy =
+      input.fromInteraction ??
+      [...this.#interactions.values()]
+        .reverse()
+        .find((h) => h.modal !== null && h.modal.custom_id === input.customId);
+    const modal = shownBy?.modal;
+    if (!shownBy || !modal || modal.custom_id !== input.customId) {
+      throw new Error(`fake Discord: no modal "${input.customId}" was shown`);
+    }
+    const components = buildModalSubmitComponents(modal, input.fields);
+    const { guildId, userId } = this.#origin({
+      ...input,
+      channelId: shownBy.channelId,
+      user: input.user ?? shownBy.userId,
+    });
+    const source = shownBy.sourceMessageId ? this.world.messages.get(shownBy.sourceMessageId) : undefined;
+    const data: JsonRecord = { custom_id: input.customId, components };
+    return this.#dispatchInteraction(
+      'modal-submit',
+      5,
+      input.customId,
+      { channelId: shownBy.channelId, guildId, userId },
+      input.locale,
+      data,
+      source?.id ?? null,
+      source ? { message: { ...source.api } } : {},
+    );
+  }
+
+  /** Every interaction sent so far, oldest first. */
+  interactions(): InteractionHandle[] {
+    return [...this.#interactions.values()];
+  }
+
+  #origin(input: InteractionOrigin): { channelId: string; guildId: string | null; userId: string } {
+    const channelId = input.channelId ?? this.channelId;
+    const channel = this.world.requireChannel(channelId);
+    const guildId = channel.guildId;
+    if (input.guildId !== undefined && input.guildId !== guildId) {
+      throw new Error(`fake Discord: channel ${channelId} is not in guild ${input.guildId}`);
+    }
+    const userId =
+      input.user === undefined ? this.user.id : typeof input.user === 'string' ? input.user : input.user.id;
+    this.world.requireUser(userId);
+    return { channelId, guildId, userId };
+  }
+
+  #command(type: number, name: string, guildId: string | null): ApiCommand | null {
+    const scopes = guildId ? [guildId, 'global'] : ['global'];
+    for (const scope of scopes) {
+      const found = this.world.commands.get(scope)?.find((c) => c.type === type && c.name === name);
+      if (found) return found;
+    }
+    if (this.#options.requireRegisteredCommands === false) return null;
+    const registered = scopes
+      .flatMap((s) => this.world.commands.get(s) ?? [])
+      .map((c) => `${c.name} (type ${c.type})`);
+    throw new Error(
+      `fake Discord: command "${name}" (type ${type}) is not registered; registered: ${registered.join(', ') || 'none'}`,
+    );
+  }
+
+  #dispatchInteraction(
+    kind: InteractionHandle['kind'],
+    type: number,
+    name: string,
+    where: { channelId: string; guildId: string | null; userId: string },
+    locale: string | undefined,
+    data: JsonRecord,
+    sourceMessageId: string | null,
+    extra: JsonRecord,
+  ): InteractionHandle {
+    if (!this.#gateway.hasSession) throw new Error('fake Discord: no bot is connected to the gateway');
+    const id = this.world.nextId();
+    const token = newInteractionToken();
+    const payload: JsonRecord = {
+      ...interactionBase(this.world, {
+        id,
+        token,
+        type,
+        channelId: where.channelId,
+        userId: where.userId,
+        locale: locale ?? 'en-US',
+        maxUploadBytes: this.#options.maxUploadBytes ?? LIMITS.uploadBytes,
+      }),
+      data,
+      ...extra,
+    };
+    const handle = new InteractionHandle(
+      this.world,
+      id,
+      token,
+      kind,
+      type,
+      name,
+      where.channelId,
+      where.guildId,
+      where.userId,
+      this.world.now,
+      sourceMessageId,
+      payload,
+    );
+    this.#interactions.set(id, handle);
+    this.#byToken.set(token, handle);
+    this.world.dispatch('INTERACTION_CREATE', () => payload);
+    return handle;
+  }
+
+  // ---- messages ----------------------------------------------------------------------------
+
+  /** A user's message, dispatched as MESSAGE_CREATE under the Message Content rule. */
+  postUserMessage(input: UserMessageInput): StoredMessage {
+    const channelId = input.channelId ?? this.channelId;
+    this.world.requireChannel(channelId);
+    const userId =
+      input.user === undefined ? this.user.id : typeof input.user === 'string' ? input.user : input.user.id;
+    const author = this.world.requireUser(userId);
+    let content = input.content;
+    if (input.mentionsBot && !mentionsUserInContent(content, this.world.bot.id))
+      content = `<@${this.world.bot.id}> ${content}`;
+    if (charLength(content) > LIMITS.messageContent)
+      throw new Error('fake Discord: a user message is limited to 2,000 characters too');
+    let referenced: StoredMessage | null = null;
+    if (input.replyToMessageId !== undefined) {
+      referenced = this.world.messages.get(input.replyToMessageId) ?? null;
+      if (!referenced || referenced.deleted || referenced.channelId !== channelId) {
+        throw new Error(
+          `fake Discord: no message ${input.replyToMessageId} in channel ${channelId} to reply to`,
+        );
+      }
+    }
+    const message = this.world.createMessage({
+      channelId,
+      author,
+      origin: 'user',
+      body: { content, embeds: [...(input.embeds ?? [])] },
+      attachments: [...(input.attachments ?? [])],
+      referenced,
+      parseAllMentions: true,
+      pingReply: input.pingReply ?? true,
+    });
+    this.world.dispatchMessageCreate(message);
+    return message;
+  }
+
+  /** Resolves with the first message in the channel (null: any channel) matching the predicate, past or future. */
+  waitForMessage(
+    channelId: string | null,
+    predicate: (message: StoredMessage) => boolean = (m) => m.authorId === this.world.bot.id,
+    timeoutMs = 5000,
+  ): Promise<StoredMessage> {
+    return this.world.waitUntil(
+      () =>
+        [...this.world.messages.values()].find(
+          (m) =>
+            !m.deleted && !m.ephemeral && (channelId === null || m.channelId === channelId) && predicate(m),
+        ),
+      timeoutMs,
+      () =>
+        `a message in ${channelId ?? 'any channel'} matching the predicate (have: ${
+          this.messages(channelId)
+            .map(
+              (m) =>
+                `${m.authorId === this.world.bot.id ? 'bot' : m.authorId}: ${JSON.stringify(m.content.slice(0, 60))}`,
+            )
+            .join('; ') || 'none'
+        })`,
+    );
+  }
+
+  /** Messages in a channel (null: all channels), oldest first, without deleted or ephemeral ones. */
+  messages(channelId: string | null): StoredMessage[] {
+    const list =
+      channelId === null
+        ? [...this.world.messages.values()].filter((m) => !m.ephemeral)
+        : (this.world.channelMessages.get(channelId) ?? []);
+    return list.filter((m) => !m.deleted);
+  }
+
+  /** Any stored message by id (ephemeral and deleted ones included). */
+  message(id: string): StoredMessage | undefined {
+    return this.world.messages.get(id);
+  }
+
+  /**
+   * Every raw body the bot sent for messages (creates, edits, callbacks' message data), oldest
+   * first, with the message it made or changed: the input for assertions and for a preview tool.
+   */
+  recordedPayloads(): { messageId: string; channelId: string; payload: RecordedPayload }[] {
+    const all = [...this.world.messages.values()].flatMap((m) =>
+      m.payloads.map((payload) => ({ messageId: m.id, channelId: m.channelId, payload })),
+    );
+    return all.sort((a, b) => a.payload.at - b.payload.at);
+  }
+
+  /** Threads created at runtime, oldest first. */
+  threads(): ApiChannel[] {
+    return this.world.threadIds.map((id) => this.world.requireChannel(id).api);
+  }
+
+  /** Typing indicators the bot triggered. */
+  typing(channelId?: string): { channelId: string; at: number }[] {
+    return this.world.typing.filter((t) => channelId === undefined || t.channelId === channelId);
+  }
+
+  /** Puts a file on the fake's file server; the result can be a command option or a message attachment. */
+  addAttachment(filename: string, contentType: string, bytes: Uint8Array | string): ApiAttachment {
+    const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+    return this.world.storeFile(filename, contentType, data);
+  }
+
+  /** Registered commands: `global` or a guild id. */
+  commands(scope = 'global'): ApiCommand[] {
+    return this.world.commands.get(scope) ?? [];
+  }
+
+  // ---- REST recording and rate limits -----------------------------------------------------
+
+  requests(): readonly RecordedRequest[] {
+    return this.#http.requests;
+  }
+  /** Requests to routes the fake does not know (each got a 404); should stay empty. */
+  unknownRoutes(): RecordedRequest[] {
+    return this.#http.requests.filter((r) => r.route === null);
+  }
+  /** 429s the client caused by ignoring the bucket headers; should stay empty. */
+  rateLimitOverruns(): RecordedRequest[] {
+    return this.#http.requests.filter((r) => r.overran);
+  }
+  /** Makes the next request matching `route` (`'POST /channels/{channel}/messages'`, no method, or a RegExp) answer 429. */
+  rateLimitNext(route: string | RegExp, retryAfterSec: number, options: { global?: boolean } = {}): void {
+    this.#rateLimiter.forceNext(route, retryAfterSec, options.global ?? false);
+  }
+
+  /** Everything that should never happen in a healthy run: unknown routes, fake crashes, rate-limit overruns. */
+  problems(): string[] {
+    return [
+      ...this.unknownRoutes().map((r) => `unknown route ${r.method} ${r.path}`),
+      ...this.#http.internalErrors.map((e) => `fake crashed: ${e.stack ?? e.message}`),
+      ...this.rateLimitOverruns().map((r) => `rate limit overrun ${r.method} ${r.path}`),
+    ];
+  }
+
+  // ---- gateway -----------------------------------------------------------------------------
+
+  get gatewayStats(): Readonly<GatewayStats> {
+    return this.#gateway.stats;
+  }
+  /** IDENTIFY payloads received (token redacted): intents, properties, shard. */
+  get identifyPayloads(): readonly JsonRecord[] {
+    return this.#gateway.identifyPayloads;
+  }
+  /** Closes every gateway socket abruptly (no close frame); the client should resume. */
+  dropConnection(): void {
+    this.#gateway.dropConnections();
+  }
+  /** Sends op 7 Reconnect. */
+  requestReconnect(): void {
+    this.#gateway.requestReconnect();
+  }
+  /** Sends op 9 Invalid Session (not resumable). */
+  invalidateSession(): void {
+    this.#gateway.invalidateSessions();
+  }
+  /** Stops (false) or resumes answering heartbeats with op 11, to exercise zombie-connection handling. */
+  setHeartbeatAcks(enabled: boolean): void {
+    this.#gateway.ackHeartbeats = enabled;
+  }
+  /** Waits until the gateway stats satisfy a predicate (e.g. `s => s.resumes >= 1`). */
+  waitForGateway(predicate: (stats: Readonly<GatewayStats>) => boolean, timeoutMs = 5000): Promise<void> {
+    return this.world
+      .waitUntil(
+        () => (predicate(this.#gateway.stats) && this.#gateway.connectedSessions > 0 ? true : undefined),
+        timeoutMs,
+        () => `gateway condition (stats: ${JSON.stringify(this.#gateway.stats)})`,
+      )
+      .then(() => undefined);
+  }
+}
+
+/** Starts a fake Discord on 127.0.0.1 (a free port). */
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const fake = new FakeDiscord(options);
+  await fake.listen();
+  return fake;
+}

@@ -1,0 +1,104 @@
+/** Discord's documented limits that the fake enforces (characters unless a unit is named). */
+export const LIMITS = {
+  messageContent: 2000,
+  embedsPerMessage: 10,
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFields: 25,
+  embedFieldName: 256,
+  embedFieldValue: 1024,
+  embedFooterText: 2048,
+  embedAuthorName: 256,
+  /** Sum of title, description, field names and values, footer text and author name over all embeds. */
+  embedTotal: 6000,
+  attachmentsPerMessage: 10,
+  /** Bytes per uploaded file for a server without boosts. */
+  uploadBytes: 10 * 1024 * 1024,
+  actionRows: 5,
+  componentsPerRow: 5,
+  /** Components V2 messages: every component, nested ones included. */
+  componentsV2Total: 40,
+  customId: 100,
+  buttonLabel: 80,
+  selectOptions: 25,
+  selectPlaceholder: 150,
+  threadNameMin: 1,
+  threadNameMax: 100,
+  autoArchiveDurations: [60, 1440, 4320, 10080],
+  commandName: 32,
+  commandDescription: 100,
+  commandOptions: 25,
+  commandChoices: 25,
+  stringOptionMaxLength: 6000,
+  chatInputCommands: 100,
+  contextMenuCommandsPerType: 5,
+  modalTitle: 45,
+  textInputValue: 4000,
+  /** Milliseconds an app has to acknowledge an interaction. */
+  ackDeadlineMs: 3000,
+  /** Milliseconds an interaction token stays valid for edits and follow-ups. */
+  interactionTokenTtlMs: 15 * 60 * 1000,
+} as const;
+
+/** Message flags the fake reads (bit values as in Discord's docs). */
+export const MessageFlag = {
+  Crossposted: 1 << 0,
+  HasThread: 1 << 5,
+  Ephemeral: 1 << 6,
+  Loading: 1 << 7,
+  SuppressEmbeds: 1 << 2,
+  SuppressNotifications: 1 << 12,
+  IsComponentsV2: 1 << 15,
+} as const;
+
+/** Gateway intents the fake filters dispatches by. */
+export const Intent = {
+  Guilds: 1 << 0,
+  GuildMembers: 1 << 1,
+  GuildPresences: 1 << 8,
+  GuildMessages: 1 << 9,
+  DirectMessages: 1 << 12,
+  MessageContent: 1 << 15,
+} as const;
+
+/** Permission bits the fake checks on REST routes. */
+export const Permission = {
+  ViewChannel: 1n << 10n,
+  SendMessages: 1n << 11n,
+  ManageMessages: 1n << 13n,
+  EmbedLinks: 1n << 14n,
+  AttachFiles: 1n << 15n,
+  ReadMessageHistory: 1n << 16n,
+  AddReactions: 1n << 6n,
+  UseApplicationCommands: 1n << 31n,
+  ManageThreads: 1n << 34n,
+  CreatePublicThreads: 1n << 35n,
+  CreatePrivateThreads: 1n << 36n,
+  SendMessagesInThreads: 1n << 38n,
+} as const;
+
+/** What a bot invited with the usual scopes gets in a test guild. */
+export const DEFAULT_BOT_PERMISSIONS: bigint =
+  Permission.ViewChannel |
+  Permission.SendMessages |
+  Permission.EmbedLinks |
+  Permission.AttachFiles |
+  Permission.ReadMessageHistory |
+  Permission.AddReactions |
+  Permission.UseApplicationCommands |
+  Permission.CreatePublicThreads |
+  Permission.SendMessagesInThreads;
+
+/** What an ordinary member has. */
+export const DEFAULT_MEMBER_PERMISSIONS: bigint = DEFAULT_BOT_PERMISSIONS | Permission.CreatePrivateThreads;
+
+export const ChannelType = {
+  GuildText: 0,
+  DM: 1,
+  GuildAnnouncement: 5,
+  AnnouncementThread: 10,
+  PublicThread: 11,
+  PrivateThread: 12,
+} as const;
+
+export const isThreadType = (type: number): boolean => type === 10 || type === 11 || type === 12;
