@@ -42,6 +42,11 @@ export interface ArticleAnalysis {
 const LEADING_MARK = /^(?:[•·▪●◦‣∙*>]|[-–—]{1,2}|\d{1,2}[.)])\s+/u;
 const FINAL_PUNCTUATION = /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u;
 
+/**
+ * Splits the article into sentences (bullets and leading dashes dropped from their spans), flags
+ * clutter, fragments and questions, and maps each sentence's words to term ids in one pass over the
+ * text. The language is the article's, else guessed; it picks the stop words and stemmer.
+ */
 export function analyzeArticle(article: Article): ArticleAnalysis {
   const text = article.text;
   const lang = article.lang ?? guessLanguage(text);
