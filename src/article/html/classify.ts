@@ -1,6 +1,7 @@
 import { linkTextLength, textLength } from './clutter.js';
 import { type DomDocument, type DomElement, type DomNode, isElement, TEXT_NODE } from './dom.js';
 import { isNode, type JsonLdNode, types } from './json-ld.js';
+import type { PageIndex } from './page-index.js';
 import { countWords } from './words.js';
 
 /** Why a page is not an article, as reported in `not_an_article` details. */
@@ -50,23 +51,27 @@ const PAYWALL_WORDING =
   /\b(?:subscribe|subscription|membership|subscriber) (?:to|is required to) (?:continue|read|keep reading|unlock)|to continue reading|continue reading (?:your article )?with (?:a|an) .{1,40} (?:subscription|membership)|(?:already a|for) subscribers? only|this (?:article|content|story) is (?:only )?(?:available|for) (?:to )?(?:subscribers|members|premium)|become a (?:member|subscriber) to (?:read|continue)|subscribe now to read/i;
 
 /** Reads the signals from the untouched document (clutter removal would delete the evidence). */
-export function readPageSignals(document: DomDocument, jsonLd: readonly JsonLdNode[]): PageSignals {
+export function readPageSignals(
+  document: DomDocument,
+  page: PageIndex,
+  jsonLd: readonly JsonLdNode[],
+): PageSignals {
   const body = document.body;
+  const meta = (property: string): string =>
+    page.metas.find((m) => m.getAttribute('property')?.toLowerCase() === property)?.getAttribute('content') ??
+    '';
   const stats = body === null ? { text: '', linkChars: 0, links: 0 } : visibleText(body);
   const ogType =
     document.querySelector('meta[property="og:type"]')?.getAttribute('content')?.toLowerCase() ?? '';
   const nodeTypes = jsonLd.flatMap(types);
   const hasArticleNode = nodeTypes.some((t) => /Article|Posting|Report/.test(t));
   const video = ogType.startsWith('video') || (nodeTypes.includes('VideoObject') && !hasArticleNode);
-  const declaresArticle =
-    ogType === 'article' ||
-    hasArticleNode ||
-    document.querySelector('meta[property="article:published_time"]') !== null;
+  const declaresArticle = ogType === 'article' || hasArticleNode || meta('article:published_time') !== '';
   const notFree = jsonLd.some((node) => isFalse(node.isAccessibleForFree) || hasLockedPart(node));
   return {
     video,
     declaresArticle,
-    login: document.querySelector('input[type="password" i]') !== null || LOGIN_WORDING.test(stats.text),
+    login: page.hasPasswordInput || LOGIN_WORDING.test(stats.text),
     paywall: notFree || PAYWALL_WORDING.test(stats.text),
     linkDensity: stats.text.length === 0 ? 0 : stats.linkChars / stats.text.length,
     links: stats.links,
@@ -75,17 +80,18 @@ export function readPageSignals(document: DomDocument, jsonLd: readonly JsonLdNo
 
 const INVISIBLE = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
 
-/** Body text as displayed (scripts and styles left out, whitespace collapsed) and its link share. */
+/** Body text as displayed (scripts and styles left out) and its link share; whitespace not collapsed. */
 function visibleText(body: DomElement): { text: string; linkChars: number; links: number } {
   const parts: string[] = [];
   let linkChars = 0;
   let links = 0;
-  const stack: { node: DomNode; inLink: boolean }[] = [{ node: body, inLink: false }];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const { node, inLink } = top;
+  const nodes: DomNode[] = [body];
+  const inLinks: boolean[] = [false];
+  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+    const inLink = inLinks.pop() ?? false;
     if (node.nodeType === TEXT_NODE) {
-      const text = (node.textContent ?? '').replace(/\s+/gu, ' ');
-      if (text === ' ' || text === '') continue;
+      const text = node.textContent ?? '';
+      if (!NON_BLANK.test(text)) continue;
       parts.push(text);
       if (inLink) linkChars += text.length;
       continue;
@@ -93,14 +99,15 @@ function visibleText(body: DomElement): { text: string; linkChars: number; links
     if (!isElement(node) || INVISIBLE.has(node.localName)) continue;
     const isLink = node.localName === 'a';
     if (isLink) links++;
-    const children = Array.from(node.childNodes);
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
-      if (child !== undefined) stack.push({ node: child, inLink: inLink || isLink });
+    for (let child = node.lastChild; child !== null; child = child.previousSibling) {
+      nodes.push(child);
+      inLinks.push(inLink || isLink);
     }
   }
-  return { text: parts.join(''), linkChars, links };
+  return { text: parts.join(' '), linkChars, links };
 }
+
+const NON_BLANK = /\S/;
 
 function isFalse(value: unknown): boolean {
   return value === false || (typeof value === 'string' && value.trim().toLowerCase() === 'false');

@@ -23,6 +23,7 @@ const PROMO_LINK =
  */
 export function cleanContent(root: DomElement): void {
   removeTeaserCards(root);
+  removeInlineCards(root);
   for (const block of Array.from(root.querySelectorAll(BLOCK_SELECTOR))) {
     if (block.parentNode === null || hasBlockChildren(block)) continue;
     const text = collapsedText(block);
@@ -34,8 +35,40 @@ export function cleanContent(root: DomElement): void {
     if (marker > 0 && links >= afterMarker * 0.75) block.remove();
     else if (links >= text.length * 0.75 && PROMO_LINK.test(text)) block.remove();
     else if (links >= text.length * 0.9 && isShouting(text)) block.remove();
+    else if (links >= text.length * 0.8 && isHeadlineList(block)) block.remove();
   }
   removeTrailingLinkBlocks(root);
+}
+
+/**
+ * Several headline links stacked with `<br>` in one paragraph ("China furious at Macron [INSIGHT]
+ * <br> Hong Kong protests: …"): a related-stories list in paragraph form.
+ */
+function isHeadlineList(block: DomElement): boolean {
+  const anchors = Array.from(block.getElementsByTagName('a'));
+  if (anchors.length < 2 || block.getElementsByTagName('br').length === 0) return false;
+  return anchors.every((a) => collapsedText(a).split(' ').length >= 3);
+}
+
+/**
+ * Hover cards inside sentences: a small inline span (no blocks inside, at most 600 characters)
+ * holding a picture and three or more links (a politician's photo and latest headlines popping up
+ * over their name). The innermost such span
+ * goes; the name it hangs from stays in the sentence.
+ */
+function removeInlineCards(root: DomElement): void {
+  const cards = Array.from(root.getElementsByTagName('span')).filter(
+    (span) =>
+      span.getElementsByTagName('img').length > 0 &&
+      span.getElementsByTagName('a').length >= 3 &&
+      span.closest('p') !== null &&
+      span.querySelector('p, div, li, table') === null &&
+      textLength(span) <= 600,
+  );
+  for (const card of cards) {
+    const holdsAnother = cards.some((other) => other !== card && card.contains(other));
+    if (!holdsAnother) card.remove();
+  }
 }
 
 /** Whether a block has block-level children, in which case its children are judged instead. */

@@ -220,3 +220,26 @@ export function linkTextLength(element: DomElement): number {
   for (const a of Array.from(element.getElementsByTagName('a'))) total += textLength(a);
   return total;
 }
+
+/**
+ * Removes the standfirst (dek): an element whose text is the page's meta description and that is
+ * a heading or directly follows the `<h1>`. The same sentence as the body's first paragraph is
+ * left alone: many sites use their opening paragraph as the description, and a summary box in the
+ * story column (`article__summary`) is read as part of the story.
+ */
+export function removeDek(body: DomElement, description: string | null): void {
+  const key = description === null ? '' : textKey(description);
+  if (key.length < 20) return;
+  const h1 = body.getElementsByTagName('h1')[0] ?? null;
+  const candidates = Array.from(body.querySelectorAll('h2, h3, h4, h5, h6, p, div')).filter(
+    (element) => textKey(element.textContent ?? '') === key,
+  );
+  for (const element of candidates) {
+    const heading = /^h[2-6]$/.test(element.localName);
+    if (heading || (h1 !== null && h1.nextElementSibling === element)) element.remove();
+  }
+}
+
+function textKey(text: string): string {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join(' ');
+}

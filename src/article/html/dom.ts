@@ -17,7 +17,9 @@ export interface DomNode {
   readonly parentElement: DomElement | null;
   readonly childNodes: ArrayLike<DomNode>;
   readonly firstChild: DomNode | null;
+  readonly lastChild: DomNode | null;
   readonly nextSibling: DomNode | null;
+  readonly previousSibling: DomNode | null;
   textContent: string | null;
   remove(): void;
 }
@@ -40,6 +42,7 @@ export interface DomElement extends DomNode {
   querySelectorAll(selectors: string): ArrayLike<DomElement>;
   getElementsByTagName(name: string): ArrayLike<DomElement>;
   closest(selectors: string): DomElement | null;
+  contains(node: DomNode | null): boolean;
   appendChild(node: DomNode): DomNode;
   insertBefore(node: DomNode, reference: DomNode | null): DomNode;
   replaceWith(...nodes: DomNode[]): void;
@@ -103,7 +106,7 @@ function withDocumentShape(html: string): string {
 /** The URL relative links on the page resolve against: the page's own `<base href>` if any, else the page URL. */
 export function effectiveBaseUrl(document: DomDocument, pageUrl: string | null): string | null {
   const page = httpUrl(pageUrl);
-  const declared = document.querySelector('base[href]')?.getAttribute('href')?.trim();
+  const declared = document.head?.querySelector('base[href]')?.getAttribute('href')?.trim();
   if (declared) {
     const resolved = httpUrl(declared, page ?? undefined);
     if (resolved !== null) return resolved;

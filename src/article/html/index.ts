@@ -8,13 +8,14 @@ import {
   readPageSignals,
 } from './classify.js';
 import { cleanContent } from './cleanup.js';
-import { removeClutter } from './clutter.js';
+import { removeClutter, removeDek } from './clutter.js';
 import { type DomDocument, type DomElement, deeperThan, effectiveBaseUrl, parseDocument } from './dom.js';
 import { trimEdges } from './edges.js';
 import { densestBlock } from './fallback.js';
 import { readJsonLd } from './json-ld.js';
 import { jsonLdBodyText, preferJsonLdBody } from './json-ld-body.js';
 import { isoDate, readMetadata } from './metadata.js';
+import { indexPage } from './page-index.js';
 import { runReadability } from './readability.js';
 import { renderText } from './text.js';
 import { countWords } from './words.js';
@@ -39,16 +40,20 @@ export function extractArticleFromHtml(html: string, options: HtmlExtractOptions
   if (html.trim() === '') return fail('empty_input', 'The page is empty: there is no text to read.');
   const document = parseDocument(html, options.url);
   const baseUrl = effectiveBaseUrl(document, options.url);
-  const jsonLd = readJsonLd(document);
-  const meta = readMetadata(document, jsonLd, baseUrl);
-  const signals = readPageSignals(document, jsonLd);
-  if (document.body !== null) removeClutter(document.body);
+  const page = indexPage(document);
+  const jsonLd = readJsonLd(page.jsonLdScripts);
+  const meta = readMetadata(page, jsonLd, baseUrl);
+  const signals = readPageSignals(document, page, jsonLd);
+  if (document.body !== null) {
+    removeDek(document.body, meta.description);
+    removeClutter(document.body);
+  }
 
   const tooDeep = document.body !== null && deeperThan(document.body, MAX_READABILITY_DEPTH);
   const found = tooDeep ? null : runReadability(document);
   let content: DomElement | null = found?.content ?? null;
   if (content === null || renderText(content).trim() === '') {
-    content = fallbackContent(tooDeep ? document : cleanedDocument(html, options.url));
+    content = fallbackContent(tooDeep ? document : cleanedDocument(html, options.url, meta.description));
   }
   const title = meta.title ?? found?.title ?? null;
   let contentSignals: ContentSignals | null = null;
@@ -110,9 +115,12 @@ const NOT_ARTICLE_MESSAGES: Readonly<Record<NotArticleReason, string>> = {
 const MAX_READABILITY_DEPTH = 100;
 
 /** A fresh parse with clutter removed, for the fallback (Readability rewrites the document it reads). */
-function cleanedDocument(html: string, url: string | null): DomDocument {
+function cleanedDocument(html: string, url: string | null, description: string | null): DomDocument {
   const document = parseDocument(html, url);
-  if (document.body !== null) removeClutter(document.body);
+  if (document.body !== null) {
+    removeDek(document.body, description);
+    removeClutter(document.body);
+  }
   return document;
 }
 

@@ -1,4 +1,4 @@
-import type { DomDocument } from './dom.js';
+import type { DomElement } from './dom.js';
 
 /** One JSON-LD node (an object with string keys), as published by the page; nothing is validated. */
 export type JsonLdNode = Readonly<Record<string, unknown>>;
@@ -9,16 +9,14 @@ const ARTICLE_TYPES =
 const MAX_NODES = 500;
 
 /**
- * Every object found in the page's `application/ld+json` scripts, flattened through arrays and
+ * Every object found in the given `application/ld+json` scripts, flattened through arrays and
  * `@graph`, in document order. Broken JSON (common: trailing commas, HTML comments, raw newlines in
  * strings) is repaired where cheap and otherwise skipped. At most 500 nodes, so a hostile page cannot
  * make this slow.
  */
-export function readJsonLd(document: DomDocument): JsonLdNode[] {
+export function readJsonLd(scripts: readonly DomElement[]): JsonLdNode[] {
   const nodes: JsonLdNode[] = [];
-  for (const script of Array.from(document.querySelectorAll('script[type]'))) {
-    const type = script.getAttribute('type')?.trim().toLowerCase();
-    if (type !== 'application/ld+json') continue;
+  for (const script of scripts) {
     const parsed = parseLenient(script.textContent ?? '');
     if (parsed !== undefined) collect(parsed, nodes, 0);
     if (nodes.length >= MAX_NODES) break;

@@ -1,5 +1,6 @@
-import { type DomDocument, httpUrl } from './dom.js';
+import { httpUrl } from './dom.js';
 import { findArticleNode, isNode, type JsonLdNode, personNames, stringProp } from './json-ld.js';
+import type { PageIndex } from './page-index.js';
 
 /** What the page says about itself; every field null when the page does not say. */
 export interface HtmlMetadata {
@@ -14,6 +15,8 @@ export interface HtmlMetadata {
   readonly canonicalUrl: string | null;
   /** The JSON-LD article's `articleBody`, when the page publishes one. */
   readonly jsonLdBody: string | null;
+  /** The page's summary (`description`, `og:description`, `twitter:description`, JSON-LD). */
+  readonly description: string | null;
 }
 
 /**
@@ -21,11 +24,11 @@ export interface HtmlMetadata {
  * Must run before anything removes elements from the document. `baseUrl` resolves relative URLs.
  */
 export function readMetadata(
-  document: DomDocument,
+  page: PageIndex,
   jsonLd: readonly JsonLdNode[],
   baseUrl: string | null,
 ): HtmlMetadata {
-  const meta = metaMap(document);
+  const meta = metaMap(page);
   const article = findArticleNode(jsonLd);
   const pick = (...keys: string[]): string | null => {
     for (const key of keys) {
@@ -43,8 +46,8 @@ export function readMetadata(
   const title = cleanTitle(
     stringProp(article, 'headline') ??
       pick('og:title', 'twitter:title', 'dc.title', 'headline') ??
-      collapse(document.querySelector('title')?.textContent) ??
-      collapse(document.querySelector('h1')?.textContent),
+      collapse(page.title?.textContent) ??
+      collapse(page.firstH1?.textContent),
     siteName,
   );
 
@@ -65,15 +68,10 @@ export function readMetadata(
         : null;
 
   const lang =
-    bcp47(document.documentElement.getAttribute('lang')) ??
-    bcp47(document.documentElement.getAttribute('xml:lang')) ??
+    bcp47(page.lang) ??
     bcp47(pick('og:locale', 'content-language', 'language', 'dc.language')) ??
     bcp47(stringProp(article, 'inLanguage'));
 
-  const timeElement =
-    document.querySelector('article time[datetime]') ??
-    document.querySelector('time[pubdate][datetime]') ??
-    document.querySelector('time[datetime]');
   const publishedTime = firstDate([
     pick('article:published_time', 'og:published_time', 'published_time'),
     stringProp(article, 'datePublished'),
@@ -91,14 +89,11 @@ export function readMetadata(
       'article.published',
     ),
     stringProp(article, 'dateCreated'),
-    timeElement?.getAttribute('datetime') ?? null,
+    page.times[0]?.getAttribute('datetime') ?? null,
   ]);
 
   const canonicalUrl =
-    httpUrl(
-      document.querySelector('link[rel~="canonical"][href]')?.getAttribute('href'),
-      baseUrl ?? undefined,
-    ) ??
+    httpUrl(page.canonicalLinks[0]?.getAttribute('href'), baseUrl ?? undefined) ??
     httpUrl(pick('og:url'), baseUrl ?? undefined) ??
     httpUrl(stringProp(article, 'url'), baseUrl ?? undefined) ??
     httpUrl(stringProp(article, 'mainEntityOfPage'), baseUrl ?? undefined);
@@ -112,13 +107,15 @@ export function readMetadata(
     publishedTime,
     canonicalUrl,
     jsonLdBody: typeof body === 'string' && body.trim() !== '' ? body : null,
+    description:
+      pick('description', 'og:description', 'twitter:description') ?? stringProp(article, 'description'),
   };
 }
 
 /** `<meta>` content by lower-cased `property`, `name`, `itemprop` or `http-equiv`; the first wins. */
-function metaMap(document: DomDocument): Map<string, string> {
+function metaMap(page: PageIndex): Map<string, string> {
   const map = new Map<string, string>();
-  for (const element of Array.from(document.querySelectorAll('meta'))) {
+  for (const element of page.metas) {
     const content = collapse(element.getAttribute('content') ?? element.getAttribute('datetime'));
     if (content === null) continue;
     for (const attr of ['property', 'name', 'itemprop', 'http-equiv']) {
@@ -129,8 +126,7 @@ function metaMap(document: DomDocument): Map<string, string> {
       }
     }
   }
-  for (const element of Array.from(document.querySelectorAll('[itemprop~="datePublished"]'))) {
-    if (element.localName === 'meta') continue;
+  for (const element of page.datePublished) {
     const value = collapse(element.getAttribute('datetime') ?? element.getAttribute('content'));
     if (value !== null && !map.has('datepublished')) map.set('datepublished', value);
   }

@@ -113,6 +113,19 @@ describe('extractArticleFromHtml on clutter that has no telling class names', ()
     assert.doesNotMatch(article.text, /CIDER PRICES|struggle to find pickers|Related/);
   });
 
+  it('GIVEN a standfirst heading that repeats the meta description THEN it is dropped', () => {
+    assert.doesNotMatch(article.text, /cold snap three weeks early/);
+  });
+
+  it('GIVEN a hover card inside a sentence THEN the card goes and the name stays in the sentence', () => {
+    assert.match(article.text, /since 1952\. State Senator Ruth Okoye called for state aid\./);
+    assert.doesNotMatch(article.text, /water bill|MORE/);
+  });
+
+  it('GIVEN a paragraph of headline links stacked with <br> THEN it is dropped', () => {
+    assert.doesNotMatch(article.text, /Frost maps|save the fruit|EXPLAINER/);
+  });
+
   it('GIVEN a contributor credit, a copyright line and a newsletter pitch at the end THEN all are dropped', () => {
     assert.ok(article.text.endsWith('until December 15.'));
   });

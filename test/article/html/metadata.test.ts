@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { effectiveBaseUrl, parseDocument } from '../../../src/article/html/dom.js';
 import { readJsonLd } from '../../../src/article/html/json-ld.js';
 import { bcp47, type HtmlMetadata, isoDate, readMetadata } from '../../../src/article/html/metadata.js';
+import { indexPage } from '../../../src/article/html/page-index.js';
 
 function metadataOf(
   head: string,
@@ -13,7 +14,8 @@ function metadataOf(
     `<!DOCTYPE html><html><head>${head}</head><body>${body}</body></html>`,
     pageUrl,
   );
-  return readMetadata(document, readJsonLd(document), effectiveBaseUrl(document, pageUrl));
+  const page = indexPage(document);
+  return readMetadata(page, readJsonLd(page.jsonLdScripts), effectiveBaseUrl(document, pageUrl));
 }
 
 describe('readMetadata: canonical URL', () => {
@@ -145,7 +147,7 @@ describe('readMetadata: published time', () => {
 describe('readMetadata: language', () => {
   it('GIVEN <html lang> THEN it is the language, in canonical case', () => {
     const document = parseDocument('<html lang="EN_gb"><head></head><body></body></html>', null);
-    assert.equal(readMetadata(document, [], null).lang, 'en-GB');
+    assert.equal(readMetadata(indexPage(document), [], null).lang, 'en-GB');
   });
 
   it('GIVEN no html lang THEN og:locale, then content-language, is used', () => {
