@@ -1,6 +1,4 @@
 import { parseArgs } from 'node:util';
-import { loadArticle, looksLikeUrl } from '../app/load-article.js';
-import { fetchOptionsFrom, openConfiguredStore } from '../app/wiring.js';
 import type { Article } from '../article/article.js';
 import { loadLocalSource } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
@@ -177,15 +175,28 @@ function isLanguageTag(tag: string): boolean {
 /** The engine for this run; the model engine keeps its results in the store unless --no-cache. */
 async function engineFor(ctx: Ctx): Promise<Result<Engine>> {
   const choice = ctx.flags.engine ?? defaultEngineChoice(ctx.config);
-  if (choice === 'openai' && !ctx.flags.noCache) ctx.store ??= await openConfiguredStore(ctx.config, ctx.log);
+  if (choice === 'openai' && !ctx.flags.noCache) ctx.store ??= await openStoreFor(ctx);
   const cache = ctx.store && !ctx.flags.noCache ? { cache: ctx.store.cache } : {};
   return selectEngine(choice, ctx.config, { log: ctx.log, ...cache });
 }
 
+/** The store, the fetcher and their dependencies load only when a run needs them (start-up counts). */
+async function openStoreFor(ctx: Ctx): Promise<Store> {
+  const { openConfiguredStore } = await import('../app/wiring.js');
+  return openConfiguredStore(ctx.config, ctx.log);
+}
+
+/** A URL-looking string is a link; anything else is a file path or `-`. */
+const looksLikeUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim());
+
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
   if (!looksLikeUrl(source)) return loadLocalSource(source, ctx.io.stdin);
+  const [{ loadArticle }, { fetchOptionsFrom }] = await Promise.all([
+    import('../app/load-article.js'),
+    import('../app/wiring.js'),
+  ]);
   const fetch = fetchOptionsFrom(ctx.config);
-  ctx.store ??= await openConfiguredStore(ctx.config, ctx.log);
+  ctx.store ??= await openStoreFor(ctx);
   const loaded = await loadArticle(
     { kind: 'url', url: source },
     { fetch, store: ctx.store, cacheTtlSeconds: ctx.config.CACHE_TTL_SECONDS, pool: null },
