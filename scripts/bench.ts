@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: the core's performance figures, as medians (this machine is shared and noisy).
+ *   - extractive summarize of a 200,000-character article: in process, whole process, via the CLI
+ *     (bar: under 1 s whole-process wall time);
+ *   - locating 100 quotes, half fabricated, in a 200,000-character article (bar: under 50 ms);
+ *   - fetch + decode of a typical page and a 5 MB page from a local server.
+ * Other benchmarks: `npm run bench:discord` (acknowledgement latency of the bot).
+ */
+import { benchFetch } from './bench-fetch.js';
+import { runGroundingBench } from './bench-grounding.js';
+import { benchSummarize } from './bench-summarize.js';
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+const summarize = await benchSummarize({ runs: 7, chars: 200_000 });
+console.log(`extractive summarize, ${summarize.chars} chars, median of ${summarize.runs}:`);
+console.log(
+  `  in process ${ms(summarize.inProcessMs)} · whole process ${ms(summarize.processMs)} · verbatim CLI ${summarize.cliMs === null ? 'not built' : ms(summarize.cliMs)}  (bar: < 1000 ms whole process)`,
+);
+
+const grounding = runGroundingBench(9);
+console.log(
+  `grounding, ${grounding.quotes} quotes (half fabricated) in ${grounding.articleChars} chars, median of ${grounding.runs}:`,
+);
+console.log(
+  `  locate all ${ms(grounding.locateAllMsMedian)} (cpu ${ms(grounding.locateAllCpuMsMedian)}) · index build ${ms(grounding.indexBuildMsMedian)} · real found ${grounding.realFound}/${grounding.quotes / 2} · fabricated rejected ${grounding.fabricatedRejected}/${grounding.quotes / 2}  (bar: < 50 ms)`,
+);
+
+const fetches = await benchFetch(7);
+console.log('fetch + decode from a local server, median of 7:');
+for (const f of fetches)
+  console.log(
+    `  ${f.page.padEnd(24)} ${(f.bytes / 1e6).toFixed(2)} MB  ${ms(f.medianMs)}  (${f.mbPerSecond.toFixed(0)} MB/s)`,
+  );
