@@ -222,6 +222,24 @@ describe('fake Discord with the real discord.js client', () => {
     assertHealthy(bot);
   });
 
+  it('GIVEN a user starts a thread on the bot’s message WHEN they ask in it THEN the client sees the thread and the question', async (t) => {
+    const bot = await startBot(t);
+    const created = once(bot.client, Events.ThreadCreate);
+    const summary = await textChannel(bot.client, bot.fake.channelId).send('Summary with quotes');
+    const thread = bot.fake.startUserThread({ messageId: summary.id, name: 'Follow-up' });
+    const [cached] = (await created) as [{ id: string; ownerId: string | null }];
+    assert.equal(cached.id, summary.id);
+    assert.equal(cached.ownerId, bot.fake.user.id);
+    const asked = nextMessage(bot.client, (m) => m.channelId === thread.id);
+    bot.fake.postUserMessage({ channelId: thread.id, content: 'Is that quote exact?', mentionsBot: true });
+    assert.match((await asked).content, /Is that quote exact\?$/);
+    assert.throws(
+      () => bot.fake.startUserThread({ messageId: summary.id, name: 'again' }),
+      /already has a thread/,
+    );
+    assertHealthy(bot);
+  });
+
   it('GIVEN no Message Content intent WHEN users post THEN only mentions and pinged replies to ordinary bot messages carry content', async (t) => {
     const bot = await startBot(t);
     await bot.client.application?.commands.set([SUMMARIZE]);
@@ -486,7 +504,7 @@ describe('fake Discord with the real discord.js client', () => {
     assertHealthy(bot);
   });
 
-  it('GIVEN an interaction older than 15 minutes WHEN the bot edits its reply THEN the token is refused (50027)', async (t) => {
+  it('GIVEN an interaction older than 15 minutes WHEN the bot edits its reply THEN the token is refused (50027) but the channel route works', async (t) => {
     const bot = await startBot(t);
     await bot.client.application?.commands.set([SUMMARIZE]);
     const deferred = new Promise<ChatInputCommandInteraction>((resolve) => {
@@ -496,10 +514,17 @@ describe('fake Discord with the real discord.js client', () => {
         resolve(interaction);
       });
     });
-    bot.fake.sendSlashCommand({ name: 'summarize', options: { url: 'https://example.com' } });
+    const handle = bot.fake.sendSlashCommand({ name: 'summarize', options: { url: 'https://example.com' } });
     const interaction = await deferred;
     bot.fake.advanceTime(15 * 60 * 1000 + 1);
     await assert.rejects(interaction.editReply('too late'), isApiError(50027, 401));
+    const original = handle.original;
+    assert.ok(original);
+    await textChannel(bot.client, bot.fake.channelId).messages.edit(
+      original.id,
+      'edited through the channel',
+    );
+    assert.equal(original.content, 'edited through the channel');
     assertHealthy(bot);
   });
 
@@ -602,6 +627,10 @@ describe('fake Discord with the real discord.js client', () => {
     await submit.waitFor('responded');
     assert.equal(submit.original?.content, 'Q: Who said it?');
     assert.equal(submit.ephemeral, true);
+    assert.throws(
+      () => bot.fake.sendModalSubmit({ customId: 'ask:modal', fields: { question: 'again' } }),
+      /already submitted/,
+    );
     assertHealthy(bot);
   });
 

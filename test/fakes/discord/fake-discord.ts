@@ -12,7 +12,7 @@ import {
 } from './interaction-payloads.js';
 import { InteractionHandle } from './interaction-record.js';
 import { charLength, type JsonRecord } from './json.js';
-import { ChannelType, Intent, LIMITS } from './limits.js';
+import { ChannelType, Intent, LIMITS, MessageFlag } from './limits.js';
 import { mentionsUserInContent } from './message-content.js';
 import type {
   ApiAttachment,
@@ -392,7 +392,10 @@ export class FakeDiscord {
     if (!shownBy || !modal || modal.custom_id !== input.customId) {
       throw new Error(`fake Discord: no modal "${input.customId}" was shown`);
     }
+    if (shownBy.modalSubmitted)
+      throw new Error(`fake Discord: modal "${input.customId}" was already submitted`);
     const components = buildModalSubmitComponents(modal, input.fields);
+    shownBy.modalSubmitted = true;
     const { guildId, userId } = this.#origin({
       ...input,
       channelId: shownBy.channelId,
@@ -528,6 +531,54 @@ export class FakeDiscord {
     return message;
   }
 
+  /**
+   * A user starts a thread, from a message (thread id = message id) or bare in a channel; the bot
+   * gets THREAD_CREATE as Discord sends it to members who can see the thread.
+   */
+  startUserThread(input: {
+    readonly name: string;
+    readonly messageId?: string;
+    readonly channelId?: string;
+    readonly user?: string | { readonly id: string };
+    readonly autoArchiveDuration?: 60 | 1440 | 4320 | 10080;
+  }): ApiChannel {
+    const starter = input.messageId === undefined ? null : this.world.messages.get(input.messageId);
+    if (input.messageId !== undefined && (!starter || starter.deleted || starter.ephemeral)) {
+      throw new Error(`fake Discord: no message ${input.messageId} to start a thread from`);
+    }
+    if (starter && (starter.threadId !== null || this.world.channels.has(starter.id))) {
+      throw new Error(`fake Discord: message ${starter.id} already has a thread`);
+    }
+    const parentId = starter?.channelId ?? input.channelId ?? this.channelId;
+    const { userId } = this.#origin({
+      channelId: parentId,
+      ...(input.user === undefined ? {} : { user: input.user }),
+    });
+    const name = input.name.trim();
+    if (charLength(name) < 1 || charLength(name) > LIMITS.threadNameMax) {
+      throw new Error('fake Discord: thread names are 1–100 characters');
+    }
+    const thread = this.world.addThread({
+      id: starter?.id ?? this.world.nextId(),
+      parentId,
+      name,
+      type: ChannelType.PublicThread,
+      ownerId: userId,
+      autoArchiveDuration: input.autoArchiveDuration ?? 4320,
+      rateLimitPerUser: 0,
+    });
+    this.world.dispatch('THREAD_CREATE', (session) =>
+      (session.intents & Intent.Guilds) === 0 ? null : { ...thread.api, newly_created: true },
+    );
+    if (starter) {
+      starter.threadId = thread.api.id;
+      starter.api.thread = thread.api;
+      starter.api.flags |= MessageFlag.HasThread;
+      this.world.dispatchMessageUpdate(starter);
+    }
+    return thread.api;
+  }
+
   /** Resolves with the first message in the channel (null: any channel) matching the predicate, past or future. */
   waitForMessage(
     channelId: string | null,
@@ -655,7 +706,7 @@ export class FakeDiscord {
   waitForGateway(predicate: (stats: Readonly<GatewayStats>) => boolean, timeoutMs = 5000): Promise<void> {
     return this.world
       .waitUntil(
-        () => (predicate(this.#gateway.stats) && this.#gateway.connectedSessions > 0 ? true : undefined),
+        () => (predicate(this.#gateway.stats) ? true : undefined),
         timeoutMs,
         () => `gateway condition (stats: ${JSON.stringify(this.#gateway.stats)})`,
       )

@@ -39,6 +39,8 @@ export class InteractionHandle {
   readonly followups: StoredMessage[] = [];
   /** The modal's `data` when the app answered with callback type 9. */
   modal: JsonRecord | null = null;
+  /** Set once the driver has submitted the modal this interaction showed (a modal is submitted once). */
+  modalSubmitted = false;
   originalDeleted = false;
   readonly rejections: InteractionRejection[] = [];
   /** Whether the original response has visible content (a type 4 reply, an edit, or the first follow-up after a defer). */

@@ -107,10 +107,9 @@ export function channelRoutes(world: World): Route[] {
     handle: (ctx) => {
       const channel = channelOf(ctx);
       const message = messageIn(channel, ctx.params.message);
-      if (message.authorId !== world.bot.id || message.origin !== 'bot') {
-        // Interaction responses are edited through the webhook, not the channel route.
-        throw discordErrors.cannotEditOthersMessage();
-      }
+      // The bot may edit any message it authored here, interaction responses included (the usual
+      // way to change a reply once its 15-minute token has expired).
+      if (message.authorId !== world.bot.id) throw discordErrors.cannotEditOthersMessage();
       const input = readMessageInput(ctx, world, 'edit', message.api);
       world.editMessage(message, input.body, input.attachments);
       message.payloads.push(input.payload);
