@@ -61,8 +61,7 @@ export function readPageSignals(
     page.metas.find((m) => m.getAttribute('property')?.toLowerCase() === property)?.getAttribute('content') ??
     '';
   const stats = body === null ? { text: '', linkChars: 0, links: 0 } : visibleText(body);
-  const ogType =
-    document.querySelector('meta[property="og:type"]')?.getAttribute('content')?.toLowerCase() ?? '';
+  const ogType = meta('og:type').trim().toLowerCase();
   const nodeTypes = jsonLd.flatMap(types);
   const hasArticleNode = nodeTypes.some((t) => /Article|Posting|Report/.test(t));
   const video = ogType.startsWith('video') || (nodeTypes.includes('VideoObject') && !hasArticleNode);

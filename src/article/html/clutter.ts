@@ -230,13 +230,12 @@ export function linkTextLength(element: DomElement): number {
 export function removeDek(body: DomElement, description: string | null): void {
   const key = description === null ? '' : textKey(description);
   if (key.length < 20) return;
-  const h1 = body.getElementsByTagName('h1')[0] ?? null;
-  const candidates = Array.from(body.querySelectorAll('h2, h3, h4, h5, h6, p, div')).filter(
-    (element) => textKey(element.textContent ?? '') === key,
-  );
+  const candidates = Array.from(body.querySelectorAll('h2, h3, h4, h5, h6'));
+  const afterTitle = body.getElementsByTagName('h1')[0]?.nextElementSibling;
+  if (afterTitle) candidates.push(afterTitle);
   for (const element of candidates) {
-    const heading = /^h[2-6]$/.test(element.localName);
-    if (heading || (h1 !== null && h1.nextElementSibling === element)) element.remove();
+    const text = element.textContent ?? '';
+    if (text.length >= key.length && text.length <= key.length * 3 && textKey(text) === key) element.remove();
   }
 }
 

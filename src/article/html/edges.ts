@@ -32,6 +32,10 @@ const CREDIT =
 const PROMO =
   /^(?:subscribe\b|sign up\b|click here\b|like this (?:story|article)\b|share this\b|if you (?:enjoyed|liked) this\b|follow (?:us|me)\b|follow .{1,60}\b(?:coverage|on (?:facebook|twitter|instagram))|get (?:the )?.{1,40} (?:app|newsletter)\b|download (?:the|our) .{1,30} app\b|citation:)|\b(?:sign up|subscribe)\b.{0,80}\bnewsletter\b/i;
 
+/** Invitations that close a page rather than an article: comment prompts, "click here" pitches. */
+const FOOTER_PROMPT =
+  /^(?:tell us what you think|what do you think\?|leave a (?:comment|reply)|join the (?:discussion|conversation)|have your say)|^.{0,200}\bclick here\b.{0,60}$/i;
+
 const AD_LABEL =
   /^(?:advertisement|advertising|advert|sponsored(?: content)?|ad|story continues below(?: advertisement)?|continue reading(?: below)?(?: the main story)?|scroll to continue.*|\[?\s*ad\s*\]?)$/i;
 
@@ -56,7 +60,7 @@ export function trimEdges(text: string, title: string | null): string {
 
   const header: { line: string; index: number }[] = [];
   for (const entry of nonEmpty.slice(0, EDGE_LINES)) {
-    if (isProse(entry.line) && !isMetaLine(entry.line, titleKey)) break;
+    if (isProse(entry.line) && !isMetaLine(entry.line, titleKey) && !isBoilerplate(entry.line)) break;
     header.push(entry);
   }
   const drop = new Set<number>();
@@ -72,7 +76,8 @@ export function trimEdges(text: string, title: string | null): string {
     const entry = nonEmpty[i];
     if (entry === undefined || drop.has(entry.index)) break;
     const { line } = entry;
-    const footer = isMetaLine(line, null) || isBoilerplate(line) || CREDIT.test(line);
+    const footer =
+      isMetaLine(line, null) || isBoilerplate(line) || CREDIT.test(line) || FOOTER_PROMPT.test(line);
     if (!footer && !isLabel(line, belowDropped ? 4 : 2)) break;
     drop.add(entry.index);
     belowDropped = footer;

@@ -9,14 +9,14 @@ import {
 } from './classify.js';
 import { cleanContent } from './cleanup.js';
 import { removeClutter, removeDek } from './clutter.js';
-import { type DomDocument, type DomElement, deeperThan, effectiveBaseUrl, parseDocument } from './dom.js';
+import { type DomDocument, deeperThan, effectiveBaseUrl, parseDocument } from './dom.js';
 import { trimEdges } from './edges.js';
 import { densestBlock } from './fallback.js';
 import { readJsonLd } from './json-ld.js';
 import { jsonLdBodyText, preferJsonLdBody } from './json-ld-body.js';
-import { isoDate, readMetadata } from './metadata.js';
+import { type HtmlMetadata, isoDate, readMetadata } from './metadata.js';
 import { indexPage } from './page-index.js';
-import { runReadability } from './readability.js';
+import { type ReadabilityResult, runReadability } from './readability.js';
 import { renderText } from './text.js';
 import { countWords } from './words.js';
 
@@ -39,62 +39,76 @@ export interface HtmlExtractOptions {
 export function extractArticleFromHtml(html: string, options: HtmlExtractOptions): Result<Article> {
   if (html.trim() === '') return fail('empty_input', 'The page is empty: there is no text to read.');
   const document = parseDocument(html, options.url);
-  const baseUrl = effectiveBaseUrl(document, options.url);
   const page = indexPage(document);
   const jsonLd = readJsonLd(page.jsonLdScripts);
-  const meta = readMetadata(page, jsonLd, baseUrl);
+  const meta = readMetadata(page, jsonLd, effectiveBaseUrl(document, options.url));
   const signals = readPageSignals(document, page, jsonLd);
-  if (document.body !== null) {
-    removeDek(document.body, meta.description);
-    removeClutter(document.body);
-  }
+  const body = extractBody(document, html, options.url, meta);
 
-  const tooDeep = document.body !== null && deeperThan(document.body, MAX_READABILITY_DEPTH);
-  const found = tooDeep ? null : runReadability(document);
-  let content: DomElement | null = found?.content ?? null;
-  if (content === null || renderText(content).trim() === '') {
-    content = fallbackContent(tooDeep ? document : cleanedDocument(html, options.url, meta.description));
-  }
-  const title = meta.title ?? found?.title ?? null;
-  let contentSignals: ContentSignals | null = null;
-  if (content !== null) {
-    contentSignals = readContentSignals(content);
-    cleanContent(content);
-  }
-  let text = content === null ? '' : trimEdges(renderText(content), title);
-
-  const jsonLdText = meta.jsonLdBody === null ? null : jsonLdBodyText(meta.jsonLdBody);
-  if (jsonLdText !== null) {
-    const preferred = preferJsonLdBody(text, jsonLdText);
-    if (preferred !== text) text = preferred;
-  }
-
-  const article = makeArticle(text, {
+  const article = makeArticle(body.text, {
     source: options.source,
     url: options.url,
     canonicalUrl: meta.canonicalUrl,
-    title,
-    byline: meta.byline ?? found?.byline ?? null,
-    siteName: meta.siteName ?? found?.siteName ?? null,
+    title: body.title,
+    byline: meta.byline ?? body.readability?.byline ?? null,
+    siteName: meta.siteName ?? body.readability?.siteName ?? null,
     lang: meta.lang,
-    publishedTime: meta.publishedTime ?? isoDate(found?.publishedTime),
+    publishedTime: meta.publishedTime ?? isoDate(body.readability?.publishedTime),
   });
+  const reason = notArticleReason(article.text, body.container, signals);
+  if (reason !== null && !(article.text === '' && reason === 'no_prose')) {
+    return fail('not_an_article', NOT_ARTICLE_MESSAGES[reason], {
+      title: body.title,
+      words: countWords(article.text),
+      reason,
+    });
+  }
   if (article.text === '') {
-    if (contentSignals !== null) {
-      const reason = notArticleReason('', contentSignals, signals);
-      if (reason !== null && reason !== 'no_prose') return notAnArticle(reason, title, 0);
-    }
     return fail(
       'empty_input',
       'The page has no readable text. Paste the article text or upload the file instead.',
     );
   }
-  const reason = notArticleReason(article.text, contentSignals, signals);
-  return reason === null ? ok(article) : notAnArticle(reason, title, countWords(article.text));
+  return ok(article);
 }
 
-function notAnArticle(reason: NotArticleReason, title: string | null, words: number): Result<Article> {
-  return fail('not_an_article', NOT_ARTICLE_MESSAGES[reason], { title, words, reason });
+interface ExtractedBody {
+  /** Rendered, trimmed article text; not yet normalized. */
+  readonly text: string;
+  readonly title: string | null;
+  /** The chosen container as it was before clean-up; null when no container was found. */
+  readonly container: ContentSignals | null;
+  readonly readability: ReadabilityResult | null;
+}
+
+/**
+ * The article text: clutter removed from the page, Readability's container (or the densest block
+ * when Readability finds nothing or the page is too deep for it), cleaned, rendered, trimmed at the
+ * edges, and checked against the JSON-LD body. Mutates `document`.
+ */
+function extractBody(
+  document: DomDocument,
+  html: string,
+  url: string | null,
+  meta: HtmlMetadata,
+): ExtractedBody {
+  if (document.body !== null) {
+    removeDek(document.body, meta.description);
+    removeClutter(document.body);
+  }
+  const tooDeep = document.body !== null && deeperThan(document.body, MAX_READABILITY_DEPTH);
+  const readability = tooDeep ? null : runReadability(document);
+  let content = readability?.content ?? null;
+  if (content === null || renderText(content).trim() === '') {
+    const fallbackDocument = tooDeep ? document : cleanedDocument(html, url, meta.description);
+    content = fallbackDocument.body === null ? null : densestBlock(fallbackDocument.body);
+  }
+  const title = meta.title ?? readability?.title ?? null;
+  const container = content === null ? null : readContentSignals(content);
+  if (content !== null) cleanContent(content);
+  let text = content === null ? '' : trimEdges(renderText(content), title);
+  if (meta.jsonLdBody !== null) text = preferJsonLdBody(text, jsonLdBodyText(meta.jsonLdBody));
+  return { text, title, container, readability };
 }
 
 const NOT_ARTICLE_MESSAGES: Readonly<Record<NotArticleReason, string>> = {
@@ -122,8 +136,4 @@ function cleanedDocument(html: string, url: string | null, description: string |
     removeClutter(document.body);
   }
   return document;
-}
-
-function fallbackContent(document: DomDocument): DomElement | null {
-  return document.body === null ? null : densestBlock(document.body);
 }
