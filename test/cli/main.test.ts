@@ -74,7 +74,7 @@ describe('verbatim command', () => {
     const { code, lines } = await cli([
       'ask',
       sample,
-      'Who will Lavrov meet in China?',
+      'When will Lavrov visit China?',
       'What is the recipe for blueberry pancakes?',
       '--json',
     ]);
@@ -82,9 +82,9 @@ describe('verbatim command', () => {
     assert.equal(lines.length, 2);
     const [first, second] = lines.map((l) => AskLineSchema.parse(l));
     assert.ok(first && second);
-    assert.equal(first.question, 'Who will Lavrov meet in China?');
+    assert.equal(first.question, 'When will Lavrov visit China?');
     assert.equal(first.answerable, true);
-    assert.ok(first.answer.some((c) => c.quotes.some((q) => /Wang Yi|Foreign Minister/.test(q.text))));
+    assert.ok(first.answer.some((c) => c.quotes.some((q) => /Monday and tomorrow, Tuesday/.test(q.text))));
     assert.equal(second.answerable, false);
     assert.deepEqual(second.answer, []);
   });
