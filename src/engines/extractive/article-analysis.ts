@@ -90,7 +90,12 @@ export function analyzeArticle(article: Article): ArticleAnalysis {
       seg,
       paragraph,
       clutter: clutter[i] === true,
-      fragment: /:$/u.test(seg.text) || (!FINAL_PUNCTUATION.test(seg.text) && wordCount < 12),
+      // A list item ("a community kitchen for cooking classes.") or a clause cut at `;`/`:` needs
+      // the lines around it to make sense: never a key point on its own.
+      fragment:
+        /[:;]$/u.test(seg.text) ||
+        /^[\p{Pi}\p{Ps}"'•·*-]*\s*\p{Ll}/u.test(seg.text) ||
+        (!FINAL_PUNCTUATION.test(seg.text) && wordCount < 12),
       question: /[?？][\p{Pe}\p{Pf}"'’”»]*$/u.test(seg.text),
       terms,
       wordCount,
