@@ -1,7 +1,11 @@
 import type { Article } from '../article/article.js';
-import { splitParagraphs, splitSentences, splitWords } from '../text/index.js';
+import { splitParagraphs, splitSentences } from '../text/index.js';
 import type { Quote } from './quote.js';
 import { quoteSpan } from './span.js';
+import { findContradictions } from './support/contradictions.js';
+import { fold, isNegation, NEGATIONS, STOPWORDS, stem, type Token, tokens, unpossess } from './support/words.js';
+
+export { stem } from './support/words.js';
 
 /**
  * Does a claim say only what its quotes say? A quote that exists can still back a false claim (a
@@ -15,98 +19,6 @@ export interface SupportVerdict {
   readonly supported: boolean;
   /** Why not, one short phrase each (`name "Turkey" not in quotes`); empty when supported. */
   readonly reasons: readonly string[];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Words
-
-/** Lower-case, compatibility-folded, without accents or apostrophe variants: for comparing words. */
-function fold(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[’‘`´]/gu, "'");
-}
-
-/** Word tokens of `text` (Intl.Segmenter word rules), folded, with their offsets. */
-interface Token {
-  readonly raw: string;
-  readonly word: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-function tokens(text: string, locale?: string | null): Token[] {
-  return splitWords(text, locale).map((w) => ({
-    raw: w.text,
-    word: fold(w.text),
-    start: w.start,
-    end: w.end,
-  }));
-}
-
-/** Strips a possessive (`Russia's` → `russia`). */
-function unpossess(word: string): string {
-  return word.replace(/'s$|'$/u, '');
-}
-
-/**
- * A light English stemmer (plural, past, gerund, adverb, a few derivational endings), applied to
- * both sides of every comparison, so `investigations`/`investigated` and `poisoned`/`poison` meet.
- * Other languages pass through mostly unchanged, which only makes matching stricter.
- */
-export function stem(word: string): string {
-  let w = unpossess(fold(word));
-  if (w.length <= 3 || !/^[a-z'-]+$/u.test(w)) return w;
-  if (w.endsWith("n't")) return w.slice(0, -3);
-  const rules: Array<[RegExp, string]> = [
-    [/ies$/u, 'y'],
-    [/(ss|x|ch|sh|z)es$/u, '$1'],
-    [/([^s])s$/u, '$1'],
-    [/ied$/u, 'y'],
-    [/([a-z]{3})ed$/u, '$1'],
-    [/([a-z]{3})ing$/u, '$1'],
-    [/([a-z]{3})ly$/u, '$1'],
-    [/([a-z]{4})ation$/u, '$1'],
-    [/([a-z]{4})ment$/u, '$1'],
-    [/([a-z]{4})ness$/u, '$1'],
-  ];
-  for (const [re, to] of rules) {
-    if (re.test(w)) {
-      w = w.replace(re, to);
-      break;
-    }
-  }
-  if (/([b-df-hj-np-tv-z])\1$/u.test(w) && !/(ll|ss|zz)$/u.test(w)) w = w.slice(0, -1);
-  return w.replace(/e$/u, '');
-}
-
-/** English function words: never names, never content. */
-const STOPWORDS = new Set(
-  (
-    'a about above after again against all also although am an and any are as at be because been before being ' +
-    'below between both but by can could did do does doing down during each either else even ever every few for ' +
-    'from further had has have having he her here hers herself him himself his how however i if in into is it its ' +
-    'itself just may me might more most must my myself nor now of off on once only or other our ours ourselves out ' +
-    'over own per same shall she should since so some such than that the their theirs them themselves then there ' +
-    'these they this those though through thus to too under until up upon us very was we were what when where ' +
-    'whether which while who whom whose why will with within would yet you your yours yourself according ' +
-    'said says say told tell reported report according meanwhile still already another many much several among ' +
-    'across around amid like unlike via one ones'
-  ).split(' '),
-);
-
-/** Words that turn a statement into its opposite. */
-const NEGATIONS = new Set(
-  'not no never none nobody nothing neither nor without cannot cant dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt wont wouldnt couldnt shouldnt nowhere lack lacks lacked'.split(
-    ' ',
-  ),
-);
-
-function isNegation(word: string): boolean {
-  const w = word.replace(/'/gu, '');
-  return NEGATIONS.has(w) || (w.endsWith('nt') && NEGATIONS.has(w));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -775,34 +687,6 @@ export function rankPassages(
 // ---------------------------------------------------------------------------------------------
 // Offline claim checking
 
-/** Pairs of words (stems) where one in the claim against the other in the quotes means a contradiction. */
-const ANTONYM_PAIRS: ReadonlyArray<readonly [string, string]> = (
-  'increase:decrease increase:fall increase:drop increase:cut rise:fall rise:drop rise:decline grow:shrink ' +
-  'more:less more:fewer most:least higher:lower high:low large:small big:small bigger:smaller largest:smallest ' +
-  'win:lose won:lost winner:loser victory:defeat accept:reject approve:reject allow:ban allow:forbid open:close ' +
-  'start:end begin:end support:oppose agree:disagree strong:weak strengthen:weaken gain:loss rich:poor ' +
-  'before:after above:below maximum:minimum success:failure succeed:fail positive:negative safe:dangerous ' +
-  'legal:illegal true:false alive:dead survive:die buy:sell import:export early:late first:last ' +
-  'new:old young:old better:worse best:worst good:bad hot:cold guilty:innocent ally:enemy friend:enemy ' +
-  'peace:war north:south east:west confirm:deny public:private domestic:foreign full:empty easy:difficult ' +
-  'fast:slow light:heavy sick:healthy ill:healthy love:hate praise:criticize male:female men:women man:woman ' +
-  'boy:girl husband:wife mother:father son:daughter brother:sister king:queen inside:outside internal:external ' +
-  'minor:major majority:minority optimistic:pessimistic always:never everyone:nobody all:none up:down ' +
-  'wide:narrow deep:shallow top:bottom left:right arrive:leave include:exclude expand:shrink raise:lower ' +
-  'boost:reduce increase:reduce slow:accelerate remove:add hire:fire'
-)
-  .split(' ')
-  .map((pair) => pair.split(':') as [string, string])
-  .map(([a, b]) => [stem(a), stem(b)] as const);
-
-const ANTONYMS = new Map<string, Set<string>>();
-for (const [a, b] of ANTONYM_PAIRS) {
-  if (!ANTONYMS.has(a)) ANTONYMS.set(a, new Set());
-  if (!ANTONYMS.has(b)) ANTONYMS.set(b, new Set());
-  ANTONYMS.get(a)?.add(b);
-  ANTONYMS.get(b)?.add(a);
-}
-
 /** One claim's verdict from `checkClaims`, with the sentences it was checked against. */
 export interface ClaimCheck {
   readonly claim: string;
@@ -904,21 +788,11 @@ export function gatherEvidence(
   ];
   const unseen = missing.filter((w) => !index.articleStems.has(w));
 
-  const contradictions: string[] = [];
-  const claimWords = tokens(claim, article.lang).map((t) => t.word);
-  const negationsIn = (text: string) => tokens(text, article.lang).filter((t) => isNegation(t.word)).length;
-  const claimNeg = claimWords.filter(isNegation).length;
-  const bestNeg = negationsIn(quoteTexts[0] ?? '');
-  if (claimNeg > bestNeg) contradictions.push('negation: the claim negates what its best sentence asserts');
-  else if (claimNeg < bestNeg)
-    contradictions.push('negation: the claim asserts what its best sentence negates');
-  const claimStemSet = new Set(claimWords.map(stem));
-  for (const w of claimStemSet) {
-    const opposite = ANTONYMS.get(w);
-    if (!opposite || quoteStems.has(w)) continue;
-    const hit = [...opposite].find((o) => quoteStems.has(o) && !claimStemSet.has(o));
-    if (hit) contradictions.push(`antonym: "${w}" where the article has "${hit}"`);
-  }
+  const contradictions = findContradictions(
+    claim,
+    best.map((q) => q.text),
+    article.lang,
+  );
   return { quotes, support, missingWords: missing, unseenWords: unseen, contradictions };
 }
 
