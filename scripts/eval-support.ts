@@ -143,15 +143,22 @@ function main(): void {
     `  inconsistent (${String(c.tn + c.fp).padStart(3)})               ${String(c.fp).padStart(5)}                ${String(c.tn).padStart(5)}`,
   );
 
-  console.log('\nrecall per edit type (inconsistent summaries flagged unsupported, all, calibrated)');
+  console.log(
+    '\nrecall per edit type (inconsistent summaries flagged unsupported, calibrated)   all           held-out half',
+  );
   const types = [...new Set(rows.flatMap((r) => r.edit_types))].sort();
-  const perType: Record<string, { n: number; recall: number }> = {};
-  for (const t of types) {
-    const withType = scored.filter((s) => s.row.edit_types.includes(t));
+  const perType: Record<string, { n: number; recall: number; heldOutN: number; heldOutRecall: number }> = {};
+  const recall = (set: readonly Scored[], t: string) => {
+    const withType = set.filter((s) => s.row.edit_types.includes(t));
     const caught = withType.filter((s) => !predict(s, best)).length;
-    perType[t] = { n: withType.length, recall: caught / Math.max(1, withType.length) };
+    return { n: withType.length, caught, recall: caught / Math.max(1, withType.length) };
+  };
+  for (const t of types) {
+    const a = recall(scored, t);
+    const h = recall(heldOut, t);
+    perType[t] = { n: a.n, recall: a.recall, heldOutN: h.n, heldOutRecall: h.recall };
     console.log(
-      `  ${t.padEnd(30)} ${String(caught).padStart(3)}/${String(withType.length).padEnd(3)} ${fmt(caught / Math.max(1, withType.length))}`,
+      `  ${t.padEnd(30)} ${String(a.caught).padStart(3)}/${String(a.n).padEnd(3)} ${fmt(a.recall)}    ${String(h.caught).padStart(3)}/${String(h.n).padEnd(3)} ${fmt(h.recall)}`,
     );
   }
 

@@ -3,7 +3,17 @@ import { splitParagraphs, splitSentences } from '../text/index.js';
 import type { Quote } from './quote.js';
 import { quoteSpan } from './span.js';
 import { findContradictions } from './support/contradictions.js';
-import { fold, isNegation, NEGATIONS, STOPWORDS, stem, type Token, tokens, unpossess } from './support/words.js';
+import { countryOfCityIn } from './support/places.js';
+import {
+  fold,
+  isNegation,
+  NEGATIONS,
+  STOPWORDS,
+  stem,
+  type Token,
+  tokens,
+  unpossess,
+} from './support/words.js';
 
 export { stem } from './support/words.js';
 
@@ -197,11 +207,13 @@ function nameInQuotes(
   name: NameMention,
   quoteWords: readonly string[],
   articleText: string | undefined,
+  quoteText?: string,
 ): boolean {
   const has = (w: string) => quoteWords.some((q) => sameNameWord(w, q));
   const core = name.words.filter((w) => !TITLES.has(w) && !STOPWORDS.has(w));
   const needed = core.length > 0 ? core : name.words;
   if (needed.every(has)) return true;
+  if (quoteText !== undefined && countryOfCityIn(needed.join(' '), quoteText)) return true;
   // A fuller form of a name the quotes give in part (`Sergei Lavrov` over "Lavrov said"): fine when
   // the article spells the full name and the quotes carry its last word (the surname, usually).
   if (articleText === undefined || name.words.length < 2) return false;
@@ -608,7 +620,7 @@ export function checkSupport(
   const seen = new Set<string>();
   const names = options.checkNames === false ? [] : findNames(claim, proper);
   for (const name of names) {
-    if (seen.has(name.text) || nameInQuotes(name, quoteWords, articleText)) continue;
+    if (seen.has(name.text) || nameInQuotes(name, quoteWords, articleText, joined)) continue;
     seen.add(name.text);
     reasons.push(`name "${name.text}" not in quotes`);
   }

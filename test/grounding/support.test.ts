@@ -255,3 +255,70 @@ describe('namesComparable', () => {
     );
   });
 });
+
+describe('checkClaims: contradictions against the aligned sentences', () => {
+  const article = (text: string) => makeArticle(text, { lang: 'en' });
+  const iran = article(
+    'Hundreds of schoolgirls have fallen sick in Qom in recent months. But the authorities, which have launched an investigation into the wave of illnesses, have not found any evidence of poison. Officials said the cases were unrelated.',
+  );
+
+  it('GIVEN a negation moved onto another verb THEN the claim is unsupported for negation', () => {
+    const [r] = checkClaims(iran, [
+      'The authorities, which have not launched an investigation, have found evidence of poison.',
+    ]);
+    assert.equal(r?.supported, false);
+    assert.ok(r?.reasons.some((x) => x.startsWith('negation')));
+  });
+
+  it('GIVEN a negation paraphrased over the same words THEN no negation is reported', () => {
+    const [r] = checkClaims(iran, [
+      'The authorities, which have launched an investigation, have found no evidence of poison.',
+    ]);
+    assert.deepEqual(
+      r?.reasons.filter((x) => x.startsWith('negation')),
+      [],
+    );
+  });
+
+  it('GIVEN a function-word antonym in the same place ("least" for "most") THEN it is an antonym', () => {
+    const chips = article(
+      'The administration unveiled details of how it will get the most bang for the billions it has to spur the semiconductor sector.',
+    );
+    const [r] = checkClaims(chips, [
+      'The administration unveiled details of how it will get the least bang for the billions it has.',
+    ]);
+    assert.equal(r?.supported, false);
+    assert.ok(r?.reasons.some((x) => x.startsWith('antonym') && x.includes('least')));
+  });
+
+  it('GIVEN an antonym the sentence uses about something else THEN it is not reported', () => {
+    const trade = article('Exports grew in March, while the number of workers fell sharply.');
+    const [r] = checkClaims(trade, ['Exports increased in March.']);
+    assert.deepEqual(
+      r?.reasons.filter((x) => x.startsWith('antonym')),
+      [],
+    );
+  });
+
+  it('GIVEN a prefix negation of a word in the sentence THEN it is an antonym; "unrelated" is matched as written', () => {
+    const [flipped] = checkClaims(iran, ['Officials said the cases were related.']);
+    assert.ok(flipped?.reasons.some((x) => x.startsWith('antonym') && x.includes('unrelated')));
+    const [same] = checkClaims(iran, ['Officials said the cases were unrelated.']);
+    assert.equal(same?.supported, true);
+  });
+});
+
+describe('checkSupport: places', () => {
+  it('GIVEN a claim naming a country over a quote naming its capital THEN it is supported, never the reverse', () => {
+    const quote = ['Activists in London dumped paint in front of the Russian embassy.'];
+    assert.equal(checkSupport('U.K. activists dumped paint at the Russian embassy.', quote).supported, true);
+    assert.equal(
+      checkSupport('Activists from France dumped paint at the Russian embassy.', quote).supported,
+      false,
+    );
+    assert.equal(
+      checkSupport('Activists in London dumped paint.', ['UK activists dumped paint.']).supported,
+      false,
+    );
+  });
+});
