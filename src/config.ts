@@ -68,6 +68,23 @@ export type Config = Readonly<z.infer<typeof schema>>;
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+  /** Summaries one user may request per minute (0: no limit). */
+  DISCORD_USER_SUMMARIES_PER_MINUTE: intFrom(0, 10_000).default(5),
+  /** Follow-up questions one user may ask per minute (0: no limit). */
+  DISCORD_USER_QUESTIONS_PER_MINUTE: intFrom(0, 10_000).default(20),
+  /** Largest attachment the bot downloads, in bytes, checked against Discord's stated size first. */
+  DISCORD_MAX_ATTACHMENT_BYTES: intFrom(1024, 100_000_000).default(8_000_000),
+  /** A step that takes longer than this many milliseconds is shown in the reply ("Fetching…"). */
+  DISCORD_PROGRESS_DELAY_MS: intFrom(0, 60_000).default(1000),
+  /** Earlier questions and answers of a thread sent along with a follow-up question. */
+  DISCORD_HISTORY_TURNS: intFrom(0, 50).default(6),
+
+  /** Summaries and answers computed at once across all users; more wait in line. */
+  ENGINE_MAX_ACTIVE: intFrom(1, 256).default(4),
+  /** Requests that may wait for the engine; beyond that users are told the bot is busy. */
+  ENGINE_MAX_WAITING: intFrom(0, 10_000).default(64),
+  /** Worker threads for CPU-heavy steps (HTML and PDF parsing, the offline engine). */
+  WORKER_THREADS: intFrom(1, 64).default(2),
 
 /** Parses an environment into a frozen Config; throws ConfigError naming the first bad variable. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {

@@ -1,0 +1,60 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  MessageFlags,
+} from 'discord.js';
+import { answerQueued } from '../src/discord/asking.js';
+import { tellPrivately } from '../src/discord/boundary.js';
+import type { SlashCommand } from '../src/discord/command.js';
+import { InteractionDelivery } from '../src/discord/delivery.js';
+import { notices } from '../src/discord/messages.js';
+import { MAX_QUESTION_CHARS, SAFE_MENTIONS } from '../src/discord/payloads.js';
+
+/** `/ask question`, inside a summary's thread: answered from the article, with quotes. */
+export const ask = {
+  data: {
+    type: ApplicationCommandType.ChatInput,
+    name: 'ask',
+    description: 'Ask a question about the article this thread is about',
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    contexts: [InteractionContextType.Guild],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'question',
+        description: 'Your question; the answer comes from the article, with quotes',
+        required: true,
+        max_length: MAX_QUESTION_CHARS,
+      },
+    ],
+  },
+  async execute(interaction, ctx) {
+    const refuse = (content: string) =>
+      interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
+    if (!interaction.channel?.isThread()) {
+      await refuse(notices.notASummaryThread);
+      return;
+    }
+    const wait = ctx.bot.questionLimiter.take(interaction.user.id);
+    if (wait !== null) {
+      await refuse(notices.questionsRateLimited(wait));
+      return;
+    }
+    await interaction.deferReply();
+    const conversation = await ctx.bot.service.conversation(interaction.channelId);
+    if (!conversation) {
+      await tellPrivately(interaction, notices.notASummaryThread);
+      return;
+    }
+    await answerQueued(
+      ctx,
+      conversation,
+      interaction.options.getString('question', true),
+      interaction.user.id,
+      new InteractionDelivery(interaction, false),
+      { via: 'interaction', applicationId: interaction.applicationId, interactionToken: interaction.token },
+    );
+  },
+} satisfies SlashCommand;

@@ -1,0 +1,7 @@
+import type { Command } from '../src/discord/command.js';
+import { ask } from './ask.js';
+import { summarize } from './summarize.js';
+import { summarizeMessage } from './summarize-message.js';
+
+/** Every command Verbatim registers and handles; `deploy-commands` registers exactly these. */
+export const commands: readonly Command[] = [summarize, ask, summarizeMessage];

@@ -1,0 +1,26 @@
+import { ApplicationCommandType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
+import type { MessageCommand } from '../src/discord/command.js';
+import { notices } from '../src/discord/messages.js';
+import { sourceInMessage } from '../src/discord/sources.js';
+import { summarizeFromInteraction } from '../src/discord/summarize-interaction.js';
+
+/**
+ * The "Summarize" message command (Apps menu on any message): its first link, else its first
+ * attachment, else its text. The target arrives in full even without the Message Content intent.
+ */
+export const summarizeMessage = {
+  data: {
+    type: ApplicationCommandType.Message,
+    name: 'Summarize',
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+  },
+  async execute(interaction, ctx) {
+    const input = sourceInMessage(interaction.targetMessage) ?? notices.nothingInMessage;
+    await summarizeFromInteraction(interaction, ctx, input, {
+      length: 'standard',
+      lang: interaction.locale,
+      private: false,
+    });
+  },
+} satisfies MessageCommand;

@@ -1,0 +1,115 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+} from 'discord.js';
+import type { SlashCommand } from '../src/discord/command.js';
+import { notices } from '../src/discord/messages.js';
+import { attachmentInfo, type SourceInput } from '../src/discord/sources.js';
+import { summarizeFromInteraction } from '../src/discord/summarize-interaction.js';
+import type { SummaryLength } from '../src/engines/engine.js';
+
+/** Languages offered by `language` (25 at most); anyone else gets their Discord language by default. */
+const LANGUAGES: readonly [string, string][] = [
+  ['The article’s own language', 'original'],
+  ['English', 'en'],
+  ['Español', 'es'],
+  ['Français', 'fr'],
+  ['Deutsch', 'de'],
+  ['Italiano', 'it'],
+  ['Português', 'pt'],
+  ['Nederlands', 'nl'],
+  ['Polski', 'pl'],
+  ['Русский', 'ru'],
+  ['Українська', 'uk'],
+  ['Türkçe', 'tr'],
+  ['العربية', 'ar'],
+  ['हिन्दी', 'hi'],
+  ['日本語', 'ja'],
+  ['한국어', 'ko'],
+  ['中文（简体）', 'zh-CN'],
+  ['中文（繁體）', 'zh-TW'],
+  ['Svenska', 'sv'],
+  ['Norsk', 'no'],
+  ['Dansk', 'da'],
+  ['Suomi', 'fi'],
+  ['Čeština', 'cs'],
+  ['Ελληνικά', 'el'],
+  ['Română', 'ro'],
+];
+
+/** `/summarize url|text|file [length] [language] [private]`. */
+export const summarize = {
+  data: {
+    type: ApplicationCommandType.ChatInput,
+    name: 'summarize',
+    description: 'Summarize an article: key points, each backed by a quote from it',
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'url',
+        description: 'Link to the article (a web page or a PDF)',
+        max_length: 2000,
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'text',
+        description: 'The article’s text, pasted (longer texts: upload a file)',
+        max_length: 6000,
+      },
+      {
+        type: ApplicationCommandOptionType.Attachment,
+        name: 'file',
+        description: 'The article as a file: .txt, .md, .html or .pdf',
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'length',
+        description: 'How long the summary should be (default: standard)',
+        choices: [
+          { name: 'Short', value: 'short' },
+          { name: 'Standard', value: 'standard' },
+          { name: 'Detailed', value: 'detailed' },
+        ],
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'language',
+        description: 'Language of the summary (default: your Discord language)',
+        choices: LANGUAGES.map(([name, value]) => ({ name, value })),
+      },
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        name: 'private',
+        description: 'Only you see the summary (no thread; ask questions with the button)',
+      },
+    ],
+  },
+  async execute(interaction, ctx) {
+    const url = interaction.options.getString('url');
+    const text = interaction.options.getString('text');
+    const file = interaction.options.getAttachment('file');
+    const given = [url, text, file].filter((v) => v !== null).length;
+    const input: SourceInput | string =
+      given === 0
+        ? notices.noSource
+        : given > 1
+          ? notices.oneSource
+          : url !== null
+            ? { kind: 'url', url: url.trim().replace(/^<(.+)>$/u, '$1') }
+            : text !== null
+              ? { kind: 'text', text, source: 'discord:text' }
+              : file
+                ? { kind: 'attachment', attachment: attachmentInfo(file) }
+                : notices.noSource;
+    const language = interaction.options.getString('language');
+    await summarizeFromInteraction(interaction, ctx, input, {
+      length: (interaction.options.getString('length') ?? 'standard') as SummaryLength,
+      lang: language === 'original' ? null : (language ?? interaction.locale),
+      private: interaction.options.getBoolean('private') ?? false,
+    });
+  },
+} satisfies SlashCommand;

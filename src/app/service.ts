@@ -1,0 +1,364 @@
+import { createHash } from 'node:crypto';
+import type { Article } from '../article/article.js';
+import type { WorkerPool } from '../article/worker/index.js';
+import type { Config } from '../config.js';
+import { failureKind, ok, type Result } from '../core/result.js';
+import {
+  type AnswerResult,
+  type Claim,
+  type Engine,
+  type SummaryLength,
+  type SummaryResult,
+  type Turn,
+  ZERO_USAGE,
+} from '../engines/engine.js';
+import { defaultEngineChoice, selectEngine } from '../engines/select.js';
+import { type Quote, revalidateQuote } from '../grounding/index.js';
+import type { Logger } from '../log.js';
+import type { Store, StoredClaim, StoredQuote, ThreadRecord } from '../store/store.js';
+import { guessLanguage } from '../text/index.js';
+import { ConcurrencyGate } from './gate.js';
+import { loadArticle, type SourceSpec } from './load-article.js';
+import { loadUpload } from './load-upload.js';
+import { createPooledExtractiveEngine } from './pooled-engine.js';
+import { fetchOptionsFrom } from './wiring.js';
+import type { AppJobs } from './worker-jobs.js';
+
+/** Cache namespace of finished summaries, keyed by `summaryRequestKey`. */
+export const SUMMARY_CACHE_NAMESPACE = 'summaries';
+
+/** Steps a request goes through, reported so an adapter can show the slow ones. */
+export type Step = 'fetching' | 'reading' | 'waiting' | 'summarizing' | 'answering';
+
+export interface SummaryRequest {
+  readonly source: SourceSpec;
+  readonly length: SummaryLength;
+  /** The reader's language (BCP 47, e.g. a Discord locale `pt-BR`), or null for the article's own. */
+  readonly lang: string | null;
+  readonly signal?: AbortSignal;
+  readonly onStep?: (step: Step) => void;
+}
+
+/** Set when a summary is not in the language asked for: the offline engine cannot translate. */
+export interface LanguageNote {
+  readonly wanted: string;
+  /** The article's language (primary tag), or null when unknown. */
+  readonly used: string | null;
+}
+
+export interface SummaryOutcome {
+  readonly article: Article;
+  readonly result: SummaryResult;
+  /** Identifies this summary (article, task, options, engine, model) in the store's cache. */
+  readonly requestKey: string;
+  readonly language: LanguageNote | null;
+  readonly articleFromCache: boolean;
+  readonly summaryFromCache: boolean;
+}
+
+/** A follow-up conversation: what the store keeps for a summary, and the article it is about. */
+export interface Conversation {
+  readonly record: ThreadRecord;
+  /** Null when the article is no longer stored (it is kept while its thread exists, so: a bug or a purge). */
+  readonly article: Article | null;
+}
+
+export interface ServiceOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly pool: WorkerPool<AppJobs>;
+  /** The configured engine: the model engine (falling back by itself) or the offline one. */
+  readonly engine: Engine;
+  /** The offline engine, for requests the model failed that only it could serve (translations). */
+  readonly offline: Engine;
+  readonly now?: () => number;
+}
+
+/**
+ * What the bot (or any other front end) asks of Verbatim, with no knowledge of Discord: summarize a
+ * source, keep the conversation a summary starts, answer follow-up questions from the ARTICLE with
+ * the conversation's recent turns, forget a conversation. Engine work passes one gate shared by all
+ * users (`busy` beyond it); summaries are kept by request key so a repeated request costs nothing.
+ */
+export class VerbatimService {
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly #options: ServiceOptions;
+  readonly #gate: ConcurrencyGate;
+  readonly #now: () => number;
+
+  constructor(options: ServiceOptions) {
+    this.#options = options;
+    this.store = options.store;
+    this.engine = options.engine;
+    this.#gate = new ConcurrencyGate(options.config.ENGINE_MAX_ACTIVE, options.config.ENGINE_MAX_WAITING);
+    this.#now = options.now ?? Date.now;
+  }
+
+  async summarize(request: SummaryRequest): Promise<Result<SummaryOutcome>> {
+    const { config, store } = this.#options;
+    const loaded = await this.#load(request);
+    if (!loaded.ok) return loaded;
+    const { article, fromCache } = loaded.value;
+    if (request.source.kind !== 'url') {
+      // Links are stored by loadArticle; pasted text and files are stored here so that the
+      // conversation can load the article by hash later, across restarts.
+      await store.putArticle(article, { requestUrl: null, canonicalUrl: null, fetchedAt: this.#now() });
+    }
+
+    const plan = languagePlan(article, request.lang, this.engine.name === this.#options.offline.name);
+    const model = this.engine.name === 'openai' ? config.OPENAI_MODEL : null;
+    const requestKey = summaryRequestKey(article, request.length, plan.lang, this.engine.name, model);
+    const cached = await this.#cachedSummary(requestKey, article);
+    if (cached) {
+      return ok({
+        article,
+        result: cached,
+        requestKey,
+        language: plan.note,
+        articleFromCache: fromCache,
+        summaryFromCache: true,
+      });
+    }
+
+    const options = { length: request.length, lang: plan.lang };
+    let result = await this.#gate.run(
+      () => {
+        request.onStep?.('summarizing');
+        return this.engine.summarize(article, options, request.signal);
+      },
+      () => request.onStep?.('waiting'),
+    );
+    let language = plan.note;
+    if (!result.ok && plan.lang !== null && this.#canFallBack(result.error.code, request.signal)) {
+      // The model engine's own fallback refuses to translate; answer in the article's language.
+      const failed = result.error.code;
+      const offline = await this.#options.offline.summarize(
+        article,
+        { ...options, lang: null },
+        request.signal,
+      );
+      if (offline.ok) {
+        result = ok({ ...offline.value, fallback: { from: this.engine.name, code: failed } });
+        language = { wanted: plan.lang, used: articleLanguage(article) };
+      }
+    }
+    if (!result.ok) return result;
+    if (result.value.fallback === null) {
+      // A fallback result is not kept: the next request should try the model again.
+      await store.cache
+        .put(SUMMARY_CACHE_NAMESPACE, requestKey, result.value, config.CACHE_TTL_SECONDS || null)
+        .catch((err: unknown) => this.#options.log.warn({ err }, 'summary cache write failed'));
+    }
+    return ok({
+      article,
+      result: result.value,
+      requestKey,
+      language,
+      articleFromCache: fromCache,
+      summaryFromCache: false,
+    });
+  }
+
+  /** Starts (or updates) the conversation a summary opens. */
+  openConversation(record: ThreadRecord): Promise<void> {
+    return this.store.putThread(record);
+  }
+
+  /** The conversation with this id and its article, or null if there is none. */
+  async conversation(id: string): Promise<Conversation | null> {
+    const record = await this.store.getThread(id);
+    if (!record) return null;
+    const stored = await this.store.getArticle(record.articleHash);
+    return { record, article: stored?.article ?? null };
+  }
+
+  /**
+   * Answers a follow-up question from the conversation's ARTICLE (never from its summary), with the
+   * last `DISCORD_HISTORY_TURNS` turns (re-checked against the article) as history, and keeps the
+   * new turn.
+   */
+  async answer(
+    conversation: Conversation & { readonly article: Article },
+    question: string,
+    askedBy: string,
+    options: { readonly signal?: AbortSignal; readonly onStep?: (step: Step) => void } = {},
+  ): Promise<Result<AnswerResult>> {
+    const { article, record } = conversation;
+    const limit = this.#options.config.DISCORD_HISTORY_TURNS;
+    const stored = limit > 0 ? await this.store.recentTurns(record.threadId, limit) : [];
+    const history: Turn[] = stored.map((t) => ({
+      question: t.question,
+      answer: revalidateClaims(article, t.answer),
+    }));
+    const result = await this.#gate.run(
+      () => {
+        options.onStep?.('answering');
+        return this.engine.answer(article, question, history, options.signal);
+      },
+      () => options.onStep?.('waiting'),
+    );
+    if (result.ok) {
+      await this.store.appendTurn(record.threadId, {
+        question,
+        answer: result.value.answer,
+        askedBy,
+        createdAt: this.#now(),
+      });
+    }
+    return result;
+  }
+
+  /** Deletes a conversation, its turns, and the summary kept under its request key. */
+  async forgetConversation(record: ThreadRecord): Promise<void> {
+    await this.store.deleteThread(record.threadId);
+    if (record.requestKey) {
+      // The cache has no delete: an entry that expires at once is gone for readers and purged later.
+      await this.store.cache.put(SUMMARY_CACHE_NAMESPACE, record.requestKey, null, 1);
+    }
+  }
+
+  #canFallBack(code: Parameters<typeof failureKind>[0], signal: AbortSignal | undefined): boolean {
+    return this.engine !== this.#options.offline && failureKind(code) === 'upstream' && !signal?.aborted;
+  }
+
+  async #load(request: SummaryRequest): Promise<Result<{ article: Article; fromCache: boolean }>> {
+    const { config, store, pool } = this.#options;
+    const source = request.source;
+    if (source.kind === 'bytes') {
+      request.onStep?.('reading');
+      const article = await loadUpload(
+        {
+          bytes: source.bytes,
+          filename: source.filename,
+          contentType: source.contentType,
+          meta: { source: source.source },
+        },
+        pool,
+      );
+      return article.ok ? ok({ article: article.value, fromCache: false }) : article;
+    }
+    if (source.kind === 'url') request.onStep?.('fetching');
+    const loaded = await loadArticle(
+      source,
+      {
+        fetch: fetchOptionsFrom(config),
+        store,
+        cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+        pool,
+        now: this.#now,
+      },
+      request.signal ? { signal: request.signal } : {},
+    );
+    return loaded.ok ? ok({ article: loaded.value.article, fromCache: loaded.value.fromCache }) : loaded;
+  }
+
+  async #cachedSummary(key: string, article: Article): Promise<SummaryResult | null> {
+    const hit = await this.store.cache
+      .get<SummaryResult | null>(SUMMARY_CACHE_NAMESPACE, key)
+      .catch((err: unknown) => {
+        this.#options.log.warn({ err }, 'summary cache read failed');
+        return undefined;
+      });
+    if (!hit) return null;
+    const summary = revalidateAll(article, hit.summary);
+    const keyPoints = revalidateAll(article, hit.keyPoints);
+    // Anything stored that no longer matches the article text is not shown: recompute instead.
+    if (!summary || !keyPoints) return null;
+    return { ...hit, summary, keyPoints, usage: ZERO_USAGE };
+  }
+}
+
+/**
+ * Builds the service from config: the offline engine runs in the worker pool; the model engine (when
+ * configured) keeps its results in the store and falls back to the offline engine by itself.
+ */
+export async function createService(
+  config: Config,
+  log: Logger,
+  store: Store,
+  pool: WorkerPool<AppJobs>,
+): Promise<Result<VerbatimService>> {
+  const offline = createPooledExtractiveEngine(pool);
+  let engine: Engine = offline;
+  if (defaultEngineChoice(config) === 'openai') {
+    const selected = await selectEngine('openai', config, { log, cache: store.cache });
+    if (!selected.ok) return selected;
+    engine = selected.value;
+  }
+  return ok(new VerbatimService({ config, log, store, pool, engine, offline }));
+}
+
+/** The cache key of a summary: article text, task, options, engine and model. */
+export function summaryRequestKey(
+  article: Article,
+  length: SummaryLength,
+  lang: string | null,
+  engine: string,
+  model: string | null,
+): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        v: 1,
+        contentHash: article.contentHash,
+        task: 'summarize',
+        length,
+        lang,
+        engine,
+        model,
+      }),
+    )
+    .digest('hex');
+}
+
+function primaryTag(tag: string): string {
+  return tag.trim().toLowerCase().split(/[-_]/u)[0] ?? '';
+}
+
+/** The article's language as a primary tag (declared, else guessed), or null when unknown. */
+export function articleLanguage(article: Article): string | null {
+  const lang = article.lang ?? guessLanguage(article.text);
+  return lang ? primaryTag(lang) : null;
+}
+
+/**
+ * The language to ask the engine for. The reader's language when it differs from the article's
+ * and the engine can translate; null (the article's own) otherwise, which also lets a reader whose
+ * locale is `en-GB` share the cached summary of an English article with one whose locale is `en-US`.
+ */
+export function languagePlan(
+  article: Article,
+  wanted: string | null,
+  offline: boolean,
+): { readonly lang: string | null; readonly note: LanguageNote | null } {
+  if (wanted === null) return { lang: null, note: null };
+  const have = articleLanguage(article);
+  if (have === null) return { lang: offline ? null : wanted, note: null };
+  if (primaryTag(wanted) === have) return { lang: null, note: null };
+  return offline ? { lang: null, note: { wanted, used: have } } : { lang: wanted, note: null };
+}
+
+/** Stored claims whose every quote still matches the article; null if any does not. */
+function revalidateAll(article: Article, claims: readonly StoredClaim[] | undefined): Claim[] | null {
+  if (!Array.isArray(claims)) return null;
+  const out: Claim[] = [];
+  for (const claim of claims) {
+    if (typeof claim?.text !== 'string' || !Array.isArray(claim.quotes)) return null;
+    const quotes = claim.quotes.map((q: StoredQuote) => revalidateQuote(article.text, q));
+    if (quotes.length === 0 || quotes.some((q: Quote | null) => q === null)) return null;
+    out.push({ text: claim.text, quotes: quotes.filter((q: Quote | null): q is Quote => q !== null) });
+  }
+  return out;
+}
+
+/** History turns keep only the claims whose quotes still match the article. */
+function revalidateClaims(article: Article, claims: readonly StoredClaim[]): Claim[] {
+  return claims.flatMap((claim) => {
+    const stored: readonly StoredQuote[] = Array.isArray(claim.quotes) ? claim.quotes : [];
+    const quotes = stored.map((q) => revalidateQuote(article.text, q));
+    if (quotes.length === 0 || quotes.some((q) => q === null)) return [];
+    return [{ text: claim.text, quotes: quotes.filter((q) => q !== null) }];
+  });
+}

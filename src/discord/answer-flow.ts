@@ -1,0 +1,52 @@
+import type { Conversation } from '../app/service.js';
+import type { RequestContext } from './context.js';
+import type { Delivery } from './delivery.js';
+import { notices, progress as progressText } from './messages.js';
+import { MAX_QUESTION_CHARS, messagesOf } from './payloads.js';
+import { Progress } from './progress.js';
+import { renderAnswerEmbeds } from './render/render-answer.js';
+import { reportFailure } from './summarize-flow.js';
+
+/**
+ * Answers a follow-up question about a conversation's article and posts the answer. Questions of
+ * one conversation run one at a time in arrival order (the caller queues them); the answer comes
+ * from the article with quotes, or says the article doesn't say.
+ */
+export async function runAnswer(
+  ctx: RequestContext,
+  conversation: Conversation,
+  question: string,
+  askerId: string,
+  out: Delivery,
+): Promise<void> {
+  const { bot, log } = ctx;
+  const { article } = conversation;
+  if (!article) {
+    log.warn({ threadId: conversation.record.threadId }, 'conversation without its article');
+    return out.fail(notices.conversationGone);
+  }
+  const q = question.trim().slice(0, MAX_QUESTION_CHARS);
+  const progress = new Progress(
+    (text) => out.progress(text).catch((err: unknown) => log.debug({ err }, 'progress update failed')),
+    bot.config.DISCORD_PROGRESS_DELAY_MS,
+  );
+  const result = await bot.service
+    .answer({ ...conversation, article }, q, askerId, {
+      signal: bot.signal,
+      onStep: (step) => progress.step(progressText[step]),
+    })
+    .finally(() => progress.done());
+  if (!result.ok) return reportFailure(ctx, out, result.error);
+  const sent = await out.deliver(messagesOf(renderAnswerEmbeds(article, q, result.value)));
+  log.info(
+    {
+      threadId: conversation.record.threadId,
+      answerable: result.value.answerable,
+      engine: result.value.engine,
+      fallback: result.value.fallback?.code ?? null,
+      grounding: result.value.grounding,
+      messages: sent.length,
+    },
+    'answer posted',
+  );
+}

@@ -1,0 +1,92 @@
+import { once } from 'node:events';
+import { type Client, Events } from 'discord.js';
+import { createAppWorkerPool } from '../app/pooled-engine.js';
+import { createService, type VerbatimService } from '../app/service.js';
+import { openConfiguredStore } from '../app/wiring.js';
+import { type Config, ConfigError } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { createClient } from './client.js';
+import type { Command } from './command.js';
+import { BotContext } from './context.js';
+import { createInteractionHandler } from './interaction-handler.js';
+import { apologizeForInterruptedJobs } from './interrupted-jobs.js';
+import { createMessageHandler } from './message-handler.js';
+
+export interface RunningBot {
+  readonly client: Client;
+  readonly service: VerbatimService;
+  readonly context: BotContext;
+  /**
+   * Stops taking work, lets running work finish for up to `graceMs` (then aborts it, telling its
+   * users), destroys the client, closes the worker pool and the store.
+   */
+  stop(options?: { readonly graceMs?: number }): Promise<void>;
+}
+
+/**
+ * Starts Verbatim on Discord, in order: store → worker pool → engine (service) → client → handlers →
+ * login; resolves once the client is ready. Whatever was opened is closed again if a step fails.
+ */
+export async function startBot(
+  config: Config,
+  log: Logger,
+  commands: readonly Command[],
+): Promise<RunningBot> {
+  const token = config.DISCORD_TOKEN;
+  if (!token) {
+    throw new ConfigError('DISCORD_TOKEN is missing: set it in .env (Developer Portal → Bot → Reset Token).');
+  }
+  const store: Store = await openConfiguredStore(config, log);
+  const pool = createAppWorkerPool(config.WORKER_THREADS);
+  const closeCore = async () => {
+    await pool.close();
+    await store.close();
+  };
+  try {
+    const service = await createService(config, log, store, pool);
+    if (!service.ok) throw new ConfigError(service.error.message);
+    const client = createClient(config);
+    const context = new BotContext(client, service.value, config, log);
+    client.on(Events.InteractionCreate, createInteractionHandler(context, commands));
+    client.on(Events.MessageCreate, createMessageHandler(context));
+    client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
+    client.on(Events.ShardDisconnect, (event, shard) =>
+      log.warn({ code: event.code, shard }, 'gateway disconnected'),
+    );
+    client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
+    const ready = once(client, Events.ClientReady);
+    try {
+      await client.login(token);
+      await ready;
+    } catch (err) {
+      await client.destroy();
+      throw err;
+    }
+    log.info(
+      { user: client.user?.tag, guilds: client.guilds.cache.size, engine: service.value.engine.name },
+      'bot ready',
+    );
+    void apologizeForInterruptedJobs(client, store, log).catch((err: unknown) =>
+      log.warn({ err }, 'could not check interrupted requests'),
+    );
+    let stopped: Promise<void> | null = null;
+    return {
+      client,
+      service: service.value,
+      context,
+      stop: (options = {}) => {
+        stopped ??= (async () => {
+          await context.drain(options.graceMs ?? 10_000);
+          await client.destroy();
+          await closeCore();
+          log.info('bot stopped');
+        })();
+        return stopped;
+      },
+    };
+  } catch (err) {
+    await closeCore();
+    throw err;
+  }
+}

@@ -1,0 +1,83 @@
+import { type Interaction, type Message, MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { BotContext, RequestContext } from './context.js';
+import { notices } from './messages.js';
+import { SAFE_MENTIONS } from './payloads.js';
+
+/**
+ * The one place an interaction's work runs: with a child logger carrying the interaction id, and a
+ * catch that logs the error in full and tells the user in one private sentence with that id (never
+ * the error itself). Nothing escapes to discord.js's `error` event.
+ */
+export async function interactionBoundary(
+  bot: BotContext,
+  interaction: Interaction,
+  work: (ctx: RequestContext) => Promise<void>,
+): Promise<void> {
+  const log = bot.log.child({
+    requestId: interaction.id,
+    interactionId: interaction.id,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    userId: interaction.user.id,
+    command: interactionName(interaction),
+  });
+  try {
+    await work({ bot, log, requestId: interaction.id });
+  } catch (err) {
+    log.error({ err }, 'interaction failed');
+    if (!interaction.isRepliable()) return;
+    await tellPrivately(interaction, notices.unexpected(interaction.id)).catch((e: unknown) =>
+      log.warn({ err: e }, 'could not tell the user about the failure'),
+    );
+  }
+}
+
+/** The same boundary for a message the bot acts on (a mention, a question in a thread). */
+export async function messageBoundary(
+  bot: BotContext,
+  message: Message,
+  work: (ctx: RequestContext) => Promise<void>,
+): Promise<void> {
+  const log = bot.log.child({
+    requestId: message.id,
+    messageId: message.id,
+    guildId: message.guildId,
+    channelId: message.channelId,
+    userId: message.author.id,
+  });
+  try {
+    await work({ bot, log, requestId: message.id });
+  } catch (err) {
+    log.error({ err }, 'message handling failed');
+    await message
+      .reply({
+        content: notices.unexpected(message.id),
+        allowedMentions: SAFE_MENTIONS,
+        failIfNotExists: false,
+      })
+      .catch((e: unknown) => log.warn({ err: e }, 'could not tell the user about the failure'));
+  }
+}
+
+/**
+ * Says `content` to the interaction's user alone, whatever state the interaction is in: a first
+ * reply, an edit of a private pending reply, or (after a public deferral, whose first follow-up
+ * Discord would show publicly) removal of the pending reply and a private follow-up.
+ */
+export async function tellPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
+  const options = { content, allowedMentions: SAFE_MENTIONS };
+  if (!interaction.deferred && !interaction.replied) {
+    await interaction.reply({ ...options, flags: MessageFlags.Ephemeral });
+  } else if (interaction.deferred && !interaction.replied && interaction.ephemeral) {
+    await interaction.editReply({ ...options, embeds: [], components: [] });
+  } else {
+    if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
+    await interaction.followUp({ ...options, flags: MessageFlags.Ephemeral });
+  }
+}
+
+function interactionName(interaction: Interaction): string {
+  if (interaction.isCommand()) return interaction.commandName;
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return interaction.customId;
+  return `type-${interaction.type}`;
+}

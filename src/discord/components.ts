@@ -1,0 +1,139 @@
+import {
+  type ButtonInteraction,
+  MessageFlags,
+  type ModalSubmitInteraction,
+  Routes,
+  type SendableChannels,
+} from 'discord.js';
+import { answerQueued } from './asking.js';
+import type { RequestContext } from './context.js';
+import { InteractionDelivery, ThreadDelivery } from './delivery.js';
+import { labels, notices } from './messages.js';
+import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
+import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
+
+/** "Ask a question": opens the modal at once (a modal must be the first response). */
+export async function onAskButton(interaction: ButtonInteraction): Promise<void> {
+  await interaction.showModal(askModal(interaction.message.id));
+}
+
+/**
+ * The modal's question: answered in the summary's thread for everyone when there is one (with a
+ * private "answered in the thread" note), else privately, as for private summaries.
+ */
+export async function onAskModal(interaction: ModalSubmitInteraction, ctx: RequestContext): Promise<void> {
+  const conversationId = interaction.customId.slice(CUSTOM_IDS.askModal.length + 1);
+  const question = interaction.fields.getTextInputValue(CUSTOM_IDS.question).trim();
+  const wait = ctx.bot.questionLimiter.take(interaction.user.id);
+  if (wait !== null) {
+    await interaction.reply({
+      content: notices.questionsRateLimited(wait),
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: SAFE_MENTIONS,
+    });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const conversation = await ctx.bot.service.conversation(conversationId);
+  if (!conversation) {
+    await interaction.editReply({ content: notices.conversationGone, allowedMentions: SAFE_MENTIONS });
+    return;
+  }
+  const thread = await summaryThread(ctx, conversationId, interaction.message?.hasThread ?? false);
+  const out = thread
+    ? new ThreadDelivery(
+        thread,
+        interaction,
+        labels.askedBy(interaction.user.id),
+        notices.answeredInThread(thread.id),
+      )
+    : new InteractionDelivery(interaction, true);
+  await answerQueued(ctx, conversation, question, interaction.user.id, out, {
+    via: 'interaction',
+    applicationId: interaction.applicationId,
+    interactionToken: interaction.token,
+  });
+}
+
+async function summaryThread(
+  ctx: RequestContext,
+  id: string,
+  hasThread: boolean,
+): Promise<(SendableChannels & { id: string }) | null> {
+  const cached = ctx.bot.client.channels.cache.get(id);
+  const channel = cached ?? (hasThread ? await ctx.bot.client.channels.fetch(id).catch(() => null) : null);
+  return channel?.isThread() && channel.isSendable() ? channel : null;
+}
+
+/**
+ * "Delete": only the requester may. Forgets the conversation first (so nothing more is answered
+ * from it), then deletes the summary's messages and the bot's messages in its thread, and closes
+ * the thread (renamed, archived, locked when permitted).
+ */
+export async function onDeleteButton(interaction: ButtonInteraction, ctx: RequestContext): Promise<void> {
+  const { service, client } = ctx.bot;
+  const summaryId = interaction.message.id;
+  const record = await service.store.getThread(summaryId);
+  if (!record) {
+    await interaction.reply({
+      content: notices.conversationGone,
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: SAFE_MENTIONS,
+    });
+    return;
+  }
+  if (record.requesterId !== interaction.user.id) {
+    await interaction.reply({
+      content: notices.notRequester,
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: SAFE_MENTIONS,
+    });
+    return;
+  }
+  const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+  if (ephemeral) await interaction.deferUpdate();
+  else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const sent = await service.store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
+  await service.forgetConversation(record);
+  await service.store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, null, 1);
+
+  if (ephemeral) {
+    await interaction.deleteReply();
+  } else {
+    const channelId = sent?.channelId ?? interaction.channelId;
+    for (const id of sent?.messageIds ?? [summaryId]) {
+      await client.rest
+        .delete(Routes.channelMessage(channelId, id))
+        .catch((err: unknown) => ctx.log.warn({ err, messageId: id }, 'could not delete a summary message'));
+    }
+    if (sent?.threadId) await closeThread(ctx, sent.threadId);
+  }
+  ctx.log.info({ threadId: record.threadId }, 'summary deleted by its requester');
+  await interaction.followUp({
+    content: notices.deleted,
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: SAFE_MENTIONS,
+  });
+}
+
+async function closeThread(ctx: RequestContext, threadId: string): Promise<void> {
+  const { client } = ctx.bot;
+  const thread = await client.channels.fetch(threadId).catch(() => null);
+  if (!thread?.isThread()) return;
+  const botId = client.user?.id;
+  const messages = await thread.messages.fetch({ limit: 100 }).catch(() => null);
+  for (const message of messages?.values() ?? []) {
+    if (message.author.id !== botId) continue;
+    await message
+      .delete()
+      .catch((err: unknown) => ctx.log.warn({ err }, 'could not delete a thread message'));
+  }
+  try {
+    await thread.edit({ name: labels.deletedThread, archived: true, locked: true });
+  } catch {
+    // Locking needs Manage Threads; the bot owns the thread, so renaming and archiving do not.
+    await thread
+      .edit({ name: labels.deletedThread, archived: true })
+      .catch((err: unknown) => ctx.log.warn({ err }, 'could not close the thread'));
+  }
+}

@@ -1,0 +1,72 @@
+import type { Client } from 'discord.js';
+import { KeyedQueue } from '../app/keyed-queue.js';
+import { RateLimiter } from '../app/rate-limiter.js';
+import type { VerbatimService } from '../app/service.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+
+/**
+ * Everything a handler needs, owned by one running bot (nothing lives in module state): the
+ * service, per-user rate limits, the per-thread question queue, and the in-flight work that
+ * shutdown waits for.
+ */
+export class BotContext {
+  readonly summaryLimiter: RateLimiter;
+  readonly questionLimiter: RateLimiter;
+  /** Follow-up questions run one at a time per conversation, in arrival order. */
+  readonly conversations = new KeyedQueue();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #shutdown = new AbortController();
+  #accepting = true;
+
+  constructor(
+    readonly client: Client,
+    readonly service: VerbatimService,
+    readonly config: Config,
+    readonly log: Logger,
+  ) {
+    this.summaryLimiter = new RateLimiter(config.DISCORD_USER_SUMMARIES_PER_MINUTE, 60_000);
+    this.questionLimiter = new RateLimiter(config.DISCORD_USER_QUESTIONS_PER_MINUTE, 60_000);
+  }
+
+  /** False once shutdown began: new events are turned away. */
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  /** Aborted when shutdown gives up waiting: long work stops and tells its user. */
+  get signal(): AbortSignal {
+    return this.#shutdown.signal;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Runs one event's work, counted until it settles. */
+  track(work: Promise<unknown>): void {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  /**
+   * Stops taking work, waits up to `graceMs` for what is running, then aborts the rest and waits a
+   * little longer for it to tell its users.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.#accepting = false;
+    const settled = () => Promise.allSettled([...this.#inFlight]);
+    await Promise.race([settled(), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    if (this.#inFlight.size === 0) return;
+    this.#shutdown.abort();
+    await Promise.race([settled(), new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+}
+
+/** One event being handled: the bot, a child logger and the id users can quote. */
+export interface RequestContext {
+  readonly bot: BotContext;
+  readonly log: Logger;
+  /** The interaction or message id: shown in "something went wrong" and on every log line. */
+  readonly requestId: string;
+}

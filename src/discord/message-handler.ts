@@ -1,0 +1,139 @@
+import type { Message, SendableChannels } from 'discord.js';
+import { answerQueued } from './asking.js';
+import { messageBoundary } from './boundary.js';
+import type { BotContext, RequestContext } from './context.js';
+import { keepTyping, MessageDelivery } from './delivery.js';
+import { withJob } from './jobs.js';
+import { notices } from './messages.js';
+import { SAFE_MENTIONS } from './payloads.js';
+import { attachmentInfo, firstLink, mentions, type SourceInput, withoutMention } from './sources.js';
+import { runSummary } from './summarize-flow.js';
+
+/**
+ * Messages the bot acts on. Without the Message Content intent Discord only shows it the text of
+ * messages that mention it and of replies (with ping) to its ordinary messages, so:
+ * - in a summary's thread, a reply to the bot or a mention is a follow-up question (with the intent
+ *   enabled, any message there is, except replies to other people);
+ * - a reply to a summary sent where no thread could open is a question about it;
+ * - elsewhere, a mention with a link (or a file) asks for a summary; a bare mention gets help.
+ */
+export function createMessageHandler(bot: BotContext) {
+  return (message: Message): void => {
+    const botId = bot.client.user?.id;
+    if (!botId || message.author.bot || message.system || message.webhookId || !bot.accepting) return;
+    const mentioned = mentions(message.content, botId);
+    const repliedToBot = message.reference !== null && message.mentions.repliedUser?.id === botId;
+    const inThread = message.channel.isThread();
+    const plainInThread =
+      bot.config.DISCORD_MESSAGE_CONTENT && inThread && message.content.trim() !== '' && !message.reference;
+    if (!mentioned && !repliedToBot && !plainInThread) return;
+    bot.track(
+      messageBoundary(bot, message, (ctx) =>
+        handle(ctx, message, botId, { mentioned, repliedToBot, inThread }),
+      ),
+    );
+  };
+}
+
+async function handle(
+  ctx: RequestContext,
+  message: Message,
+  botId: string,
+  seen: { mentioned: boolean; repliedToBot: boolean; inThread: boolean },
+): Promise<void> {
+  const { service } = ctx.bot;
+  let conversation = seen.inThread ? await service.conversation(message.channelId) : null;
+  if (!conversation && seen.repliedToBot && message.reference?.messageId) {
+    conversation = await service.conversation(message.reference.messageId);
+  }
+  const channel = message.channel as SendableChannels;
+  if (conversation) {
+    const wait = ctx.bot.questionLimiter.take(message.author.id);
+    if (wait !== null) {
+      await message.reply({
+        content: notices.questionsRateLimited(wait),
+        allowedMentions: SAFE_MENTIONS,
+        failIfNotExists: false,
+      });
+      return;
+    }
+    const stopTyping = keepTyping(channel);
+    try {
+      await answerQueued(
+        ctx,
+        conversation,
+        withoutMention(message.content, botId),
+        message.author.id,
+        new MessageDelivery(message),
+        {
+          via: 'message',
+          messageId: message.id,
+        },
+      );
+    } finally {
+      stopTyping();
+    }
+    return;
+  }
+  if (!seen.mentioned) return;
+
+  const link = firstLink(message.content);
+  const attachment = message.attachments.first();
+  const input: SourceInput | null = link
+    ? { kind: 'url', url: link }
+    : attachment
+      ? { kind: 'attachment', attachment: attachmentInfo(attachment) }
+      : null;
+  if (!input) {
+    await message.reply({
+      content: notices.mentionHelp,
+      allowedMentions: SAFE_MENTIONS,
+      failIfNotExists: false,
+    });
+    return;
+  }
+  const wait = ctx.bot.summaryLimiter.take(message.author.id);
+  if (wait !== null) {
+    await message.reply({
+      content: notices.summariesRateLimited(wait),
+      allowedMentions: SAFE_MENTIONS,
+      failIfNotExists: false,
+    });
+    return;
+  }
+  const stopTyping = keepTyping(channel);
+  try {
+    await withJob(
+      ctx,
+      {
+        kind: 'summarize',
+        guildId: message.guildId,
+        channelId: message.channelId,
+        userId: message.author.id,
+        reply: { via: 'message', messageId: message.id },
+      },
+      () =>
+        runSummary(
+          ctx,
+          {
+            input,
+            length: 'standard',
+            // A message carries no locale: the summary is in the article's own language.
+            lang: null,
+            requesterId: message.author.id,
+            guildId: message.guildId,
+            channelId: message.channelId,
+            openThread: message.inGuild() && !seen.inThread && canHoldThreads(message),
+          },
+          new MessageDelivery(message),
+        ),
+    );
+  } finally {
+    stopTyping();
+  }
+}
+
+/** Text and announcement channels can hold threads started from a message. */
+function canHoldThreads(message: Message): boolean {
+  return message.channel.type === 0 || message.channel.type === 5;
+}

@@ -1,0 +1,73 @@
+import type { APIEmbedField } from 'discord.js';
+import type { Claim } from '../../engines/engine.js';
+import type { Quote } from '../../grounding/index.js';
+import { labels } from '../messages.js';
+import { ParagraphIndex } from './article-facts.js';
+import { inert } from './escape.js';
+import { DISCORD_LIMITS as L } from './limits.js';
+import type { ClaimBlock } from './pack.js';
+import { textFragmentUrl } from './text-fragment.js';
+
+/** Claim text (not a quote) longer than this is shortened: a model's claims are a sentence or two. */
+export const MAX_CLAIM_CHARS = 1500;
+/** Longest "open at the quote" link included; a longer page URL gets the ¶ number only. */
+const MAX_LINK_CHARS = 600;
+
+const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
+
+/**
+ * Turns claims into drawn blocks with footnotes numbered in order of first use. A claim that is its
+ * own quote (the offline engine's) is drawn as the quote itself with its place; other claims carry
+ * `[n]` markers and introduce each new quote as a field `[n] · ¶p` holding the whole quote and, for
+ * web pages, a link that opens the page at it.
+ */
+export class Footnotes {
+  readonly #paragraphs: ParagraphIndex;
+  readonly #pageUrl: string | null;
+  readonly #numbered: Quote[] = [];
+
+  constructor(articleText: string, pageUrl: string | null) {
+    this.#paragraphs = new ParagraphIndex(articleText);
+    this.#pageUrl = pageUrl;
+  }
+
+  block(claim: Claim, section: string | null, bullet = ''): ClaimBlock {
+    const [only] = claim.quotes;
+    if (claim.quotes.length === 1 && only && squash(only.text) === squash(claim.text)) {
+      const link = this.#link(only);
+      const line = `${bullet}“${inert(only.text)}” ¶${this.#paragraphs.of(only.start)}${link ? ` [${labels.openAtQuote}](${link})` : ''}`;
+      return { section, line, fields: [] };
+    }
+    const text =
+      claim.text.length > MAX_CLAIM_CHARS ? `${claim.text.slice(0, MAX_CLAIM_CHARS)}…` : claim.text;
+    const fields: APIEmbedField[] = [];
+    const markers = claim.quotes.map((q) => {
+      const known = this.#numbered.findIndex((x) => x.start === q.start && x.end === q.end);
+      if (known !== -1) return `[${known + 1}]`;
+      this.#numbered.push(q);
+      fields.push(this.#field(this.#numbered.length, q));
+      return `[${this.#numbered.length}]`;
+    });
+    return {
+      section,
+      line: `${bullet}${inert(text)}${markers.length > 0 ? ` ${markers.join('')}` : ''}`,
+      fields,
+    };
+  }
+
+  #field(n: number, q: Quote): APIEmbedField {
+    const quoted = `“${inert(q.text)}”`;
+    const link = this.#link(q);
+    const linked = link ? `${quoted} [${labels.openAtQuote}](${link})` : quoted;
+    return {
+      name: `[${n}] · ¶${this.#paragraphs.of(q.start)}`,
+      value: linked.length <= L.fieldValue ? linked : quoted,
+    };
+  }
+
+  #link(q: Quote): string | null {
+    if (!this.#pageUrl) return null;
+    const url = textFragmentUrl(this.#pageUrl, q.text);
+    return url && url.length <= MAX_LINK_CHARS ? url : null;
+  }
+}

@@ -1,0 +1,31 @@
+import type { APIEmbed } from 'discord.js';
+import type { Article } from '../../article/article.js';
+import type { AnswerResult } from '../../engines/engine.js';
+import { labels } from '../messages.js';
+import { webUrl } from './article-facts.js';
+import { inert } from './escape.js';
+import { Footnotes } from './footnotes.js';
+import { fitText } from './limits.js';
+import { packEmbeds } from './pack.js';
+import { EMBED_COLOR, footerText } from './render-summary.js';
+
+/** Characters of the question repeated above its answer. */
+const QUESTION_CHARS = 300;
+
+/**
+ * An answer as embeds: the question, then the answer's claims with their quotes from the article,
+ * or "The article doesn't say." The footer names the engine (and grounding when quotes were given).
+ */
+export function renderAnswerEmbeds(article: Article, question: string, result: AnswerResult): APIEmbed[] {
+  const notes = new Footnotes(article.text, webUrl(article));
+  const blocks = result.answerable
+    ? result.answer.map((c) => notes.block(c, null))
+    : [{ section: null, line: labels.doesNotSay, fields: [] }];
+  return packEmbeds({
+    head: {},
+    intro: [`**${labels.question}** ${fitText(question, QUESTION_CHARS, inert)}`, ''],
+    blocks,
+    footer: footerText(result, null),
+    color: EMBED_COLOR,
+  });
+}

@@ -1,0 +1,88 @@
+import type { APIEmbed } from 'discord.js';
+import type { LanguageNote } from '../../app/service.js';
+import type { Article } from '../../article/article.js';
+import type { EngineInfo, SummaryResult } from '../../engines/engine.js';
+import { labels } from '../messages.js';
+import { readingMinutes, webUrl } from './article-facts.js';
+import { inert } from './escape.js';
+import { Footnotes } from './footnotes.js';
+import { fitText, DISCORD_LIMITS as L } from './limits.js';
+import { packEmbeds } from './pack.js';
+
+/** The accent colour of Verbatim's embeds. */
+export const EMBED_COLOR = 0x2f6fdb;
+
+/**
+ * A summary as embeds, one per message: the first titled with the article (linking to it), its
+ * site, byline and reading time; then the summary sentences and key points, each with its quotes
+ * (¶ place, and a link that opens the page at the quote); the footer on the last says how many
+ * quotes were found in the article, which engine and model wrote it, any fallback, and when the
+ * summary is not in the reader's language.
+ */
+export function renderSummaryEmbeds(
+  article: Article,
+  result: SummaryResult,
+  language: LanguageNote | null,
+): APIEmbed[] {
+  const url = webUrl(article);
+  const notes = new Footnotes(article.text, url);
+  const blocks = [
+    ...result.summary.map((c) => notes.block(c, labels.summary)),
+    ...result.keyPoints.map((c) => notes.block(c, labels.keyPoints, '• ')),
+  ];
+  const site = article.siteName ?? (url ? new URL(url).hostname : null);
+  const facts = [
+    article.byline ? labels.by(inert(article.byline)) : null,
+    article.publishedTime ? article.publishedTime.slice(0, 10) : null,
+    labels.minutesRead(readingMinutes(article)),
+  ].filter((f): f is string => f !== null);
+  return packEmbeds({
+    head: {
+      title: fitText(articleTitle(article), L.embedTitle, inert),
+      ...(url && url.length <= 2048 ? { url } : {}),
+      ...(site ? { author: { name: fitText(site.replace(/\s+/gu, ' '), L.authorName) } } : {}),
+    },
+    intro: [fitText(facts.join(' · '), 1000)],
+    blocks,
+    footer: footerText(result, language),
+    color: EMBED_COLOR,
+  });
+}
+
+/** The first line of a text without a title, when it reads like a headline (short, no final period). */
+function headline(text: string): string | null {
+  const first = text.slice(0, 200).split('\n')[0]?.trim() ?? '';
+  return first.length >= 3 && first.length <= 150 && !/[.!?:;,]$/u.test(first) ? first : null;
+}
+
+/** The article's title, else its headline-like first line, else a name for where it came from. */
+export function articleTitle(article: Article): string {
+  const title = article.title?.replace(/\s+/gu, ' ').trim() || headline(article.text);
+  if (title) return title;
+  if (article.source.startsWith('discord:attachment/'))
+    return article.source.slice('discord:attachment/'.length);
+  if (article.source === 'discord:text' || article.source.startsWith('discord:message/'))
+    return labels.pastedText;
+  return webUrl(article) ?? labels.untitled;
+}
+
+/** Grounding, engine and model, and any fallback or language note. */
+export function footerText(info: EngineInfo, language: LanguageNote | null): string {
+  const parts: string[] = [];
+  const g = info.grounding;
+  if (g.proposed > 0) parts.push(labels.quotesFound(g.verified, g.proposed));
+  parts.push(info.model ? `${info.engine} · ${info.model}` : info.engine);
+  if (info.fallback) parts.push(labels.fellBack(info.fallback.code));
+  if (language) parts.push(labels.language(language.used, language.wanted));
+  return parts.join(' · ');
+}
+
+/**
+ * A thread name from the article's title: whitespace collapsed, at most 100 characters, cut at a
+ * word (Discord counts characters; surrogate pairs are never split).
+ */
+export function threadName(article: Article): string {
+  const title = articleTitle(article);
+  const named = title === labels.pastedText ? article.text.slice(0, 300).replace(/\s+/gu, ' ').trim() : title;
+  return fitText(named, L.threadName).trim() || labels.untitled;
+}

@@ -1,0 +1,63 @@
+import type { Attachment, Message } from 'discord.js';
+import type { AttachmentInfo } from './attachments.js';
+
+/** What a user asked to summarize, before anything is fetched or downloaded. */
+export type SourceInput =
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'text'; readonly text: string; readonly source: string }
+  | { readonly kind: 'attachment'; readonly attachment: AttachmentInfo };
+
+const TRAILING = /[.,;:!?'"*_~>\]}]+$/u;
+
+/**
+ * The first web link in a message's text: bare, in `<…>` (embeds suppressed) or in a masked link
+ * `[text](url)`, without the punctuation that ends the sentence around it (a closing parenthesis
+ * stays when the link opened one, as in Wikipedia links).
+ */
+export function firstLink(content: string): string | null {
+  const match = /https?:\/\/[^\s<>|"`]+/iu.exec(content);
+  if (!match) return null;
+  let url = match[0];
+  for (;;) {
+    const before = url;
+    url = url.replace(TRAILING, '');
+    const open = (url.match(/\(/gu) ?? []).length;
+    const close = (url.match(/\)/gu) ?? []).length;
+    if (url.endsWith(')') && close > open) url = url.slice(0, -1);
+    if (url === before) break;
+  }
+  return url.length > 'https://'.length ? url : null;
+}
+
+export function attachmentInfo(attachment: Attachment): AttachmentInfo {
+  return {
+    name: attachment.name,
+    size: attachment.size,
+    contentType: attachment.contentType,
+    url: attachment.url,
+  };
+}
+
+/** What to summarize in a message: its first link, else its first attachment, else its text. */
+export function sourceInMessage(message: Message, content = message.content): SourceInput | null {
+  const link = firstLink(content);
+  if (link) return { kind: 'url', url: link };
+  const attachment = message.attachments.first();
+  if (attachment) return { kind: 'attachment', attachment: attachmentInfo(attachment) };
+  const text = content.trim();
+  return text ? { kind: 'text', text, source: `discord:message/${message.id}` } : null;
+}
+
+/** A message's content without mentions of `userId` (the question someone asked the bot). */
+export function withoutMention(content: string, userId: string): string {
+  return content
+    .replaceAll(`<@${userId}>`, ' ')
+    .replaceAll(`<@!${userId}>`, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/** Whether a message's text mentions `userId`. */
+export function mentions(content: string, userId: string): boolean {
+  return content.includes(`<@${userId}>`) || content.includes(`<@!${userId}>`);
+}

@@ -1,0 +1,156 @@
+import { type Message, ThreadAutoArchiveDuration } from 'discord.js';
+import type { SourceSpec } from '../app/load-article.js';
+import type { SummaryOutcome } from '../app/service.js';
+import type { Failure, Result } from '../core/result.js';
+import type { SummaryLength } from '../engines/engine.js';
+import { checkAttachment, downloadAttachment } from './attachments.js';
+import type { RequestContext } from './context.js';
+import type { Delivery } from './delivery.js';
+import { failureMessage, labels, notices, progress as progressText } from './messages.js';
+import { messagesOf, SAFE_MENTIONS, summaryButtons } from './payloads.js';
+import { Progress } from './progress.js';
+import { renderSummaryEmbeds, threadName } from './render/render-summary.js';
+import type { SourceInput } from './sources.js';
+
+/** Cache namespace of the messages each summary was sent as (for its Delete button). */
+export const SUMMARY_MESSAGES_NAMESPACE = 'discord-summary-messages';
+
+/** What the Delete button needs to find a summary's messages again, even after a restart. */
+export interface SummaryMessages {
+  readonly channelId: string;
+  readonly messageIds: readonly string[];
+  readonly threadId: string | null;
+}
+
+export interface SummaryJob {
+  readonly input: SourceInput;
+  readonly length: SummaryLength;
+  /** The reader's language (their Discord locale), or null for the article's own. */
+  readonly lang: string | null;
+  readonly requesterId: string;
+  readonly guildId: string | null;
+  readonly channelId: string;
+  /** Whether to open a public thread under the summary (public summaries in guild text channels). */
+  readonly openThread: boolean;
+}
+
+/**
+ * Summarizes what the user gave and posts it: progress while slow steps run, the summary (split over
+ * messages when long) with its buttons, then a thread under it with an ordinary message inviting
+ * questions. The conversation is stored before the thread opens, so the first reply finds it.
+ */
+export async function runSummary(ctx: RequestContext, job: SummaryJob, out: Delivery): Promise<void> {
+  const { bot, log } = ctx;
+  if (job.input.kind === 'attachment') {
+    const refused = checkAttachment(job.input.attachment, bot.config.DISCORD_MAX_ATTACHMENT_BYTES);
+    if (refused) {
+      log.info(
+        { attachment: { size: job.input.attachment.size, type: job.input.attachment.contentType } },
+        'attachment refused',
+      );
+      return out.fail(refused);
+    }
+  }
+  const progress = new Progress(
+    (text) => out.progress(text).catch((err: unknown) => log.debug({ err }, 'progress update failed')),
+    bot.config.DISCORD_PROGRESS_DELAY_MS,
+  );
+  let outcome: Result<SummaryOutcome>;
+  try {
+    const source = await sourceSpec(ctx, job.input, progress);
+    outcome = source.ok
+      ? await bot.service.summarize({
+          source: source.value,
+          length: job.length,
+          lang: job.lang,
+          signal: bot.signal,
+          onStep: (step) => progress.step(progressText[step]),
+        })
+      : source;
+  } finally {
+    await progress.done();
+  }
+  if (!outcome.ok) return reportFailure(ctx, out, outcome.error);
+
+  const { article, result, requestKey, language } = outcome.value;
+  const sent = await out.deliver(
+    messagesOf(renderSummaryEmbeds(article, result, language)),
+    summaryButtons(),
+  );
+  const first = sent[0];
+  if (!first) throw new Error('a summary was delivered as no message');
+  await bot.service.openConversation({
+    threadId: first.id,
+    guildId: job.guildId ?? '@me',
+    channelId: job.channelId,
+    requesterId: job.requesterId,
+    articleHash: article.contentHash,
+    summaryMessageId: first.id,
+    requestKey,
+    createdAt: Date.now(),
+  });
+  const threadId =
+    job.openThread && !out.ephemeral ? await openThread(ctx, first, threadName(article)) : null;
+  const record: SummaryMessages = { channelId: first.channelId, messageIds: sent.map((m) => m.id), threadId };
+  await bot.service.store.cache.put(SUMMARY_MESSAGES_NAMESPACE, first.id, record);
+  log.info(
+    {
+      articleHash: article.contentHash,
+      engine: result.engine,
+      model: result.model,
+      fallback: result.fallback?.code ?? null,
+      grounding: result.grounding,
+      fromCache: { article: outcome.value.articleFromCache, summary: outcome.value.summaryFromCache },
+      messages: sent.length,
+      threadId,
+    },
+    'summary posted',
+  );
+}
+
+async function openThread(ctx: RequestContext, first: Message, name: string): Promise<string | null> {
+  try {
+    const thread = await first.startThread({ name, autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
+    await thread.send({ content: labels.threadInvite, allowedMentions: SAFE_MENTIONS });
+    return thread.id;
+  } catch (err) {
+    // No permission to create threads, or a channel without threads: questions still work through
+    // the button, and replies to the summary.
+    ctx.log.warn({ err }, 'could not open a thread under the summary');
+    return null;
+  }
+}
+
+/** Tells the user why a request failed (or that the bot is restarting) and logs the details. */
+export async function reportFailure(ctx: RequestContext, out: Delivery, failure: Failure): Promise<void> {
+  const restarting = ctx.bot.signal.aborted;
+  ctx.log.info({ code: failure.code, details: failure.details, restarting }, 'request failed');
+  await out.fail(restarting ? notices.shuttingDown : failureMessage(failure));
+}
+
+async function sourceSpec(
+  ctx: RequestContext,
+  input: SourceInput,
+  progress: Progress,
+): Promise<Result<SourceSpec>> {
+  if (input.kind !== 'attachment') return { ok: true, value: input };
+  const { config } = ctx.bot;
+  progress.step(progressText.reading);
+  const bytes = await downloadAttachment(input.attachment, {
+    maxBytes: config.DISCORD_MAX_ATTACHMENT_BYTES,
+    timeoutMs: config.FETCH_TIMEOUT_MS,
+    apiUrl: config.DISCORD_API_URL,
+    signal: ctx.bot.signal,
+  });
+  if (!bytes.ok) return bytes;
+  return {
+    ok: true,
+    value: {
+      kind: 'bytes',
+      bytes: bytes.value,
+      filename: input.attachment.name,
+      contentType: input.attachment.contentType,
+      source: `discord:attachment/${input.attachment.name}`,
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import {
+  ChannelType,
+  type ChatInputCommandInteraction,
+  type MessageContextMenuCommandInteraction,
+  MessageFlags,
+} from 'discord.js';
+import type { SummaryLength } from '../engines/engine.js';
+import { checkAttachment } from './attachments.js';
+import type { RequestContext } from './context.js';
+import { InteractionDelivery } from './delivery.js';
+import { withJob } from './jobs.js';
+import { notices } from './messages.js';
+import { SAFE_MENTIONS } from './payloads.js';
+import type { SourceInput } from './sources.js';
+import { runSummary } from './summarize-flow.js';
+
+export interface SummaryOptions {
+  readonly length: SummaryLength;
+  /** BCP 47, or null for the article's own language. */
+  readonly lang: string | null;
+  readonly private: boolean;
+}
+
+/**
+ * A summary asked for through an interaction (`/summarize`, the "Summarize" message command).
+ * Refusals that need no I/O (nothing given, a file too big or of the wrong type, the user's rate
+ * limit) are the acknowledgement itself, privately; anything else is deferred at once and then
+ * worked on, the reply edited with progress and finally the summary.
+ */
+export async function summarizeFromInteraction(
+  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
+  ctx: RequestContext,
+  input: SourceInput | string,
+  options: SummaryOptions,
+): Promise<void> {
+  const refuse = (content: string) =>
+    interaction
+      .reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS })
+      .then(() => undefined);
+  if (typeof input === 'string') return refuse(input);
+  const { config } = ctx.bot;
+  if (input.kind === 'attachment') {
+    const refused = checkAttachment(input.attachment, config.DISCORD_MAX_ATTACHMENT_BYTES);
+    if (refused) {
+      ctx.log.info({ size: input.attachment.size, type: input.attachment.contentType }, 'attachment refused');
+      return refuse(refused);
+    }
+  }
+  const wait = ctx.bot.summaryLimiter.take(interaction.user.id);
+  if (wait !== null) {
+    ctx.log.info({ waitMs: wait }, 'user rate limited');
+    return refuse(notices.summariesRateLimited(wait));
+  }
+  await interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {});
+  const type = interaction.channel?.type;
+  await withJob(
+    ctx,
+    {
+      kind: 'summarize',
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      userId: interaction.user.id,
+      reply: {
+        via: 'interaction',
+        applicationId: interaction.applicationId,
+        interactionToken: interaction.token,
+      },
+    },
+    () =>
+      runSummary(
+        ctx,
+        {
+          input,
+          length: options.length,
+          lang: options.lang,
+          requesterId: interaction.user.id,
+          guildId: interaction.guildId,
+          channelId: interaction.channelId,
+          openThread:
+            !options.private &&
+            interaction.inGuild() &&
+            (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement),
+        },
+        new InteractionDelivery(interaction, options.private),
+      ),
+  );
+}
