@@ -61,13 +61,6 @@ const schema = z.object({
   DISCORD_GUILD_ID: optionalString,
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
   DISCORD_MESSAGE_CONTENT: bool.default(false),
-});
-
-export type Config = Readonly<z.infer<typeof schema>>;
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
   /** Summaries one user may request per minute (0: no limit). */
   DISCORD_USER_SUMMARIES_PER_MINUTE: intFrom(0, 10_000).default(5),
   /** Follow-up questions one user may ask per minute (0: no limit). */
@@ -85,6 +78,13 @@ export class ConfigError extends Error {
   ENGINE_MAX_WAITING: intFrom(0, 10_000).default(64),
   /** Worker threads for CPU-heavy steps (HTML and PDF parsing, the offline engine). */
   WORKER_THREADS: intFrom(1, 64).default(2),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
 
 /** Parses an environment into a frozen Config; throws ConfigError naming the first bad variable. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
