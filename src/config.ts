@@ -27,6 +27,13 @@ const list = z
 
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Port of the health and metrics HTTP server (/healthz, /readyz, /metrics); 0 or empty: no server. */
+  HEALTH_PORT: intFrom(0, 65_535).default(0),
+  /** Interface the health server listens on. It has no authentication: keep it off public networks. */
+  HEALTH_HOST: z
+    .string()
+    .transform((v) => v.trim() || '127.0.0.1')
+    .default('127.0.0.1'),
 
   VERBATIM_ENGINE: z.enum(['auto', 'extractive', 'openai']).default('auto'),
   OPENAI_API_KEY: optionalString,

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ACK_LATENCY_BUCKETS, createMetrics, OUTCOMES } from '../../src/ops/metrics.js';
+import { parseExposition } from './exposition-parser.js';
+
+describe('createMetrics', () => {
+  it('GIVEN fresh metrics THEN every Verbatim family is rendered with its type and parses', () => {
+    const families = parseExposition(createMetrics().render());
+
+    assert.deepEqual(Object.fromEntries([...families.values()].map((f) => [f.name, f.type])), {
+      verbatim_requests_total: 'counter',
+      verbatim_request_duration_seconds: 'histogram',
+      verbatim_ack_latency_seconds: 'histogram',
+      verbatim_model_tokens_total: 'counter',
+      verbatim_grounding_quotes_total: 'counter',
+      verbatim_fetch_total: 'counter',
+      verbatim_inflight_jobs: 'gauge',
+      verbatim_cache_hits_total: 'counter',
+      verbatim_cache_misses_total: 'counter',
+      process_start_time_seconds: 'gauge',
+    });
+    for (const family of families.values()) assert.ok(family.help && family.help.length > 10, family.name);
+    assert.deepEqual(
+      families.get('verbatim_model_tokens_total')?.samples.map((s) => [s.labels.direction, s.value]),
+      [
+        ['input', 0],
+        ['output', 0],
+      ],
+    );
+    assert.equal(families.get('verbatim_inflight_jobs')?.samples[0]?.value, 0);
+    const ackBuckets = families.get('verbatim_ack_latency_seconds')?.samples.filter((s) => s.labels.le);
+    assert.equal(ackBuckets?.length, ACK_LATENCY_BUCKETS.length + 1);
+    const start = families.get('process_start_time_seconds')?.samples[0]?.value ?? 0;
+    assert.ok(Math.abs(start - Date.now() / 1000) < 24 * 3600, `start time ${start}`);
+  });
+
+  it('GIVEN a summary, a failed question and their timings THEN the series carry kind and outcome', () => {
+    let now = 0;
+    const metrics = createMetrics({ now: () => now });
+    const done = metrics.requestDuration.startTimer({ kind: 'summarize' });
+    metrics.inflightJobs.inc();
+    metrics.ackLatency.observe(0.12);
+    metrics.fetches.inc({ outcome: 'ok' });
+    metrics.cacheMisses.inc({ cache: 'article' });
+    metrics.modelTokens.inc({ direction: 'input' }, 1200);
+    metrics.modelTokens.inc({ direction: 'output' }, 300);
+    metrics.groundingQuotes.inc({ result: 'verified' }, 4);
+    metrics.groundingQuotes.inc({ result: 'dropped' });
+    now += 3250;
+    done();
+    metrics.inflightJobs.dec();
+    metrics.requests.inc({ kind: 'summarize', outcome: 'ok' });
+    metrics.requests.inc({ kind: 'ask', outcome: 'rate_limited' });
+
+    const families = parseExposition(metrics.render());
+    const value = (family: string, name: string, labels: Record<string, string>) =>
+      families
+        .get(family)
+        ?.samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
+
+    assert.equal(
+      value('verbatim_requests_total', 'verbatim_requests_total', { kind: 'summarize', outcome: 'ok' }),
+      1,
+    );
+    assert.equal(
+      value('verbatim_requests_total', 'verbatim_requests_total', { kind: 'ask', outcome: 'rate_limited' }),
+      1,
+    );
+    assert.equal(
+      value('verbatim_request_duration_seconds', 'verbatim_request_duration_seconds_bucket', {
+        kind: 'summarize',
+        le: '2',
+      }),
+      0,
+    );
+    assert.equal(
+      value('verbatim_request_duration_seconds', 'verbatim_request_duration_seconds_bucket', {
+        kind: 'summarize',
+        le: '5',
+      }),
+      1,
+    );
+    assert.equal(
+      value('verbatim_request_duration_seconds', 'verbatim_request_duration_seconds_sum', {
+        kind: 'summarize',
+      }),
+      3.25,
+    );
+    assert.equal(value('verbatim_ack_latency_seconds', 'verbatim_ack_latency_seconds_count', {}), 1);
+    assert.equal(
+      value('verbatim_model_tokens_total', 'verbatim_model_tokens_total', { direction: 'input' }),
+      1200,
+    );
+    assert.equal(
+      value('verbatim_grounding_quotes_total', 'verbatim_grounding_quotes_total', { result: 'dropped' }),
+      1,
+    );
+    assert.equal(
+      value('verbatim_grounding_quotes_total', 'verbatim_grounding_quotes_total', { result: 'repaired' }),
+      0,
+    );
+    assert.equal(value('verbatim_fetch_total', 'verbatim_fetch_total', { outcome: 'ok' }), 1);
+    assert.equal(
+      value('verbatim_cache_misses_total', 'verbatim_cache_misses_total', { cache: 'article' }),
+      1,
+    );
+    assert.equal(value('verbatim_inflight_jobs', 'verbatim_inflight_jobs', {}), 0);
+  });
+
+  it('GIVEN an outcome or kind outside the lists THEN it is counted as other, never as a new series', () => {
+    const metrics = createMetrics();
+    const unchecked = metrics.requests as unknown as { inc(labels: Record<string, string>): void };
+    unchecked.inc({ kind: 'slash-/etc/passwd', outcome: 'ECONNRESET: socket hang up at 10.0.0.1' });
+
+    const samples = parseExposition(metrics.render()).get('verbatim_requests_total')?.samples;
+
+    assert.deepEqual(
+      samples?.map((s) => s.labels),
+      [{ kind: 'other', outcome: 'other' }],
+    );
+    assert.ok(OUTCOMES.includes('busy'));
+    // @ts-expect-error: labels are required
+    assert.throws(() => metrics.requests.inc(), TypeError);
+  });
+
+  it('GIVEN two sets of metrics THEN recording in one leaves the other untouched', () => {
+    const a = createMetrics();
+    const b = createMetrics();
+    a.requests.inc({ kind: 'ask', outcome: 'ok' });
+    a.inflightJobs.set(3);
+
+    assert.equal(b.requests.get({ kind: 'ask', outcome: 'ok' }), 0);
+    assert.equal(b.inflightJobs.get(), 0);
+    assert.equal(a.requests.get({ kind: 'ask', outcome: 'ok' }), 1);
+    assert.ok(Object.isFrozen(a));
+  });
+});
