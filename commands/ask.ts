@@ -32,7 +32,9 @@ export const ask = {
   },
   async execute(interaction, ctx) {
     const refuse = (content: string) =>
-      interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
+      ctx.bot.acknowledge(() =>
+        interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
+      );
     if (!interaction.channel?.isThread()) {
       await refuse(notices.notASummaryThread);
       return;
@@ -42,7 +44,8 @@ export const ask = {
       await refuse(notices.questionsRateLimited(wait));
       return;
     }
-    await interaction.deferReply();
+    await ctx.bot.acknowledge(() => interaction.deferReply());
+    await ctx.bot.afterAcknowledgements();
     const conversation = await ctx.bot.service.conversation(interaction.channelId);
     if (!conversation) {
       await tellPrivately(interaction, notices.notASummaryThread);

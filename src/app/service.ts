@@ -24,6 +24,13 @@ import { createPooledExtractiveEngine } from './pooled-engine.js';
 import { fetchOptionsFrom } from './wiring.js';
 import type { AppJobs } from './worker-jobs.js';
 
+/** A few paragraphs of plain prose for `warmUp`. */
+const WARM_UP_TEXT = [
+  'The town council met on Monday evening to discuss the new library, which has been planned for several years and is expected to open next spring.',
+  'Residents asked whether the library would have longer opening hours, and the council said it would study the question before the budget vote in March.',
+  'The architect said the building would use less energy than the old one, because of better insulation and solar panels on the roof.',
+].join('\n\n');
+
 /** Cache namespace of finished summaries, keyed by `summaryRequestKey`. */
 export const SUMMARY_CACHE_NAMESPACE = 'summaries';
 
@@ -101,9 +108,10 @@ export class VerbatimService {
     const loaded = await this.#load(request);
     if (!loaded.ok) return loaded;
     const { article, fromCache } = loaded.value;
-    if (request.source.kind !== 'url') {
+    if (request.source.kind !== 'url' && !(await store.getArticle(article.contentHash))) {
       // Links are stored by loadArticle; pasted text and files are stored here so that the
-      // conversation can load the article by hash later, across restarts.
+      // conversation can load the article by hash later, across restarts. The same text already
+      // stored (say, fetched from its page) keeps its richer metadata: storing refreshes it.
       await store.putArticle(article, { requestUrl: null, canonicalUrl: null, fetchedAt: this.#now() });
     }
 
@@ -159,6 +167,32 @@ export class VerbatimService {
       articleFromCache: fromCache,
       summaryFromCache: false,
     });
+  }
+
+  /**
+   * Runs the summary path once on a small built-in text, without storing anything: every worker
+   * starts and loads its parsers and the offline engine, and the main thread compiles what the first
+   * requests would otherwise compile while other users wait for their acknowledgement.
+   */
+  async warmUp(): Promise<{ readonly article: Article; readonly result: SummaryResult } | null> {
+    const html = `<html><head><title>Warm-up</title></head><body><article>${WARM_UP_TEXT.split('\n\n')
+      .map((p) => `<p>${p}</p>`)
+      .join('')}</article></body></html>`;
+    const jobs = Array.from({ length: this.#options.config.WORKER_THREADS }, async () => {
+      const article = await loadUpload(
+        {
+          bytes: new TextEncoder().encode(html),
+          filename: 'warm-up.html',
+          contentType: 'text/html',
+          meta: { source: 'warm-up' },
+        },
+        this.#options.pool,
+      );
+      if (!article.ok) return null;
+      const result = await this.#options.offline.summarize(article.value, { length: 'standard', lang: null });
+      return result.ok ? { article: article.value, result: result.value } : null;
+    });
+    return (await Promise.all(jobs)).find((j) => j !== null) ?? null;
   }
 
   /** Starts (or updates) the conversation a summary opens. */

@@ -12,6 +12,7 @@ import { BotContext } from './context.js';
 import { createInteractionHandler } from './interaction-handler.js';
 import { apologizeForInterruptedJobs } from './interrupted-jobs.js';
 import { createMessageHandler } from './message-handler.js';
+import { renderSummaryEmbeds } from './render/render-summary.js';
 
 export interface RunningBot {
   readonly client: Client;
@@ -46,6 +47,9 @@ export async function startBot(
   try {
     const service = await createService(config, log, store, pool);
     if (!service.ok) throw new ConfigError(service.error.message);
+    // Workers started and code compiled now, not while the first users wait for acknowledgements.
+    const warm = await service.value.warmUp();
+    if (warm) renderSummaryEmbeds(warm.article, warm.result, null);
     const client = createClient(config);
     const context = new BotContext(client, service.value, config, log);
     client.on(Events.InteractionCreate, createInteractionHandler(context, commands));

@@ -13,8 +13,8 @@ import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
 
 /** "Ask a question": opens the modal at once (a modal must be the first response). */
-export async function onAskButton(interaction: ButtonInteraction): Promise<void> {
-  await interaction.showModal(askModal(interaction.message.id));
+export async function onAskButton(interaction: ButtonInteraction, ctx: RequestContext): Promise<void> {
+  await ctx.bot.acknowledge(() => interaction.showModal(askModal(interaction.message.id)));
 }
 
 /**
@@ -26,14 +26,17 @@ export async function onAskModal(interaction: ModalSubmitInteraction, ctx: Reque
   const question = interaction.fields.getTextInputValue(CUSTOM_IDS.question).trim();
   const wait = ctx.bot.questionLimiter.take(interaction.user.id);
   if (wait !== null) {
-    await interaction.reply({
-      content: notices.questionsRateLimited(wait),
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: SAFE_MENTIONS,
-    });
+    await ctx.bot.acknowledge(() =>
+      interaction.reply({
+        content: notices.questionsRateLimited(wait),
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: SAFE_MENTIONS,
+      }),
+    );
     return;
   }
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  await ctx.bot.acknowledge(() => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
+  await ctx.bot.afterAcknowledgements();
   const conversation = await ctx.bot.service.conversation(conversationId);
   if (!conversation) {
     await interaction.editReply({ content: notices.conversationGone, allowedMentions: SAFE_MENTIONS });
@@ -73,26 +76,21 @@ async function summaryThread(
 export async function onDeleteButton(interaction: ButtonInteraction, ctx: RequestContext): Promise<void> {
   const { service, client } = ctx.bot;
   const summaryId = interaction.message.id;
-  const record = await service.store.getThread(summaryId);
-  if (!record) {
-    await interaction.reply({
-      content: notices.conversationGone,
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: SAFE_MENTIONS,
-    });
-    return;
-  }
-  if (record.requesterId !== interaction.user.id) {
-    await interaction.reply({
-      content: notices.notRequester,
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: SAFE_MENTIONS,
-    });
-    return;
-  }
+  // Only its requester ever sees an ephemeral summary: its message is updated in place.
   const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
-  if (ephemeral) await interaction.deferUpdate();
-  else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  await ctx.bot.acknowledge(() =>
+    ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+  );
+  const record = await service.store.getThread(summaryId);
+  if (!record || record.requesterId !== interaction.user.id) {
+    const content = record ? notices.notRequester : notices.conversationGone;
+    if (ephemeral) {
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
+    } else {
+      await interaction.editReply({ content, allowedMentions: SAFE_MENTIONS });
+    }
+    return;
+  }
   const sent = await service.store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
   await service.forgetConversation(record);
   await service.store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, null, 1);

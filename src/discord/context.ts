@@ -16,6 +16,8 @@ export class BotContext {
   /** Follow-up questions run one at a time per conversation, in arrival order. */
   readonly conversations = new KeyedQueue();
   readonly #inFlight = new Set<Promise<unknown>>();
+  #pendingAcks = 0;
+  readonly #ackWaiters: (() => void)[] = [];
   readonly #shutdown = new AbortController();
   #accepting = true;
 
@@ -41,6 +43,38 @@ export class BotContext {
 
   get inFlight(): number {
     return this.#inFlight.size;
+  }
+
+  /**
+   * Sends an interaction's acknowledgement (deferReply, a first reply, a modal), counted while in
+   * flight so that `afterAcknowledgements` can hold other work back.
+   */
+  async acknowledge<T>(send: () => Promise<T>): Promise<T> {
+    this.#pendingAcks++;
+    try {
+      return await send();
+    } finally {
+      this.#pendingAcks--;
+      if (this.#pendingAcks === 0) for (const wake of this.#ackWaiters.splice(0)) wake();
+    }
+  }
+
+  /**
+   * Resolves once no acknowledgement is in flight (at most `maxWaitMs` later). Work starts after
+   * it, so that in a burst of requests every user's acknowledgement goes out before anyone's
+   * fetching, parsing and rendering compete with it for the event loop (Discord drops an
+   * interaction not acknowledged within 3 s).
+   */
+  afterAcknowledgements(maxWaitMs = 500): Promise<void> {
+    if (this.#pendingAcks === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      timer.unref();
+      this.#ackWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Runs one event's work, counted until it settles. */

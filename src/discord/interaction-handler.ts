@@ -37,7 +37,7 @@ export function createInteractionHandler(bot: BotContext, commands: readonly Com
           const command = byKey.get(commandKey(3, interaction.commandName));
           if (command && isMessageCommand(command)) return command.execute(interaction, ctx);
         } else if (interaction.isButton()) {
-          if (interaction.customId === CUSTOM_IDS.ask) return onAskButton(interaction);
+          if (interaction.customId === CUSTOM_IDS.ask) return onAskButton(interaction, ctx);
           if (interaction.customId === CUSTOM_IDS.delete) return onDeleteButton(interaction, ctx);
         } else if (interaction.isModalSubmit()) {
           if (interaction.customId.startsWith(`${CUSTOM_IDS.askModal}:`)) return onAskModal(interaction, ctx);

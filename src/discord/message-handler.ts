@@ -42,12 +42,22 @@ async function handle(
   seen: { mentioned: boolean; repliedToBot: boolean; inThread: boolean },
 ): Promise<void> {
   const { service } = ctx.bot;
+  await ctx.bot.afterAcknowledgements();
   let conversation = seen.inThread ? await service.conversation(message.channelId) : null;
   if (!conversation && seen.repliedToBot && message.reference?.messageId) {
     conversation = await service.conversation(message.reference.messageId);
   }
   const channel = message.channel as SendableChannels;
   if (conversation) {
+    if (message.content.trim() === '' && !ctx.bot.config.DISCORD_MESSAGE_CONTENT) {
+      // A reply without a ping reaches the bot with its text removed (no Message Content intent).
+      await message.reply({
+        content: notices.cannotSeeReply,
+        allowedMentions: SAFE_MENTIONS,
+        failIfNotExists: false,
+      });
+      return;
+    }
     const wait = ctx.bot.questionLimiter.take(message.author.id);
     if (wait !== null) {
       await message.reply({

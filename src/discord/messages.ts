@@ -86,6 +86,8 @@ export const notices = {
   notRequester: 'Only the person who asked for this summary can delete it.',
   deleted: 'Deleted the summary and what I kept about it.',
   emptyQuestion: 'Ask me a question about the article, for example: “Who is quoted, and what did they say?”',
+  cannotSeeReply:
+    'I can only read replies that keep the @ mention on (or messages that mention me). Ask again with the mention on.',
   mentionHelp:
     'Mention me with a link to summarize it, or use `/summarize`. In a summary’s thread, reply to me or mention me with a question.',
   answeredInThread: (threadId: string) => `Answered in <#${threadId}>.`,

@@ -34,8 +34,10 @@ export async function summarizeFromInteraction(
   options: SummaryOptions,
 ): Promise<void> {
   const refuse = (content: string) =>
-    interaction
-      .reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS })
+    ctx.bot
+      .acknowledge(() =>
+        interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
+      )
       .then(() => undefined);
   if (typeof input === 'string') return refuse(input);
   const { config } = ctx.bot;
@@ -51,7 +53,10 @@ export async function summarizeFromInteraction(
     ctx.log.info({ waitMs: wait }, 'user rate limited');
     return refuse(notices.summariesRateLimited(wait));
   }
-  await interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {});
+  await ctx.bot.acknowledge(() =>
+    interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {}),
+  );
+  await ctx.bot.afterAcknowledgements();
   const type = interaction.channel?.type;
   await withJob(
     ctx,

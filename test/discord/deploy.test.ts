@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { extname } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { commands } from '../../commands/index.js';
+import { deployCommands } from '../../src/discord/deploy.js';
+import { startFakeDiscord } from '../fakes/discord/index.js';
+
+/** Runs `npm run deploy-commands` (the compiled script, or the TypeScript one under tsx) with `env`. */
+async function runDeployScript(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const script = fileURLToPath(
+    new URL(`../../scripts/deploy-commands${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+  );
+  const args = script.endsWith('.ts') ? ['--import', import.meta.resolve('tsx'), script] : [script];
+  const child = spawn(process.execPath, args, {
+    // Not the repository: a developer's .env must not leak into the child's configuration.
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, out };
+}
+
+describe('registering commands', () => {
+  it('GIVEN the command definitions THEN the fake (which validates them as Discord does) accepts them, with guild-install contexts', async (t) => {
+    const fake = await startFakeDiscord();
+    t.after(() => fake.close());
+    const registered = await deployCommands(commands, {
+      token: fake.token,
+      applicationId: fake.applicationId,
+      guildId: fake.guildId,
+      apiUrl: fake.apiUrl,
+    });
+    assert.deepEqual(
+      registered.map((c) => [c.type, c.name]),
+      [
+        [1, 'summarize'],
+        [1, 'ask'],
+        [3, 'Summarize'],
+      ],
+    );
+    const byName = new Map(fake.commands(fake.guildId).map((c) => [c.name, c]));
+    assert.deepEqual(byName.get('summarize')?.integration_types, [0]);
+    assert.deepEqual(byName.get('summarize')?.contexts, [0, 1], 'guilds and DMs with the bot');
+    assert.deepEqual(byName.get('ask')?.contexts, [0], 'threads exist only in guilds');
+    assert.deepEqual(
+      (byName.get('summarize')?.options ?? []).map((o) => o.name),
+      ['url', 'text', 'file', 'length', 'language', 'private'],
+    );
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN npm run deploy-commands THEN it registers globally, or to DISCORD_GUILD_ID, and a missing token is one clear line', async (t) => {
+    const fake = await startFakeDiscord();
+    t.after(() => fake.close());
+    const env = {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+    };
+    const global = await runDeployScript(env);
+    assert.equal(global.code, 0, global.out);
+    assert.match(
+      global.out,
+      /^Registered 3 commands for all servers \(global; allow up to an hour\): summarize, ask, Summarize\n$/u,
+    );
+    assert.equal(fake.commands('global').length, 3);
+
+    const guild = await runDeployScript({ ...env, DISCORD_GUILD_ID: fake.guildId });
+    assert.equal(guild.code, 0, guild.out);
+    assert.equal(fake.commands(fake.guildId).length, 3);
+
+    const missing = await runDeployScript({ DISCORD_API_URL: fake.apiUrl });
+    assert.equal(missing.code, 2);
+    assert.equal(missing.out, 'deploy-commands: DISCORD_TOKEN is missing: set it in .env.\n');
+  });
+});

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { extname } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { Events } from 'discord.js';
+import { realisticReply } from '../fakes/openai/realistic.js';
+import { startFakeOpenAI } from '../fakes/openai/server.js';
+import { readFixture } from '../helpers/fixtures.js';
+import { eventually, problems, startArticleServer, startHarness } from './harness.js';
+import { assertQuotesFromArticle, finalReply } from './views.js';
+
+const page = readFixture('discord', 'article.html');
+const pasted = page
+  .split('\n')
+  .filter((l) => l.startsWith('<p>'))
+  .map((l) => l.replace(/<[^>]+>/gu, ''))
+  .join('\n\n');
+
+describe('a bot that keeps working when things go wrong', () => {
+  it('GIVEN Discord answering 429 to the reply edit and to the thread THEN discord.js waits and retries, and the user gets everything', async (t) => {
+    const h = await startHarness(t);
+    h.fake.rateLimitNext(/^PATCH \/webhooks\//u, 0.3);
+    h.fake.rateLimitNext('POST /channels/{channel.id}/messages/{message.id}/threads', 0.2);
+    const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
+    const summary = await finalReply(handle);
+    await eventually(() => h.fake.threads().find((x) => x.id === summary.id), 5000, 'thread');
+    const statuses = (prefix: string) =>
+      h.fake
+        .requests()
+        .filter((r) => `${r.method} ${r.path}`.startsWith(prefix))
+        .map((r) => r.status);
+    assert.deepEqual(statuses('PATCH /webhooks/').slice(0, 2), [429, 200]);
+    assert.deepEqual(
+      statuses('POST /channels/').filter((s) => s === 429),
+      [429],
+    );
+    assert.deepEqual(problems(h), [], 'no rate-limit overruns, no errors');
+  });
+
+  it('GIVEN a dropped gateway connection THEN the bot resumes and still answers', async (t) => {
+    const h = await startHarness(t);
+    const resumed = once(h.bot.client, Events.ShardResume);
+    h.fake.dropConnection();
+    await resumed;
+    assert.equal(h.fake.gatewayStats.resumes, 1);
+    const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
+    assertQuotesFromArticle((await finalReply(handle)).embeds, pasted);
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN a user over their summaries per minute THEN they are told when to try again; others are not affected', async (t) => {
+    const h = await startHarness(t, { env: { DISCORD_USER_SUMMARIES_PER_MINUTE: '1' } });
+    await finalReply(h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } }));
+    const again = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
+    await again.waitFor('responded');
+    assert.equal(again.callbackType, 4);
+    assert.equal(again.ephemeral, true);
+    assert.match(again.original?.content ?? '', /Try again in (59|60) seconds\./u);
+    const bob = h.fake.sendSlashCommand({
+      name: 'summarize',
+      options: { text: pasted },
+      user: h.fake.userByName('bob').id,
+    });
+    assertQuotesFromArticle((await finalReply(bob)).embeds, pasted);
+  });
+
+  it('GIVEN the engine’s capacity full THEN a new request is told the bot is busy', async (t) => {
+    const openai = await startFakeOpenAI({
+      handler: async (request) => {
+        await sleep(1500);
+        return realisticReply(request);
+      },
+    });
+    t.after(() => openai.close());
+    const h = await startHarness(t, {
+      env: {
+        VERBATIM_ENGINE: 'openai',
+        OPENAI_BASE_URL: openai.baseURL,
+        OPENAI_API_KEY: 'test-key',
+        OPENAI_MAX_RETRIES: '0',
+        ENGINE_MAX_ACTIVE: '1',
+        ENGINE_MAX_WAITING: '0',
+      },
+    });
+    const first = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
+    await eventually(() => openai.requests.length > 0, 5000, 'the first model call');
+    const second = h.fake.sendSlashCommand({ name: 'summarize', options: { text: `${pasted}\n\nAnother.` } });
+    await second.waitFor((x) => x.followups.some((f) => f.ephemeral), 5000);
+    assert.match(
+      second.followups[0]?.content ?? '',
+      /busy with other requests right now\. Try again in a minute\./u,
+    );
+    assertQuotesFromArticle((await finalReply(first)).embeds, pasted);
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN a failure nobody planned for (the database gone) THEN the user gets a short apology with a reference, and the log has the details', async (t) => {
+    const h = await startHarness(t);
+    await h.bot.service.store.close();
+    const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
+    await handle.waitFor((x) => x.followups.some((f) => f.ephemeral), 10_000);
+    const notice = handle.followups.find((f) => f.ephemeral)?.content ?? '';
+    assert.equal(
+      notice,
+      `Something went wrong on my side. Try again; if it keeps happening, tell the server admins (reference ${handle.id}).`,
+    );
+    const logged = h.logs.find((l) => l.msg === 'interaction failed');
+    assert.ok(logged, 'logged');
+    assert.equal(logged.interactionId, handle.id);
+    assert.ok(JSON.stringify(logged.err).includes('stack'), 'the stack is in the log, not in Discord');
+    assert.deepEqual(h.errors, [], 'nothing escaped to the client’s error event');
+  });
+
+  it('GIVEN a restart while a summary is being fetched THEN its user is told the bot is restarting', async (t) => {
+    const articles = await startArticleServer({ '/slow': { body: page, delayMs: 3000 } });
+    t.after(() => articles.close());
+    const h = await startHarness(t, { articles });
+    const slow = h.fake.sendSlashCommand({ name: 'summarize', options: { url: articles.url('/slow') } });
+    await slow.waitFor('ack');
+    await eventually(() => articles.hits.get('/slow'), 5000, 'the fetch');
+    await h.restart({ graceMs: 100 });
+    await slow.waitFor((x) => x.followups.some((f) => f.ephemeral), 5000);
+    assert.match(
+      slow.followups.find((f) => f.ephemeral)?.content ?? '',
+      /I am restarting\. Try again in a minute\./u,
+    );
+
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN the bot process killed in the middle of a summary THEN after it restarts the user is told, and SIGTERM stops it cleanly', async (t) => {
+    const articles = await startArticleServer({ '/slow': { body: page, delayMs: 5000 } });
+    t.after(() => articles.close());
+    const h = await startHarness(t, { articles });
+    await h.bot.stop();
+
+    const child = await startBotProcess(h.env);
+    const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { url: articles.url('/slow') } });
+    await handle.waitFor('ack', 5000);
+    await eventually(() => articles.hits.get('/slow'), 5000, 'the fetch');
+    child.process.kill('SIGKILL');
+    await once(child.process, 'exit');
+
+    await h.restart();
+    await handle.waitFor(
+      (x) =>
+        x.edits.some(
+          (e) =>
+            (e.body as { content?: string }).content ===
+            'I restarted while working on this. Please ask again.',
+        ),
+      5000,
+    );
+    await eventually(
+      async () => (await h.bot.service.store.unfinishedJobs()).length === 0,
+      5000,
+      'jobs cleared',
+    );
+    await h.bot.stop();
+
+    const second = await startBotProcess(h.env);
+    second.process.kill('SIGTERM');
+    const [code] = (await once(second.process, 'exit')) as [number | null];
+    assert.equal(code, 0);
+    assert.ok(second.lines().some((l) => l.msg === 'bot stopped'));
+  });
+});
+
+/** `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx). */
+async function startBotProcess(env: Readonly<Record<string, string>>) {
+  const entry = new URL(`../../src/discord/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+  const args = entry.pathname.endsWith('.ts')
+    ? ['--import', import.meta.resolve('tsx'), fileURLToPath(entry)]
+    : [fileURLToPath(entry)];
+  const child = spawn(process.execPath, args, {
+    // Not the repository: a developer's .env must not leak into the child's configuration.
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const lines = () =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string });
+  await eventually(
+    () => lines().some((l) => l.msg === 'bot ready'),
+    15_000,
+    `the bot process to be ready: ${stderr}`,
+  );
+  return { process: child, lines };
+}
