@@ -8,6 +8,7 @@ import {
 import { answerQueued } from '../src/discord/asking.js';
 import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
+import { acknowledge } from '../src/discord/context.js';
 import { InteractionDelivery } from '../src/discord/delivery.js';
 import { notices } from '../src/discord/messages.js';
 import { MAX_QUESTION_CHARS, SAFE_MENTIONS } from '../src/discord/payloads.js';
@@ -32,26 +33,26 @@ export const ask = {
   },
   async execute(interaction, ctx) {
     const refuse = (content: string) =>
-      ctx.bot.acknowledge(() =>
+      acknowledge(ctx, () =>
         interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
       );
     if (!interaction.channel?.isThread()) {
       await refuse(notices.notASummaryThread);
-      return;
+      return 'bad_usage';
     }
     const wait = ctx.bot.questionLimiter.take(interaction.user.id);
     if (wait !== null) {
       await refuse(notices.questionsRateLimited(wait));
-      return;
+      return 'rate_limited';
     }
-    await ctx.bot.acknowledge(() => interaction.deferReply());
+    await acknowledge(ctx, () => interaction.deferReply());
     await ctx.bot.afterAcknowledgements();
     const conversation = await ctx.bot.service.conversation(interaction.channelId);
     if (!conversation) {
       await tellPrivately(interaction, notices.notASummaryThread);
-      return;
+      return 'bad_usage';
     }
-    await answerQueued(
+    return answerQueued(
       ctx,
       conversation,
       interaction.options.getString('question', true),

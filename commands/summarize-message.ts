@@ -16,8 +16,8 @@ export const summarizeMessage = {
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
   },
   async execute(interaction, ctx) {
-    const input = sourceInMessage(interaction.targetMessage) ?? notices.nothingInMessage;
-    await summarizeFromInteraction(interaction, ctx, input, {
+    const input = sourceInMessage(interaction.targetMessage) ?? { refusal: notices.nothingInMessage };
+    return summarizeFromInteraction(interaction, ctx, input, {
       length: 'standard',
       lang: interaction.locale,
       private: false,

@@ -93,20 +93,20 @@ export const summarize = {
     const text = interaction.options.getString('text');
     const file = interaction.options.getAttachment('file');
     const given = [url, text, file].filter((v) => v !== null).length;
-    const input: SourceInput | string =
+    const input: SourceInput | { refusal: string } =
       given === 0
-        ? notices.noSource
+        ? { refusal: notices.noSource }
         : given > 1
-          ? notices.oneSource
+          ? { refusal: notices.oneSource }
           : url !== null
             ? { kind: 'url', url: url.trim().replace(/^<(.+)>$/u, '$1') }
             : text !== null
               ? { kind: 'text', text, source: 'discord:text' }
               : file
                 ? { kind: 'attachment', attachment: attachmentInfo(file) }
-                : notices.noSource;
+                : { refusal: notices.noSource };
     const language = interaction.options.getString('language');
-    await summarizeFromInteraction(interaction, ctx, input, {
+    return summarizeFromInteraction(interaction, ctx, input, {
       length: (interaction.options.getString('length') ?? 'standard') as SummaryLength,
       lang: language === 'original' ? null : (language ?? interaction.locale),
       private: interaction.options.getBoolean('private') ?? false,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../article/article.js';
 import type { WorkerPool } from '../article/worker/index.js';
 import type { Config } from '../config.js';
-import { failureKind, ok, type Result } from '../core/result.js';
+import { failureKind, ok, type ReasonCode, type Result } from '../core/result.js';
 import {
   type AnswerResult,
   type Claim,
@@ -44,6 +44,8 @@ export interface SummaryRequest {
   readonly lang: string | null;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: Step) => void;
+  /** Called once the article is loaded (or could not be): whether it came from the store. */
+  readonly onLoaded?: (loaded: { readonly fromCache: boolean } | { readonly failure: ReasonCode }) => void;
 }
 
 /** Set when a summary is not in the language asked for: the offline engine cannot translate. */
@@ -106,6 +108,7 @@ export class VerbatimService {
   async summarize(request: SummaryRequest): Promise<Result<SummaryOutcome>> {
     const { config, store } = this.#options;
     const loaded = await this.#load(request);
+    request.onLoaded?.(loaded.ok ? { fromCache: loaded.value.fromCache } : { failure: loaded.error.code });
     if (!loaded.ok) return loaded;
     const { article, fromCache } = loaded.value;
     if (request.source.kind !== 'url' && !(await store.getArticle(article.contentHash))) {

@@ -1,11 +1,11 @@
 import type { Conversation } from '../app/service.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
 import { notices, progress as progressText } from './messages.js';
 import { MAX_QUESTION_CHARS, messagesOf } from './payloads.js';
 import { Progress } from './progress.js';
 import { renderAnswerEmbeds } from './render/render-answer.js';
-import { reportFailure } from './summarize-flow.js';
+import { recordEngineWork, reportFailure } from './summarize-flow.js';
 
 /**
  * Answers a follow-up question about a conversation's article and posts the answer. Questions of
@@ -18,25 +18,31 @@ export async function runAnswer(
   question: string,
   askerId: string,
   out: Delivery,
-): Promise<void> {
+): Promise<RequestOutcome> {
   const { bot, log } = ctx;
   const { article } = conversation;
   if (!article) {
     log.warn({ threadId: conversation.record.threadId }, 'conversation without its article');
-    return out.fail(notices.conversationGone);
+    await out.fail(notices.conversationGone);
+    return 'unreadable';
   }
   const q = question.trim().slice(0, MAX_QUESTION_CHARS);
   const progress = new Progress(
     (text) => out.progress(text).catch((err: unknown) => log.debug({ err }, 'progress update failed')),
     bot.config.DISCORD_PROGRESS_DELAY_MS,
   );
+  bot.metrics.inflightJobs.inc();
   const result = await bot.service
     .answer({ ...conversation, article }, q, askerId, {
       signal: bot.signal,
       onStep: (step) => progress.step(progressText[step]),
     })
-    .finally(() => progress.done());
+    .finally(() => {
+      bot.metrics.inflightJobs.dec();
+      return progress.done();
+    });
   if (!result.ok) return reportFailure(ctx, out, result.error);
+  recordEngineWork(bot.metrics, result.value);
   const sent = await out.deliver(messagesOf(renderAnswerEmbeds(article, q, result.value)));
   log.info(
     {
@@ -49,4 +55,5 @@ export async function runAnswer(
     },
     'answer posted',
   );
+  return 'ok';
 }

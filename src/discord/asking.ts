@@ -1,7 +1,7 @@
 import type { Conversation } from '../app/service.js';
 import type { JobReply } from '../store/store.js';
 import { runAnswer } from './answer-flow.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
 import { withJob } from './jobs.js';
 import { notices } from './messages.js';
@@ -17,10 +17,13 @@ export async function answerQueued(
   askerId: string,
   out: Delivery,
   reply: JobReply,
-): Promise<void> {
-  if (question.trim() === '') return out.fail(notices.emptyQuestion);
+): Promise<RequestOutcome> {
+  if (question.trim() === '') {
+    await out.fail(notices.emptyQuestion);
+    return 'empty_input';
+  }
   const { record } = conversation;
-  await ctx.bot.conversations.run(record.threadId, () =>
+  return ctx.bot.conversations.run(record.threadId, () =>
     withJob(
       ctx,
       {

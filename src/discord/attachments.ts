@@ -28,14 +28,20 @@ const READABLE_TYPES = new Set([
 /**
  * Checks an attachment from its metadata alone, before any download: its stated size against the
  * limit, and that its name or type is one Verbatim reads (txt, md, html, pdf; Discord's `message.txt`
- * for long pastes is plain text). Returns the notice to show, or null when it may be downloaded.
+ * for long pastes is plain text). Returns why not (the reason code and the notice to show), or
+ * null when it may be downloaded.
  */
-export function checkAttachment(attachment: AttachmentInfo, maxBytes: number): string | null {
-  if (attachment.size > maxBytes) return notices.attachmentTooLarge(attachment.size, maxBytes);
+export function checkAttachment(
+  attachment: AttachmentInfo,
+  maxBytes: number,
+): { readonly code: 'too_large' | 'unsupported_type'; readonly notice: string } | null {
+  if (attachment.size > maxBytes) {
+    return { code: 'too_large', notice: notices.attachmentTooLarge(attachment.size, maxBytes) };
+  }
   const ext = extname(attachment.name).toLowerCase();
   const type = (attachment.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (READABLE_EXTENSIONS.has(ext) || READABLE_TYPES.has(type)) return null;
-  return notices.attachmentType;
+  return { code: 'unsupported_type', notice: notices.attachmentType };
 }
 
 /**

@@ -1,10 +1,12 @@
 import { once } from 'node:events';
-import { type Client, Events } from 'discord.js';
+import { type Client, Events, Status } from 'discord.js';
 import { createAppWorkerPool } from '../app/pooled-engine.js';
 import { createService, type VerbatimService } from '../app/service.js';
 import { openConfiguredStore } from '../app/wiring.js';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
+import type { ReadinessCheck } from '../ops/health.js';
+import { createMetrics, type Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/store.js';
 import { createClient } from './client.js';
 import type { Command } from './command.js';
@@ -18,6 +20,8 @@ export interface RunningBot {
   readonly client: Client;
   readonly service: VerbatimService;
   readonly context: BotContext;
+  /** For `/readyz`: the gateway connection is ready, the store answers. */
+  readonly readiness: readonly ReadinessCheck[];
   /**
    * Stops taking work, lets running work finish for up to `graceMs` (then aborts it, telling its
    * users), destroys the client, closes the worker pool and the store.
@@ -33,6 +37,7 @@ export async function startBot(
   config: Config,
   log: Logger,
   commands: readonly Command[],
+  metrics: Metrics = createMetrics(),
 ): Promise<RunningBot> {
   const token = config.DISCORD_TOKEN;
   if (!token) {
@@ -51,7 +56,7 @@ export async function startBot(
     const warm = await service.value.warmUp();
     if (warm) renderSummaryEmbeds(warm.article, warm.result, null);
     const client = createClient(config);
-    const context = new BotContext(client, service.value, config, log);
+    const context = new BotContext(client, service.value, config, log, metrics);
     client.on(Events.InteractionCreate, createInteractionHandler(context, commands));
     client.on(Events.MessageCreate, createMessageHandler(context));
     client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
@@ -79,6 +84,10 @@ export async function startBot(
       client,
       service: service.value,
       context,
+      readiness: [
+        { name: 'discord', check: () => client.isReady() && client.ws.status === Status.Ready },
+        { name: 'store', check: async () => (await store.schemaVersion()) > 0 },
+      ],
       stop: (options = {}) => {
         stopped ??= (async () => {
           await context.drain(options.graceMs ?? 10_000);

@@ -1,18 +1,28 @@
 import { type Interaction, type Message, MessageFlags, type RepliableInteraction } from 'discord.js';
-import type { BotContext, RequestContext } from './context.js';
+import type { RequestKind } from '../ops/metrics.js';
+import type { BotContext, RequestContext, RequestOutcome } from './context.js';
 import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 
 /**
+ * What a handler returns: how the request ended (`ok` when it returns nothing), or null when the
+ * event was not a request after all (a message the bot ignores), which is then not counted.
+ */
+export type Work = (ctx: RequestContext) => Promise<RequestOutcome | null | undefined>;
+
+/**
  * The one place an interaction's work runs: with a child logger carrying the interaction id, and a
  * catch that logs the error in full and tells the user in one private sentence with that id (never
- * the error itself). Nothing escapes to discord.js's `error` event.
+ * the error itself). Nothing escapes to discord.js's `error` event. Counts the request and its
+ * duration by kind and outcome.
  */
 export async function interactionBoundary(
   bot: BotContext,
   interaction: Interaction,
-  work: (ctx: RequestContext) => Promise<void>,
+  work: Work,
 ): Promise<void> {
+  const receivedAt = performance.now();
+  const kind = interactionKind(interaction);
   const log = bot.log.child({
     requestId: interaction.id,
     interactionId: interaction.id,
@@ -22,8 +32,10 @@ export async function interactionBoundary(
     command: interactionName(interaction),
   });
   try {
-    await work({ bot, log, requestId: interaction.id });
+    const outcome = await work({ bot, log, requestId: interaction.id, kind, receivedAt });
+    count(bot, kind, outcome, receivedAt);
   } catch (err) {
+    count(bot, kind, 'error', receivedAt);
     log.error({ err }, 'interaction failed');
     if (!interaction.isRepliable()) return;
     await tellPrivately(interaction, notices.unexpected(interaction.id)).catch((e: unknown) =>
@@ -36,8 +48,10 @@ export async function interactionBoundary(
 export async function messageBoundary(
   bot: BotContext,
   message: Message,
-  work: (ctx: RequestContext) => Promise<void>,
+  kind: RequestKind,
+  work: Work,
 ): Promise<void> {
+  const receivedAt = performance.now();
   const log = bot.log.child({
     requestId: message.id,
     messageId: message.id,
@@ -46,8 +60,10 @@ export async function messageBoundary(
     userId: message.author.id,
   });
   try {
-    await work({ bot, log, requestId: message.id });
+    const outcome = await work({ bot, log, requestId: message.id, kind, receivedAt });
+    count(bot, kind, outcome, receivedAt);
   } catch (err) {
+    count(bot, kind, 'error', receivedAt);
     log.error({ err }, 'message handling failed');
     await message
       .reply({
@@ -74,6 +90,24 @@ export async function tellPrivately(interaction: RepliableInteraction, content: 
     if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
     await interaction.followUp({ ...options, flags: MessageFlags.Ephemeral });
   }
+}
+
+function count(
+  bot: BotContext,
+  kind: RequestKind,
+  outcome: RequestOutcome | null | undefined,
+  receivedAt: number,
+): void {
+  if (outcome === null) return;
+  bot.metrics.requests.inc({ kind, outcome: outcome ?? 'ok' });
+  bot.metrics.requestDuration.observe({ kind }, (performance.now() - receivedAt) / 1000);
+}
+
+function interactionKind(interaction: Interaction): RequestKind {
+  if (interaction.isChatInputCommand()) return interaction.commandName === 'ask' ? 'ask' : 'summarize';
+  if (interaction.isMessageContextMenuCommand()) return 'context_menu';
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return 'button';
+  return 'other';
 }
 
 function interactionName(interaction: Interaction): string {

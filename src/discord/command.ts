@@ -4,18 +4,18 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
   RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext, RequestOutcome } from './context.js';
 
 /** A slash command: its definition (as registered by deploy-commands) and its handler. */
 export interface SlashCommand {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
-  execute(interaction: ChatInputCommandInteraction, ctx: RequestContext): Promise<void>;
+  execute(interaction: ChatInputCommandInteraction, ctx: RequestContext): Promise<RequestOutcome>;
 }
 
 /** A message context-menu command ("Apps → Summarize" on a message). */
 export interface MessageCommand {
   readonly data: RESTPostAPIContextMenuApplicationCommandsJSONBody;
-  execute(interaction: MessageContextMenuCommandInteraction, ctx: RequestContext): Promise<void>;
+  execute(interaction: MessageContextMenuCommandInteraction, ctx: RequestContext): Promise<RequestOutcome>;
 }
 
 export type Command = SlashCommand | MessageCommand;

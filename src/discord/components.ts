@@ -6,41 +6,48 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import { answerQueued } from './asking.js';
-import type { RequestContext } from './context.js';
+import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery, ThreadDelivery } from './delivery.js';
 import { labels, notices } from './messages.js';
 import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
 
 /** "Ask a question": opens the modal at once (a modal must be the first response). */
-export async function onAskButton(interaction: ButtonInteraction, ctx: RequestContext): Promise<void> {
-  await ctx.bot.acknowledge(() => interaction.showModal(askModal(interaction.message.id)));
+export async function onAskButton(
+  interaction: ButtonInteraction,
+  ctx: RequestContext,
+): Promise<RequestOutcome> {
+  await acknowledge(ctx, () => interaction.showModal(askModal(interaction.message.id)));
+  return 'ok';
 }
 
 /**
  * The modal's question: answered in the summary's thread for everyone when there is one (with a
  * private "answered in the thread" note), else privately, as for private summaries.
  */
-export async function onAskModal(interaction: ModalSubmitInteraction, ctx: RequestContext): Promise<void> {
+export async function onAskModal(
+  interaction: ModalSubmitInteraction,
+  ctx: RequestContext,
+): Promise<RequestOutcome> {
   const conversationId = interaction.customId.slice(CUSTOM_IDS.askModal.length + 1);
   const question = interaction.fields.getTextInputValue(CUSTOM_IDS.question).trim();
   const wait = ctx.bot.questionLimiter.take(interaction.user.id);
   if (wait !== null) {
-    await ctx.bot.acknowledge(() =>
+    await acknowledge(ctx, () =>
       interaction.reply({
         content: notices.questionsRateLimited(wait),
         flags: MessageFlags.Ephemeral,
         allowedMentions: SAFE_MENTIONS,
       }),
     );
-    return;
+    return 'rate_limited';
   }
-  await ctx.bot.acknowledge(() => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
+  await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
   await ctx.bot.afterAcknowledgements();
   const conversation = await ctx.bot.service.conversation(conversationId);
   if (!conversation) {
     await interaction.editReply({ content: notices.conversationGone, allowedMentions: SAFE_MENTIONS });
-    return;
+    return 'bad_usage';
   }
   const thread = await summaryThread(ctx, conversationId, interaction.message?.hasThread ?? false);
   const out = thread
@@ -51,7 +58,7 @@ export async function onAskModal(interaction: ModalSubmitInteraction, ctx: Reque
         notices.answeredInThread(thread.id),
       )
     : new InteractionDelivery(interaction, true);
-  await answerQueued(ctx, conversation, question, interaction.user.id, out, {
+  return answerQueued(ctx, conversation, question, interaction.user.id, out, {
     via: 'interaction',
     applicationId: interaction.applicationId,
     interactionToken: interaction.token,
@@ -73,12 +80,15 @@ async function summaryThread(
  * from it), then deletes the summary's messages and the bot's messages in its thread, and closes
  * the thread (renamed, archived, locked when permitted).
  */
-export async function onDeleteButton(interaction: ButtonInteraction, ctx: RequestContext): Promise<void> {
+export async function onDeleteButton(
+  interaction: ButtonInteraction,
+  ctx: RequestContext,
+): Promise<RequestOutcome> {
   const { service, client } = ctx.bot;
   const summaryId = interaction.message.id;
   // Only its requester ever sees an ephemeral summary: its message is updated in place.
   const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
-  await ctx.bot.acknowledge(() =>
+  await acknowledge(ctx, () =>
     ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
   );
   const record = await service.store.getThread(summaryId);
@@ -89,7 +99,7 @@ export async function onDeleteButton(interaction: ButtonInteraction, ctx: Reques
     } else {
       await interaction.editReply({ content, allowedMentions: SAFE_MENTIONS });
     }
-    return;
+    return 'bad_usage';
   }
   const sent = await service.store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
   await service.forgetConversation(record);
@@ -112,6 +122,7 @@ export async function onDeleteButton(interaction: ButtonInteraction, ctx: Reques
     flags: MessageFlags.Ephemeral,
     allowedMentions: SAFE_MENTIONS,
   });
+  return 'ok';
 }
 
 async function closeThread(ctx: RequestContext, threadId: string): Promise<void> {

@@ -4,6 +4,7 @@ import { RateLimiter } from '../app/rate-limiter.js';
 import type { VerbatimService } from '../app/service.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { Metrics, Outcome, RequestKind } from '../ops/metrics.js';
 
 /**
  * Everything a handler needs, owned by one running bot (nothing lives in module state): the
@@ -26,6 +27,7 @@ export class BotContext {
     readonly service: VerbatimService,
     readonly config: Config,
     readonly log: Logger,
+    readonly metrics: Metrics,
   ) {
     this.summaryLimiter = new RateLimiter(config.DISCORD_USER_SUMMARIES_PER_MINUTE, 60_000);
     this.questionLimiter = new RateLimiter(config.DISCORD_USER_QUESTIONS_PER_MINUTE, 60_000);
@@ -49,10 +51,12 @@ export class BotContext {
    * Sends an interaction's acknowledgement (deferReply, a first reply, a modal), counted while in
    * flight so that `afterAcknowledgements` can hold other work back.
    */
-  async acknowledge<T>(send: () => Promise<T>): Promise<T> {
+  async acknowledge<T>(send: () => Promise<T>, receivedAt?: number): Promise<T> {
     this.#pendingAcks++;
     try {
-      return await send();
+      const result = await send();
+      if (receivedAt !== undefined) this.metrics.ackLatency.observe((performance.now() - receivedAt) / 1000);
+      return result;
     } finally {
       this.#pendingAcks--;
       if (this.#pendingAcks === 0) for (const wake of this.#ackWaiters.splice(0)) wake();
@@ -103,4 +107,16 @@ export interface RequestContext {
   readonly log: Logger;
   /** The interaction or message id: shown in "something went wrong" and on every log line. */
   readonly requestId: string;
+  /** How the user asked, for metrics. */
+  readonly kind: RequestKind;
+  /** `performance.now()` when the event arrived. */
+  readonly receivedAt: number;
+}
+
+/** How a request ended, for metrics: `ok`, or the reason code the user was told about. */
+export type RequestOutcome = Outcome;
+
+/** Sends an interaction's acknowledgement, timed from the event's arrival (see BotContext.acknowledge). */
+export function acknowledge<T>(ctx: RequestContext, send: () => Promise<T>): Promise<T> {
+  return ctx.bot.acknowledge(send, ctx.receivedAt);
 }

@@ -42,7 +42,8 @@ export function createInteractionHandler(bot: BotContext, commands: readonly Com
         } else if (interaction.isModalSubmit()) {
           if (interaction.customId.startsWith(`${CUSTOM_IDS.askModal}:`)) return onAskModal(interaction, ctx);
         } else {
-          return;
+          // Autocomplete and other kinds Verbatim does not use: not requests.
+          return null;
         }
         // A command or component this version does not know (stale registration, old message).
         ctx.log.warn('unknown interaction');
@@ -53,6 +54,7 @@ export function createInteractionHandler(bot: BotContext, commands: readonly Com
             allowedMentions: SAFE_MENTIONS,
           });
         }
+        return 'bad_usage';
       }),
     );
   };

@@ -1,9 +1,15 @@
 import { commands } from '../../commands/index.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { startBot } from './bot.js';
+import { type HealthServer, startHealthServer } from '../ops/health.js';
+import { createMetrics } from '../ops/metrics.js';
+import { type RunningBot, startBot } from './bot.js';
 
-/** `npm start`: config → logger → the bot (store, pool, engine, client, handlers, login); stops on SIGINT/SIGTERM. */
+/**
+ * `npm start`: config → logger → the bot (store, worker pool, engine, client, handlers, login) →
+ * the health server when HEALTH_PORT is set. SIGINT/SIGTERM (even during start-up) stop taking
+ * work, let running work finish (10 s), destroy the client and close the pool and the store.
+ */
 const config = (() => {
   try {
     return loadConfig();
@@ -14,15 +20,32 @@ const config = (() => {
   }
 })();
 const log = createLogger(config.LOG_LEVEL);
+let bot: RunningBot | null = null;
+let health: HealthServer | null = null;
+let stopping = false;
+const stop = async (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping');
+  await health?.close();
+  await bot?.stop();
+  process.exit(0);
+};
+process.once('SIGINT', (signal) => void stop(signal));
+process.once('SIGTERM', (signal) => void stop(signal));
 try {
-  const bot = await startBot(config, log, commands);
-  const stop = (signal: NodeJS.Signals) => {
-    log.info({ signal }, 'stopping');
-    void bot.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const metrics = createMetrics();
+  bot = await startBot(config, log, commands, metrics);
+  if (config.HEALTH_PORT && !stopping) {
+    health = await startHealthServer({
+      host: config.HEALTH_HOST,
+      port: config.HEALTH_PORT,
+      metrics,
+      checks: bot.readiness,
+      log: log.child({ component: 'health' }),
+    });
+  }
 } catch (err) {
   log.fatal({ err }, err instanceof ConfigError ? err.message : 'could not start');
-  process.exitCode = err instanceof ConfigError ? 2 : 1;
+  process.exit(err instanceof ConfigError ? 2 : 1);
 }

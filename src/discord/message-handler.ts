@@ -1,7 +1,7 @@
 import type { Message, SendableChannels } from 'discord.js';
 import { answerQueued } from './asking.js';
 import { messageBoundary } from './boundary.js';
-import type { BotContext, RequestContext } from './context.js';
+import type { BotContext, RequestContext, RequestOutcome } from './context.js';
 import { keepTyping, MessageDelivery } from './delivery.js';
 import { withJob } from './jobs.js';
 import { notices } from './messages.js';
@@ -28,7 +28,7 @@ export function createMessageHandler(bot: BotContext) {
       bot.config.DISCORD_MESSAGE_CONTENT && inThread && message.content.trim() !== '' && !message.reference;
     if (!mentioned && !repliedToBot && !plainInThread) return;
     bot.track(
-      messageBoundary(bot, message, (ctx) =>
+      messageBoundary(bot, message, inThread ? 'thread_message' : 'mention', (ctx) =>
         handle(ctx, message, botId, { mentioned, repliedToBot, inThread }),
       ),
     );
@@ -40,7 +40,7 @@ async function handle(
   message: Message,
   botId: string,
   seen: { mentioned: boolean; repliedToBot: boolean; inThread: boolean },
-): Promise<void> {
+): Promise<RequestOutcome | null> {
   const { service } = ctx.bot;
   await ctx.bot.afterAcknowledgements();
   let conversation = seen.inThread ? await service.conversation(message.channelId) : null;
@@ -56,7 +56,7 @@ async function handle(
         allowedMentions: SAFE_MENTIONS,
         failIfNotExists: false,
       });
-      return;
+      return 'empty_input';
     }
     const wait = ctx.bot.questionLimiter.take(message.author.id);
     if (wait !== null) {
@@ -65,11 +65,11 @@ async function handle(
         allowedMentions: SAFE_MENTIONS,
         failIfNotExists: false,
       });
-      return;
+      return 'rate_limited';
     }
     const stopTyping = keepTyping(channel);
     try {
-      await answerQueued(
+      return await answerQueued(
         ctx,
         conversation,
         withoutMention(message.content, botId),
@@ -83,9 +83,9 @@ async function handle(
     } finally {
       stopTyping();
     }
-    return;
   }
-  if (!seen.mentioned) return;
+  // A plain message in another thread, or a reply to the bot about nothing it keeps.
+  if (!seen.mentioned) return null;
 
   const link = firstLink(message.content);
   const attachment = message.attachments.first();
@@ -100,7 +100,7 @@ async function handle(
       allowedMentions: SAFE_MENTIONS,
       failIfNotExists: false,
     });
-    return;
+    return 'bad_usage';
   }
   const wait = ctx.bot.summaryLimiter.take(message.author.id);
   if (wait !== null) {
@@ -109,11 +109,11 @@ async function handle(
       allowedMentions: SAFE_MENTIONS,
       failIfNotExists: false,
     });
-    return;
+    return 'rate_limited';
   }
   const stopTyping = keepTyping(channel);
   try {
-    await withJob(
+    return await withJob(
       ctx,
       {
         kind: 'summarize',

@@ -2,9 +2,10 @@ import { type Message, ThreadAutoArchiveDuration } from 'discord.js';
 import type { SourceSpec } from '../app/load-article.js';
 import type { SummaryOutcome } from '../app/service.js';
 import type { Failure, Result } from '../core/result.js';
-import type { SummaryLength } from '../engines/engine.js';
+import type { EngineInfo, SummaryLength } from '../engines/engine.js';
+import type { Metrics } from '../ops/metrics.js';
 import { checkAttachment, downloadAttachment } from './attachments.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
 import { failureMessage, labels, notices, progress as progressText } from './messages.js';
 import { messagesOf, SAFE_MENTIONS, summaryButtons } from './payloads.js';
@@ -39,7 +40,11 @@ export interface SummaryJob {
  * messages when long) with its buttons, then a thread under it with an ordinary message inviting
  * questions. The conversation is stored before the thread opens, so the first reply finds it.
  */
-export async function runSummary(ctx: RequestContext, job: SummaryJob, out: Delivery): Promise<void> {
+export async function runSummary(
+  ctx: RequestContext,
+  job: SummaryJob,
+  out: Delivery,
+): Promise<RequestOutcome> {
   const { bot, log } = ctx;
   if (job.input.kind === 'attachment') {
     const refused = checkAttachment(job.input.attachment, bot.config.DISCORD_MAX_ATTACHMENT_BYTES);
@@ -48,7 +53,8 @@ export async function runSummary(ctx: RequestContext, job: SummaryJob, out: Deli
         { attachment: { size: job.input.attachment.size, type: job.input.attachment.contentType } },
         'attachment refused',
       );
-      return out.fail(refused);
+      await out.fail(refused.notice);
+      return refused.code;
     }
   }
   const progress = new Progress(
@@ -56,6 +62,7 @@ export async function runSummary(ctx: RequestContext, job: SummaryJob, out: Deli
     bot.config.DISCORD_PROGRESS_DELAY_MS,
   );
   let outcome: Result<SummaryOutcome>;
+  bot.metrics.inflightJobs.inc();
   try {
     const source = await sourceSpec(ctx, job.input, progress);
     outcome = source.ok
@@ -65,12 +72,24 @@ export async function runSummary(ctx: RequestContext, job: SummaryJob, out: Deli
           lang: job.lang,
           signal: bot.signal,
           onStep: (step) => progress.step(progressText[step]),
+          onLoaded: (loaded) => {
+            if (job.input.kind !== 'url') return;
+            if ('failure' in loaded) bot.metrics.fetches.inc({ outcome: loaded.failure });
+            else if (loaded.fromCache) bot.metrics.cacheHits.inc({ cache: 'article' });
+            else {
+              bot.metrics.cacheMisses.inc({ cache: 'article' });
+              bot.metrics.fetches.inc({ outcome: 'ok' });
+            }
+          },
         })
       : source;
   } finally {
+    bot.metrics.inflightJobs.dec();
     await progress.done();
   }
   if (!outcome.ok) return reportFailure(ctx, out, outcome.error);
+  recordEngineWork(bot.metrics, outcome.value.result);
+  bot.metrics[outcome.value.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
 
   const { article, result, requestKey, language } = outcome.value;
   const sent = await out.deliver(
@@ -106,6 +125,17 @@ export async function runSummary(ctx: RequestContext, job: SummaryJob, out: Deli
     },
     'summary posted',
   );
+  return 'ok';
+}
+
+/** Tokens and grounding of one engine result, for metrics. */
+export function recordEngineWork(metrics: Metrics, info: EngineInfo): void {
+  metrics.modelTokens.inc({ direction: 'input' }, info.usage.inputTokens);
+  metrics.modelTokens.inc({ direction: 'output' }, info.usage.outputTokens);
+  const g = info.grounding;
+  metrics.groundingQuotes.inc({ result: 'verified' }, Math.max(0, g.verified - g.repaired));
+  metrics.groundingQuotes.inc({ result: 'repaired' }, g.repaired);
+  metrics.groundingQuotes.inc({ result: 'dropped' }, g.dropped);
 }
 
 async function openThread(ctx: RequestContext, first: Message, name: string): Promise<string | null> {
@@ -122,10 +152,15 @@ async function openThread(ctx: RequestContext, first: Message, name: string): Pr
 }
 
 /** Tells the user why a request failed (or that the bot is restarting) and logs the details. */
-export async function reportFailure(ctx: RequestContext, out: Delivery, failure: Failure): Promise<void> {
+export async function reportFailure(
+  ctx: RequestContext,
+  out: Delivery,
+  failure: Failure,
+): Promise<RequestOutcome> {
   const restarting = ctx.bot.signal.aborted;
   ctx.log.info({ code: failure.code, details: failure.details, restarting }, 'request failed');
   await out.fail(restarting ? notices.shuttingDown : failureMessage(failure));
+  return failure.code;
 }
 
 async function sourceSpec(

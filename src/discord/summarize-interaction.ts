@@ -6,7 +6,7 @@ import {
 } from 'discord.js';
 import type { SummaryLength } from '../engines/engine.js';
 import { checkAttachment } from './attachments.js';
-import type { RequestContext } from './context.js';
+import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery } from './delivery.js';
 import { withJob } from './jobs.js';
 import { notices } from './messages.js';
@@ -30,35 +30,35 @@ export interface SummaryOptions {
 export async function summarizeFromInteraction(
   interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
   ctx: RequestContext,
-  input: SourceInput | string,
+  input: SourceInput | { readonly refusal: string },
   options: SummaryOptions,
-): Promise<void> {
-  const refuse = (content: string) =>
-    ctx.bot
-      .acknowledge(() =>
-        interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
-      )
-      .then(() => undefined);
-  if (typeof input === 'string') return refuse(input);
+): Promise<RequestOutcome> {
+  const refuse = async (content: string, outcome: RequestOutcome): Promise<RequestOutcome> => {
+    await acknowledge(ctx, () =>
+      interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
+    );
+    return outcome;
+  };
+  if ('refusal' in input) return refuse(input.refusal, 'bad_usage');
   const { config } = ctx.bot;
   if (input.kind === 'attachment') {
     const refused = checkAttachment(input.attachment, config.DISCORD_MAX_ATTACHMENT_BYTES);
     if (refused) {
       ctx.log.info({ size: input.attachment.size, type: input.attachment.contentType }, 'attachment refused');
-      return refuse(refused);
+      return refuse(refused.notice, refused.code);
     }
   }
   const wait = ctx.bot.summaryLimiter.take(interaction.user.id);
   if (wait !== null) {
     ctx.log.info({ waitMs: wait }, 'user rate limited');
-    return refuse(notices.summariesRateLimited(wait));
+    return refuse(notices.summariesRateLimited(wait), 'rate_limited');
   }
-  await ctx.bot.acknowledge(() =>
+  await acknowledge(ctx, () =>
     interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {}),
   );
   await ctx.bot.afterAcknowledgements();
   const type = interaction.channel?.type;
-  await withJob(
+  return withJob(
     ctx,
     {
       kind: 'summarize',

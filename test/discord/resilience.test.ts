@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname } from 'node:path';
 import { describe, it } from 'node:test';
@@ -98,6 +100,30 @@ describe('a bot that keeps working when things go wrong', () => {
     assert.deepEqual(problems(h), []);
   });
 
+  it('GIVEN requests that succeed and fail THEN metrics count them by kind and outcome, and time the acknowledgements', async (t) => {
+    const h = await startHarness(t);
+    await finalReply(h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } }));
+    const bad = h.fake.sendSlashCommand({ name: 'summarize', options: { url: 'not a link' } });
+    await bad.waitFor((x) => x.followups.some((f) => f.ephemeral), 5000);
+    const help = h.fake.postUserMessage({ content: 'hi', mentionsBot: true });
+    await h.fake.waitForMessage(h.fake.channelId, (m) => m.api.message_reference?.message_id === help.id);
+    const text = await eventually(
+      () => {
+        const rendered = h.bot.context.metrics.render();
+        return rendered.includes('outcome="bad_usage"') ? rendered : null;
+      },
+      5000,
+      'the metrics',
+    );
+    assert.match(text, /^verbatim_requests_total\{kind="summarize",outcome="ok"\} 1$/mu);
+    assert.match(text, /^verbatim_requests_total\{kind="summarize",outcome="invalid_url"\} 1$/mu);
+    assert.match(text, /^verbatim_requests_total\{kind="mention",outcome="bad_usage"\} 1$/mu);
+    assert.match(text, /^verbatim_ack_latency_seconds_count 2$/mu);
+    assert.match(text, /^verbatim_grounding_quotes_total\{result="verified"\} [1-9]/mu);
+    assert.match(text, /^verbatim_cache_misses_total\{cache="model"\} 1$/mu);
+    assert.match(text, /^verbatim_inflight_jobs 0$/mu);
+  });
+
   it('GIVEN a failure nobody planned for (the database gone) THEN the user gets a short apology with a reference, and the log has the details', async (t) => {
     const h = await startHarness(t);
     await h.bot.service.store.close();
@@ -132,13 +158,14 @@ describe('a bot that keeps working when things go wrong', () => {
     assert.deepEqual(problems(h), []);
   });
 
-  it('GIVEN the bot process killed in the middle of a summary THEN after it restarts the user is told, and SIGTERM stops it cleanly', async (t) => {
+  it('GIVEN the bot process killed in the middle of a summary THEN after it restarts the user is told; with HEALTH_PORT it is ready on /readyz; SIGTERM stops it cleanly', async (t) => {
     const articles = await startArticleServer({ '/slow': { body: page, delayMs: 5000 } });
     t.after(() => articles.close());
     const h = await startHarness(t, { articles });
     await h.bot.stop();
 
     const child = await startBotProcess(h.env);
+    t.after(() => void child.process.kill('SIGKILL'));
     const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { url: articles.url('/slow') } });
     await handle.waitFor('ack', 5000);
     await eventually(() => articles.hits.get('/slow'), 5000, 'the fetch');
@@ -162,13 +189,32 @@ describe('a bot that keeps working when things go wrong', () => {
     );
     await h.bot.stop();
 
-    const second = await startBotProcess(h.env);
+    const port = await freePort();
+    const second = await startBotProcess({ ...h.env, HEALTH_PORT: String(port) });
+    t.after(() => void second.process.kill('SIGKILL'));
+    await eventually(() => second.lines().some((l) => l.msg === 'health server listening'), 10_000, 'health');
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { ok: true, checks: { discord: true, store: true } });
+    assert.match(
+      await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+      /^process_start_time_seconds /mu,
+    );
     second.process.kill('SIGTERM');
     const [code] = (await once(second.process, 'exit')) as [number | null];
     assert.equal(code, 0);
     assert.ok(second.lines().some((l) => l.msg === 'bot stopped'));
   });
 });
+
+/** A port nothing listens on right now (the kernel's choice, released at once). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 /** `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx). */
 async function startBotProcess(env: Readonly<Record<string, string>>) {
