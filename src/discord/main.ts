@@ -46,6 +46,8 @@ try {
     });
   }
 } catch (err) {
-  log.fatal({ err }, err instanceof ConfigError ? err.message : 'could not start');
+  // A setting the user must fix is one plain line, like a config error at load; anything else is logged whole.
+  if (err instanceof ConfigError) process.stderr.write(`verbatim: ${err.message}\n`);
+  else log.fatal({ err }, 'could not start');
   process.exit(err instanceof ConfigError ? 2 : 1);
 }
