@@ -85,6 +85,8 @@ const schema = z.object({
   ENGINE_MAX_WAITING: intFrom(0, 10_000).default(64),
   /** Worker threads for CPU-heavy steps (HTML and PDF parsing, the offline engine). */
   WORKER_THREADS: intFrom(1, 64).default(2),
+  /** Days after which articles, threads, turns, cached results and usage rows are purged (0: keep). */
+  RETENTION_DAYS: intFrom(0, 3650).default(30),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

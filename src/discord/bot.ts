@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { type Client, Events, Status } from 'discord.js';
 import { createAppWorkerPool } from '../app/pooled-engine.js';
+import { startRetention } from '../app/retention.js';
 import { createService, type VerbatimService } from '../app/service.js';
 import { openConfiguredStore } from '../app/wiring.js';
 import { type Config, ConfigError } from '../config.js';
@@ -44,8 +45,15 @@ export async function startBot(
     throw new ConfigError('DISCORD_TOKEN is missing: set it in .env (Developer Portal → Bot → Reset Token).');
   }
   const store: Store = await openConfiguredStore(config, log);
+  const retention = startRetention({
+    store,
+    retentionDays: config.RETENTION_DAYS,
+    log: log.child({ component: 'retention' }),
+  });
   const pool = createAppWorkerPool(config.WORKER_THREADS);
   const closeCore = async () => {
+    retention.stop();
+    await retention.first;
     await pool.close();
     await store.close();
   };
