@@ -1,5 +1,4 @@
-import type { Article } from '../article/article.js';
-import { makeArticle } from '../article/article.js';
+import { type Article, makeArticle } from '../article/article.js';
 import { checkUrl, type FetchOptions, fetchDocument, normalizeRequestUrl } from '../article/fetch/index.js';
 import {
   articleFromBytes,
@@ -8,7 +7,7 @@ import {
   type IngestLimits,
 } from '../article/ingest.js';
 import type { WorkerPool } from '../article/worker/index.js';
-import { fail, type Result } from '../core/result.js';
+import type { Result } from '../core/result.js';
 import type { Store } from '../store/store.js';
 
 /** What a user handed us: a link, pasted text, or bytes (a file, an attachment, stdin). */
@@ -40,11 +39,6 @@ export interface LoadDeps {
   /** HTML and PDF parsing run here, off the event loop; null parses in-process (the CLI). */
   readonly pool: WorkerPool | null;
   readonly now?: () => number;
-}
-
-/** A URL-looking string: what the CLI and the bot treat as a link rather than a file or text. */
-export function looksLikeUrl(s: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim());
 }
 
 /**
@@ -123,11 +117,4 @@ export async function loadArticle(
     await deps.store.putArticle(valid.value, { requestUrl, canonicalUrl: canonical, fetchedAt });
   }
   return { ok: true, value: { article: valid.value, fetchedAt, fromCache: false } };
-}
-
-/** The URL as a user may have typed it (`<https://…>` in Discord, trailing punctuation). */
-export function cleanUserUrl(raw: string): Result<string> {
-  const trimmed = raw.trim().replace(/^<(.+)>$/, '$1');
-  if (trimmed === '') return fail('invalid_url', 'That link is empty.');
-  return { ok: true, value: trimmed };
 }

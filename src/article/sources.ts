@@ -76,3 +76,8 @@ export async function loadLocalSource(
     limits,
   );
 }
+
+/** A URL-looking string (`scheme://…`): what the CLI treats as a link rather than a file path or `-`. */
+export function looksLikeUrl(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim());
+}

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Article } from '../article/article.js';
-import { loadLocalSource } from '../article/sources.js';
+import { loadLocalSource, looksLikeUrl } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Failure, failureKind, type Result } from '../core/result.js';
 import { outputJsonSchemas } from '../core/schema.js';
@@ -185,9 +185,6 @@ async function openStoreFor(ctx: Ctx): Promise<Store> {
   const { openConfiguredStore } = await import('../app/wiring.js');
   return openConfiguredStore(ctx.config, ctx.log);
 }
-
-/** A URL-looking string is a link; anything else is a file path or `-`. */
-const looksLikeUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim());
 
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
   if (!looksLikeUrl(source)) return loadLocalSource(source, ctx.io.stdin);
