@@ -35,6 +35,7 @@ import {
   type UsageEntry,
   type UsageQuery,
   type UsageTotals,
+  type UserDataCounts,
   utcDay,
 } from './store.js';
 
@@ -411,6 +412,54 @@ class PgStore implements Store {
       const usageRows = await run('DELETE FROM usage_daily WHERE guild_id = $1', guildId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
+  }
+
+  async deleteArticleIfUnreferenced(contentHash: string): Promise<boolean> {
+    const r = await this.#pool.query(
+      `DELETE FROM articles WHERE content_hash = $1
+         AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.content_hash = articles.content_hash)
+         AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.article_hash = articles.content_hash)`,
+      [contentHash],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async threadsRequestedBy(userId: string): Promise<ThreadRecord[]> {
+    const { rows } = await this.#pool.query<ThreadRow>(
+      'SELECT * FROM threads WHERE requester_id = $1 ORDER BY created_at ASC, thread_id ASC',
+      [userId],
+    );
+    return rows.map(decodeThread);
+  }
+
+  async countUserData(userId: string): Promise<UserDataCounts> {
+    const { rows } = await this.#pool.query<{
+      threads: number;
+      turns: number;
+      usage_days: number;
+      jobs: number;
+    }>(
+      `SELECT (SELECT count(*) FROM threads WHERE requester_id = $1)::int AS threads,
+         (SELECT count(*) FROM turns WHERE asked_by = $1)::int AS turns,
+         (SELECT count(DISTINCT day) FROM usage_daily WHERE user_id = $1)::int AS usage_days,
+         (SELECT count(*) FROM jobs WHERE user_id = $1)::int AS jobs`,
+      [userId],
+    );
+    const row = rows[0];
+    return {
+      threads: row?.threads ?? 0,
+      turns: row?.turns ?? 0,
+      usageDays: row?.usage_days ?? 0,
+      jobs: row?.jobs ?? 0,
+    };
+  }
+
+  async knownGuildIds(): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ guild_id: string }>(
+      `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
+         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL ORDER BY 1`,
+    );
+    return rows.map((r) => r.guild_id);
   }
 
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {

@@ -37,6 +37,7 @@ import {
   type UsageEntry,
   type UsageQuery,
   type UsageTotals,
+  type UserDataCounts,
   utcDay,
 } from './store.js';
 
@@ -276,6 +277,29 @@ class SqliteStore implements Store {
     });
   }
 
+  async deleteArticleIfUnreferenced(contentHash: string): Promise<boolean> {
+    return this.#q.articleDeleteUnreferenced.run(contentHash).changes > 0;
+  }
+
+  async threadsRequestedBy(userId: string): Promise<ThreadRecord[]> {
+    const rows = this.#q.threadsByRequester.all(userId) as ThreadRow[];
+    return rows.map(decodeThread);
+  }
+
+  async countUserData(userId: string): Promise<UserDataCounts> {
+    const row = this.#q.userCounts.get(userId, userId, userId, userId) as {
+      threads: number;
+      turns: number;
+      usage_days: number;
+      jobs: number;
+    };
+    return { threads: row.threads, turns: row.turns, usageDays: row.usage_days, jobs: row.jobs };
+  }
+
+  async knownGuildIds(): Promise<string[]> {
+    return this.#q.guildIds.all() as string[];
+  }
+
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
     const now = this.#now();
     return this.#tx(() => {
@@ -402,6 +426,24 @@ function prepareStatements(db: Db) {
          interaction_token, message_id, started_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     jobDelete: p('DELETE FROM jobs WHERE id = ?'),
+    articleDeleteUnreferenced: p(
+      `DELETE FROM articles WHERE content_hash = ?
+         AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.content_hash = articles.content_hash)
+         AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.article_hash = articles.content_hash)`,
+    ),
+    threadsByRequester: p(
+      'SELECT * FROM threads WHERE requester_id = ? ORDER BY created_at ASC, thread_id ASC',
+    ),
+    userCounts: p(
+      `SELECT (SELECT count(*) FROM threads WHERE requester_id = ?) AS threads,
+         (SELECT count(*) FROM turns WHERE asked_by = ?) AS turns,
+         (SELECT count(DISTINCT day) FROM usage_daily WHERE user_id = ?) AS usage_days,
+         (SELECT count(*) FROM jobs WHERE user_id = ?) AS jobs`,
+    ),
+    guildIds: p(
+      `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
+         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL ORDER BY 1`,
+    ).pluck(),
     jobsAll: p('SELECT * FROM jobs ORDER BY started_at ASC, id ASC'),
   };
 }

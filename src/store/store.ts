@@ -76,6 +76,18 @@ export interface Store {
   /** Deletes a guild's threads (with turns), jobs and usage rows. */
   purgeGuild(guildId: string): Promise<PurgeCounts>;
   /**
+   * Deletes an article's text only when nothing but the caller wanted it: no URL alias (so it was
+   * pasted or uploaded, not fetched from a public link) and no thread refers to it. True if deleted.
+   * Used when a conversation is deleted, so that a pasted text does not outlive its summary.
+   */
+  deleteArticleIfUnreferenced(contentHash: string): Promise<boolean>;
+  /** The threads a user requested, oldest first (what `/forget` deletes first). */
+  threadsRequestedBy(userId: string): Promise<ThreadRecord[]>;
+  /** How much the store holds about a user, as `forgetUser` would delete it. */
+  countUserData(userId: string): Promise<UserDataCounts>;
+  /** Every guild id that threads, jobs or usage rows name, sorted; for purging guilds left while offline. */
+  knownGuildIds(): Promise<string[]>;
+  /**
    * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
    * turn, articles fetched before it that no remaining thread refers to (and URL aliases fetched
    * before it), cache entries created before it or expired, jobs started before it, and usage rows
@@ -189,6 +201,18 @@ export interface JobRecord {
   readonly startedAt: number;
   /** Any JSON value; returned parsed and unvalidated. */
   readonly payload: unknown;
+}
+
+/** What the store holds about one user (see `countUserData`). */
+export interface UserDataCounts {
+  /** Threads (conversations) they requested. */
+  readonly threads: number;
+  /** Questions they asked, in any thread. */
+  readonly turns: number;
+  /** Distinct UTC days with usage counted for them, in any guild. */
+  readonly usageDays: number;
+  /** Their requests recorded as in progress. */
+  readonly jobs: number;
 }
 
 /** Rows deleted by a purge, per kind; zero for kinds the purge does not touch. */

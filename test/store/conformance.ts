@@ -665,6 +665,103 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
       });
     });
 
+    describe('privacy: what a user or a guild has', () => {
+      it('GIVEN a pasted text, a fetched one and a referenced one THEN deleteArticleIfUnreferenced deletes only the pasted text nothing refers to', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        const pasted = makeArticle('A text someone pasted.');
+        const shared = makeArticle('A text two people pasted.');
+        await store.putArticle(pasted, { requestUrl: null, canonicalUrl: null, fetchedAt: T0 });
+        await store.putArticle(shared, { requestUrl: null, canonicalUrl: null, fetchedAt: T0 });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0,
+        });
+        await store.putThread(thread({ threadId: 'th-shared', articleHash: shared.contentHash }));
+
+        assert.equal(await store.deleteArticleIfUnreferenced(pasted.contentHash), true);
+        assert.equal(await store.getArticle(pasted.contentHash), undefined);
+        assert.equal(await store.deleteArticleIfUnreferenced(pasted.contentHash), false, 'already gone');
+        assert.equal(
+          await store.deleteArticleIfUnreferenced(ARTICLE.contentHash),
+          false,
+          'fetched from a link',
+        );
+        assert.ok(await store.getArticleByUrl('https://a.example/1', 86_400));
+        assert.equal(
+          await store.deleteArticleIfUnreferenced(shared.contentHash),
+          false,
+          'a thread refers to it',
+        );
+        assert.ok(await store.getArticle(shared.contentHash));
+        await store.deleteThread('th-shared');
+        assert.equal(await store.deleteArticleIfUnreferenced(shared.contentHash), true);
+        await assertRowCountsKept(h);
+      });
+
+      it('GIVEN threads, turns, usage and jobs THEN threadsRequestedBy and countUserData describe one user only', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0,
+        });
+        await store.putThread(thread({ threadId: 'th-b', requesterId: 'u-1', createdAt: T0 + MINUTE }));
+        await store.putThread(
+          thread({ threadId: 'th-a', requesterId: 'u-1', createdAt: T0, guildId: 'g-2' }),
+        );
+        await store.putThread(thread({ threadId: 'th-other', requesterId: 'u-2' }));
+        const turn = (askedBy: string) => ({ question: 'q', answer: [], askedBy, createdAt: T0 });
+        await store.appendTurn('th-other', turn('u-1'));
+        await store.appendTurn('th-other', turn('u-2'));
+        await store.appendTurn('th-a', turn('u-2'));
+        const usage = (guildId: string, userId: string, day: string) =>
+          store.addUsage({ guildId, userId, day, inputTokens: 1, outputTokens: 1 });
+        await usage('g-1', 'u-1', '2025-01-15');
+        await usage('g-2', 'u-1', '2025-01-15');
+        await usage('g-1', 'u-1', '2025-01-16');
+        await usage('g-1', 'u-2', '2025-01-17');
+        await store.recordJob(job({ id: 'j-1', userId: 'u-1' }));
+
+        assert.deepEqual(
+          (await store.threadsRequestedBy('u-1')).map((t) => t.threadId),
+          ['th-a', 'th-b'],
+        );
+        assert.deepEqual((await store.threadsRequestedBy('u-1'))[0], {
+          ...thread({ threadId: 'th-a', requesterId: 'u-1', createdAt: T0, guildId: 'g-2' }),
+        });
+        assert.deepEqual(await store.countUserData('u-1'), { threads: 2, turns: 1, usageDays: 2, jobs: 1 });
+        assert.deepEqual(await store.countUserData('u-3'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
+        await store.forgetUser('u-1');
+        assert.deepEqual(await store.countUserData('u-1'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
+        assert.deepEqual(await store.threadsRequestedBy('u-1'), []);
+      });
+
+      it('GIVEN threads, usage and jobs in guilds THEN knownGuildIds lists each guild once, and a purged guild no more', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        assert.deepEqual(await store.knownGuildIds(), []);
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0,
+        });
+        await store.putThread(thread({ threadId: 'th-1', guildId: 'g-1' }));
+        await store.putThread(thread({ threadId: 'th-2', guildId: 'g-1' }));
+        await store.addUsage({
+          guildId: 'g-2',
+          userId: 'u-1',
+          day: '2025-01-15',
+          inputTokens: 1,
+          outputTokens: 1,
+        });
+        await store.recordJob(job({ id: 'j-3', guildId: 'g-3' }));
+        await store.recordJob(job({ id: 'j-dm', guildId: null }));
+        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-2', 'g-3']);
+        await store.purgeGuild('g-2');
+        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-3']);
+      });
+    });
+
     describe('unreadable rows', () => {
       it('GIVEN corrupted JSON in rows THEN readers treat them as absent, warn, and do not throw', async (h) => {
         const { logger, warnings } = recordingLogger();
