@@ -1,7 +1,8 @@
 import type { Command } from '../src/discord/command.js';
 import { ask } from './ask.js';
+import { forget } from './forget.js';
 import { summarize } from './summarize.js';
 import { summarizeMessage } from './summarize-message.js';
 
 /** Every command Verbatim registers and handles; `deploy-commands` registers exactly these. */
-export const commands: readonly Command[] = [summarize, ask, summarizeMessage];
+export const commands: readonly Command[] = [summarize, ask, summarizeMessage, forget];

@@ -247,13 +247,18 @@ export class VerbatimService {
     return result;
   }
 
-  /** Deletes a conversation, its turns, and the summary kept under its request key. */
-  async forgetConversation(record: ThreadRecord): Promise<void> {
+  /**
+   * Deletes a conversation, its turns, the summary kept under its request key, and the article's
+   * text when it was pasted or uploaded and no other conversation refers to it (texts fetched from a
+   * public link stay cached until retention). Says whether that text was deleted.
+   */
+  async forgetConversation(record: ThreadRecord): Promise<{ readonly articleDeleted: boolean }> {
     await this.store.deleteThread(record.threadId);
     if (record.requestKey) {
       // The cache has no delete: an entry that expires at once is gone for readers and purged later.
       await this.store.cache.put(SUMMARY_CACHE_NAMESPACE, record.requestKey, null, 1);
     }
+    return { articleDeleted: await this.store.deleteArticleIfUnreferenced(record.articleHash) };
   }
 
   #canFallBack(code: Parameters<typeof failureKind>[0], signal: AbortSignal | undefined): boolean {

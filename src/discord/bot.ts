@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { type Client, Events, Status } from 'discord.js';
 import { createAppWorkerPool } from '../app/pooled-engine.js';
-import { startRetention } from '../app/retention.js';
+import { type Retention, startRetention } from '../app/retention.js';
 import { createService, type VerbatimService } from '../app/service.js';
 import { openConfiguredStore } from '../app/wiring.js';
 import { type Config, ConfigError } from '../config.js';
@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { createClient } from './client.js';
 import type { Command } from './command.js';
 import { BotContext } from './context.js';
+import { purgeDepartedGuilds, purgeRemovedGuild } from './guild-data.js';
 import { createInteractionHandler } from './interaction-handler.js';
 import { apologizeForInterruptedJobs } from './interrupted-jobs.js';
 import { createMessageHandler } from './message-handler.js';
@@ -21,6 +22,8 @@ export interface RunningBot {
   readonly client: Client;
   readonly service: VerbatimService;
   readonly context: BotContext;
+  /** The retention purge (RETENTION_DAYS): run at start and hourly; `runOnce` purges now. */
+  readonly retention: Retention;
   /** For `/readyz`: the gateway connection is ready, the store answers. */
   readonly readiness: readonly ReadinessCheck[];
   /**
@@ -28,6 +31,11 @@ export interface RunningBot {
    * users), destroys the client, closes the worker pool and the store.
    */
   stop(options?: { readonly graceMs?: number }): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Clock for the retention purge, in ms since the epoch; default `Date.now`. Tests move it. */
+  readonly now?: () => number;
 }
 
 /**
@@ -39,6 +47,7 @@ export async function startBot(
   log: Logger,
   commands: readonly Command[],
   metrics: Metrics = createMetrics(),
+  options: StartOptions = {},
 ): Promise<RunningBot> {
   const token = config.DISCORD_TOKEN;
   if (!token) {
@@ -49,6 +58,7 @@ export async function startBot(
     store,
     retentionDays: config.RETENTION_DAYS,
     log: log.child({ component: 'retention' }),
+    ...(options.now ? { now: options.now } : {}),
   });
   const pool = createAppWorkerPool(config.WORKER_THREADS);
   const closeCore = async () => {
@@ -72,6 +82,16 @@ export async function startBot(
       log.warn({ code: event.code, shard }, 'gateway disconnected'),
     );
     client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
+    client.on(Events.GuildDelete, (guild) =>
+      context.track(
+        purgeRemovedGuild(store, guild.id, log).catch((err: unknown) =>
+          log.warn({ err, guildId: guild.id }, 'could not purge a guild the bot left'),
+        ),
+      ),
+    );
+    client.on(Events.GuildUnavailable, (guild) =>
+      log.warn({ guildId: guild.id }, 'guild unavailable (Discord outage): its data is kept'),
+    );
     const ready = once(client, Events.ClientReady);
     try {
       await client.login(token);
@@ -87,11 +107,17 @@ export async function startBot(
     void apologizeForInterruptedJobs(client, store, log).catch((err: unknown) =>
       log.warn({ err }, 'could not check interrupted requests'),
     );
+    context.track(
+      purgeDepartedGuilds(client, store, log).catch((err: unknown) =>
+        log.warn({ err }, 'could not check for guilds left while offline'),
+      ),
+    );
     let stopped: Promise<void> | null = null;
     return {
       client,
       service: service.value,
       context,
+      retention,
       readiness: [
         { name: 'discord', check: () => client.isReady() && client.ws.status === Status.Ready },
         { name: 'store', check: async () => (await store.schemaVersion()) > 0 },

@@ -104,6 +104,7 @@ function count(
 }
 
 function interactionKind(interaction: Interaction): RequestKind {
+  if (interaction.isChatInputCommand() && interaction.commandName === 'forget') return 'other';
   if (interaction.isChatInputCommand()) return interaction.commandName === 'ask' ? 'ask' : 'summarize';
   if (interaction.isMessageContextMenuCommand()) return 'context_menu';
   if (interaction.isMessageComponent() || interaction.isModalSubmit()) return 'button';

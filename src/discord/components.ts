@@ -125,7 +125,8 @@ export async function onDeleteButton(
   return 'ok';
 }
 
-async function closeThread(ctx: RequestContext, threadId: string): Promise<void> {
+/** Deletes the bot's messages in a summary's thread and closes it (also used by `/forget`). */
+export async function closeThread(ctx: RequestContext, threadId: string): Promise<void> {
   const { client } = ctx.bot;
   const thread = await client.channels.fetch(threadId).catch(() => null);
   if (!thread?.isThread()) return;

@@ -3,6 +3,7 @@ import { interactionBoundary } from './boundary.js';
 import { type Command, commandKey, type MessageCommand, type SlashCommand } from './command.js';
 import { onAskButton, onAskModal, onDeleteButton } from './components.js';
 import type { BotContext } from './context.js';
+import { onForgetButton } from './forget-flow.js';
 import { notices } from './messages.js';
 import { CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 
@@ -39,6 +40,8 @@ export function createInteractionHandler(bot: BotContext, commands: readonly Com
         } else if (interaction.isButton()) {
           if (interaction.customId === CUSTOM_IDS.ask) return onAskButton(interaction, ctx);
           if (interaction.customId === CUSTOM_IDS.delete) return onDeleteButton(interaction, ctx);
+          if (interaction.customId.startsWith(`${CUSTOM_IDS.forget}:`))
+            return onForgetButton(interaction, ctx);
         } else if (interaction.isModalSubmit()) {
           if (interaction.customId.startsWith(`${CUSTOM_IDS.askModal}:`)) return onAskModal(interaction, ctx);
         } else {

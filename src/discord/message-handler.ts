@@ -84,8 +84,10 @@ async function handle(
       stopTyping();
     }
   }
+  // A summary's thread whose conversation was deleted or purged by retention: say so.
+  const orphaned = seen.inThread && message.channel.isThread() && message.channel.ownerId === botId;
   // A plain message in another thread, or a reply to the bot about nothing it keeps.
-  if (!seen.mentioned) return null;
+  if (!seen.mentioned && !orphaned) return null;
 
   const link = firstLink(message.content);
   const attachment = message.attachments.first();
@@ -94,9 +96,9 @@ async function handle(
     : attachment
       ? { kind: 'attachment', attachment: attachmentInfo(attachment) }
       : null;
-  if (!input) {
+  if (!input || !seen.mentioned) {
     await message.reply({
-      content: notices.mentionHelp,
+      content: orphaned ? notices.conversationGone : notices.mentionHelp,
       allowedMentions: SAFE_MENTIONS,
       failIfNotExists: false,
     });

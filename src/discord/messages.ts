@@ -66,6 +66,22 @@ const seconds = (ms: number): string => {
   return s === 1 ? '1 second' : `${s} seconds`;
 };
 
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** What `/forget` shows before deleting (the store's `UserDataCounts`). */
+export interface KeptAboutUser {
+  readonly threads: number;
+  readonly turns: number;
+  readonly usageDays: number;
+  readonly jobs: number;
+}
+
+/** What `/forget` deleted: the counts shown before, pasted texts deleted and bot messages removed. */
+export interface ForgottenAboutUser extends KeptAboutUser {
+  readonly texts: number;
+  readonly messages: number;
+}
+
 /** The bot's own notices (not failures of the core). */
 export const notices = {
   noSource: 'Give me something to summarize: a `url`, some `text`, or a `file`.',
@@ -82,7 +98,7 @@ export const notices = {
   notASummaryThread:
     'Use `/ask` inside the thread under one of my summaries, or press **Ask a question** under a summary.',
   conversationGone:
-    'I no longer have that article (its summary was deleted). Summarize it again to ask about it.',
+    'This conversation is no longer available: its summary was deleted, or it is older than I keep conversations. Summarize the article again to ask about it.',
   notRequester: 'Only the person who asked for this summary can delete it.',
   deleted: 'Deleted the summary and what I kept about it.',
   emptyQuestion: 'Ask me a question about the article, for example: “Who is quoted, and what did they say?”',
@@ -93,6 +109,22 @@ export const notices = {
   answeredInThread: (threadId: string) => `Answered in <#${threadId}>.`,
   shuttingDown: 'I am restarting. Try again in a minute.',
   interrupted: 'I restarted while working on this. Please ask again.',
+  forgetPreview: (kept: KeptAboutUser) =>
+    [
+      'Here is what I keep about you, in every server and in DMs:',
+      `• ${count(kept.threads, 'summary', 'summaries')} you asked for, with the questions asked about them`,
+      `• ${count(kept.turns, 'question')} you asked`,
+      `• usage counts for ${count(kept.usageDays, 'day')}`,
+      ...(kept.jobs > 0 ? [`• ${count(kept.jobs, 'request')} in progress`] : []),
+      '',
+      'Delete it all? I also delete my messages with those summaries where I still can, close their threads, and delete texts you pasted or uploaded unless someone else’s summary uses them. Pages fetched from public links stay cached until they expire.',
+    ].join('\n'),
+  forgetNothing: 'I keep nothing about you: no summaries you asked for, no questions, no usage.',
+  forgetWorking: 'Deleting…',
+  forgetCancelled: 'Nothing was deleted.',
+  forgotten: (done: ForgottenAboutUser) =>
+    `Deleted ${count(done.threads, 'summary', 'summaries')} you asked for, ${count(done.turns, 'question')} you asked, usage counts for ${count(done.usageDays, 'day')} and ${count(done.texts, 'text')} you pasted or uploaded; removed ${count(done.messages, 'message')} of mine.`,
+  notYourButtons: 'Only the person who used `/forget` can use these buttons.',
   unexpected: (requestId: string) =>
     `Something went wrong on my side. Try again; if it keeps happening, tell the server admins (reference ${requestId}).`,
 } as const;
@@ -127,6 +159,8 @@ export const labels = {
   language: (used: string | null, wanted: string) =>
     `in ${used ? languageName(used) : 'the article’s language'}: the offline engine can’t translate to ${languageName(wanted)}`,
   deletedThread: 'Deleted summary',
+  forgetConfirmButton: 'Delete it all',
+  forgetCancelButton: 'Cancel',
   askedBy: (userId: string) => `<@${userId}> asked:`,
   untitled: 'Article',
 } as const;

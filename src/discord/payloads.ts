@@ -23,6 +23,8 @@ export const CUSTOM_IDS = {
   /** Followed by `:<conversation id>` (a snowflake). */
   askModal: 'verbatim:ask-modal',
   question: 'question',
+  /** Followed by `:confirm:<user id>` or `:cancel:<user id>`: only that user may press them. */
+  forget: 'verbatim:forget',
 } as const;
 
 /** Longest follow-up question accepted (characters). */
@@ -77,4 +79,27 @@ export function askModal(conversationId: string): APIModalInteractionResponseCal
 /** One message per embed: the shape summaries and answers are sent in. */
 export function messagesOf(embeds: readonly APIEmbed[]): APIEmbed[][] {
   return embeds.map((e) => [e]);
+}
+
+/** `/forget`'s Confirm and Cancel buttons, bound to the user who asked. */
+export function forgetButtons(userId: string): APIActionRowComponent<APIButtonComponent>[] {
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Danger,
+          custom_id: `${CUSTOM_IDS.forget}:confirm:${userId}`,
+          label: labels.forgetConfirmButton,
+        },
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          custom_id: `${CUSTOM_IDS.forget}:cancel:${userId}`,
+          label: labels.forgetCancelButton,
+        },
+      ],
+    },
+  ];
 }

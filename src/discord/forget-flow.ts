@@ -1,0 +1,108 @@
+import { type ButtonInteraction, type ChatInputCommandInteraction, MessageFlags, Routes } from 'discord.js';
+import { closeThread } from './components.js';
+import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
+import { type ForgottenAboutUser, notices } from './messages.js';
+import { CUSTOM_IDS, forgetButtons, SAFE_MENTIONS } from './payloads.js';
+import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
+
+/**
+ * `/forget`: privately shows the caller what the store keeps about them (counts, never contents),
+ * with Confirm and Cancel buttons bound to them; nothing is deleted until they confirm.
+ */
+export async function showForgetPreview(
+  interaction: ChatInputCommandInteraction,
+  ctx: RequestContext,
+): Promise<RequestOutcome> {
+  await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
+  const kept = await ctx.bot.service.store.countUserData(interaction.user.id);
+  const empty = kept.threads + kept.turns + kept.usageDays + kept.jobs === 0;
+  await interaction.editReply({
+    content: empty ? notices.forgetNothing : notices.forgetPreview(kept),
+    components: empty ? [] : forgetButtons(interaction.user.id),
+    allowedMentions: SAFE_MENTIONS,
+  });
+  return 'ok';
+}
+
+/**
+ * `/forget`'s buttons. Only the user they were made for may press them (anyone else is told so and
+ * nothing happens). Confirm deletes everything the store keeps about that user and the bot's
+ * summary messages of their summaries, then says what was deleted; Cancel deletes nothing.
+ */
+export async function onForgetButton(
+  interaction: ButtonInteraction,
+  ctx: RequestContext,
+): Promise<RequestOutcome> {
+  const [action, ownerId] = interaction.customId.slice(CUSTOM_IDS.forget.length + 1).split(':');
+  if (interaction.user.id !== ownerId) {
+    await acknowledge(ctx, () =>
+      interaction.reply({
+        content: notices.notYourButtons,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: SAFE_MENTIONS,
+      }),
+    );
+    return 'bad_usage';
+  }
+  if (action !== 'confirm') {
+    await acknowledge(ctx, () =>
+      interaction.update({
+        content: notices.forgetCancelled,
+        components: [],
+        allowedMentions: SAFE_MENTIONS,
+      }),
+    );
+    return 'ok';
+  }
+  // Removing the buttons first means a second press cannot start a second deletion.
+  await acknowledge(ctx, () =>
+    interaction.update({ content: notices.forgetWorking, components: [], allowedMentions: SAFE_MENTIONS }),
+  );
+  const done = await forgetEverything(ctx, ownerId);
+  ctx.log.info({ ...done }, 'user data forgotten at their request');
+  await interaction.editReply({ content: notices.forgotten(done), allowedMentions: SAFE_MENTIONS });
+  return 'ok';
+}
+
+/**
+ * Deletes what the store keeps about a user: first each conversation they requested (with its
+ * pasted text when nothing else refers to it), so nothing more is answered from it, then the rest
+ * (`forgetUser`), and last the bot's messages of those summaries, where Discord still lets it.
+ */
+async function forgetEverything(ctx: RequestContext, userId: string): Promise<ForgottenAboutUser> {
+  const { service } = ctx.bot;
+  const { store } = service;
+  const kept = await store.countUserData(userId);
+  const sentMessages: SummaryMessages[] = [];
+  let texts = 0;
+  for (const record of await store.threadsRequestedBy(userId)) {
+    const sent = await store.cache.get<SummaryMessages | null>(SUMMARY_MESSAGES_NAMESPACE, record.threadId);
+    if (sent) sentMessages.push(sent);
+    if ((await service.forgetConversation(record)).articleDeleted) texts++;
+    await store.cache.put(SUMMARY_MESSAGES_NAMESPACE, record.threadId, null, 1);
+  }
+  await store.forgetUser(userId);
+  let messages = 0;
+  for (const sent of sentMessages) {
+    messages += await deleteSummaryMessages(ctx, sent);
+    if (sent.threadId) await closeThread(ctx, sent.threadId);
+  }
+  return { ...kept, texts, messages };
+}
+
+/**
+ * Deletes a summary's messages; returns how many went. Private summaries and messages in servers the
+ * bot has left cannot be deleted (Discord answers 404 or 403): that is logged and skipped.
+ */
+async function deleteSummaryMessages(ctx: RequestContext, sent: SummaryMessages): Promise<number> {
+  let deleted = 0;
+  for (const id of sent.messageIds) {
+    try {
+      await ctx.bot.client.rest.delete(Routes.channelMessage(sent.channelId, id));
+      deleted++;
+    } catch (err) {
+      ctx.log.debug({ err, messageId: id }, 'could not delete a summary message');
+    }
+  }
+  return deleted;
+}
