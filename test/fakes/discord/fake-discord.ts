@@ -424,6 +424,9 @@ export class FakeDiscord {
     const channelId = input.channelId ?? this.channelId;
     const channel = this.world.requireChannel(channelId);
     const guildId = channel.guildId;
+    if (guildId !== null && !this.world.guilds.has(guildId)) {
+      throw new Error(`fake Discord: the bot is no longer in guild ${guildId}`);
+    }
     if (input.guildId !== undefined && input.guildId !== guildId) {
       throw new Error(`fake Discord: channel ${channelId} is not in guild ${input.guildId}`);
     }
@@ -701,6 +704,32 @@ export class FakeDiscord {
   /** Stops (false) or resumes answering heartbeats with op 11, to exercise zombie-connection handling. */
   setHeartbeatAcks(enabled: boolean): void {
     this.#gateway.ackHeartbeats = enabled;
+  }
+  /**
+   * The bot is removed from a guild (kicked, or the guild deleted): GUILD_DELETE without
+   * `unavailable`, the guild leaves the world (later READYs omit it) and its channels become
+   * inaccessible to the bot (403 Missing Access), as on Discord.
+   */
+  removeBotFromGuild(guildId: string): void {
+    if (!this.world.guilds.delete(guildId)) throw new Error(`fake Discord: no guild ${guildId}`);
+    this.world.dispatch('GUILD_DELETE', (session) =>
+      (session.intents & Intent.Guilds) === 0 ? null : { id: guildId },
+    );
+  }
+  /** A Discord outage for a guild: GUILD_DELETE with `unavailable: true`; the bot is still in it. */
+  guildOutage(guildId: string): void {
+    if (!this.world.guilds.has(guildId)) throw new Error(`fake Discord: no guild ${guildId}`);
+    this.world.dispatch('GUILD_DELETE', (session) =>
+      (session.intents & Intent.Guilds) === 0 ? null : { id: guildId, unavailable: true },
+    );
+  }
+  /** The outage ends: GUILD_CREATE for the guild again. */
+  guildRecovered(guildId: string): void {
+    const guild = this.world.guilds.get(guildId);
+    if (!guild) throw new Error(`fake Discord: no guild ${guildId}`);
+    this.world.dispatch('GUILD_CREATE', (session) =>
+      (session.intents & Intent.Guilds) === 0 ? null : this.world.guildCreatePayload(guild),
+    );
   }
   /** Waits until the gateway stats satisfy a predicate (e.g. `s => s.resumes >= 1`). */
   waitForGateway(predicate: (stats: Readonly<GatewayStats>) => boolean, timeoutMs = 5000): Promise<void> {

@@ -318,6 +318,7 @@ export class World {
     const channel = this.channels.get(channelId);
     if (!channel) return 0n;
     if (channel.guildId === null) return DEFAULT_BOT_PERMISSIONS;
+    if (!this.guilds.has(channel.guildId)) return 0n;
     if (channel.botPermissions !== null) return channel.botPermissions;
     if (isThreadType(channel.api.type) && channel.api.parent_id)
       return this.botPermissionsIn(channel.api.parent_id);
