@@ -81,6 +81,8 @@ export interface HarnessOptions {
   readonly articles?: ArticleServer;
   /** Register commands globally instead of to the fake's guild. */
   readonly global?: boolean;
+  /** The bot's clock for retention (see StartOptions); tests move it instead of waiting days. */
+  readonly now?: () => number;
 }
 
 export interface Harness {
@@ -94,8 +96,11 @@ export interface Harness {
   /** Every log line, parsed. */
   readonly logs: LogLine[];
   readonly dbPath: string;
-  /** Stops the bot (store closed, client destroyed) and starts a new one on the same database. */
-  restart(options?: { readonly graceMs?: number }): Promise<void>;
+  /**
+   * Stops the bot (store closed, client destroyed) and starts a new one on the same database;
+   * `whileStopped` runs in between (e.g. the bot is removed from a guild while offline).
+   */
+  restart(options?: { readonly graceMs?: number; readonly whileStopped?: () => void }): Promise<void>;
   /** Stops the bot, then the fake; removes the database. */
   close(): Promise<void>;
 }
@@ -138,7 +143,7 @@ export async function startHarness(
     apiUrl: fake.apiUrl,
   });
   const start = async () => {
-    const bot = await startBot(config, log, commands);
+    const bot = await startBot(config, log, commands, undefined, options.now ? { now: options.now } : {});
     bot.client.on(Events.Error, (error) => errors.push(error));
     bot.client.on(Events.ShardError, (error) => errors.push(error));
     return bot;
@@ -153,6 +158,7 @@ export async function startHarness(
     dbPath,
     restart: async (restartOptions = {}) => {
       await harness.bot.stop(restartOptions);
+      restartOptions.whileStopped?.();
       harness.bot = await start();
     },
     close: async () => {
