@@ -1,5 +1,6 @@
 import {
   type ButtonInteraction,
+  type Message,
   MessageFlags,
   type ModalSubmitInteraction,
   Routes,
@@ -92,6 +93,8 @@ export async function onDeleteButton(
     ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
   );
   const record = await service.store.getThread(summaryId);
+  const unrecorded = record ? null : await deleteUnrecordedSummary(interaction, ctx, ephemeral);
+  if (unrecorded) return unrecorded;
   if (!record || record.requesterId !== interaction.user.id) {
     const content = record ? notices.notRequester : notices.conversationGone;
     if (ephemeral) {
@@ -146,4 +149,69 @@ export async function closeThread(ctx: RequestContext, threadId: string): Promis
       .edit({ name: labels.deletedThread, archived: true })
       .catch((err: unknown) => ctx.log.warn({ err }, 'could not close the thread'));
   }
+}
+
+/** How many messages after a summary are searched for the rest of it (a summary is a few messages). */
+const SUMMARY_TAIL_SEARCH = 20;
+
+/**
+ * "Delete" on a summary the store no longer keeps (retention purged its conversation and its list
+ * of messages): Discord itself still says who asked, in the interaction metadata of a summary made
+ * by a command, so its requester can still remove it and close its thread; anyone else is refused.
+ * Returns null when nothing says who asked (a summary sent in reply to a mention), leaving the
+ * caller to say the conversation is gone. The interaction is already acknowledged.
+ */
+async function deleteUnrecordedSummary(
+  interaction: ButtonInteraction,
+  ctx: RequestContext,
+  ephemeral: boolean,
+): Promise<RequestOutcome | null> {
+  const metadata = interaction.message.interactionMetadata;
+  if (!metadata) return null;
+  if (metadata.user.id !== interaction.user.id) {
+    if (ephemeral) {
+      await interaction.followUp({
+        content: notices.notRequester,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: SAFE_MENTIONS,
+      });
+    } else {
+      await interaction.editReply({ content: notices.notRequester, allowedMentions: SAFE_MENTIONS });
+    }
+    return 'bad_usage';
+  }
+  if (ephemeral) {
+    await interaction.deleteReply();
+  } else {
+    for (const message of await summaryMessages(ctx, interaction.message)) {
+      await ctx.bot.client.rest
+        .delete(Routes.channelMessage(message.channelId, message.id))
+        .catch((err: unknown) =>
+          ctx.log.warn({ err, messageId: message.id }, 'could not delete a summary message'),
+        );
+    }
+    if (interaction.message.hasThread) await closeThread(ctx, interaction.message.id);
+  }
+  ctx.log.info(
+    { summaryId: interaction.message.id },
+    'summary deleted by its requester after its data was purged',
+  );
+  await interaction.followUp({
+    content: notices.deleted,
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: SAFE_MENTIONS,
+  });
+  return 'ok';
+}
+
+/** The summary's first message and the bot's later messages answering the same interaction. */
+async function summaryMessages(ctx: RequestContext, first: Message): Promise<Message[]> {
+  const interactionId = first.interactionMetadata?.id;
+  const later = await first.channel.messages
+    .fetch({ after: first.id, limit: SUMMARY_TAIL_SEARCH })
+    .catch(() => null);
+  const rest = [...(later?.values() ?? [])].filter(
+    (m) => m.author.id === ctx.bot.client.user?.id && m.interactionMetadata?.id === interactionId,
+  );
+  return [first, ...rest];
 }

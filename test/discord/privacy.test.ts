@@ -240,7 +240,7 @@ describe('privacy on Discord: retention', () => {
     await articles.close();
   });
 
-  it('GIVEN summaries older than RETENTION_DAYS WHEN retention runs THEN their conversations and articles are gone and a reply in a thread says the conversation is no longer available', async () => {
+  it('GIVEN summaries older than RETENTION_DAYS WHEN retention runs THEN their conversations and articles are gone and a reply in a thread says the conversation is no longer available, and its requester can still delete it', async () => {
     const store = h.bot.service.store;
     const pasted = await summarize(h, { text: pastedText('retention') });
     const linked = await summarize(h, { url: articles.url('/news/tidal-barrier') });
@@ -265,6 +265,22 @@ describe('privacy on Discord: retention', () => {
     const notice = await ask(h, pasted, 'And how long did it take to build?');
     assert.match(notice.content, /^This conversation is no longer available/u);
     assert.deepEqual(notice.embeds, [], 'no answer from an article it no longer has');
+
+    // Its requester can still delete the summary: Discord says who asked for it.
+    const bob = h.fake.userByName('bob');
+    const refused = h.fake.sendButton({
+      customId: 'verbatim:delete',
+      messageId: pasted.summary.id,
+      user: bob.id,
+    });
+    await refused.waitFor('responded');
+    assert.match(refused.original?.content ?? '', /Only the person who asked/u);
+    assert.equal(h.fake.message(pasted.summary.id)?.deleted, false);
+    const click = h.fake.sendButton({ customId: 'verbatim:delete', messageId: pasted.summary.id });
+    await click.waitFor((x) => x.followups.some((f) => f.content.startsWith('Deleted')), 10_000);
+    assert.equal(h.fake.message(pasted.summary.id)?.deleted, true);
+    assert.deepEqual(botMessagesIn(h, pasted.thread.id), []);
+    assert.equal(h.fake.channel(pasted.thread.id).name, 'Deleted summary');
     assert.deepEqual(problems(h), []);
   });
 });
