@@ -7,12 +7,17 @@ const DIRECT_MESSAGES_GUILD_ID = '@me';
 
 /**
  * The bot was removed from a guild (kicked, banned, or the guild was deleted): deletes what the store
- * keeps for it (threads with their turns, jobs, usage). discord.js emits `guildDelete` only then; a
- * guild that is merely unavailable (an outage: GUILD_DELETE with `unavailable: true`) emits
- * `guildUnavailable` instead, and must purge nothing. Logs counts and the guild id, nothing personal.
+ * keeps for it (threads with their turns, jobs, usage, and texts pasted or uploaded there that no
+ * other thread refers to). discord.js emits `guildDelete` only then; a guild that is merely
+ * unavailable (an outage: GUILD_DELETE with `unavailable: true`) emits `guildUnavailable` instead,
+ * and must purge nothing. Logs counts and the guild id, nothing personal.
  */
 export async function purgeRemovedGuild(store: Store, guildId: string, log: Logger): Promise<PurgeCounts> {
-  const counts = await store.purgeGuild(guildId);
+  const hashes = await store.guildArticleHashes(guildId);
+  const purged = await store.purgeGuild(guildId);
+  let articles = 0;
+  for (const hash of hashes) if (await store.deleteArticleIfUnreferenced(hash)) articles++;
+  const counts = { ...purged, articles: purged.articles + articles };
   log.info({ guildId, ...counts }, 'guild data purged: the bot is no longer in the guild');
   return counts;
 }

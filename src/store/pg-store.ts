@@ -454,6 +454,14 @@ class PgStore implements Store {
     };
   }
 
+  async guildArticleHashes(guildId: string): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ article_hash: string }>(
+      'SELECT DISTINCT article_hash FROM threads WHERE guild_id = $1 ORDER BY article_hash',
+      [guildId],
+    );
+    return rows.map((r) => r.article_hash);
+  }
+
   async knownGuildIds(): Promise<string[]> {
     const { rows } = await this.#pool.query<{ guild_id: string }>(
       `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily

@@ -296,6 +296,10 @@ class SqliteStore implements Store {
     return { threads: row.threads, turns: row.turns, usageDays: row.usage_days, jobs: row.jobs };
   }
 
+  async guildArticleHashes(guildId: string): Promise<string[]> {
+    return this.#q.guildArticleHashes.all(guildId) as string[];
+  }
+
   async knownGuildIds(): Promise<string[]> {
     return this.#q.guildIds.all() as string[];
   }
@@ -440,6 +444,9 @@ function prepareStatements(db: Db) {
          (SELECT count(DISTINCT day) FROM usage_daily WHERE user_id = ?) AS usage_days,
          (SELECT count(*) FROM jobs WHERE user_id = ?) AS jobs`,
     ),
+    guildArticleHashes: p(
+      'SELECT DISTINCT article_hash FROM threads WHERE guild_id = ? ORDER BY article_hash',
+    ).pluck(),
     guildIds: p(
       `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
          UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL ORDER BY 1`,

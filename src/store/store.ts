@@ -85,6 +85,8 @@ export interface Store {
   threadsRequestedBy(userId: string): Promise<ThreadRecord[]>;
   /** How much the store holds about a user, as `forgetUser` would delete it. */
   countUserData(userId: string): Promise<UserDataCounts>;
+  /** The distinct article hashes a guild's threads refer to (to delete its pasted texts with it). */
+  guildArticleHashes(guildId: string): Promise<string[]>;
   /** Every guild id that threads, jobs or usage rows name, sorted; for purging guilds left while offline. */
   knownGuildIds(): Promise<string[]>;
   /**

@@ -354,9 +354,21 @@ describe('privacy on Discord: guilds the bot leaves', () => {
       'the purge log line',
     );
     assert.deepEqual(
-      { threads: purged.threads, turns: purged.turns, jobs: purged.jobs, usageRows: purged.usageRows },
-      { threads: 1, turns: 1, jobs: 1, usageRows: 1 },
+      {
+        articles: purged.articles,
+        threads: purged.threads,
+        turns: purged.turns,
+        jobs: purged.jobs,
+        usageRows: purged.usageRows,
+      },
+      { articles: 1, threads: 1, turns: 1, jobs: 1, usageRows: 1 },
     );
+    assert.equal(
+      await store.getArticle(posted.get(ids.two)?.articleHash ?? ''),
+      undefined,
+      'its pasted text',
+    );
+    assert.ok(await store.getArticle(posted.get(ids.one)?.articleHash ?? ''));
     assert.deepEqual(await keeps(ids.two), { thread: false, turns: 0, usage: 0 });
     assert.deepEqual(await keeps(ids.one), { thread: true, turns: 1, usage: 1 });
     assert.deepEqual(await keeps(ids.three), { thread: true, turns: 1, usage: 1 });
@@ -377,7 +389,10 @@ describe('privacy on Discord: guilds the bot leaves', () => {
     );
     assert.deepEqual(await keeps(ids.three), { thread: false, turns: 0, usage: 0 });
     assert.deepEqual(await keeps(ids.one), { thread: true, turns: 1, usage: 1 });
-    assert.deepEqual(await h.bot.service.store.knownGuildIds(), [ids.one]);
+    const store = h.bot.service.store;
+    assert.deepEqual(await store.knownGuildIds(), [ids.one]);
+    assert.equal(await store.getArticle(posted.get(ids.three)?.articleHash ?? ''), undefined);
+    assert.ok(await store.getArticle(posted.get(ids.one)?.articleHash ?? ''));
     assert.deepEqual(problems(h), []);
   });
 });

@@ -759,6 +759,8 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-2', 'g-3']);
         await store.purgeGuild('g-2');
         assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-3']);
+        assert.deepEqual(await store.guildArticleHashes('g-1'), [ARTICLE.contentHash]);
+        assert.deepEqual(await store.guildArticleHashes('g-2'), []);
       });
     });
 
