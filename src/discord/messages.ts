@@ -117,7 +117,7 @@ export const notices = {
       `• usage counts for ${count(kept.usageDays, 'day')}`,
       ...(kept.jobs > 0 ? [`• ${count(kept.jobs, 'request')} in progress`] : []),
       '',
-      'Delete it all? I also delete my messages with those summaries where I still can, close their threads, and delete texts you pasted or uploaded unless someone else’s summary uses them. Pages fetched from public links stay cached until they expire.',
+      'Delete it all? I also delete my messages with those summaries where I still can, close their threads, and delete texts you pasted or uploaded unless someone else’s summary uses them. Pages fetched from public links are not about you: they stay cached until they expire.',
     ].join('\n'),
   forgetNothing: 'I keep nothing about you: no summaries you asked for, no questions, no usage.',
   forgetWorking: 'Deleting…',
