@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { APIEmbed } from 'discord.js';
+import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from '../../src/discord/summarize-flow.js';
 import type { StoredMessage } from '../fakes/discord/index.js';
 import { readFixture } from '../helpers/fixtures.js';
 import {
@@ -26,6 +27,16 @@ const updated = page
     '<p>Storm Petra tested the new barrier on Friday night, and the harbour master said the nine gates held back a surge of 2.4 metres without letting any water into the old town.</p>\n<p>Harbor Town opened its new tidal barrier on Wednesday',
   )
   .replace('cost 310 million euros', 'cost 325 million euros');
+
+const PLACES = ['harbour', 'library', 'railway', 'school', 'hospital', 'market', 'park', 'bridge', 'museum'];
+/** A page of long sentences whose summary needs two messages (the fixture's needs one). */
+const longPage = `<html><head><title>Riverton Weighs Its Building Plans</title></head><body><article><h1>Riverton Weighs Its Building Plans</h1>${Array.from(
+  { length: 30 },
+  (_, i) => {
+    const p = PLACES[i % PLACES.length];
+    return `<p>The ${p} plan, which the council debated for ${i + 3} hours on a wet Tuesday evening while residents, traders, engineers, teachers, nurses, drivers and a small group of students from the ${p} district waited outside with banners and flasks of tea, would cost ${10 + i} million euros over ${2 + (i % 6)} years, would be paid for partly by a regional grant and partly by a new levy on large businesses, and would, according to the ${p} committee chair, bring ${100 + i * 7} jobs to the town before the end of the decade, although the opposition said those figures had never been checked by anyone outside the committee.</p>`;
+  },
+).join('\n')}</article></body></html>`;
 
 let h: Harness;
 let articles: ArticleServer;
@@ -147,6 +158,51 @@ describe('Refresh and fetch times on Discord, end to end', () => {
     assert.ok(
       quotes.some((q) => q.includes('2.4 metres')),
       'the answer comes from the new text',
+    );
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN a summary over two messages WHEN the refreshed one needs one, then two again THEN the surplus message is deleted, then one is added, and the record follows', async () => {
+    articles.set('/news/plans', { body: longPage });
+    const url = articles.url('/news/plans');
+    const summary = snapshot(
+      await finalReply(h.fake.sendSlashCommand({ name: 'summarize', options: { url } })),
+    );
+    const customId = refreshId(summary) ?? '';
+    const record = (min: number) =>
+      eventually(
+        async () => {
+          const r = await h.bot.service.store.cache.get<SummaryMessages>(
+            SUMMARY_MESSAGES_NAMESPACE,
+            summary.id,
+          );
+          return r && r.messageIds.length === min ? r : null;
+        },
+        5000,
+        `a record of ${min} messages`,
+      );
+    const [, second] = (await record(2)).messageIds;
+    assert.ok(second);
+
+    articles.set('/news/plans', { body: page });
+    await sleep(MIN_INTERVAL_S * 1000);
+    const shorter = h.fake.sendButton({ customId, messageId: summary.id });
+    await shorter.waitFor((x) => (x.original?.content ?? '').includes('has changed'), 15_000);
+    assert.deepEqual((await record(1)).messageIds, [summary.id]);
+    assert.equal(h.fake.message(second)?.deleted, true, 'the surplus message is deleted');
+    assert.equal(embedsOf(h.fake.message(summary.id) ?? { embeds: [] })[0]?.url, url);
+
+    articles.set('/news/plans', { body: longPage });
+    await sleep(MIN_INTERVAL_S * 1000);
+    const longer = h.fake.sendButton({ customId, messageId: summary.id });
+    await longer.waitFor((x) => (x.original?.content ?? '').includes('has changed'), 15_000);
+    const [first, added] = (await record(2)).messageIds;
+    assert.equal(first, summary.id, 'the first message, with the buttons and thread, stays');
+    const addedMessage = h.fake.message(added ?? '');
+    assert.ok(addedMessage && !addedMessage.deleted && added !== second, 'a message is added');
+    assertQuotesFromArticle(
+      [...embedsOf(h.fake.message(summary.id) ?? { embeds: [] }), ...embedsOf(addedMessage)],
+      textOf(longPage),
     );
     assert.deepEqual(problems(h), []);
   });
