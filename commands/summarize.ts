@@ -59,7 +59,8 @@ export const summarize = {
       {
         type: ApplicationCommandOptionType.String,
         name: 'text',
-        description: 'The article’s text, pasted (longer: give no url, text or file for a paste form; or upload a file)',
+        description:
+          'The article’s text, pasted (longer: give no url, text or file for a paste form; or upload a file)',
         max_length: 6000,
       },
       {
