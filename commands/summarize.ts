@@ -2,12 +2,14 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ApplicationIntegrationType,
+  type ChatInputCommandInteraction,
   InteractionContextType,
 } from 'discord.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { notices } from '../src/discord/messages.js';
+import { openPasteModal } from '../src/discord/paste.js';
 import { attachmentInfo, type SourceInput } from '../src/discord/sources.js';
-import { summarizeFromInteraction } from '../src/discord/summarize-interaction.js';
+import { type SummaryOptions, summarizeFromInteraction } from '../src/discord/summarize-interaction.js';
 import type { SummaryLength } from '../src/engines/engine.js';
 
 /** Languages offered by `language` (25 at most); anyone else gets their Discord language by default. */
@@ -57,7 +59,8 @@ export const summarize = {
       {
         type: ApplicationCommandOptionType.String,
         name: 'text',
-        description: 'The article’s text, pasted (longer texts: upload a file)',
+        description:
+          'The article’s text, pasted (longer: give no url, text or file for a paste form; or upload a file)',
         max_length: 6000,
       },
       {
@@ -93,6 +96,7 @@ export const summarize = {
     const text = interaction.options.getString('text');
     const file = interaction.options.getAttachment('file');
     const given = [url, text, file].filter((v) => v !== null).length;
+    if (given === 0) return openPasteModal(interaction, ctx, summaryOptions(interaction));
     const input: SourceInput | { refusal: string } =
       given === 0
         ? { refusal: notices.noSource }
@@ -105,11 +109,16 @@ export const summarize = {
               : file
                 ? { kind: 'attachment', attachment: attachmentInfo(file) }
                 : { refusal: notices.noSource };
-    const language = interaction.options.getString('language');
-    return summarizeFromInteraction(interaction, ctx, input, {
-      length: (interaction.options.getString('length') ?? 'standard') as SummaryLength,
-      lang: language === 'original' ? null : (language ?? interaction.locale),
-      private: interaction.options.getBoolean('private') ?? false,
-    });
+    return summarizeFromInteraction(interaction, ctx, input, summaryOptions(interaction));
   },
 } satisfies SlashCommand;
+
+/** The `length`, `language` (default: the user's Discord language) and `private` options. */
+function summaryOptions(interaction: ChatInputCommandInteraction): SummaryOptions {
+  const language = interaction.options.getString('language');
+  return {
+    length: (interaction.options.getString('length') ?? 'standard') as SummaryLength,
+    lang: language === 'original' ? null : (language ?? interaction.locale),
+    private: interaction.options.getBoolean('private') ?? false,
+  };
+}

@@ -48,6 +48,8 @@ const schema = z.object({
   DATABASE_PATH: z.string().min(1).default('.verbatim/verbatim.db'),
   DATABASE_URL: optionalString,
   CACHE_TTL_SECONDS: intFrom(0, 365 * 86400).default(7 * 86400),
+  /** A Refresh within this many seconds of the page's last fetch reuses it instead of fetching again. */
+  REFRESH_MIN_INTERVAL_SECONDS: intFrom(0, 86400).default(60),
 
   FETCH_ALLOW: list,
   FETCH_ALLOWED_PORTS: list.pipe(

@@ -46,6 +46,11 @@ export interface SummaryRequest {
   readonly onStep?: (step: Step) => void;
   /** Called once the article is loaded (or could not be): whether it came from the store. */
   readonly onLoaded?: (loaded: { readonly fromCache: boolean } | { readonly failure: ReasonCode }) => void;
+  /**
+   * Fetch a link again (the Refresh button): the stored copy is used only when it was fetched less
+   * than `REFRESH_MIN_INTERVAL_SECONDS` ago, so pressing Refresh repeatedly never hammers a site.
+   */
+  readonly refresh?: boolean;
 }
 
 /** Set when a summary is not in the language asked for: the offline engine cannot translate. */
@@ -63,6 +68,11 @@ export interface SummaryOutcome {
   readonly language: LanguageNote | null;
   readonly articleFromCache: boolean;
   readonly summaryFromCache: boolean;
+  /**
+   * When a link's page was fetched (ms since epoch): earlier than now when the stored copy was
+   * used, so a cached summary shows the original fetch time. Null for pasted text and files.
+   */
+  readonly fetchedAt: number | null;
 }
 
 /** A follow-up conversation: what the store keeps for a summary, and the article it is about. */
@@ -111,6 +121,7 @@ export class VerbatimService {
     request.onLoaded?.(loaded.ok ? { fromCache: loaded.value.fromCache } : { failure: loaded.error.code });
     if (!loaded.ok) return loaded;
     const { article, fromCache } = loaded.value;
+    const fetchedAt = request.source.kind === 'url' ? loaded.value.fetchedAt : null;
     if (request.source.kind !== 'url' && !(await store.getArticle(article.contentHash))) {
       // Links are stored by loadArticle; pasted text and files are stored here so that the
       // conversation can load the article by hash later, across restarts. The same text already
@@ -130,6 +141,7 @@ export class VerbatimService {
         language: plan.note,
         articleFromCache: fromCache,
         summaryFromCache: true,
+        fetchedAt,
       });
     }
 
@@ -169,6 +181,7 @@ export class VerbatimService {
       language,
       articleFromCache: fromCache,
       summaryFromCache: false,
+      fetchedAt,
     });
   }
 
@@ -265,7 +278,9 @@ export class VerbatimService {
     return this.engine !== this.#options.offline && failureKind(code) === 'upstream' && !signal?.aborted;
   }
 
-  async #load(request: SummaryRequest): Promise<Result<{ article: Article; fromCache: boolean }>> {
+  async #load(
+    request: SummaryRequest,
+  ): Promise<Result<{ article: Article; fromCache: boolean; fetchedAt: number }>> {
     const { config, store, pool } = this.#options;
     const source = request.source;
     if (source.kind === 'bytes') {
@@ -279,7 +294,7 @@ export class VerbatimService {
         },
         pool,
       );
-      return article.ok ? ok({ article: article.value, fromCache: false }) : article;
+      return article.ok ? ok({ article: article.value, fromCache: false, fetchedAt: this.#now() }) : article;
     }
     if (source.kind === 'url') request.onStep?.('fetching');
     const loaded = await loadArticle(
@@ -287,13 +302,21 @@ export class VerbatimService {
       {
         fetch: fetchOptionsFrom(config),
         store,
-        cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+        cacheTtlSeconds: request.refresh
+          ? Math.min(config.REFRESH_MIN_INTERVAL_SECONDS, config.CACHE_TTL_SECONDS)
+          : config.CACHE_TTL_SECONDS,
         pool,
         now: this.#now,
       },
       request.signal ? { signal: request.signal } : {},
     );
-    return loaded.ok ? ok({ article: loaded.value.article, fromCache: loaded.value.fromCache }) : loaded;
+    return loaded.ok
+      ? ok({
+          article: loaded.value.article,
+          fromCache: loaded.value.fromCache,
+          fetchedAt: loaded.value.fetchedAt,
+        })
+      : loaded;
   }
 
   async #cachedSummary(key: string, article: Article): Promise<SummaryResult | null> {

@@ -5,7 +5,9 @@ import { onAskButton, onAskModal, onDeleteButton } from './components.js';
 import type { BotContext } from './context.js';
 import { onForgetButton } from './forget-flow.js';
 import { notices } from './messages.js';
+import { onPasteModal } from './paste.js';
 import { CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
+import { onRefreshButton } from './refresh-flow.js';
 
 const isSlash = (c: Command): c is SlashCommand => (c.data.type ?? 1) === 1;
 const isMessageCommand = (c: Command): c is MessageCommand => c.data.type === 3;
@@ -42,8 +44,12 @@ export function createInteractionHandler(bot: BotContext, commands: readonly Com
           if (interaction.customId === CUSTOM_IDS.delete) return onDeleteButton(interaction, ctx);
           if (interaction.customId.startsWith(`${CUSTOM_IDS.forget}:`))
             return onForgetButton(interaction, ctx);
+          if (interaction.customId.startsWith(`${CUSTOM_IDS.refresh}:`))
+            return onRefreshButton(interaction, ctx);
         } else if (interaction.isModalSubmit()) {
           if (interaction.customId.startsWith(`${CUSTOM_IDS.askModal}:`)) return onAskModal(interaction, ctx);
+          if (interaction.customId.startsWith(`${CUSTOM_IDS.pasteModal}:`))
+            return onPasteModal(interaction, ctx);
         } else {
           // Autocomplete and other kinds Verbatim does not use: not requests.
           return null;

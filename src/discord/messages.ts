@@ -101,6 +101,15 @@ export const notices = {
     'This conversation is no longer available: its summary was deleted, or it is older than I keep conversations. Summarize the article again to ask about it.',
   notRequester: 'Only the person who asked for this summary can delete it.',
   deleted: 'Deleted the summary and what I kept about it.',
+  refreshed:
+    'The article has changed: I summarized it again, and questions are now answered from the new text.',
+  refreshUnchanged: 'The article has not changed since it was summarized; I updated when it was fetched.',
+  refreshTooSoon: (unixSeconds: number) =>
+    `I fetched that page <t:${unixSeconds}:R>, so I did not fetch it again. Try again in a minute.`,
+  refreshedInThread: (unixSeconds: number) =>
+    `The article was refreshed (fetched <t:${unixSeconds}:R>) and has changed; answers now come from its new text.`,
+  emptyPaste:
+    'There was no text to summarize in the boxes. Paste the article’s text into **Text** and try again.',
   emptyQuestion: 'Ask me a question about the article, for example: “Who is quoted, and what did they say?”',
   cannotSeeReply:
     'I can only read replies that keep the @ mention on (or messages that mention me). Ask again with the mention on.',
@@ -152,6 +161,14 @@ export const labels = {
   askModalPlaceholder: 'What does the article say about…?',
   by: (byline: string) => `By ${byline}`,
   minutesRead: (n: number) => `${n} min read`,
+  /** A Discord timestamp: each reader sees it relative to now, in their own time zone on hover. */
+  fetched: (unixSeconds: number) => `fetched <t:${unixSeconds}:R>`,
+  refreshButton: 'Refresh',
+  pasteModalTitle: 'Paste an article',
+  pasteTitleLabel: 'Title (optional)',
+  pasteTextLabel: 'Text',
+  pasteMoreLabel: (n: number) => `More text, part ${n} (optional)`,
+  pastePlaceholder: 'Paste the article here; continue in the next box at a paragraph break.',
   pastedText: 'Pasted text',
   openAtQuote: '↗',
   quotesFound: (verified: number, proposed: number) => `${verified}/${proposed} quotes found in the article`,

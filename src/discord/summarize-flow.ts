@@ -93,8 +93,10 @@ export async function runSummary(
 
   const { article, result, requestKey, language } = outcome.value;
   const sent = await out.deliver(
-    messagesOf(renderSummaryEmbeds(article, result, language)),
-    summaryButtons(),
+    messagesOf(renderSummaryEmbeds(article, result, language, outcome.value.fetchedAt)),
+    summaryButtons(
+      job.input.kind === 'url' ? { length: job.length, lang: job.lang, private: out.ephemeral } : null,
+    ),
   );
   const first = sent[0];
   if (!first) throw new Error('a summary was delivered as no message');

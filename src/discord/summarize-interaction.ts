@@ -3,6 +3,7 @@ import {
   type ChatInputCommandInteraction,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import type { SummaryLength } from '../engines/engine.js';
 import { checkAttachment } from './attachments.js';
@@ -28,7 +29,10 @@ export interface SummaryOptions {
  * worked on, the reply edited with progress and finally the summary.
  */
 export async function summarizeFromInteraction(
-  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
+  interaction:
+    | ChatInputCommandInteraction
+    | MessageContextMenuCommandInteraction
+    | (ModalSubmitInteraction & { readonly channelId: string }),
   ctx: RequestContext,
   input: SourceInput | { readonly refusal: string },
   options: SummaryOptions,

@@ -147,6 +147,26 @@ describe('rendering summaries and answers for Discord', () => {
     );
   });
 
+  it('GIVEN random summaries of links fetched at any time THEN every message still obeys every limit and the first says when the page was fetched', () => {
+    fc.assert(
+      fc.property(
+        summaryCase,
+        fc.integer({ min: 0, max: 8_640_000_000_000_000 }),
+        ({ article, summary, keyPoints }, fetchedAt) => {
+          const result: SummaryResult = { ...info, summary, keyPoints };
+          const embeds = renderSummaryEmbeds(article, result, { wanted: 'fr-FR', used: 'en' }, fetchedAt);
+          for (const embed of embeds) assert.deepEqual(limitProblems([embed]), []);
+          assertEveryQuoteWhole(embeds, [...summary, ...keyPoints]);
+          assert.ok(
+            embeds[0]?.description?.includes(`fetched <t:${Math.floor(fetchedAt / 1000)}:R>`),
+            'a Discord timestamp in the facts line (footers show them raw)',
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('GIVEN random answers THEN every message obeys every limit and every quote appears whole', () => {
     fc.assert(
       fc.property(

@@ -6,15 +6,21 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyGate } from '../../src/app/gate.js';
 import { KeyedQueue } from '../../src/app/keyed-queue.js';
-import { createAppWorkerPool } from '../../src/app/pooled-engine.js';
+import { createAppWorkerPool, createPooledExtractiveEngine } from '../../src/app/pooled-engine.js';
 import { RateLimiter } from '../../src/app/rate-limiter.js';
-import { createService, languagePlan, SUMMARY_CACHE_NAMESPACE } from '../../src/app/service.js';
+import {
+  createService,
+  languagePlan,
+  SUMMARY_CACHE_NAMESPACE,
+  VerbatimService,
+} from '../../src/app/service.js';
 import { makeArticle } from '../../src/article/article.js';
 import { parseConfig } from '../../src/config.js';
 import { ok } from '../../src/core/result.js';
 import { createLogger } from '../../src/log.js';
 import { openStore } from '../../src/store/store.js';
 import { readFixture } from '../helpers/fixtures.js';
+import { startArticleServer } from './harness.js';
 
 const text = readFixture('discord', 'article.html')
   .split('\n')
@@ -133,5 +139,69 @@ describe('the service under the bot', () => {
     assert.ok(third.ok);
     assert.equal(third.value.summaryFromCache, false, 'a stored quote that does not match is never shown');
     assert.deepEqual(third.value.result.summary, first.value.result.summary);
+  });
+
+  it('GIVEN a link THEN outcomes carry when it was fetched: the original time from the store, and Refresh fetches again only after REFRESH_MIN_INTERVAL_SECONDS', async (t) => {
+    const page = readFixture('discord', 'article.html');
+    const articles = await startArticleServer({ '/a': { body: page } });
+    const dir = await mkdtemp(join(tmpdir(), 'verbatim-service-'));
+    const config = parseConfig({
+      VERBATIM_ENGINE: 'extractive',
+      DATABASE_PATH: join(dir, 'v.db'),
+      FETCH_ALLOW: '127.0.0.1/32',
+      FETCH_ALLOWED_PORTS: String(articles.port),
+    });
+    let clock = 1_700_000_000_000;
+    const now = () => clock;
+    const store = await openStore({ path: config.DATABASE_PATH, now });
+    const pool = createAppWorkerPool(1);
+    t.after(async () => {
+      await pool.close();
+      await store.close();
+      await articles.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const engine = createPooledExtractiveEngine(pool);
+    const log = createLogger('silent');
+    const service = new VerbatimService({ config, log, store, pool, engine, offline: engine, now });
+    const source = { kind: 'url', url: articles.url('/a') } as const;
+    const ask = async (refresh: boolean) => {
+      const outcome = await service.summarize({ source, length: 'standard', lang: null, refresh });
+      assert.ok(outcome.ok);
+      return outcome.value;
+    };
+
+    const first = await ask(false);
+    assert.equal(first.fetchedAt, clock);
+    const fetchedAt = clock;
+    clock += 30_000;
+    const cached = await ask(false);
+    assert.deepEqual(
+      [cached.articleFromCache, cached.fetchedAt],
+      [true, fetchedAt],
+      'the original fetch time',
+    );
+    const tooSoon = await ask(true);
+    assert.deepEqual([tooSoon.articleFromCache, tooSoon.fetchedAt], [true, fetchedAt]);
+    assert.equal(articles.hits.get('/a'), 1);
+
+    clock += config.REFRESH_MIN_INTERVAL_SECONDS * 1000;
+    const again = await ask(true);
+    assert.deepEqual([again.articleFromCache, again.fetchedAt, again.summaryFromCache], [false, clock, true]);
+    assert.equal(again.requestKey, first.requestKey, 'unchanged text: the same summary');
+    assert.equal(articles.hits.get('/a'), 2);
+
+    articles.set('/a', { body: page.replace('310 million euros', '325 million euros') });
+    clock += config.REFRESH_MIN_INTERVAL_SECONDS * 1000;
+    const changed = await ask(true);
+    assert.equal(changed.summaryFromCache, false);
+    assert.notEqual(changed.article.contentHash, first.article.contentHash);
+    const pasted = await service.summarize({
+      source: { kind: 'text', text, source: 'discord:text' },
+      length: 'standard',
+      lang: null,
+    });
+    assert.ok(pasted.ok);
+    assert.equal(pasted.value.fetchedAt, null, 'pasted text was not fetched');
   });
 });

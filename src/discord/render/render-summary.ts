@@ -17,12 +17,15 @@ export const EMBED_COLOR = 0x2f6fdb;
  * site, byline and reading time; then the summary sentences and key points, each with its quotes
  * (¶ place, and a link that opens the page at the quote); the footer on the last says how many
  * quotes were found in the article, which engine and model wrote it, any fallback, and when the
- * summary is not in the reader's language.
+ * summary is not in the reader's language. A link's summary also says when the page was fetched
+ * (`fetchedAt`, ms since epoch), in the facts line: Discord renders `<t:…>` timestamps in
+ * descriptions but shows them raw in footers.
  */
 export function renderSummaryEmbeds(
   article: Article,
   result: SummaryResult,
   language: LanguageNote | null,
+  fetchedAt: number | null = null,
 ): APIEmbed[] {
   const url = webUrl(article);
   const notes = new Footnotes(article.text, url);
@@ -35,6 +38,7 @@ export function renderSummaryEmbeds(
     article.byline ? labels.by(inert(article.byline)) : null,
     article.publishedTime ? article.publishedTime.slice(0, 10) : null,
     labels.minutesRead(readingMinutes(article)),
+    fetchedAt === null ? null : labels.fetched(Math.floor(fetchedAt / 1000)),
   ].filter((f): f is string => f !== null);
   return packEmbeds({
     head: {

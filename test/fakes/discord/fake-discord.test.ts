@@ -634,6 +634,47 @@ describe('fake Discord with the real discord.js client', () => {
     assertHealthy(bot);
   });
 
+  it('GIVEN a deferred private reply with a button WHEN it is clicked THEN the app sees an ephemeral message it can update', async (t) => {
+    const bot = await startBot(t);
+    await bot.client.application?.commands.set([SUMMARIZE]);
+    let flags: number | null = null;
+    bot.client.on(Events.InteractionCreate, async (interaction) => {
+      if (interaction.isChatInputCommand()) {
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+        await interaction.editReply({
+          content: 'Summary',
+          components: [
+            {
+              type: ComponentType.ActionRow,
+              components: [
+                {
+                  type: ComponentType.Button,
+                  style: ButtonStyle.Secondary,
+                  custom_id: 'refresh',
+                  label: 'Refresh',
+                },
+              ],
+            },
+          ],
+        });
+      } else if (interaction.isButton()) {
+        flags = interaction.message.flags.bitfield;
+        await interaction.deferUpdate();
+        await interaction.editReply({ content: 'Summary, refreshed' });
+      }
+    });
+    const command = bot.fake.sendSlashCommand({ name: 'summarize', options: { url: 'https://example.com' } });
+    await command.waitFor('edited');
+    const summary = command.original;
+    assert.ok(summary);
+    const click = bot.fake.sendButton({ customId: 'refresh', messageId: summary.id });
+    await click.waitFor((x) => x.original?.content === 'Summary, refreshed');
+    assert.equal(click.callbackType, 6);
+    assert.equal(((flags ?? 0) & MessageFlags.Ephemeral) !== 0, true, 'flag 64 from the deferral on');
+    assert.equal(bot.fake.message(summary.id)?.content, 'Summary, refreshed');
+    assertHealthy(bot);
+  });
+
   it('GIVEN attachments WHEN the bot reads one and uploads another THEN both are served by the fake', async (t) => {
     const bot = await startBot(t);
     await bot.client.application?.commands.set([SUMMARIZE]);

@@ -34,6 +34,9 @@ export const LIMITS = {
   contextMenuCommandsPerType: 5,
   modalTitle: 45,
   textInputValue: 4000,
+  /** A modal label component's label, and a text input's own label. */
+  modalLabel: 45,
+  textInputPlaceholder: 100,
   /** Milliseconds an app has to acknowledge an interaction. */
   ackDeadlineMs: 3000,
   /** Milliseconds an interaction token stays valid for edits and follow-ups. */

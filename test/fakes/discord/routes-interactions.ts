@@ -103,7 +103,9 @@ export function interactionRoutes(deps: InteractionRouteDeps): Route[] {
         }
         case Callback.DeferredChannelMessage: {
           loading = true;
-          message = responseMessage(world, handle, {}, [], ephemeral, MessageFlag.Loading);
+          // Discord marks a deferred private reply ephemeral (flag 64) from the start.
+          const flags = MessageFlag.Loading | (ephemeral ? MessageFlag.Ephemeral : 0);
+          message = responseMessage(world, handle, {}, [], ephemeral, flags);
           break;
         }
         case Callback.DeferredUpdateMessage: {

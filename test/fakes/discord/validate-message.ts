@@ -331,7 +331,11 @@ function validateComponentsV2(components: unknown[], errors: FormErrors): void {
   }
 }
 
-/** A modal (interaction callback type 9): title ≤ 45, custom id ≤ 100, 1–5 top-level components. */
+/**
+ * A modal (interaction callback type 9): title ≤ 45, custom id ≤ 100, 1–5 top-level components,
+ * each an action row holding one text input or a label (≤ 45) around one; input lengths ≤ 4,000,
+ * labels ≤ 45, placeholders ≤ 100.
+ */
 export function validateModal(data: JsonRecord, errors: FormErrors): void {
   requiredString(errors, ['data', 'custom_id'], data.custom_id, LIMITS.customId);
   requiredString(errors, ['data', 'title'], data.title, LIMITS.modalTitle);
@@ -339,6 +343,19 @@ export function validateModal(data: JsonRecord, errors: FormErrors): void {
   if (components.length === 0 || components.length > 5) {
     errors.add(['data', 'components'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 5 in length.');
   }
+  components.forEach((top, i) => {
+    if (!isRecord(top)) return;
+    // An action row in a modal holds exactly one text input; a label names one component.
+    if (top.type === 1 && arrayOr(top.components).length !== 1) {
+      errors.add(
+        ['data', 'components', i, 'components'],
+        'BASE_TYPE_BAD_LENGTH',
+        'Must be between 1 and 1 in length.',
+      );
+    }
+    if (top.type === 18)
+      requiredString(errors, ['data', 'components', i, 'label'], top.label, LIMITS.modalLabel);
+  });
   const seen = new Set<string>();
   for (const [i, input] of modalInputs(components)) {
     const at = (...rest: (string | number)[]) => ['data', 'components', i, ...rest];
@@ -355,6 +372,8 @@ export function validateModal(data: JsonRecord, errors: FormErrors): void {
         }
       }
       optionalString(errors, at('value'), input.value, LIMITS.textInputValue);
+      optionalString(errors, at('label'), input.label, LIMITS.modalLabel);
+      optionalString(errors, at('placeholder'), input.placeholder, LIMITS.textInputPlaceholder);
     }
   }
 }

@@ -5,7 +5,7 @@ import { FormErrors } from './errors.js';
 import { charLength } from './json.js';
 import { LIMITS } from './limits.js';
 import { isValidChatInputName, validateCommandList } from './validate-commands.js';
-import { validateMessageBody, validateThreadBody } from './validate-message.js';
+import { validateMessageBody, validateModal, validateThreadBody } from './validate-message.js';
 
 const errorsFor = (check: (errors: FormErrors) => void): FormErrors => {
   const errors = new FormErrors();
@@ -125,6 +125,47 @@ describe('Discord limits the fake enforces', () => {
         },
       },
     });
+  });
+
+  it('GIVEN modals THEN Discord’s limits hold: 1–5 components, one text input per row, labels 45, title 45, custom id 100, max_length 4,000', () => {
+    const input = (n: number, extra: Record<string, unknown> = {}) => ({
+      type: 4,
+      custom_id: `part-${n}`,
+      style: 2,
+      ...extra,
+    });
+    const label = (n: number, text = `Part ${n}`, extra: Record<string, unknown> = {}) => ({
+      type: 18,
+      label: text,
+      component: input(n, extra),
+    });
+    const modal = (components: unknown[], more: Record<string, unknown> = {}) => ({
+      custom_id: 'paste',
+      title: 'Paste an article',
+      components,
+      ...more,
+    });
+    const paths = (data: Record<string, unknown>) =>
+      JSON.stringify(
+        errorsFor((e) => validateModal(data, e))
+          .toError()
+          ?.body() ?? null,
+      );
+    const five = [1, 2, 3, 4, 5].map((n) => label(n, `Part ${n}`, { max_length: 4000 }));
+    assert.equal(paths(modal(five)), 'null', 'five labelled 4,000-character inputs are fine');
+    assert.match(paths(modal([...five, label(6)])), /BASE_TYPE_BAD_LENGTH/u);
+    assert.match(paths(modal([])), /BASE_TYPE_BAD_LENGTH/u);
+    assert.match(
+      paths(modal([{ type: 1, components: [input(1, { label: 'A' }), input(2, { label: 'B' })] }])),
+      /"components":\{"0":\{"components":\{"_errors"/u,
+      'two text inputs in one row are refused',
+    );
+    assert.equal(paths(modal([{ type: 1, components: [input(1, { label: 'A' })] }])), 'null');
+    assert.match(paths(modal([label(1, 'x'.repeat(46))])), /"label"/u);
+    assert.match(paths(modal([label(1, 'Part', { placeholder: 'x'.repeat(101) })])), /"placeholder"/u);
+    assert.match(paths(modal([label(1, 'Part', { max_length: 4001 })])), /NUMBER_TYPE_MAX/u);
+    assert.match(paths(modal(five, { title: 'x'.repeat(46) })), /"title"/u);
+    assert.match(paths(modal(five, { custom_id: 'x'.repeat(101) })), /"custom_id"/u);
   });
 
   it('GIVEN more than ten files THEN the message is refused', () => {

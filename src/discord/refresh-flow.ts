@@ -1,0 +1,251 @@
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type ButtonInteraction,
+  MessageFlags,
+} from 'discord.js';
+import type { SummaryOutcome } from '../app/service.js';
+import type { Article } from '../article/article.js';
+import type { Result } from '../core/result.js';
+import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
+import { withJob } from './jobs.js';
+import { failureMessage, notices, progress as progressText } from './messages.js';
+import {
+  type CarriedOptions,
+  CUSTOM_IDS,
+  decodeSummaryOptions,
+  messagesOf,
+  SAFE_MENTIONS,
+  summaryButtons,
+} from './payloads.js';
+import { Progress } from './progress.js';
+import { webUrl } from './render/article-facts.js';
+import { renderSummaryEmbeds } from './render/render-summary.js';
+import { recordEngineWork, SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
+
+/**
+ * "Refresh" under a link's summary: fetches the page again through the same summary path as
+ * `/summarize` (budgets, the engine gate), unless it was fetched less than
+ * `REFRESH_MIN_INTERVAL_SECONDS` ago. Unchanged text only moves the fetch time (the summary cache
+ * answers, no model call); changed text replaces the summary in place, points the conversation at
+ * the new text and notes it in the thread. Anyone who can see the summary may press it, rate-limited
+ * like summaries: it removes nothing and makes the shared summary truer for every reader. Everything
+ * it needs comes from the store and the button's custom id, so it works after a restart.
+ */
+export async function onRefreshButton(
+  interaction: ButtonInteraction,
+  ctx: RequestContext,
+): Promise<RequestOutcome> {
+  const options = decodeSummaryOptions(interaction.customId, CUSTOM_IDS.refresh);
+  const wait = options ? ctx.bot.summaryLimiter.take(interaction.user.id) : null;
+  if (!options || wait !== null) {
+    if (wait !== null) ctx.log.info({ waitMs: wait }, 'user rate limited');
+    await acknowledge(ctx, () =>
+      interaction.reply({
+        content: wait !== null ? notices.summariesRateLimited(wait) : notices.unexpected(ctx.requestId),
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: SAFE_MENTIONS,
+      }),
+    );
+    return wait !== null ? 'rate_limited' : 'bad_usage';
+  }
+  // Only its requester sees a private summary: its message is updated through this interaction.
+  const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+  await acknowledge(ctx, () =>
+    ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+  );
+  await ctx.bot.afterAcknowledgements();
+  if (ephemeral) return refreshSummary(interaction, ctx, options, true);
+  // A public refresh's pending reply is private, so a restart may edit it with an apology.
+  return withJob(
+    ctx,
+    {
+      kind: 'summarize',
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      userId: interaction.user.id,
+      reply: {
+        via: 'interaction',
+        applicationId: interaction.applicationId,
+        interactionToken: interaction.token,
+      },
+    },
+    () => refreshSummary(interaction, ctx, options, false),
+  );
+}
+
+async function refreshSummary(
+  interaction: ButtonInteraction,
+  ctx: RequestContext,
+  options: CarriedOptions,
+  ephemeral: boolean,
+): Promise<RequestOutcome> {
+  const { bot, log } = ctx;
+  const { store } = bot.service;
+  const tell = async (content: string): Promise<void> => {
+    if (ephemeral) {
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
+    } else {
+      await interaction.editReply({ content, allowedMentions: SAFE_MENTIONS });
+    }
+  };
+  const summaryId = interaction.message.id;
+  const record = await store.getThread(summaryId);
+  const stored = record ? await store.getArticle(record.articleHash) : undefined;
+  const url = stored ? linkOf(stored.article) : null;
+  if (!record || !url) {
+    await tell(notices.conversationGone);
+    return 'bad_usage';
+  }
+
+  // Queued with the conversation's questions: one in progress is answered from the text it began with.
+  return bot.conversations.run(record.threadId, async () => {
+    const outcome = await summarizeAgain(ctx, url, options, ephemeral ? null : tell);
+    if (!outcome.ok) {
+      const restarting = bot.signal.aborted;
+      log.info({ code: outcome.error.code, details: outcome.error.details, restarting }, 'refresh failed');
+      await tell(restarting ? notices.shuttingDown : failureMessage(outcome.error));
+      return outcome.error.code;
+    }
+    recordEngineWork(bot.metrics, outcome.value.result);
+    bot.metrics[outcome.value.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
+    const { article, result, requestKey, language, fetchedAt, articleFromCache } = outcome.value;
+    const changed = article.contentHash !== record.articleHash;
+    if (changed)
+      await bot.service.openConversation({ ...record, articleHash: article.contentHash, requestKey });
+
+    const sent = await store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
+    const embeds = messagesOf(renderSummaryEmbeds(article, result, language, fetchedAt));
+    const messageIds = await replaceSummary(
+      ctx,
+      interaction,
+      ephemeral,
+      sent,
+      embeds,
+      summaryButtons(options),
+    );
+    const threadId = sent?.threadId ?? null;
+    await store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, {
+      channelId: sent?.channelId ?? interaction.channelId,
+      messageIds,
+      threadId,
+    } satisfies SummaryMessages);
+    const at = Math.floor((fetchedAt ?? Date.now()) / 1000);
+    if (changed && threadId) await noteInThread(ctx, threadId, notices.refreshedInThread(at));
+    await tell(
+      changed ? notices.refreshed : articleFromCache ? notices.refreshTooSoon(at) : notices.refreshUnchanged,
+    );
+    log.info(
+      {
+        articleHash: article.contentHash,
+        changed,
+        fromCache: { article: articleFromCache, summary: outcome.value.summaryFromCache },
+        messages: messageIds.length,
+      },
+      'summary refreshed',
+    );
+    return 'ok';
+  });
+}
+
+/** The summary request `/summarize url:` made, with `refresh`; progress goes to `show` when set. */
+async function summarizeAgain(
+  ctx: RequestContext,
+  url: string,
+  options: CarriedOptions,
+  show: ((text: string) => Promise<void>) | null,
+): Promise<Result<SummaryOutcome>> {
+  const { bot, log } = ctx;
+  const progress = new Progress(async (text) => {
+    if (show) await show(text).catch((err: unknown) => log.debug({ err }, 'progress update failed'));
+  }, bot.config.DISCORD_PROGRESS_DELAY_MS);
+  bot.metrics.inflightJobs.inc();
+  try {
+    return await bot.service.summarize({
+      source: { kind: 'url', url },
+      length: options.length,
+      lang: options.lang,
+      refresh: true,
+      signal: bot.signal,
+      onStep: (step) => progress.step(progressText[step]),
+      onLoaded: (loaded) => {
+        if ('failure' in loaded) bot.metrics.fetches.inc({ outcome: loaded.failure });
+        else if (loaded.fromCache) bot.metrics.cacheHits.inc({ cache: 'article' });
+        else {
+          bot.metrics.cacheMisses.inc({ cache: 'article' });
+          bot.metrics.fetches.inc({ outcome: 'ok' });
+        }
+      },
+    });
+  } finally {
+    bot.metrics.inflightJobs.dec();
+    await progress.done();
+  }
+}
+
+/** The link the summary was asked for (what the user gave, as the URL cache knows it). */
+function linkOf(article: Article): string | null {
+  return /^https?:\/\//iu.test(article.source) ? article.source : webUrl(article);
+}
+
+/**
+ * Replaces a summary's messages with `messages`, keeping their ids: the first (with the buttons) is
+ * edited, as are the others while there are enough; a longer summary adds messages after them and a
+ * shorter one deletes the surplus. A private summary's other messages belong to its own interaction,
+ * whose token may have expired, so its new parts come as new private follow-ups.
+ */
+async function replaceSummary(
+  ctx: RequestContext,
+  interaction: ButtonInteraction,
+  ephemeral: boolean,
+  sent: SummaryMessages | undefined,
+  messages: readonly APIEmbed[][],
+  components: APIActionRowComponent<APIButtonComponent>[],
+): Promise<string[]> {
+  const [first = [], ...rest] = messages;
+  if (ephemeral) {
+    await interaction.editReply({ content: '', embeds: first, components, allowedMentions: SAFE_MENTIONS });
+    const ids = [interaction.message.id];
+    for (const embeds of rest) {
+      const part = await interaction.followUp({
+        embeds,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: SAFE_MENTIONS,
+      });
+      ids.push(part.id);
+    }
+    return ids;
+  }
+  const channel = await ctx.bot.client.channels.fetch(sent?.channelId ?? interaction.channelId);
+  if (!channel?.isTextBased() || !channel.isSendable()) throw new Error('summary channel is not text-based');
+  const old = sent?.messageIds ?? [interaction.message.id];
+  const ids: string[] = [];
+  for (const [i, embeds] of messages.entries()) {
+    const id = old[i];
+    if (id) {
+      await channel.messages.edit(id, {
+        embeds,
+        components: i === 0 ? components : [],
+        allowedMentions: SAFE_MENTIONS,
+      });
+      ids.push(id);
+    } else {
+      ids.push((await channel.send({ embeds, allowedMentions: SAFE_MENTIONS })).id);
+    }
+  }
+  for (const id of old.slice(messages.length)) {
+    await channel.messages
+      .delete(id)
+      .catch((err: unknown) => ctx.log.warn({ err, messageId: id }, 'could not delete a summary message'));
+  }
+  return ids;
+}
+
+async function noteInThread(ctx: RequestContext, threadId: string, content: string): Promise<void> {
+  const thread = await ctx.bot.client.channels.fetch(threadId).catch(() => null);
+  if (!thread?.isThread() || !thread.isSendable()) return;
+  await thread
+    .send({ content, allowedMentions: SAFE_MENTIONS })
+    .catch((err: unknown) => ctx.log.warn({ err }, 'could not note the refresh in the thread'));
+}

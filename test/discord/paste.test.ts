@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { APIEmbed } from 'discord.js';
+import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import { assertQuotesFromArticle, assertWithinLimits, finalReply, quotesShown } from './views.js';
+
+const TITLE = 'Riverton Council Publishes Its Ten-Year Building Plan';
+const TOPICS = [
+  ['harbour', 'Mara Okafor', 'the harbour authority', 'dredging the channel'],
+  ['library', 'Jonas Petrov', 'the library board', 'repairing the reading room roof'],
+  ['railway', 'Lena Marsh', 'the regional rail company', 'adding a second platform'],
+  ['school', 'Priya Nair', 'the school trust', 'building six new classrooms'],
+  ['hospital', 'Omar Haddad', 'the hospital foundation', 'opening a night clinic'],
+  ['market', 'Elsa Berg', 'the market traders', 'covering the square with a canopy'],
+  ['park', 'Tariq Aziz', 'the parks department', 'planting four hundred oak trees'],
+  ['bridge', 'Hana Sato', 'the bridge engineers', 'replacing the rusted cables'],
+] as const;
+
+/** One paragraph of a long council report; every paragraph differs (names, sums, months). */
+function paragraph(i: number): string {
+  const [place, person, body, work] = TOPICS[i % TOPICS.length] ?? TOPICS[0];
+  return [
+    `In part ${i + 1} of the plan, ${body} asked for ${12 + ((i * 37) % 80)} million euros for ${work}.`,
+    `${person} said the ${place} work would start in ${['March', 'June', 'September', 'November'][i % 4]} and take about ${2 + (i % 5)} years.`,
+    'Residents nearby raised questions about noise, traffic and the cost, and the council promised a public meeting before any contract is signed.',
+  ].join(' ');
+}
+
+/** 47 paragraphs (~15,000 characters) in four boxes of at most 4,000, split at paragraph breaks. */
+function boxes(): string[] {
+  const out: string[] = [];
+  let box = '';
+  for (let i = 0; i < 47; i++) {
+    const next = box ? `${box}\n\n${paragraph(i)}` : paragraph(i);
+    if (next.length > 4000) {
+      out.push(box);
+      box = paragraph(i);
+    } else box = next;
+  }
+  out.push(box);
+  return out;
+}
+
+let h: Harness;
+
+before(async () => {
+  h = await startHarness(null, { fake: { rateLimits: WIDE_BUCKETS } });
+});
+after(() => h.close());
+
+const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
+
+describe('the "Paste an article" modal, end to end', () => {
+  it('GIVEN /summarize with no source THEN a modal opens, and 15,000 characters over its four boxes are summarized whole with the command’s options', async () => {
+    const parts = boxes();
+    assert.equal(parts.length, 4);
+    const command = h.fake.sendSlashCommand({ name: 'summarize', options: { length: 'detailed' } });
+    await command.waitFor('modal');
+    assert.equal(command.callbackType, 9, 'the modal is the first response');
+    assert.ok((command.ackLatencyMs ?? Infinity) < 3000);
+    const modal = command.modal as { custom_id: string; title: string; components: unknown[] };
+    assert.equal(modal.custom_id, 'verbatim:paste:detailed:en-US:-');
+    assert.equal(modal.title, 'Paste an article');
+    assert.equal(modal.components.length, 5);
+
+    const submit = h.fake.sendModalSubmit({
+      customId: modal.custom_id,
+      fields: {
+        title: TITLE,
+        'part-1': parts[0] ?? '',
+        'part-2': parts[1] ?? '',
+        'part-3': parts[2] ?? '',
+        'part-4': parts[3] ?? '',
+      },
+    });
+    const summary = await finalReply(submit, 30_000);
+    assert.equal(submit.callbackType, 5, 'the submission is acknowledged at once, then worked on');
+    assert.ok((submit.ackLatencyMs ?? Infinity) < 3000);
+    assert.equal(submit.ephemeral, false);
+    const text = [TITLE, ...parts].join('\n\n');
+    assert.ok(text.length >= 15_000, `${text.length} characters`);
+    const record = await eventually(() => h.bot.service.store.getThread(summary.id), 5000, 'conversation');
+    const stored = await h.bot.service.store.getArticle(record?.articleHash ?? '');
+    assert.equal(stored?.article.text, text, 'the boxes are joined with blank lines, nothing lost');
+
+    assert.equal(embedsOf(summary)[0]?.title, TITLE);
+    assertQuotesFromArticle(embedsOf(summary), text);
+    const offsets = quotesShown(embedsOf(summary)).map((q) => text.indexOf(q));
+    assert.ok(
+      offsets.some((at) => at > 4000),
+      `quotes come from beyond the first box too (at ${offsets.join(', ')})`,
+    );
+    assertWithinLimits(summary);
+    assert.doesNotMatch(
+      JSON.stringify(summary.components),
+      /verbatim:refresh/u,
+      'a paste cannot be refreshed',
+    );
+    await eventually(() => h.fake.threads().find((t) => t.id === summary.id), 5000, 'thread');
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN the modal submitted with only blanks THEN a clear private message; GIVEN private:true THEN the pasted summary is private', async () => {
+    const command = h.fake.sendSlashCommand({
+      name: 'summarize',
+      options: { private: true, language: 'original' },
+    });
+    await command.waitFor('modal');
+    const customId = (command.modal as { custom_id: string }).custom_id;
+    assert.equal(customId, 'verbatim:paste:standard::p');
+    const empty = h.fake.sendModalSubmit({
+      customId,
+      fields: { title: TITLE, 'part-1': '   \n ', 'part-2': ' ' },
+    });
+    await empty.waitFor('responded');
+    assert.equal(empty.ephemeral, true);
+    assert.equal(
+      empty.original?.content,
+      'There was no text to summarize in the boxes. Paste the article’s text into **Text** and try again.',
+    );
+
+    const again = h.fake.sendSlashCommand({ name: 'summarize', options: { private: true } });
+    await again.waitFor('modal');
+    const submit = h.fake.sendModalSubmit({
+      customId: (again.modal as { custom_id: string }).custom_id,
+      fields: { 'part-1': boxes()[0] ?? '' },
+    });
+    const summary = await finalReply(submit);
+    assert.equal(submit.ephemeral, true);
+    assertQuotesFromArticle(embedsOf(summary), boxes()[0] ?? '');
+    assert.deepEqual(problems(h), []);
+  });
+});
