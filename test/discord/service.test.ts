@@ -107,6 +107,7 @@ describe('the service under the bot', () => {
       source: { kind: 'text', text, source: 'discord:text' },
       length: 'standard',
       lang: null,
+      requester: null,
     } as const;
 
     const first = await service.summarize(request);
