@@ -160,13 +160,6 @@ export class BudgetLedger {
     this.#now = now;
   }
 
-  /** Tokens reserved right now by calls in flight (all guilds and days). */
-  get reserved(): number {
-    let n = 0;
-    for (const [key, tokens] of this.#reserved) if (key.split('|').length === 2) n += tokens;
-    return n;
-  }
-
   /** Today's usage, limits and reset time for a requester. */
   async report(who: Requester): Promise<UsageReport> {
     const now = this.#now();
