@@ -10,6 +10,7 @@ import {
   type SummaryLength,
   type SummaryResult,
   type Turn,
+  type Usage,
   ZERO_USAGE,
 } from '../engines/engine.js';
 import { defaultEngineChoice, selectEngine } from '../engines/select.js';
@@ -220,7 +221,7 @@ export class VerbatimService {
         () => request.onStep?.('waiting'),
       );
       if (admission?.ok && request.requester && result.ok) {
-        await this.#budget.record(request.requester, result.value.usage);
+        await this.#recordUsage(request.requester, result.value.usage);
       }
     } finally {
       if (admission?.ok) admission.permit.release();
@@ -331,7 +332,7 @@ export class VerbatimService {
         },
         () => options.onStep?.('waiting'),
       );
-      if (admission?.ok && result.ok) await this.#budget.record(who, result.value.usage);
+      if (admission?.ok && result.ok) await this.#recordUsage(who, result.value.usage);
     } finally {
       if (admission?.ok) admission.permit.release();
     }
@@ -368,6 +369,13 @@ export class VerbatimService {
   async #admit(who: Requester | null, estimate: () => number): Promise<Admission | null> {
     if (!this.usesModel || who === null) return null;
     return this.#budget.admit(who, estimate());
+  }
+
+  /** Counts a model call's tokens; a store that fails to count them does not cost the user the result. */
+  async #recordUsage(who: Requester, usage: Usage): Promise<void> {
+    await this.#budget
+      .record(who, usage)
+      .catch((err: unknown) => this.#options.log.warn({ err }, 'could not record model usage'));
   }
 
   #canFallBack(code: Parameters<typeof failureKind>[0], signal: AbortSignal | undefined): boolean {
