@@ -89,6 +89,14 @@ const schema = z.object({
   WORKER_THREADS: intFrom(1, 64).default(2),
   /** Days after which articles, threads, turns, cached results and usage rows are purged (0: keep). */
   RETENTION_DAYS: intFrom(0, 3650).default(30),
+
+  /**
+   * Model tokens (input + output) one guild may spend per UTC day (0: no limit). The default and
+   * the ceiling: guild admins may lower it for their server with `/budget`, never raise it.
+   */
+  BUDGET_GUILD_DAILY_TOKENS: intFrom(0, 1_000_000_000_000).default(1_000_000),
+  /** Model tokens one user may spend per UTC day in one guild, or in DMs (0: no limit); also a ceiling. */
+  BUDGET_USER_DAILY_TOKENS: intFrom(0, 1_000_000_000_000).default(100_000),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

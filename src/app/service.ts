@@ -10,13 +10,23 @@ import {
   type SummaryLength,
   type SummaryResult,
   type Turn,
+  type Usage,
   ZERO_USAGE,
 } from '../engines/engine.js';
 import { defaultEngineChoice, selectEngine } from '../engines/select.js';
 import { type Quote, revalidateQuote } from '../grounding/index.js';
 import type { Logger } from '../log.js';
-import type { Store, StoredClaim, StoredQuote, ThreadRecord } from '../store/store.js';
+import type { GuildSettings, Store, StoredClaim, StoredQuote, ThreadRecord } from '../store/store.js';
 import { guessLanguage } from '../text/index.js';
+import {
+  type Admission,
+  BudgetLedger,
+  DM_GUILD_ID,
+  estimateAnswerTokens,
+  estimateSummaryTokens,
+  type Requester,
+  type UsageReport,
+} from './budget.js';
 import { ConcurrencyGate } from './gate.js';
 import { loadArticle, type SourceSpec } from './load-article.js';
 import { loadUpload } from './load-upload.js';
@@ -42,6 +52,8 @@ export interface SummaryRequest {
   readonly length: SummaryLength;
   /** The reader's language (BCP 47, e.g. a Discord locale `pt-BR`), or null for the article's own. */
   readonly lang: string | null;
+  /** Who asks, for the daily model budgets; null: nobody's (the CLI, tests), no budget applies. */
+  readonly requester: Requester | null;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: Step) => void;
   /** Called once the article is loaded (or could not be): whether it came from the store. */
@@ -106,6 +118,7 @@ export class VerbatimService {
   readonly #options: ServiceOptions;
   readonly #gate: ConcurrencyGate;
   readonly #now: () => number;
+  readonly #budget: BudgetLedger;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
@@ -113,6 +126,42 @@ export class VerbatimService {
     this.engine = options.engine;
     this.#gate = new ConcurrencyGate(options.config.ENGINE_MAX_ACTIVE, options.config.ENGINE_MAX_WAITING);
     this.#now = options.now ?? Date.now;
+    this.#budget = new BudgetLedger(options.store, options.config, this.#now);
+  }
+
+  /** Whether requests go to a model (and so count against budgets), not only to the offline engine. */
+  get usesModel(): boolean {
+    return this.engine !== this.#options.offline;
+  }
+
+  /** Today's model usage, limits and reset time for a requester (and their guild). */
+  usageToday(who: Requester): Promise<UsageReport> {
+    return this.#budget.report(who);
+  }
+
+  /**
+   * Changes a guild's daily limits (`undefined` keeps a value, null restores the operator's default)
+   * and returns what is now in force. Values above the operator's are kept as asked but cut to it
+   * when read, so `sources` says `ceiling` for them.
+   */
+  async setGuildBudget(
+    guildId: string,
+    change: { readonly dailyTokens?: number | null; readonly memberDailyTokens?: number | null },
+    by: string,
+  ): Promise<{ readonly settings: GuildSettings; readonly report: UsageReport }> {
+    const current = await this.store.getGuildSettings(guildId);
+    const settings: GuildSettings = {
+      guildId,
+      dailyTokens: change.dailyTokens === undefined ? (current?.dailyTokens ?? null) : change.dailyTokens,
+      memberDailyTokens:
+        change.memberDailyTokens === undefined
+          ? (current?.memberDailyTokens ?? null)
+          : change.memberDailyTokens,
+      updatedBy: by,
+      updatedAt: this.#now(),
+    };
+    await this.store.putGuildSettings(settings);
+    return { settings, report: await this.#budget.report({ guildId, userId: by }) };
   }
 
   async summarize(request: SummaryRequest): Promise<Result<SummaryOutcome>> {
@@ -146,13 +195,50 @@ export class VerbatimService {
     }
 
     const options = { length: request.length, lang: plan.lang };
-    let result = await this.#gate.run(
-      () => {
-        request.onStep?.('summarizing');
-        return this.engine.summarize(article, options, request.signal);
-      },
-      () => request.onStep?.('waiting'),
+    const admission = await this.#admit(request.requester, () =>
+      estimateSummaryTokens(article, request.length, config.OPENAI_CONTEXT_CHARS),
     );
+    if (admission && !admission.ok) {
+      // Over a budget: the model is not called; the offline engine answers in the article's language.
+      const offlinePlan = languagePlan(article, request.lang, true);
+      const offline = await this.#gate.run(
+        () => {
+          request.onStep?.('summarizing');
+          return this.#options.offline.summarize(
+            article,
+            { ...options, lang: offlinePlan.lang },
+            request.signal,
+          );
+        },
+        () => request.onStep?.('waiting'),
+      );
+      if (!offline.ok) return offline;
+      const fallback = { from: this.engine.name, code: 'budget_exhausted', budget: admission.note };
+      return ok({
+        article,
+        result: { ...offline.value, fallback },
+        requestKey,
+        language: offlinePlan.note,
+        articleFromCache: fromCache,
+        summaryFromCache: false,
+        fetchedAt,
+      });
+    }
+    let result: Result<SummaryResult>;
+    try {
+      result = await this.#gate.run(
+        () => {
+          request.onStep?.('summarizing');
+          return this.engine.summarize(article, options, request.signal);
+        },
+        () => request.onStep?.('waiting'),
+      );
+      if (admission?.ok && request.requester && result.ok) {
+        await this.#recordUsage(request.requester, result.value.usage);
+      }
+    } finally {
+      if (admission?.ok) admission.permit.release();
+    }
     let language = plan.note;
     if (!result.ok && plan.lang !== null && this.#canFallBack(result.error.code, request.signal)) {
       // The model engine's own fallback refuses to translate; answer in the article's language.
@@ -242,13 +328,34 @@ export class VerbatimService {
       question: t.question,
       answer: revalidateClaims(article, t.answer),
     }));
-    const result = await this.#gate.run(
-      () => {
-        options.onStep?.('answering');
-        return this.engine.answer(article, question, history, options.signal);
-      },
-      () => options.onStep?.('waiting'),
+    // The asker spends the budget of the guild the conversation is in (`@me`: a direct message).
+    const who: Requester = {
+      guildId: record.guildId === DM_GUILD_ID ? null : record.guildId,
+      userId: askedBy,
+    };
+    const admission = await this.#admit(who, () =>
+      estimateAnswerTokens(article, question, history, this.#options.config.OPENAI_CONTEXT_CHARS),
     );
+    const engine = admission && !admission.ok ? this.#options.offline : this.engine;
+    let result: Result<AnswerResult>;
+    try {
+      result = await this.#gate.run(
+        () => {
+          options.onStep?.('answering');
+          return engine.answer(article, question, history, options.signal);
+        },
+        () => options.onStep?.('waiting'),
+      );
+      if (admission?.ok && result.ok) await this.#recordUsage(who, result.value.usage);
+    } finally {
+      if (admission?.ok) admission.permit.release();
+    }
+    if (admission && !admission.ok && result.ok) {
+      result = ok({
+        ...result.value,
+        fallback: { from: this.engine.name, code: 'budget_exhausted', budget: admission.note },
+      });
+    }
     if (result.ok) {
       await this.store.appendTurn(record.threadId, {
         question,
@@ -272,6 +379,22 @@ export class VerbatimService {
       await this.store.cache.put(SUMMARY_CACHE_NAMESPACE, record.requestKey, null, 1);
     }
     return { articleDeleted: await this.store.deleteArticleIfUnreferenced(record.articleHash) };
+  }
+
+  /**
+   * Checks the requester's budgets before a model call and reserves its estimate; null when no
+   * budget applies (the offline engine is configured, or nobody is asking).
+   */
+  async #admit(who: Requester | null, estimate: () => number): Promise<Admission | null> {
+    if (!this.usesModel || who === null) return null;
+    return this.#budget.admit(who, estimate());
+  }
+
+  /** Counts a model call's tokens; a store that fails to count them does not cost the user the result. */
+  async #recordUsage(who: Requester, usage: Usage): Promise<void> {
+    await this.#budget
+      .record(who, usage)
+      .catch((err: unknown) => this.#options.log.warn({ err }, 'could not record model usage'));
   }
 
   #canFallBack(code: Parameters<typeof failureKind>[0], signal: AbortSignal | undefined): boolean {

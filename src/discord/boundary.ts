@@ -104,8 +104,11 @@ function count(
 }
 
 function interactionKind(interaction: Interaction): RequestKind {
-  if (interaction.isChatInputCommand() && interaction.commandName === 'forget') return 'other';
-  if (interaction.isChatInputCommand()) return interaction.commandName === 'ask' ? 'ask' : 'summarize';
+  if (interaction.isChatInputCommand()) {
+    if (interaction.commandName === 'ask' || interaction.commandName === 'summarize')
+      return interaction.commandName;
+    return 'other';
+  }
   if (interaction.isMessageContextMenuCommand()) return 'context_menu';
   if (interaction.isMessageComponent() || interaction.isModalSubmit()) return 'button';
   return 'other';

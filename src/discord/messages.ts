@@ -1,4 +1,6 @@
+import type { BudgetLimits, LimitSource, UsageReport } from '../app/budget.js';
 import type { Failure, ReasonCode } from '../core/result.js';
+import type { BudgetScope } from '../engines/engine.js';
 
 /**
  * Every sentence Verbatim says on Discord, in one place: the message for each failure reason code
@@ -175,11 +177,75 @@ export const labels = {
   fellBack: (code: string) => `fell back to offline engine: ${code}`,
   language: (used: string | null, wanted: string) =>
     `in ${used ? languageName(used) : 'the article’s language'}: the offline engine can’t translate to ${languageName(wanted)}`,
+  budgetSpent: (scope: BudgetScope) =>
+    `model budget for today spent (${scope === 'guild' ? 'this server' : 'yours'}), resets 00:00 UTC`,
+  budgetNotice: (scope: BudgetScope, resetsAt: number) =>
+    `*${scope === 'guild' ? 'This server’s' : 'Your'} AI model budget for today is spent, so my offline engine wrote this (quotes from the article, no AI). The budget resets ${discordTime(resetsAt)}.*`,
   deletedThread: 'Deleted summary',
   forgetConfirmButton: 'Delete it all',
   forgetCancelButton: 'Cancel',
   askedBy: (userId: string) => `<@${userId}> asked:`,
   untitled: 'Article',
+} as const;
+
+/** A Discord timestamp shown relative to the reader's clock ("in 5 hours"). */
+const discordTime = (ms: number): string => `<t:${Math.floor(ms / 1000)}:R>`;
+
+const tokens = (n: number): string => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
+
+const whoSet: Readonly<Record<LimitSource, string>> = {
+  default: 'the bot’s default',
+  guild: 'set by this server’s admins',
+  ceiling: 'the bot’s maximum',
+};
+
+function limitLine(label: string, limit: number | null, source: LimitSource): string {
+  if (limit === null) return `${label}: no limit`;
+  if (limit === 0) return `${label}: 0 tokens, offline engine only (${whoSet[source]})`;
+  return `${label}: ${tokens(limit)} a day (${whoSet[source]})`;
+}
+
+function spentLine(
+  label: string,
+  spent: { requests: number; inputTokens: number; outputTokens: number },
+  limit: number | null,
+): string {
+  const used = spent.inputTokens + spent.outputTokens;
+  const requests = `${spent.requests} model request${spent.requests === 1 ? '' : 's'}`;
+  if (limit === null) return `${label}: ${tokens(used)} (${requests}), no limit`;
+  return `${label}: ${tokens(used)} of ${limit.toLocaleString('en-US')} (${requests}), ${Math.max(0, limit - used).toLocaleString('en-US')} left`;
+}
+
+/** What `/usage` and `/budget` say. */
+export const budgetText = {
+  offlineOnly:
+    'No AI model is set up: my offline engine writes every summary and answer (quotes from the article), so no budget applies.',
+  usage: (report: UsageReport): string =>
+    [
+      `**AI model usage today** (UTC day ${report.day}; resets ${discordTime(report.resetsAt)})`,
+      ...(report.guild ? [spentLine('This server', report.guild, report.limits.guild)] : []),
+      spentLine('You', report.user, report.limits.member),
+      '',
+      limitLine(
+        report.guild ? 'Server limit' : 'Limit in direct messages',
+        report.guild ? report.limits.guild : report.limits.member,
+        report.guild ? report.sources.guild : report.sources.member,
+      ),
+      ...(report.guild ? [limitLine('Per member', report.limits.member, report.sources.member)] : []),
+      'When a budget is spent, my offline engine answers instead until it resets. Cached summaries cost nothing.',
+    ].join('\n'),
+  inForce: (limits: BudgetLimits, sources: UsageReport['sources']): string =>
+    [
+      limitLine('Server', limits.guild, sources.guild),
+      limitLine('Each member', limits.member, sources.member),
+    ].join('\n'),
+  updated: 'Budget updated. Now in force:',
+  current: 'The model budget of this server:',
+  clamped: (asked: number, ceiling: number) =>
+    `You asked for ${tokens(asked)}; the bot’s operator allows at most ${tokens(ceiling)} a day, so that applies.`,
+  howToChange:
+    'Change it with `/budget server_tokens:` or `member_tokens:` (0: offline engine only), or `/budget reset:True`.',
+  guildOnly: 'Use `/budget` in a server.',
 } as const;
 
 /** An English name for a language tag ("French"), or the tag itself. */

@@ -5,6 +5,7 @@ import {
   type ButtonInteraction,
   MessageFlags,
 } from 'discord.js';
+import type { Requester } from '../app/budget.js';
 import type { SummaryOutcome } from '../app/service.js';
 import type { Article } from '../article/article.js';
 import type { Result } from '../core/result.js';
@@ -101,7 +102,8 @@ async function refreshSummary(
 
   // Queued with the conversation's questions: one in progress is answered from the text it began with.
   return bot.conversations.run(record.threadId, async () => {
-    const outcome = await summarizeAgain(ctx, url, options, ephemeral ? null : tell);
+    const requester = { guildId: interaction.guildId, userId: interaction.user.id };
+    const outcome = await summarizeAgain(ctx, url, options, requester, ephemeral ? null : tell);
     if (!outcome.ok) {
       const restarting = bot.signal.aborted;
       log.info({ code: outcome.error.code, details: outcome.error.details, restarting }, 'refresh failed');
@@ -154,6 +156,7 @@ async function summarizeAgain(
   ctx: RequestContext,
   url: string,
   options: CarriedOptions,
+  requester: Requester,
   show: ((text: string) => Promise<void>) | null,
 ): Promise<Result<SummaryOutcome>> {
   const { bot, log } = ctx;
@@ -167,6 +170,7 @@ async function summarizeAgain(
       length: options.length,
       lang: options.lang,
       refresh: true,
+      requester,
       signal: bot.signal,
       onStep: (step) => progress.step(progressText[step]),
       onLoaded: (loaded) => {

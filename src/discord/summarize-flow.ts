@@ -70,6 +70,7 @@ export async function runSummary(
           source: source.value,
           length: job.length,
           lang: job.lang,
+          requester: { guildId: job.guildId, userId: job.requesterId },
           signal: bot.signal,
           onStep: (step) => progress.step(progressText[step]),
           onLoaded: (loaded) => {
@@ -130,7 +131,7 @@ export async function runSummary(
   return 'ok';
 }
 
-/** Tokens and grounding of one engine result, for metrics. */
+/** Tokens, grounding and any budget fallback of one engine result, for metrics. */
 export function recordEngineWork(metrics: Metrics, info: EngineInfo): void {
   metrics.modelTokens.inc({ direction: 'input' }, info.usage.inputTokens);
   metrics.modelTokens.inc({ direction: 'output' }, info.usage.outputTokens);
@@ -138,6 +139,7 @@ export function recordEngineWork(metrics: Metrics, info: EngineInfo): void {
   metrics.groundingQuotes.inc({ result: 'verified' }, Math.max(0, g.verified - g.repaired));
   metrics.groundingQuotes.inc({ result: 'repaired' }, g.repaired);
   metrics.groundingQuotes.inc({ result: 'dropped' }, g.dropped);
+  if (info.fallback?.budget) metrics.budgetFallbacks.inc({ scope: info.fallback.budget.scope });
 }
 
 async function openThread(ctx: RequestContext, first: Message, name: string): Promise<string | null> {

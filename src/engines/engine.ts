@@ -30,10 +30,22 @@ export interface Usage {
   readonly outputTokens: number;
 }
 
+/** Whose daily model budget was spent: the guild's (shared by its members) or one user's. */
+export type BudgetScope = 'guild' | 'user';
+
+/** Why a model call was not made for budget reasons, and when the budget resets. */
+export interface BudgetNote {
+  readonly scope: BudgetScope;
+  /** Milliseconds since the epoch (the next UTC midnight). */
+  readonly resetsAt: number;
+}
+
 /** Set when the requested engine failed and another answered instead. */
 export interface Fallback {
   readonly from: string;
   readonly code: string;
+  /** Set when `code` is `budget_exhausted`: the model was not called at all. */
+  readonly budget?: BudgetNote;
 }
 
 export interface EngineInfo {

@@ -34,6 +34,9 @@ export type QuoteResult = (typeof QUOTE_RESULTS)[number];
 export const CACHES = ['article', 'model'] as const;
 export type CacheName = (typeof CACHES)[number];
 
+/** Whose daily model budget sent a request to the offline engine. */
+export const BUDGET_SCOPES = ['guild', 'user'] as const;
+
 /** Seconds from a request to its reply, for summaries and answers (fetch + model + grounding). */
 export const REQUEST_DURATION_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300] as const;
 
@@ -92,6 +95,11 @@ export function createMetrics(options: RegistryOptions = {}) {
       help: 'Lookups a cache could not answer (hit ratio = hits / (hits + misses)).',
       labels: { cache: CACHES },
     }),
+    budgetFallbacks: registry.counter({
+      name: 'verbatim_budget_fallbacks_total',
+      help: 'Summaries and answers the offline engine wrote because a daily model budget (guild or user) was spent.',
+      labels: { scope: BUDGET_SCOPES },
+    }),
     startTime: registry.gauge({
       name: 'process_start_time_seconds',
       help: 'Start time of the process since the Unix epoch, in seconds.',
@@ -105,6 +113,7 @@ export function createMetrics(options: RegistryOptions = {}) {
     metrics.cacheHits.inc({ cache }, 0);
     metrics.cacheMisses.inc({ cache }, 0);
   }
+  for (const scope of BUDGET_SCOPES) metrics.budgetFallbacks.inc({ scope }, 0);
   metrics.startTime.set(Math.round(performance.timeOrigin) / 1000);
   return Object.freeze(metrics);
 }

@@ -145,8 +145,27 @@ CREATE TRIGGER ${t}_counted_delete AFTER DELETE ON ${t}
 `;
 };
 
+/**
+ * Per-guild settings an admin changes (`/budget`): daily model token limits, NULL for the operator's
+ * default. `updated_by` is the admin's user id (NULL once they are forgotten).
+ */
+const v2 = (dialect: 'sqlite' | 'postgres'): string => {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return `
+CREATE TABLE guild_settings (
+  guild_id TEXT PRIMARY KEY,
+  daily_tokens ${int} CHECK (daily_tokens >= 0),
+  member_daily_tokens ${int} CHECK (member_daily_tokens >= 0),
+  updated_by TEXT,
+  updated_at ${int} NOT NULL
+);
+CREATE INDEX guild_settings_updated_by ON guild_settings (updated_by);
+`;
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
+  { version: 2, name: 'guild settings (model budgets)', sqlite: v2('sqlite'), postgres: v2('postgres') },
 ];
 
 /** The schema version this code expects: the last migration's number. */

@@ -5,9 +5,11 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './mi
 import {
   articleUrls,
   checkDay,
+  checkGuildSettings,
   checkLimit,
   checkUsageEntry,
   decodeArticle,
+  decodeGuildSettings,
   decodeJob,
   decodeThread,
   decodeTurn,
@@ -15,6 +17,7 @@ import {
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
+  type GuildSettingsRow,
   type JobRow,
   parseJson,
   type ThreadRow,
@@ -22,6 +25,7 @@ import {
 } from './rows.js';
 import {
   type ArticleSource,
+  type GuildSettings,
   type JobRecord,
   type NewTurn,
   type PurgeCounts,
@@ -364,6 +368,33 @@ class PgStore implements Store {
     };
   }
 
+  async getGuildSettings(guildId: string): Promise<GuildSettings | undefined> {
+    const { rows } = await this.#pool.query<GuildSettingsRow>(
+      'SELECT * FROM guild_settings WHERE guild_id = $1',
+      [guildId],
+    );
+    const row = rows[0];
+    return row ? decodeGuildSettings(row) : undefined;
+  }
+
+  async putGuildSettings(settings: GuildSettings): Promise<void> {
+    checkGuildSettings(settings);
+    await this.#pool.query(
+      `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
+           member_daily_tokens = excluded.member_daily_tokens, updated_by = excluded.updated_by,
+           updated_at = excluded.updated_at`,
+      [
+        settings.guildId,
+        settings.dailyTokens,
+        settings.memberDailyTokens,
+        settings.updatedBy,
+        settings.updatedAt,
+      ],
+    );
+  }
+
   async recordJob(job: JobRecord): Promise<void> {
     await this.#pool.query(
       `INSERT INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, application_id, interaction_token,
@@ -396,6 +427,7 @@ class PgStore implements Store {
       const threads = await run('DELETE FROM threads WHERE requester_id = $1', userId);
       const jobs = await run('DELETE FROM jobs WHERE user_id = $1', userId);
       const usageRows = await run('DELETE FROM usage_daily WHERE user_id = $1', userId);
+      await run('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = $1', userId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
@@ -410,6 +442,7 @@ class PgStore implements Store {
       const threads = await run('DELETE FROM threads WHERE guild_id = $1', guildId);
       const jobs = await run('DELETE FROM jobs WHERE guild_id = $1', guildId);
       const usageRows = await run('DELETE FROM usage_daily WHERE guild_id = $1', guildId);
+      await run('DELETE FROM guild_settings WHERE guild_id = $1', guildId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
@@ -465,7 +498,8 @@ class PgStore implements Store {
   async knownGuildIds(): Promise<string[]> {
     const { rows } = await this.#pool.query<{ guild_id: string }>(
       `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
-         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL ORDER BY 1`,
+         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL
+         UNION SELECT guild_id FROM guild_settings ORDER BY 1`,
     );
     return rows.map((r) => r.guild_id);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Article, hashText } from '../article/article.js';
 import type {
+  GuildSettings,
   JobRecord,
   NewTurn,
   PurgeCounts,
@@ -218,6 +219,34 @@ export function checkUsageEntry(entry: UsageEntry): void {
     if (!Number.isSafeInteger(n) || n < 0)
       throw new RangeError(`token counts must be non-negative integers, got ${n}`);
   }
+}
+
+/** Throws RangeError for limits that are not null or a non-negative safe integer: a caller bug. */
+export function checkGuildSettings(settings: GuildSettings): void {
+  for (const n of [settings.dailyTokens, settings.memberDailyTokens]) {
+    if (n !== null && (!Number.isSafeInteger(n) || n < 0))
+      throw new RangeError(`token limits must be null or non-negative integers, got ${n}`);
+  }
+}
+
+export interface GuildSettingsRow {
+  guild_id: string;
+  daily_tokens: number | string | null;
+  member_daily_tokens: number | string | null;
+  updated_by: string | null;
+  updated_at: number | string;
+}
+
+/** PostgreSQL returns BIGINT as a string; SQLite as a number. */
+export function decodeGuildSettings(row: GuildSettingsRow): GuildSettings {
+  const limit = (v: number | string | null) => (v === null ? null : Number(v));
+  return {
+    guildId: row.guild_id,
+    dailyTokens: limit(row.daily_tokens),
+    memberDailyTokens: limit(row.member_daily_tokens),
+    updatedBy: row.updated_by,
+    updatedAt: Number(row.updated_at),
+  };
 }
 
 export function checkDay(day: string): void {

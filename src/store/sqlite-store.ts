@@ -7,9 +7,11 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './mi
 import {
   articleUrls,
   checkDay,
+  checkGuildSettings,
   checkLimit,
   checkUsageEntry,
   decodeArticle,
+  decodeGuildSettings,
   decodeJob,
   decodeThread,
   decodeTurn,
@@ -17,6 +19,7 @@ import {
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
+  type GuildSettingsRow,
   type JobRow,
   parseJson,
   type ThreadRow,
@@ -24,6 +27,7 @@ import {
 } from './rows.js';
 import {
   type ArticleSource,
+  type GuildSettings,
   type JobRecord,
   type NewTurn,
   type PurgeCounts,
@@ -238,6 +242,22 @@ class SqliteStore implements Store {
     return { requests: row.requests, inputTokens: row.input_tokens, outputTokens: row.output_tokens };
   }
 
+  async getGuildSettings(guildId: string): Promise<GuildSettings | undefined> {
+    const row = this.#q.guildSettingsGet.get(guildId) as GuildSettingsRow | undefined;
+    return row ? decodeGuildSettings(row) : undefined;
+  }
+
+  async putGuildSettings(settings: GuildSettings): Promise<void> {
+    checkGuildSettings(settings);
+    this.#q.guildSettingsUpsert.run(
+      settings.guildId,
+      settings.dailyTokens,
+      settings.memberDailyTokens,
+      settings.updatedBy,
+      settings.updatedAt,
+    );
+  }
+
   async recordJob(job: JobRecord): Promise<void> {
     this.#q.jobUpsert.run(...encodeJob(job));
   }
@@ -261,6 +281,7 @@ class SqliteStore implements Store {
       const threads = this.#db.prepare('DELETE FROM threads WHERE requester_id = ?').run(userId).changes;
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE user_id = ?').run(userId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE user_id = ?').run(userId).changes;
+      this.#db.prepare('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = ?').run(userId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
@@ -273,6 +294,7 @@ class SqliteStore implements Store {
       const threads = this.#db.prepare('DELETE FROM threads WHERE guild_id = ?').run(guildId).changes;
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE guild_id = ?').run(guildId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE guild_id = ?').run(guildId).changes;
+      this.#db.prepare('DELETE FROM guild_settings WHERE guild_id = ?').run(guildId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
@@ -425,6 +447,14 @@ function prepareStatements(db: Db) {
          coalesce(sum(output_tokens), 0) AS output_tokens FROM usage_daily
          WHERE guild_id = ? AND day = ? AND user_id = ?`,
     ),
+    guildSettingsGet: p('SELECT * FROM guild_settings WHERE guild_id = ?'),
+    guildSettingsUpsert: p(
+      `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, updated_by, updated_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
+           member_daily_tokens = excluded.member_daily_tokens, updated_by = excluded.updated_by,
+           updated_at = excluded.updated_at`,
+    ),
     jobUpsert: p(
       `INSERT OR REPLACE INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, application_id,
          interaction_token, message_id, started_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -449,7 +479,8 @@ function prepareStatements(db: Db) {
     ).pluck(),
     guildIds: p(
       `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
-         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL ORDER BY 1`,
+         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL
+         UNION SELECT guild_id FROM guild_settings ORDER BY 1`,
     ).pluck(),
     jobsAll: p('SELECT * FROM jobs ORDER BY started_at ASC, id ASC'),
   };

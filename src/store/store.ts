@@ -60,6 +60,11 @@ export interface Store {
   /** Totals for a day in a guild, for one user or (no `userId`) for everyone. Zeros if none. */
   getUsage(query: UsageQuery): Promise<UsageTotals>;
 
+  /** What a guild's admins set (`/budget`), or undefined when they never did. */
+  getGuildSettings(guildId: string): Promise<GuildSettings | undefined>;
+  /** Creates or replaces a guild's settings. */
+  putGuildSettings(settings: GuildSettings): Promise<void>;
+
   /** Records work in progress so a restart can answer or apologise. Re-recording an id replaces it. */
   recordJob(job: JobRecord): Promise<void>;
   /** Removes a job; false if it was not recorded (or already finished). */
@@ -69,11 +74,15 @@ export interface Store {
 
   /**
    * Deletes what the store holds about a user: threads they requested (with every turn in them),
-   * turns they asked in other threads, their jobs and usage rows. Articles and cached model results
-   * are not personal (they are keyed by text and request) and stay.
+   * turns they asked in other threads, their jobs and usage rows; guild settings they changed keep
+   * their values but no longer name them. Articles and cached model results are not personal (they
+   * are keyed by text and request) and stay.
    */
   forgetUser(userId: string): Promise<PurgeCounts>;
-  /** Deletes a guild's threads (with turns), jobs and usage rows. */
+  /**
+   * Deletes a guild's threads (with turns), jobs and usage rows, and its settings row (not counted:
+   * `PurgeCounts` counts what users made, and a guild has at most one settings row).
+   */
   purgeGuild(guildId: string): Promise<PurgeCounts>;
   /**
    * Deletes an article's text only when nothing but the caller wanted it: no URL alias (so it was
@@ -183,6 +192,21 @@ export interface UsageTotals {
   readonly requests: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+}
+
+/**
+ * A guild's own settings. Token limits are per UTC day; null means the operator's default
+ * (BUDGET_GUILD_DAILY_TOKENS, BUDGET_USER_DAILY_TOKENS), 0 means no model use at all. Stored as the
+ * admin asked: the operator's ceiling is applied when the limits are read (src/app/budget.ts), so a
+ * ceiling raised or lowered later takes effect without touching these rows.
+ */
+export interface GuildSettings {
+  readonly guildId: string;
+  readonly dailyTokens: number | null;
+  readonly memberDailyTokens: number | null;
+  /** The admin who last changed them; null once that user is forgotten. */
+  readonly updatedBy: string | null;
+  readonly updatedAt: number;
 }
 
 /** How to reply once the job is resumed or abandoned after a restart. */

@@ -44,6 +44,8 @@ describe('registering commands', () => {
         [1, 'summarize'],
         [1, 'ask'],
         [3, 'Summarize'],
+        [1, 'usage'],
+        [1, 'budget'],
         [1, 'forget'],
       ],
     );
@@ -52,6 +54,9 @@ describe('registering commands', () => {
     assert.deepEqual(byName.get('summarize')?.contexts, [0, 1], 'guilds and DMs with the bot');
     assert.deepEqual(byName.get('ask')?.contexts, [0], 'threads exist only in guilds');
     assert.deepEqual(byName.get('forget')?.contexts, [0, 1], 'anyone can ask what is kept, also in DMs');
+    assert.deepEqual(byName.get('usage')?.contexts, [0, 1]);
+    assert.equal(byName.get('budget')?.default_member_permissions, '32', 'Manage Server');
+    assert.deepEqual(byName.get('budget')?.contexts, [0], 'a server’s budget, set in the server');
     assert.deepEqual(
       (byName.get('summarize')?.options ?? []).map((o) => o.name),
       ['url', 'text', 'file', 'length', 'language', 'private'],
@@ -71,13 +76,13 @@ describe('registering commands', () => {
     assert.equal(global.code, 0, global.out);
     assert.match(
       global.out,
-      /^Registered 4 commands for all servers \(global; allow up to an hour\): summarize, ask, Summarize, forget\n$/u,
+      /^Registered 6 commands for all servers \(global; allow up to an hour\): summarize, ask, Summarize, usage, budget, forget\n$/u,
     );
-    assert.equal(fake.commands('global').length, 4);
+    assert.equal(fake.commands('global').length, 6);
 
     const guild = await runDeployScript({ ...env, DISCORD_GUILD_ID: fake.guildId });
     assert.equal(guild.code, 0, guild.out);
-    assert.equal(fake.commands(fake.guildId).length, 4);
+    assert.equal(fake.commands(fake.guildId).length, 6);
 
     const missing = await runDeployScript({ DISCORD_API_URL: fake.apiUrl });
     assert.equal(missing.code, 2);

@@ -113,6 +113,7 @@ describe('the service under the bot', () => {
       source: { kind: 'text', text, source: 'discord:text' },
       length: 'standard',
       lang: null,
+      requester: null,
     } as const;
 
     const first = await service.summarize(request);
@@ -166,7 +167,7 @@ describe('the service under the bot', () => {
     const service = new VerbatimService({ config, log, store, pool, engine, offline: engine, now });
     const source = { kind: 'url', url: articles.url('/a') } as const;
     const ask = async (refresh: boolean) => {
-      const outcome = await service.summarize({ source, length: 'standard', lang: null, refresh });
+      const outcome = await service.summarize({ source, length: 'standard', lang: null, refresh, requester: null });
       assert.ok(outcome.ok);
       return outcome.value;
     };
@@ -200,6 +201,7 @@ describe('the service under the bot', () => {
       source: { kind: 'text', text, source: 'discord:text' },
       length: 'standard',
       lang: null,
+      requester: null,
     });
     assert.ok(pasted.ok);
     assert.equal(pasted.value.fetchedAt, null, 'pasted text was not fetched');

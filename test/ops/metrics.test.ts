@@ -17,9 +17,18 @@ describe('createMetrics', () => {
       verbatim_inflight_jobs: 'gauge',
       verbatim_cache_hits_total: 'counter',
       verbatim_cache_misses_total: 'counter',
+      verbatim_budget_fallbacks_total: 'counter',
       process_start_time_seconds: 'gauge',
     });
     for (const family of families.values()) assert.ok(family.help && family.help.length > 10, family.name);
+    assert.deepEqual(
+      families.get('verbatim_budget_fallbacks_total')?.samples.map((s) => [s.labels.scope, s.value]),
+      [
+        ['guild', 0],
+        ['user', 0],
+      ],
+      'both scopes exist from the start, so a rate over them is defined',
+    );
     assert.deepEqual(
       families.get('verbatim_model_tokens_total')?.samples.map((s) => [s.labels.direction, s.value]),
       [

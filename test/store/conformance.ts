@@ -5,6 +5,7 @@ import type { Claim } from '../../src/engines/engine.js';
 import { unsafeMakeQuote } from '../../src/grounding/quote.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
 import {
+  type GuildSettings,
   type JobRecord,
   RECENCY_RESOLUTION_MS,
   type Store,
@@ -479,6 +480,60 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
       });
     });
 
+    describe('guild settings', () => {
+      const settings = (overrides: Partial<GuildSettings> = {}): GuildSettings => ({
+        guildId: 'g-1',
+        dailyTokens: 50_000,
+        memberDailyTokens: null,
+        updatedBy: 'admin-1',
+        updatedAt: T0,
+        ...overrides,
+      });
+
+      it('GIVEN settings put, replaced and reopened THEN the latest come back as put, and other guilds have none', async (h) => {
+        const first = await h.open();
+        assert.equal(await first.getGuildSettings('g-1'), undefined);
+        await first.putGuildSettings(settings());
+        assert.deepEqual(await first.getGuildSettings('g-1'), settings());
+        const big = settings({ dailyTokens: 9_000_000_000_000, memberDailyTokens: 0, updatedAt: T0 + DAY });
+        await first.putGuildSettings(big);
+        await first.close();
+        const second = await h.open();
+        assert.deepEqual(await second.getGuildSettings('g-1'), big, 'BIGINT limits and 0 round-trip');
+        assert.equal(await second.getGuildSettings('g-2'), undefined);
+        await second.putGuildSettings(settings({ dailyTokens: null, memberDailyTokens: null }));
+        assert.deepEqual(
+          await second.getGuildSettings('g-1'),
+          settings({ dailyTokens: null, memberDailyTokens: null }),
+          'null restores the operator default',
+        );
+        assert.equal(await rowCount(h, 'guild_settings'), 1);
+      });
+
+      it('GIVEN a negative or fractional limit THEN putGuildSettings throws RangeError and stores nothing', async (h) => {
+        const store = await h.open();
+        await assert.rejects(store.putGuildSettings(settings({ dailyTokens: -1 })), RangeError);
+        await assert.rejects(store.putGuildSettings(settings({ memberDailyTokens: 1.5 })), RangeError);
+        assert.equal(await rowCount(h, 'guild_settings'), 0);
+      });
+
+      it('GIVEN purgeGuild and forgetUser THEN the guild’s settings go, and a forgotten admin is no longer named', async (h) => {
+        const store = await h.open();
+        await store.putGuildSettings(settings({ guildId: 'g-1', updatedBy: 'admin-1' }));
+        await store.putGuildSettings(settings({ guildId: 'g-2', updatedBy: 'admin-1' }));
+        await store.putGuildSettings(settings({ guildId: 'g-3', updatedBy: 'admin-2' }));
+        await store.purgeGuild('g-1');
+        assert.equal(await store.getGuildSettings('g-1'), undefined);
+        await store.forgetUser('admin-1');
+        assert.deepEqual(
+          await store.getGuildSettings('g-2'),
+          settings({ guildId: 'g-2', updatedBy: null }),
+          'the limits stay; the admin’s id goes',
+        );
+        assert.equal((await store.getGuildSettings('g-3'))?.updatedBy, 'admin-2');
+      });
+    });
+
     describe('jobs', () => {
       it('GIVEN recorded jobs THEN unfinished ones come back oldest first until finished', async (h) => {
         const store = await h.open();
@@ -737,7 +792,7 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.deepEqual(await store.threadsRequestedBy('u-1'), []);
       });
 
-      it('GIVEN threads, usage and jobs in guilds THEN knownGuildIds lists each guild once, and a purged guild no more', async (h) => {
+      it('GIVEN threads, usage and jobs in guilds (or only its settings) THEN knownGuildIds lists each guild once, and a purged guild no more', async (h) => {
         const store = await h.open({ now: manualClock().now });
         assert.deepEqual(await store.knownGuildIds(), []);
         await store.putArticle(ARTICLE, {
@@ -756,9 +811,17 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         });
         await store.recordJob(job({ id: 'j-3', guildId: 'g-3' }));
         await store.recordJob(job({ id: 'j-dm', guildId: null }));
-        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-2', 'g-3']);
+        await store.putGuildSettings({
+          guildId: 'g-4',
+          dailyTokens: 1000,
+          memberDailyTokens: null,
+          updatedBy: 'admin-4',
+          updatedAt: T0,
+        });
+        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-2', 'g-3', 'g-4']);
         await store.purgeGuild('g-2');
-        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-3']);
+        await store.purgeGuild('g-4');
+        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-3'], 'settings alone name a guild too');
         assert.deepEqual(await store.guildArticleHashes('g-1'), [ARTICLE.contentHash]);
         assert.deepEqual(await store.guildArticleHashes('g-2'), []);
       });

@@ -7,7 +7,7 @@ import { inert } from './escape.js';
 import { Footnotes } from './footnotes.js';
 import { fitText } from './limits.js';
 import { packEmbeds } from './pack.js';
-import { EMBED_COLOR, footerText } from './render-summary.js';
+import { budgetLines, EMBED_COLOR, footerText } from './render-summary.js';
 
 /** Characters of the question repeated above its answer. */
 const QUESTION_CHARS = 300;
@@ -23,7 +23,7 @@ export function renderAnswerEmbeds(article: Article, question: string, result: A
     : [{ section: null, line: labels.doesNotSay, fields: [] }];
   return packEmbeds({
     head: {},
-    intro: [`**${labels.question}** ${fitText(question, QUESTION_CHARS, inert)}`, ''],
+    intro: [`**${labels.question}** ${fitText(question, QUESTION_CHARS, inert)}`, ...budgetLines(result), ''],
     blocks,
     footer: footerText(result, null),
     color: EMBED_COLOR,

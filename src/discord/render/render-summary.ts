@@ -46,7 +46,7 @@ export function renderSummaryEmbeds(
       ...(url && url.length <= 2048 ? { url } : {}),
       ...(site ? { author: { name: fitText(site.replace(/\s+/gu, ' '), L.authorName) } } : {}),
     },
-    intro: [fitText(facts.join(' · '), 1000)],
+    intro: [fitText(facts.join(' · '), 1000), ...budgetLines(result)],
     blocks,
     footer: footerText(result, language),
     color: EMBED_COLOR,
@@ -76,9 +76,19 @@ export function footerText(info: EngineInfo, language: LanguageNote | null): str
   const g = info.grounding;
   if (g.proposed > 0) parts.push(labels.quotesFound(g.verified, g.proposed));
   parts.push(info.model ? `${info.engine} · ${info.model}` : info.engine);
-  if (info.fallback) parts.push(labels.fellBack(info.fallback.code));
+  if (info.fallback?.budget) parts.push(labels.budgetSpent(info.fallback.budget.scope));
+  else if (info.fallback) parts.push(labels.fellBack(info.fallback.code));
   if (language) parts.push(labels.language(language.used, language.wanted));
   return parts.join(' · ');
+}
+
+/**
+ * The budget notice for a result the offline engine wrote because a model budget was spent, in the
+ * description (footers show no Discord timestamps), else nothing.
+ */
+export function budgetLines(info: EngineInfo): string[] {
+  const budget = info.fallback?.budget;
+  return budget ? ['', labels.budgetNotice(budget.scope, budget.resetsAt)] : [];
 }
 
 /**

@@ -20,7 +20,13 @@ import {
   TextChannel,
   type ThreadAutoArchiveDuration,
 } from 'discord.js';
-import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from './index.js';
+import {
+  DEFAULT_MEMBER_PERMISSIONS,
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  Permission,
+  startFakeDiscord,
+} from './index.js';
 
 const DEFAULT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
 
@@ -160,6 +166,38 @@ describe('fake Discord with the real discord.js client', () => {
     assert.ok(edit);
     assert.equal((edit.body as { content?: string }).content, 'Summary of https://example.com/a');
     assert.equal(handle.payload.locale, 'en-US');
+    assertHealthy(bot);
+  });
+
+  it('GIVEN a command with default_member_permissions THEN only members holding them (or Administrator) can run it, and their permissions arrive', async (t) => {
+    const bot = await startBot(t);
+    const manageGuild = Permission.ManageGuild.toString();
+    await bot.client.application?.commands.set([
+      { name: 'admin', description: 'Admins only', default_member_permissions: manageGuild },
+      { name: 'owner', description: 'Administrators only', default_member_permissions: '0' },
+    ]);
+    const seen: { user: string; canManage: boolean | undefined }[] = [];
+    bot.client.on(Events.InteractionCreate, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      seen.push({ user: interaction.user.id, canManage: interaction.memberPermissions?.has('ManageGuild') });
+      await interaction.reply({ content: 'ok', flags: MessageFlags.Ephemeral });
+    });
+    const alice = bot.fake.userByName('alice');
+    const bob = bot.fake.userByName('bob');
+    bot.fake.setMemberPermissions(alice.id, DEFAULT_MEMBER_PERMISSIONS | Permission.ManageGuild);
+    bot.fake.setMemberPermissions(bob.id, DEFAULT_MEMBER_PERMISSIONS);
+    assert.throws(
+      () => bot.fake.sendSlashCommand({ name: 'admin', user: bob }),
+      /lacks the permissions \/admin/,
+    );
+    assert.throws(() => bot.fake.sendSlashCommand({ name: 'owner', user: alice }), /lacks the permissions/);
+    await bot.fake.sendSlashCommand({ name: 'admin', user: alice }).waitFor('responded');
+    bot.fake.setMemberPermissions(bob.id, Permission.Administrator);
+    await bot.fake.sendSlashCommand({ name: 'owner', user: bob }).waitFor('responded');
+    assert.deepEqual(seen, [
+      { user: alice.id, canManage: true },
+      { user: bob.id, canManage: true },
+    ]);
     assertHealthy(bot);
   });
 

@@ -4,6 +4,7 @@ import { FakeHttpServer, type RecordedRequest } from './http-server.js';
 import {
   buildCommandOptions,
   buildModalSubmitComponents,
+  checkMemberPermissions,
   findComponent,
   type InteractionOrigin,
   interactionBase,
@@ -279,6 +280,16 @@ export class FakeDiscord {
   addUser(seed: UserSeed): ApiUser {
     return this.world.addUser(seed);
   }
+  /**
+   * Gives one member their own guild permissions (as their roles would), e.g. `Permission.ManageGuild`
+   * for an admin; they gate commands with `default_member_permissions` and appear in `member.permissions`.
+   */
+  setMemberPermissions(userId: string, permissions: bigint, guildId: string = this.guildId): void {
+    const guild = this.world.guilds.get(guildId);
+    if (!guild) throw new Error(`fake Discord: no guild ${guildId}`);
+    this.world.requireUser(userId);
+    guild.memberPermissionsById.set(userId, permissions);
+  }
   /** A DM channel between the bot and a user (for the DM exemption of the Message Content rule). */
   openDm(userId: string = this.user.id): ApiChannel {
     return this.world.addDmChannel(userId).api;
@@ -308,6 +319,7 @@ export class FakeDiscord {
   sendSlashCommand(input: SlashCommandInput): InteractionHandle {
     const { channelId, guildId, userId } = this.#origin(input);
     const command = this.#command(1, input.name, guildId);
+    checkMemberPermissions(this.world, command, guildId, userId);
     const path = [input.subcommandGroup, input.subcommand].filter((p): p is string => p !== undefined);
     const values = { ...input.options, ...input.attachments };
     const { options, resolved } = buildCommandOptions(this.world, command, path, values, guildId);
@@ -338,6 +350,7 @@ export class FakeDiscord {
     }
     const { guildId, userId } = this.#origin({ ...input, channelId: input.channelId ?? target.channelId });
     const command = this.#command(3, input.name, guildId);
+    checkMemberPermissions(this.world, command, guildId, userId);
     // The target arrives in full: this is one of the Message Content intent's exemptions.
     const full: JsonRecord = { ...target.api, ...(target.guildId ? { guild_id: target.guildId } : {}) };
     const data: JsonRecord = {

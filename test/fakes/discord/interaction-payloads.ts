@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { arrayOr, charLength, isRecord, type JsonRecord } from './json.js';
-import { ChannelType } from './limits.js';
+import { ChannelType, Permission } from './limits.js';
 import type { ApiAttachment, ApiCommand, StoredMessage } from './model.js';
 import { modalInputs } from './validate-message.js';
 import type { World } from './world.js';
@@ -75,7 +75,7 @@ export function interactionBase(
     base.guild_locale = guild.locale;
     base.member = {
       ...world.member(guild.id, user.id),
-      permissions: world.memberPermissions(guild.id).toString(),
+      permissions: world.memberPermissions(guild.id, user.id).toString(),
     };
     base.authorizing_integration_owners = { '0': guild.id };
     base.context = 0;
@@ -191,7 +191,10 @@ function encodeOption(
       bucket('users')[user.id] = user;
       if (guildId) {
         const { user: _user, ...member } = world.member(guildId, user.id);
-        bucket('members')[user.id] = { ...member, permissions: world.memberPermissions(guildId).toString() };
+        bucket('members')[user.id] = {
+          ...member,
+          permissions: world.memberPermissions(guildId, user.id).toString(),
+        };
       }
       return { name, type, value: user.id };
     }
@@ -217,6 +220,29 @@ function checkChoices(def: JsonRecord | null, value: string | number, fail: (why
   const choices = arrayOr(def?.choices).filter(isRecord);
   if (choices.length > 0 && !choices.some((c) => c.value === value))
     fail(`"${value}" is not one of its choices`);
+}
+
+/**
+ * Refuses, as Discord's client does (the command is not even listed), a guild member lacking any of
+ * a command's `default_member_permissions` ("0": administrators only); Administrator passes. Not
+ * checked in DMs. Per-command overrides (Server Settings → Integrations) are not modelled.
+ */
+export function checkMemberPermissions(
+  world: World,
+  command: ApiCommand | null,
+  guildId: string | null,
+  userId: string,
+): void {
+  const required = command?.default_member_permissions;
+  if (guildId === null || required === null || required === undefined) return;
+  const needed = BigInt(String(required));
+  const has = world.memberPermissions(guildId, userId);
+  if ((has & Permission.Administrator) !== 0n) return;
+  if (needed === 0n || (has & needed) !== needed) {
+    throw new Error(
+      `fake Discord: user ${userId} lacks the permissions /${command?.name} requires (${needed}); Discord would not offer it`,
+    );
+  }
 }
 
 /** Finds a component with this custom id anywhere in a message's component tree. */

@@ -27,6 +27,8 @@ export interface GuildState {
   readonly botRoleId: string;
   botPermissions: bigint;
   memberPermissions: bigint;
+  /** Members whose permissions differ from `memberPermissions` (as if by their roles). */
+  readonly memberPermissionsById: Map<string, bigint>;
   readonly memberIds: Set<string>;
   readonly joinedAt: string;
 }
@@ -203,6 +205,7 @@ export class World {
       botRoleId: this.nextId(),
       botPermissions: seed.botPermissions ?? DEFAULT_BOT_PERMISSIONS,
       memberPermissions: seed.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS,
+      memberPermissionsById: new Map(),
       memberIds: new Set(this.users.keys()),
       joinedAt: this.isoNow(),
     };
@@ -325,8 +328,14 @@ export class World {
     return this.guilds.get(channel.guildId)?.botPermissions ?? 0n;
   }
 
-  memberPermissions(guildId: string): bigint {
-    return this.guilds.get(guildId)?.memberPermissions ?? 0n;
+  /** A member's guild permissions: their own when set (`setMemberPermissions`), else every member's. */
+  memberPermissions(guildId: string, userId?: string): bigint {
+    const guild = this.guilds.get(guildId);
+    return (
+      (userId === undefined ? undefined : guild?.memberPermissionsById.get(userId)) ??
+      guild?.memberPermissions ??
+      0n
+    );
   }
 
   /** A guild member object; `withUser` false gives the shape nested in MESSAGE_CREATE. */

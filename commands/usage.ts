@@ -1,0 +1,41 @@
+import {
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  MessageFlags,
+} from 'discord.js';
+import type { SlashCommand } from '../src/discord/command.js';
+import { acknowledge } from '../src/discord/context.js';
+import { budgetText } from '../src/discord/messages.js';
+import { SAFE_MENTIONS } from '../src/discord/payloads.js';
+
+/**
+ * `/usage`, privately: today's model tokens and requests for this server and for the caller, the
+ * limits in force and what remains, and when they reset. In a DM, only the caller's.
+ */
+export const usage = {
+  data: {
+    type: ApplicationCommandType.ChatInput,
+    name: 'usage',
+    description: 'How much of today’s AI model budget this server and you have used',
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+  },
+  async execute(interaction, ctx) {
+    const { service } = ctx.bot;
+    if (!service.usesModel) {
+      await acknowledge(ctx, () =>
+        interaction.reply({
+          content: budgetText.offlineOnly,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: SAFE_MENTIONS,
+        }),
+      );
+      return 'ok';
+    }
+    await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
+    const report = await service.usageToday({ guildId: interaction.guildId, userId: interaction.user.id });
+    await interaction.editReply({ content: budgetText.usage(report), allowedMentions: SAFE_MENTIONS });
+    return 'ok';
+  },
+} satisfies SlashCommand;

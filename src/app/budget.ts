@@ -1,0 +1,238 @@
+import type { Article } from '../article/article.js';
+import type { Config } from '../config.js';
+import type { BudgetNote, BudgetScope, SummaryLength, Turn, Usage } from '../engines/engine.js';
+import type { GuildSettings, Store, UsageTotals } from '../store/store.js';
+import { utcDay } from '../store/store.js';
+
+/** Who asks: a guild (null in direct messages) and a user. Budgets are counted per both. */
+export interface Requester {
+  readonly guildId: string | null;
+  readonly userId: string;
+}
+
+/** The guild id usage is recorded under for direct messages (as conversations are). */
+export const DM_GUILD_ID = '@me';
+
+/** Daily token limits in force; null: no limit. */
+export interface BudgetLimits {
+  readonly guild: number | null;
+  readonly member: number | null;
+}
+
+/** Whether a guild's limit is the operator's default, the admin's own, or the admin's cut to the ceiling. */
+export type LimitSource = 'default' | 'guild' | 'ceiling';
+
+/** Today's spending and limits for one requester, as `/usage` shows them. */
+export interface UsageReport {
+  /** UTC day, `YYYY-MM-DD`. */
+  readonly day: string;
+  /** Null in direct messages. */
+  readonly guild: UsageTotals | null;
+  readonly user: UsageTotals;
+  readonly limits: BudgetLimits;
+  readonly sources: { readonly guild: LimitSource; readonly member: LimitSource };
+  /** Milliseconds since the epoch: the next UTC midnight. */
+  readonly resetsAt: number;
+}
+
+/**
+ * Rough tokens of a text: ~4 characters per token for ASCII (OpenAI's rule of thumb for English),
+ * ~2 for other characters (accented Latin, Cyrillic, Greek take 2–3; CJK about 1, so those are
+ * under-counted). Only an estimate to reserve against: actual usage is what the model reports.
+ */
+export function estimateTextTokens(text: string): number {
+  let ascii = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x80) ascii++;
+  return Math.ceil(ascii / 4 + (text.length - ascii) / 2);
+}
+
+/** System prompt, task template and response schema of one model call, in tokens (~2,500 characters). */
+export const PROMPT_TOKENS_PER_CALL = 700;
+/** Output of one summary (or map) call: up to 3 sentences and 8 key points with their quotes. */
+export const SUMMARY_OUTPUT_TOKENS: Readonly<Record<SummaryLength, number>> = {
+  short: 700,
+  standard: 1000,
+  detailed: 1400,
+};
+/** Output of one answer call: up to 4 claims with quotes. */
+export const ANSWER_OUTPUT_TOKENS = 600;
+/** A grounding repair round (article sentences for unquoted claims, and new quotes). */
+export const REPAIR_TOKENS = 1000;
+/** Follow-up history sent with a question (at most 3,000 characters, see the model engine). */
+export const HISTORY_TOKENS = 750;
+
+/**
+ * Tokens a summary by the model engine may cost, estimated before the call: the article once, plus
+ * per call the prompts and the reply; an article longer than `contextChars` is summarized per chunk
+ * (map) and then once more over the chunks' points (reduce, at most `contextChars` more).
+ */
+export function estimateSummaryTokens(article: Article, length: SummaryLength, contextChars: number): number {
+  const text = estimateTextTokens(article.text);
+  const chunks = article.text.length <= contextChars ? 1 : Math.ceil(article.text.length / contextChars);
+  const calls = chunks === 1 ? 1 : chunks + 1;
+  const reduce = chunks === 1 ? 0 : Math.ceil(contextChars / 4);
+  return text + reduce + calls * (PROMPT_TOKENS_PER_CALL + SUMMARY_OUTPUT_TOKENS[length]) + REPAIR_TOKENS;
+}
+
+/** Tokens an answer may cost: the article (or the `contextChars` of it sent), question, history, reply. */
+export function estimateAnswerTokens(
+  article: Article,
+  question: string,
+  history: readonly Turn[],
+  contextChars: number,
+): number {
+  const text = estimateTextTokens(article.text.slice(0, contextChars));
+  const past = history.length > 0 ? HISTORY_TOKENS : 0;
+  return (
+    text + estimateTextTokens(question) + past + PROMPT_TOKENS_PER_CALL + ANSWER_OUTPUT_TOKENS + REPAIR_TOKENS
+  );
+}
+
+/** Milliseconds since the epoch of the UTC midnight after `ms`, when daily budgets reset. */
+export function nextUtcMidnight(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+}
+
+/**
+ * The limits in force: the operator's (config; 0 is no limit) unless the guild's admins set a lower
+ * one. An admin's value above the operator's is cut to it. In direct messages only the user limit
+ * applies, at the operator's value.
+ */
+export function resolveLimits(
+  config: Pick<Config, 'BUDGET_GUILD_DAILY_TOKENS' | 'BUDGET_USER_DAILY_TOKENS'>,
+  settings: GuildSettings | undefined,
+  inGuild: boolean,
+): { readonly limits: BudgetLimits; readonly sources: UsageReport['sources'] } {
+  const pick = (ceiling: number, own: number | null | undefined): [number | null, LimitSource] => {
+    const operator = ceiling === 0 ? null : ceiling;
+    if (own === null || own === undefined) return [operator, 'default'];
+    if (operator !== null && own > operator) return [operator, 'ceiling'];
+    return [own, 'guild'];
+  };
+  const [guild, guildSource] = inGuild
+    ? pick(config.BUDGET_GUILD_DAILY_TOKENS, settings?.dailyTokens)
+    : [null, 'default' as const];
+  const [member, memberSource] = pick(
+    config.BUDGET_USER_DAILY_TOKENS,
+    inGuild ? settings?.memberDailyTokens : null,
+  );
+  return { limits: { guild, member }, sources: { guild: guildSource, member: memberSource } };
+}
+
+/** A permit to call the model: release it once the call's usage is recorded (or the call did not happen). */
+export interface BudgetPermit {
+  release(): void;
+}
+
+/** The outcome of asking for a permit. */
+export type Admission =
+  | { readonly ok: true; readonly permit: BudgetPermit }
+  | { readonly ok: false; readonly note: BudgetNote };
+
+/** Attempts at a consistent read of recorded usage while other calls settle. */
+const READ_ATTEMPTS = 5;
+
+/**
+ * Daily token budgets per guild and per member, enforced before each model call: today's recorded
+ * usage + the estimates of calls in flight + this call's estimate must fit both limits. Estimates
+ * are reserved in memory while a call runs, so concurrent requests cannot together overshoot a
+ * budget by more than one call's estimate error; actual usage is recorded when the call ends.
+ * Reservations live in this process: processes sharing a PostgreSQL store see each other's recorded
+ * usage but not each other's calls in flight.
+ */
+export class BudgetLedger {
+  readonly #store: Store;
+  readonly #config: Pick<Config, 'BUDGET_GUILD_DAILY_TOKENS' | 'BUDGET_USER_DAILY_TOKENS'>;
+  readonly #now: () => number;
+  /** Tokens reserved by calls in flight, by `day|guild` and `day|guild|user`. */
+  readonly #reserved = new Map<string, number>();
+  /** Counts settled calls, so a read of recorded usage that raced one is read again. */
+  #settled = 0;
+
+  constructor(
+    store: Store,
+    config: Pick<Config, 'BUDGET_GUILD_DAILY_TOKENS' | 'BUDGET_USER_DAILY_TOKENS'>,
+    now: () => number,
+  ) {
+    this.#store = store;
+    this.#config = config;
+    this.#now = now;
+  }
+
+  /** Today's usage, limits and reset time for a requester. */
+  async report(who: Requester): Promise<UsageReport> {
+    const now = this.#now();
+    const day = utcDay(now);
+    const guildId = who.guildId ?? DM_GUILD_ID;
+    const settings = who.guildId === null ? undefined : await this.#store.getGuildSettings(who.guildId);
+    const { limits, sources } = resolveLimits(this.#config, settings, who.guildId !== null);
+    const [guild, user] = await Promise.all([
+      who.guildId === null ? null : this.#store.getUsage({ guildId, day }),
+      this.#store.getUsage({ guildId, userId: who.userId, day }),
+    ]);
+    return { day, guild, user, limits, sources, resetsAt: nextUtcMidnight(now) };
+  }
+
+  /**
+   * A permit for a call estimated at `estimate` tokens, or which budget (guild first) it would
+   * overrun. The check and the reservation happen together, after a read of recorded usage that no
+   * settling call raced.
+   */
+  async admit(who: Requester, estimate: number): Promise<Admission> {
+    let report: UsageReport;
+    for (let attempt = 1; ; attempt++) {
+      const settledBefore = this.#settled;
+      report = await this.report(who);
+      if (this.#settled === settledBefore || attempt >= READ_ATTEMPTS) break;
+    }
+    const keys = this.#keys(who, report.day);
+    const spent = (t: UsageTotals | null) => (t ? t.inputTokens + t.outputTokens : 0);
+    const over = (limit: number | null, used: number, key: string) =>
+      limit !== null && used + (this.#reserved.get(key) ?? 0) + estimate > limit;
+    const scope: BudgetScope | null = over(report.limits.guild, spent(report.guild), keys.guild)
+      ? 'guild'
+      : over(report.limits.member, spent(report.user), keys.user)
+        ? 'user'
+        : null;
+    if (scope) return { ok: false, note: { scope, resetsAt: report.resetsAt } };
+    this.#add(keys, estimate);
+    let released = false;
+    return {
+      ok: true,
+      permit: {
+        release: () => {
+          if (released) return;
+          released = true;
+          this.#add(keys, -estimate);
+          this.#settled++;
+        },
+      },
+    };
+  }
+
+  /** Adds a finished call's usage to today's counters (under `@me` in direct messages). */
+  async record(who: Requester, usage: Usage): Promise<void> {
+    if (usage.inputTokens + usage.outputTokens === 0) return;
+    await this.#store.addUsage({
+      guildId: who.guildId ?? DM_GUILD_ID,
+      userId: who.userId,
+      day: utcDay(this.#now()),
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+    });
+  }
+
+  #keys(who: Requester, day: string): { guild: string; user: string } {
+    const guild = `${day}|${who.guildId ?? DM_GUILD_ID}`;
+    return { guild, user: `${guild}|${who.userId}` };
+  }
+
+  #add(keys: { guild: string; user: string }, tokens: number): void {
+    for (const key of [keys.guild, keys.user]) {
+      const next = (this.#reserved.get(key) ?? 0) + tokens;
+      if (next <= 0) this.#reserved.delete(key);
+      else this.#reserved.set(key, next);
+    }
+  }
+}
