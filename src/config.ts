@@ -87,6 +87,13 @@ const schema = z.object({
   WORKER_THREADS: intFrom(1, 64).default(2),
   /** Days after which articles, threads, turns, cached results and usage rows are purged (0: keep). */
   RETENTION_DAYS: intFrom(0, 3650).default(30),
+  /**
+   * Milliseconds running work may take to finish after SIGTERM before it is stopped and its users are
+   * offered a retry; keep it well under the process manager's kill timeout (compose: 30 s).
+   */
+  SHUTDOWN_GRACE_MS: intFrom(0, 600_000).default(10_000),
+  /** Hours after which a request interrupted by a restart can no longer be retried with its button. */
+  DISCORD_RETRY_HOURS: intFrom(1, 720).default(24),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

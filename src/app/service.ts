@@ -46,6 +46,8 @@ export interface SummaryRequest {
   readonly onStep?: (step: Step) => void;
   /** Called once the article is loaded (or could not be): whether it came from the store. */
   readonly onLoaded?: (loaded: { readonly fromCache: boolean } | { readonly failure: ReasonCode }) => void;
+  /** Called once the article is in the store, where it can be loaded again by its hash. */
+  readonly onStored?: (article: Article) => void;
 }
 
 /** Set when a summary is not in the language asked for: the offline engine cannot translate. */
@@ -117,6 +119,7 @@ export class VerbatimService {
       // stored (say, fetched from its page) keeps its richer metadata: storing refreshes it.
       await store.putArticle(article, { requestUrl: null, canonicalUrl: null, fetchedAt: this.#now() });
     }
+    request.onStored?.(article);
 
     const plan = languagePlan(article, request.lang, this.engine.name === this.#options.offline.name);
     const model = this.engine.name === 'openai' ? config.OPENAI_MODEL : null;

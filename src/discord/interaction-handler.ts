@@ -5,6 +5,7 @@ import { onAskButton, onAskModal, onDeleteButton } from './components.js';
 import type { BotContext } from './context.js';
 import { notices } from './messages.js';
 import { CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
+import { onRetryButton } from './retry.js';
 
 const isSlash = (c: Command): c is SlashCommand => (c.data.type ?? 1) === 1;
 const isMessageCommand = (c: Command): c is MessageCommand => c.data.type === 3;
@@ -39,6 +40,7 @@ export function createInteractionHandler(bot: BotContext, commands: readonly Com
         } else if (interaction.isButton()) {
           if (interaction.customId === CUSTOM_IDS.ask) return onAskButton(interaction, ctx);
           if (interaction.customId === CUSTOM_IDS.delete) return onDeleteButton(interaction, ctx);
+          if (interaction.customId.startsWith(`${CUSTOM_IDS.retry}:`)) return onRetryButton(interaction, ctx);
         } else if (interaction.isModalSubmit()) {
           if (interaction.customId.startsWith(`${CUSTOM_IDS.askModal}:`)) return onAskModal(interaction, ctx);
         } else {

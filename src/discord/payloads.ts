@@ -23,6 +23,8 @@ export const CUSTOM_IDS = {
   /** Followed by `:<conversation id>` (a snowflake). */
   askModal: 'verbatim:ask-modal',
   question: 'question',
+  /** Followed by `:<job id>` (a snowflake): runs an interrupted request again. */
+  retry: 'verbatim:retry',
 } as const;
 
 /** Longest follow-up question accepted (characters). */
@@ -77,4 +79,21 @@ export function askModal(conversationId: string): APIModalInteractionResponseCal
 /** One message per embed: the shape summaries and answers are sent in. */
 export function messagesOf(embeds: readonly APIEmbed[]): APIEmbed[][] {
   return embeds.map((e) => [e]);
+}
+
+/** The "Try again" button under the notice of a request a restart interrupted. */
+export function retryButton(jobId: string): APIActionRowComponent<APIButtonComponent>[] {
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Primary,
+          custom_id: `${CUSTOM_IDS.retry}:${jobId}`,
+          label: labels.retryButton,
+        },
+      ],
+    },
+  ];
 }
