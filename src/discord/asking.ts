@@ -18,6 +18,8 @@ export async function answerQueued(
   askerId: string,
   out: Delivery,
   reply: JobReply,
+  /** Where the question was asked (a message's reply goes there); default the summary's channel. */
+  channelId: string = conversation.record.channelId,
 ): Promise<RequestOutcome> {
   if (question.trim() === '') {
     await out.fail(notices.emptyQuestion);
@@ -30,7 +32,7 @@ export async function answerQueued(
     {
       kind: 'answer',
       guildId: record.guildId === '@me' ? null : record.guildId,
-      channelId: record.channelId,
+      channelId,
       userId: askerId,
       reply,
       retry: { kind: 'answer', conversationId: record.threadId, question },

@@ -87,6 +87,7 @@ async function handle(
           via: 'message',
           messageId: message.id,
         },
+        message.channelId,
       );
     } finally {
       stopTyping();
