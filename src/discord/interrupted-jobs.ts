@@ -2,7 +2,7 @@ import { type Client, Routes } from 'discord.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { JobRecord, Store } from '../store/store.js';
-import { type JobPayload, parseJobPayload } from './jobs.js';
+import { parseJobPayload } from './jobs.js';
 import { notices } from './messages.js';
 import { retryButton, SAFE_MENTIONS } from './payloads.js';
 
@@ -43,15 +43,13 @@ export async function apologizeForInterruptedJobs(
       continue;
     }
     const retry = payload.retry !== null && !expired;
+    // Marked before the notice goes out: its button may be pressed (and the job claimed) at once.
+    if (retry) await store.recordJob({ ...job, payload: { ...payload, interruptedAt: now() } });
     try {
       if (await tell(client, job, retry, now())) {
         told++;
         options.metrics.interruptedRequests.inc({ told: 'after_restart' });
-        if (retry) {
-          const kept: JobPayload = { ...payload, interruptedAt: now() };
-          await store.recordJob({ ...job, payload: kept });
-          continue;
-        }
+        if (retry) continue;
       }
     } catch (err) {
       log.warn({ err, jobId: job.id }, 'could not tell a user about an interrupted request');

@@ -142,6 +142,14 @@ export class JobHandle {
     await this.#write(() => this.#store.recordJob({ ...this.#record, payload: this.#payload }));
   }
 
+  /** The notice could not be sent after all: left running, so that the next start tells the user. */
+  async untold(): Promise<void> {
+    if (this.#state !== 'interrupted') return;
+    this.#state = 'running';
+    this.#payload = { ...this.#payload, interruptedAt: null };
+    await this.#write(() => this.#store.recordJob({ ...this.#record, payload: this.#payload }));
+  }
+
   #write(step: () => Promise<unknown>): Promise<unknown> {
     this.#writes = this.#writes.catch(() => undefined).then(step);
     return this.#writes;
@@ -185,12 +193,14 @@ export async function tellStoppedByShutdown(ctx: RequestContext, out: Delivery):
   const job = ctx.job;
   if (!job?.canRetry || !job.running) return false;
   try {
-    await out.interrupted(notices.stoppedRetry, retryButton(job.id));
+    // Marked before the notice goes out: its button may be pressed (and the job claimed) at once.
     await job.interrupted();
+    await out.interrupted(notices.stoppedRetry, retryButton(job.id));
     ctx.bot.metrics.interruptedRequests.inc({ told: 'at_shutdown' });
     return true;
   } catch (err) {
     ctx.log.warn({ err }, 'could not tell the user their request was stopped by shutdown');
+    await job.untold().catch(() => undefined);
     return false;
   }
 }
