@@ -465,6 +465,14 @@ function printReport(r: RestartLoadResult): void {
       `  offered "Try again": ${r.toldAtShutdown} by the stopping process, ${r.toldAfterRestart} after the restart\n` +
       `  ${r.exitCode === null ? 'killed' : `exit code ${r.exitCode} after ${r.exitMs} ms`}; ready again ${r.downMs} ms after the signal\n`,
   );
+  for (const kind of KINDS) {
+    const of = r.reports.filter((x) => x.kind === kind);
+    const n = (fate: Fate) => of.filter((x) => x.fate === fate).length;
+    process.stdout.write(
+      `  ${kind.padEnd(15)} ${String(of.length).padStart(3)}: answered ${n('answered')}, retried ${n('retried')}, ` +
+        `asked again ${n('reasked')}, failed ${n('failed')}, lost ${n('lost')}\n`,
+    );
+  }
   for (const x of r.reports.filter((x) => x.fate === 'failed' || x.fate === 'lost')) {
     process.stdout.write(`  #${x.index} ${x.kind} (${x.phase}): ${x.fate} ${x.detail ?? ''}\n`);
   }

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { runRestartUnderLoad } from '../../scripts/restart-under-load.js';
 import { notices } from '../../src/discord/messages.js';
 import { CUSTOM_IDS } from '../../src/discord/payloads.js';
 import type { InteractionHandle, StoredMessage } from '../fakes/discord/index.js';
+import { realisticReply } from '../fakes/openai/realistic.js';
+import { startFakeOpenAI } from '../fakes/openai/server.js';
 import { readFixture } from '../helpers/fixtures.js';
 import { eventually, type Harness, problems, startArticleServer, startHarness } from './harness.js';
 import { assertQuotesFromArticle, finalReply } from './views.js';
@@ -89,6 +92,48 @@ describe('restarts', () => {
       5000,
       'jobs done',
     );
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN a pasted text interrupted while the model works THEN its job keeps the stored article’s hash, not the text, and Try again summarizes it from the store', async (t) => {
+    let slow = true;
+    const openai = await startFakeOpenAI({
+      handler: async (request) => {
+        if (slow) await sleep(4000);
+        return realisticReply(request);
+      },
+    });
+    t.after(() => openai.close());
+    const h = await startHarness(t, {
+      env: {
+        VERBATIM_ENGINE: 'openai',
+        OPENAI_BASE_URL: openai.baseURL,
+        OPENAI_API_KEY: 'k',
+        OPENAI_MAX_RETRIES: '0',
+      },
+    });
+    const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
+    const job = await eventually(
+      async () => {
+        const [j] = await h.bot.service.store.unfinishedJobs();
+        return (j?.payload as { retry?: { source?: { kind?: string } } } | undefined)?.retry?.source?.kind ===
+          'stored'
+          ? j
+          : null;
+      },
+      5000,
+      'the job to refer to the stored article',
+    );
+    assert.ok(!JSON.stringify(job.payload).includes(pasted.slice(0, 40)), 'the text is not kept twice');
+    await h.restart({ graceMs: 100 });
+    await handle.waitFor((x) => retryButtonOf(x.original) !== undefined, 5000);
+    slow = false;
+    const press = h.fake.sendButton({
+      customId: retryButtonOf(handle.original) as string,
+      messageId: handle.original?.id as string,
+    });
+    await press.waitFor((x) => (x.original?.embeds.length ?? 0) > 0, 15_000);
+    assertQuotesFromArticle(press.original?.embeds ?? [], pasted);
     assert.deepEqual(problems(h), []);
   });
 
