@@ -94,20 +94,26 @@ export class JobHandle {
   #state: 'running' | 'done' | 'interrupted' = 'running';
   #writes: Promise<unknown>;
 
-  constructor(store: Store, record: Omit<JobRecord, 'payload'>, retry: RetryRequest | null) {
+  private constructor(store: Store, record: Omit<JobRecord, 'payload'>, retry: RetryRequest | null) {
     this.#store = store;
     this.#payload = { v: 1, retry, interruptedAt: null };
     this.#record = { ...record, payload: this.#payload };
-    this.#writes = store.recordJob(this.#record);
+    this.#writes = Promise.resolve();
+  }
+
+  /** Records a job as running; rejects if the store cannot (then nothing was recorded). */
+  static async start(
+    store: Store,
+    record: Omit<JobRecord, 'payload'>,
+    retry: RetryRequest | null,
+  ): Promise<JobHandle> {
+    const job = new JobHandle(store, record, retry);
+    await job.#write(() => store.recordJob(job.#record));
+    return job;
   }
 
   get id(): string {
     return this.#record.id;
-  }
-
-  /** Resolves once the job is in the store (rejects if it could not be recorded). */
-  get recorded(): Promise<unknown> {
-    return this.#writes;
   }
 
   get running(): boolean {
@@ -124,14 +130,23 @@ export class JobHandle {
     if (this.#state !== 'running' || retry?.kind !== 'summarize' || retry.source.kind === 'url') return;
     if (retry.source.kind === 'stored') return;
     this.#payload = { ...this.#payload, retry: { ...retry, source: { kind: 'stored', contentHash } } };
-    this.#write(() => this.#store.recordJob({ ...this.#record, payload: this.#payload }));
+    // Not awaited: should it fail, a retry simply reads the paste or the file again.
+    this.#write(() => this.#store.recordJob({ ...this.#record, payload: this.#payload })).catch(
+      () => undefined,
+    );
   }
 
-  /** The user has their answer (or was told why not): nothing to apologise for if the process dies now. */
-  async done(): Promise<void> {
-    if (this.#state !== 'running') return;
+  /**
+   * The user has their answer (or was told why not): nothing to apologise for if the process dies
+   * now. Never rejects (the result is out whatever the store says): false if the job stays recorded.
+   */
+  async done(): Promise<boolean> {
+    if (this.#state !== 'running') return true;
     this.#state = 'done';
-    await this.#write(() => this.#store.finishJob(this.id));
+    return this.#write(() => this.#store.finishJob(this.id)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Its user was told a restart cut it short and offered a retry: kept until retried or purged. */
@@ -169,17 +184,16 @@ export async function withJob<T>(
   work: (ctx: RequestContext) => Promise<T>,
 ): Promise<T> {
   const { retry, ...record } = info;
-  const job = new JobHandle(
+  const job = await JobHandle.start(
     ctx.bot.service.store,
     { id: ctx.requestId, ...record, startedAt: Date.now() },
     retry,
   );
-  await job.recorded;
   try {
     return await work({ ...ctx, job });
   } finally {
     if (!(job.running && ctx.bot.signal.aborted)) {
-      await job.done().catch((err: unknown) => ctx.log.warn({ err }, 'could not finish job'));
+      if (!(await job.done())) ctx.log.warn('could not finish job');
     }
   }
 }
