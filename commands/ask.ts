@@ -46,7 +46,6 @@ export const ask = {
       return 'rate_limited';
     }
     await acknowledge(ctx, () => interaction.deferReply());
-    await ctx.bot.afterAcknowledgements();
     const conversation = await ctx.bot.service.conversation(interaction.channelId);
     if (!conversation) {
       await tellPrivately(interaction, notices.notASummaryThread);

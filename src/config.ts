@@ -97,6 +97,13 @@ const schema = z.object({
   BUDGET_GUILD_DAILY_TOKENS: intFrom(0, 1_000_000_000_000).default(1_000_000),
   /** Model tokens one user may spend per UTC day in one guild, or in DMs (0: no limit); also a ceiling. */
   BUDGET_USER_DAILY_TOKENS: intFrom(0, 1_000_000_000_000).default(100_000),
+  /**
+   * Milliseconds running work may take to finish after SIGTERM before it is stopped and its users are
+   * offered a retry; keep it well under the process manager's kill timeout (compose: 30 s).
+   */
+  SHUTDOWN_GRACE_MS: intFrom(0, 600_000).default(10_000),
+  /** Hours after which a request interrupted by a restart can no longer be retried with its button. */
+  DISCORD_RETRY_HOURS: intFrom(1, 720).default(24),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

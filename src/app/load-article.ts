@@ -10,9 +10,13 @@ import type { WorkerPool } from '../article/worker/index.js';
 import type { Result } from '../core/result.js';
 import type { Store } from '../store/store.js';
 
-/** What a user handed us: a link, pasted text, or bytes (a file, an attachment, stdin). */
+/**
+ * What a user handed us: a link, pasted text, or bytes (a file, an attachment, stdin); or an article
+ * loaded before and kept in the store (a request run again after a restart).
+ */
 export type SourceSpec =
   | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'article'; readonly article: Article }
   | { readonly kind: 'text'; readonly text: string; readonly source: string }
   | {
       readonly kind: 'bytes';
@@ -53,6 +57,8 @@ export async function loadArticle(
 ): Promise<Result<LoadedArticle>> {
   const now = deps.now ?? Date.now;
   const limits = deps.limits ?? DEFAULT_INGEST_LIMITS;
+  if (spec.kind === 'article')
+    return { ok: true, value: { article: spec.article, fetchedAt: now(), fromCache: true } };
   if (spec.kind === 'text') {
     const article = checkArticle(makeArticle(spec.text, { source: spec.source }), limits);
     return article.ok

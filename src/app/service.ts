@@ -63,6 +63,8 @@ export interface SummaryRequest {
    * than `REFRESH_MIN_INTERVAL_SECONDS` ago, so pressing Refresh repeatedly never hammers a site.
    */
   readonly refresh?: boolean;
+  /** Called once the article is in the store, where it can be loaded again by its hash. */
+  readonly onStored?: (article: Article) => void;
 }
 
 /** Set when a summary is not in the language asked for: the offline engine cannot translate. */
@@ -177,6 +179,7 @@ export class VerbatimService {
       // stored (say, fetched from its page) keeps its richer metadata: storing refreshes it.
       await store.putArticle(article, { requestUrl: null, canonicalUrl: null, fetchedAt: this.#now() });
     }
+    request.onStored?.(article);
 
     const plan = languagePlan(article, request.lang, this.engine.name === this.#options.offline.name);
     const model = this.engine.name === 'openai' ? config.OPENAI_MODEL : null;

@@ -44,6 +44,7 @@ export async function runAnswer(
   if (!result.ok) return reportFailure(ctx, out, result.error);
   recordEngineWork(bot.metrics, result.value);
   const sent = await out.deliver(messagesOf(renderAnswerEmbeds(article, q, result.value)));
+  await ctx.job?.done();
   log.info(
     {
       threadId: conversation.record.threadId,

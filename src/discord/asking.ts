@@ -8,7 +8,8 @@ import { notices } from './messages.js';
 
 /**
  * Queues a follow-up question behind the earlier ones of the same conversation (answers come in the
- * order questions were asked; other conversations run in parallel) and answers it.
+ * order questions were asked; other conversations run in parallel) and answers it, recorded as a job
+ * (see `withJob`) from the moment it is queued.
  */
 export async function answerQueued(
   ctx: RequestContext,
@@ -17,23 +18,30 @@ export async function answerQueued(
   askerId: string,
   out: Delivery,
   reply: JobReply,
+  /** Where the question was asked (a message's reply goes there); default the summary's channel. */
+  channelId: string = conversation.record.channelId,
 ): Promise<RequestOutcome> {
   if (question.trim() === '') {
     await out.fail(notices.emptyQuestion);
     return 'empty_input';
   }
   const { record } = conversation;
-  return ctx.bot.conversations.run(record.threadId, () =>
-    withJob(
-      ctx,
-      {
-        kind: 'answer',
-        guildId: record.guildId === '@me' ? null : record.guildId,
-        channelId: record.channelId,
-        userId: askerId,
-        reply,
-      },
-      () => runAnswer(ctx, conversation, question, askerId, out),
-    ),
+  // Recorded before it waits in the queue, so that a restart finds questions still waiting too.
+  return withJob(
+    ctx,
+    {
+      kind: 'answer',
+      guildId: record.guildId === '@me' ? null : record.guildId,
+      channelId,
+      userId: askerId,
+      reply,
+      retry: { kind: 'answer', conversationId: record.threadId, question },
+    },
+    async (jobCtx) => {
+      await jobCtx.bot.afterAcknowledgements();
+      return jobCtx.bot.conversations.run(record.threadId, () =>
+        runAnswer(jobCtx, conversation, question, askerId, out),
+      );
+    },
   );
 }

@@ -93,6 +93,8 @@ export async function startBot(
       log.warn({ guildId: guild.id }, 'guild unavailable (Discord outage): its data is kept'),
     );
     const ready = once(client, Events.ClientReady);
+    // Jobs recorded from now on are this process's own work, not what an earlier one left behind.
+    const startedAt = Date.now();
     try {
       await client.login(token);
       await ready;
@@ -104,9 +106,11 @@ export async function startBot(
       { user: client.user?.tag, guilds: client.guilds.cache.size, engine: service.value.engine.name },
       'bot ready',
     );
-    void apologizeForInterruptedJobs(client, store, log).catch((err: unknown) =>
-      log.warn({ err }, 'could not check interrupted requests'),
-    );
+    void apologizeForInterruptedJobs(client, store, log, {
+      startedBefore: startedAt,
+      retryWindowMs: config.DISCORD_RETRY_HOURS * 3_600_000,
+      metrics,
+    }).catch((err: unknown) => log.warn({ err }, 'could not check interrupted requests'));
     context.track(
       purgeDepartedGuilds(client, store, log).catch((err: unknown) =>
         log.warn({ err }, 'could not check for guilds left while offline'),
@@ -124,7 +128,7 @@ export async function startBot(
       ],
       stop: (options = {}) => {
         stopped ??= (async () => {
-          await context.drain(options.graceMs ?? 10_000);
+          await context.drain(options.graceMs ?? config.SHUTDOWN_GRACE_MS);
           await client.destroy();
           await closeCore();
           log.info('bot stopped');

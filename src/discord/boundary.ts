@@ -1,8 +1,9 @@
 import { type Interaction, type Message, MessageFlags, type RepliableInteraction } from 'discord.js';
+import { runWithRequestId } from '../log.js';
 import type { RequestKind } from '../ops/metrics.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
 import { notices } from './messages.js';
-import { SAFE_MENTIONS } from './payloads.js';
+import { CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 
 /**
  * What a handler returns: how the request ended (`ok` when it returns nothing), or null when the
@@ -32,7 +33,9 @@ export async function interactionBoundary(
     command: interactionName(interaction),
   });
   try {
-    const outcome = await work({ bot, log, requestId: interaction.id, kind, receivedAt });
+    const outcome = await runWithRequestId(interaction.id, () =>
+      work({ bot, log, requestId: interaction.id, kind, receivedAt }),
+    );
     count(bot, kind, outcome, receivedAt);
   } catch (err) {
     count(bot, kind, 'error', receivedAt);
@@ -60,7 +63,9 @@ export async function messageBoundary(
     userId: message.author.id,
   });
   try {
-    const outcome = await work({ bot, log, requestId: message.id, kind, receivedAt });
+    const outcome = await runWithRequestId(message.id, () =>
+      work({ bot, log, requestId: message.id, kind, receivedAt }),
+    );
     count(bot, kind, outcome, receivedAt);
   } catch (err) {
     count(bot, kind, 'error', receivedAt);
@@ -110,6 +115,7 @@ function interactionKind(interaction: Interaction): RequestKind {
     return 'other';
   }
   if (interaction.isMessageContextMenuCommand()) return 'context_menu';
+  if (interaction.isButton() && interaction.customId.startsWith(`${CUSTOM_IDS.retry}:`)) return 'retry';
   if (interaction.isMessageComponent() || interaction.isModalSubmit()) return 'button';
   return 'other';
 }

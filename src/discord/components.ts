@@ -44,7 +44,6 @@ export async function onAskModal(
     return 'rate_limited';
   }
   await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
-  await ctx.bot.afterAcknowledgements();
   const conversation = await ctx.bot.service.conversation(conversationId);
   if (!conversation) {
     await interaction.editReply({ content: notices.conversationGone, allowedMentions: SAFE_MENTIONS });

@@ -5,6 +5,7 @@ import type { VerbatimService } from '../app/service.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics, Outcome, RequestKind } from '../ops/metrics.js';
+import type { JobHandle } from './jobs.js';
 
 /**
  * Everything a handler needs, owned by one running bot (nothing lives in module state): the
@@ -111,6 +112,8 @@ export interface RequestContext {
   readonly kind: RequestKind;
   /** `performance.now()` when the event arrived. */
   readonly receivedAt: number;
+  /** The request as recorded in the store while it runs (see `withJob`), once it is. */
+  readonly job?: JobHandle;
 }
 
 /** How a request ended, for metrics: `ok`, or the reason code the user was told about. */

@@ -24,6 +24,11 @@ export interface Delivery {
   deliver(messages: readonly APIEmbed[][], components?: Rows): Promise<Message[]>;
   /** Tells the requester that it failed, as privately as the way in allows. */
   fail(text: string): Promise<void>;
+  /**
+   * Tells the requester that a restart cut the work short, where the result would have gone (as a
+   * restart's apology does), with `components` (the "Try again" button).
+   */
+  interrupted(text: string, components: Rows): Promise<void>;
 }
 
 /** Results of a deferred interaction: the reply is edited, further messages are follow-ups. */
@@ -77,6 +82,15 @@ export class InteractionDelivery implements Delivery {
       allowedMentions: SAFE_MENTIONS,
     });
   }
+
+  async interrupted(text: string, components: Rows): Promise<void> {
+    await this.interaction.editReply({
+      content: text,
+      embeds: [],
+      components,
+      allowedMentions: SAFE_MENTIONS,
+    });
+  }
 }
 
 /** Results of a message (a mention, a question in a thread): replies to it, in its channel. */
@@ -103,6 +117,15 @@ export class MessageDelivery implements Delivery {
 
   async fail(text: string): Promise<void> {
     await this.message.reply({ content: text, allowedMentions: SAFE_MENTIONS, failIfNotExists: false });
+  }
+
+  async interrupted(text: string, components: Rows): Promise<void> {
+    await this.message.reply({
+      content: text,
+      components,
+      allowedMentions: SAFE_MENTIONS,
+      failIfNotExists: false,
+    });
   }
 }
 
@@ -135,6 +158,10 @@ export class ThreadDelivery implements Delivery {
 
   async fail(text: string): Promise<void> {
     await this.interaction.editReply({ content: text, allowedMentions: SAFE_MENTIONS });
+  }
+
+  async interrupted(text: string, components: Rows): Promise<void> {
+    await this.interaction.editReply({ content: text, components, allowedMentions: SAFE_MENTIONS });
   }
 }
 

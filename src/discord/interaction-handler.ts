@@ -8,6 +8,7 @@ import { notices } from './messages.js';
 import { onPasteModal } from './paste.js';
 import { CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import { onRefreshButton } from './refresh-flow.js';
+import { onRetryButton } from './retry.js';
 
 const isSlash = (c: Command): c is SlashCommand => (c.data.type ?? 1) === 1;
 const isMessageCommand = (c: Command): c is MessageCommand => c.data.type === 3;
@@ -46,6 +47,7 @@ export function createInteractionHandler(bot: BotContext, commands: readonly Com
             return onForgetButton(interaction, ctx);
           if (interaction.customId.startsWith(`${CUSTOM_IDS.refresh}:`))
             return onRefreshButton(interaction, ctx);
+          if (interaction.customId.startsWith(`${CUSTOM_IDS.retry}:`)) return onRetryButton(interaction, ctx);
         } else if (interaction.isModalSubmit()) {
           if (interaction.customId.startsWith(`${CUSTOM_IDS.askModal}:`)) return onAskModal(interaction, ctx);
           if (interaction.customId.startsWith(`${CUSTOM_IDS.pasteModal}:`))

@@ -8,7 +8,8 @@ import { type RunningBot, startBot } from './bot.js';
 /**
  * `npm start`: config → logger → the bot (store, worker pool, engine, client, handlers, login) →
  * the health server when HEALTH_PORT is set. SIGINT/SIGTERM (even during start-up) stop taking
- * work, let running work finish (10 s), destroy the client and close the pool and the store.
+ * work, let running work finish (SHUTDOWN_GRACE_MS; what is still running then is stopped and its
+ * users offered a retry), destroy the client, close the pool and the store, and exit 0.
  */
 const config = (() => {
   try {
@@ -27,8 +28,13 @@ const stop = async (signal: NodeJS.Signals) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
-  await health?.close();
-  await bot?.stop();
+  try {
+    await health?.close();
+    await bot?.stop();
+  } catch (err) {
+    log.error({ err }, 'could not stop cleanly');
+    process.exit(1);
+  }
   process.exit(0);
 };
 process.once('SIGINT', (signal) => void stop(signal));

@@ -3,7 +3,7 @@ import { answerQueued } from './asking.js';
 import { messageBoundary } from './boundary.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
 import { keepTyping, MessageDelivery } from './delivery.js';
-import { withJob } from './jobs.js';
+import { retrySourceOf, withJob } from './jobs.js';
 import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 import { attachmentInfo, firstLink, mentions, type SourceInput, withoutMention } from './sources.js';
@@ -20,13 +20,22 @@ import { runSummary } from './summarize-flow.js';
 export function createMessageHandler(bot: BotContext) {
   return (message: Message): void => {
     const botId = bot.client.user?.id;
-    if (!botId || message.author.bot || message.system || message.webhookId || !bot.accepting) return;
+    if (!botId || message.author.bot || message.system || message.webhookId) return;
     const mentioned = mentions(message.content, botId);
     const repliedToBot = message.reference !== null && message.mentions.repliedUser?.id === botId;
     const inThread = message.channel.isThread();
     const plainInThread =
       bot.config.DISCORD_MESSAGE_CONTENT && inThread && message.content.trim() !== '' && !message.reference;
     if (!mentioned && !repliedToBot && !plainInThread) return;
+    if (!bot.accepting) {
+      // Shutting down: a short answer now rather than silence (only mentions and replies, not chatter).
+      if (mentioned || repliedToBot) {
+        void message
+          .reply({ content: notices.shuttingDown, allowedMentions: SAFE_MENTIONS, failIfNotExists: false })
+          .catch(() => undefined);
+      }
+      return;
+    }
     bot.track(
       messageBoundary(bot, message, inThread ? 'thread_message' : 'mention', (ctx) =>
         handle(ctx, message, botId, { mentioned, repliedToBot, inThread }),
@@ -42,7 +51,6 @@ async function handle(
   seen: { mentioned: boolean; repliedToBot: boolean; inThread: boolean },
 ): Promise<RequestOutcome | null> {
   const { service } = ctx.bot;
-  await ctx.bot.afterAcknowledgements();
   let conversation = seen.inThread ? await service.conversation(message.channelId) : null;
   if (!conversation && seen.repliedToBot && message.reference?.messageId) {
     conversation = await service.conversation(message.reference.messageId);
@@ -79,6 +87,7 @@ async function handle(
           via: 'message',
           messageId: message.id,
         },
+        message.channelId,
       );
     } finally {
       stopTyping();
@@ -114,6 +123,7 @@ async function handle(
     return 'rate_limited';
   }
   const stopTyping = keepTyping(channel);
+  const openThread = message.inGuild() && !seen.inThread && canHoldThreads(message);
   try {
     return await withJob(
       ctx,
@@ -123,22 +133,32 @@ async function handle(
         channelId: message.channelId,
         userId: message.author.id,
         reply: { via: 'message', messageId: message.id },
+        // A message carries no locale: the summary is in the article's own language.
+        retry: {
+          kind: 'summarize',
+          source: retrySourceOf(input),
+          length: 'standard',
+          lang: null,
+          private: false,
+          openThread,
+        },
       },
-      () =>
-        runSummary(
-          ctx,
+      async (jobCtx) => {
+        await jobCtx.bot.afterAcknowledgements();
+        return runSummary(
+          jobCtx,
           {
             input,
             length: 'standard',
-            // A message carries no locale: the summary is in the article's own language.
             lang: null,
             requesterId: message.author.id,
             guildId: message.guildId,
             channelId: message.channelId,
-            openThread: message.inGuild() && !seen.inThread && canHoldThreads(message),
+            openThread,
           },
           new MessageDelivery(message),
-        ),
+        );
+      },
     );
   } finally {
     stopTyping();

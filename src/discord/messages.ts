@@ -136,6 +136,13 @@ export const notices = {
   forgotten: (done: ForgottenAboutUser) =>
     `Deleted ${count(done.threads, 'summary', 'summaries')} you asked for, ${count(done.turns, 'question')} you asked, usage counts for ${count(done.usageDays, 'day')} and ${count(done.texts, 'text')} you pasted or uploaded; removed ${count(done.messages, 'message')} of mine.`,
   notYourButtons: 'Only the person who used `/forget` can use these buttons.',
+  interruptedRetry: 'I restarted while working on this. Press **Try again** to run it again.',
+  stoppedRetry: 'I had to restart while working on this. Press **Try again** in a moment to run it again.',
+  retryNotYours: 'Only the person who asked for this can try it again.',
+  retryTooOld: 'This request is too old to try again. Please ask again.',
+  retryTaken: 'This request is already being tried again, or was.',
+  retryGone: 'I no longer have what this request needs (it may have been deleted). Please ask again.',
+  retryFileGone: 'Discord no longer serves that file to me. Upload it again with `/summarize file:`.',
   unexpected: (requestId: string) =>
     `Something went wrong on my side. Try again; if it keeps happening, tell the server admins (reference ${requestId}).`,
 } as const;
@@ -144,6 +151,7 @@ export const notices = {
 export const progress = {
   fetching: 'Fetching the page…',
   reading: 'Reading the file…',
+  retrying: 'Trying again…',
   waiting: 'Waiting for a free slot…',
   summarizing: 'Summarizing…',
   answering: 'Looking for the answer in the article…',
@@ -158,6 +166,7 @@ export const labels = {
   threadInvite: 'Reply to this message or mention me with a question about the article.',
   askButton: 'Ask a question',
   deleteButton: 'Delete',
+  retryButton: 'Try again',
   askModalTitle: 'Ask about the article',
   askModalLabel: 'Your question',
   askModalPlaceholder: 'What does the article say about…?',

@@ -33,6 +33,8 @@ export const CUSTOM_IDS = {
   pasteTitle: 'title',
   /** Followed by the part's number, 1–4. */
   pastePart: 'part-',
+  /** Followed by `:<job id>` (a snowflake): runs an interrupted request again. */
+  retry: 'verbatim:retry',
 } as const;
 
 /** Text inputs of the "Paste an article" modal after its title: 4 × 4,000 characters. */
@@ -172,6 +174,23 @@ export function pasteModal(options: CarriedOptions): APIModalInteractionResponse
 /** One message per embed: the shape summaries and answers are sent in. */
 export function messagesOf(embeds: readonly APIEmbed[]): APIEmbed[][] {
   return embeds.map((e) => [e]);
+}
+
+/** The "Try again" button under the notice of a request a restart interrupted. */
+export function retryButton(jobId: string): APIActionRowComponent<APIButtonComponent>[] {
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Primary,
+          custom_id: `${CUSTOM_IDS.retry}:${jobId}`,
+          label: labels.retryButton,
+        },
+      ],
+    },
+  ];
 }
 
 /** `/forget`'s Confirm and Cancel buttons, bound to the user who asked. */

@@ -71,6 +71,8 @@ export async function onRefreshButton(
         applicationId: interaction.applicationId,
         interactionToken: interaction.token,
       },
+      // Pressing Refresh again is the retry: the button is still there after a restart.
+      retry: null,
     },
     () => refreshSummary(interaction, ctx, options, false),
   );

@@ -7,6 +7,7 @@ import type { Metrics } from '../ops/metrics.js';
 import { checkAttachment, downloadAttachment } from './attachments.js';
 import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
+import { tellStoppedByShutdown } from './jobs.js';
 import { failureMessage, labels, notices, progress as progressText } from './messages.js';
 import { messagesOf, SAFE_MENTIONS, summaryButtons } from './payloads.js';
 import { Progress } from './progress.js';
@@ -82,6 +83,7 @@ export async function runSummary(
               bot.metrics.fetches.inc({ outcome: 'ok' });
             }
           },
+          onStored: (article) => ctx.job?.articleStored(article.contentHash),
         })
       : source;
   } finally {
@@ -99,6 +101,7 @@ export async function runSummary(
       job.input.kind === 'url' ? { length: job.length, lang: job.lang, private: out.ephemeral } : null,
     ),
   );
+  await ctx.job?.done();
   const first = sent[0];
   if (!first) throw new Error('a summary was delivered as no message');
   await bot.service.openConversation({
@@ -163,6 +166,7 @@ export async function reportFailure(
 ): Promise<RequestOutcome> {
   const restarting = ctx.bot.signal.aborted;
   ctx.log.info({ code: failure.code, details: failure.details, restarting }, 'request failed');
+  if (restarting && (await tellStoppedByShutdown(ctx, out))) return failure.code;
   await out.fail(restarting ? notices.shuttingDown : failureMessage(failure));
   return failure.code;
 }

@@ -9,7 +9,7 @@ import type { SummaryLength } from '../engines/engine.js';
 import { checkAttachment } from './attachments.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery } from './delivery.js';
-import { withJob } from './jobs.js';
+import { retrySourceOf, withJob } from './jobs.js';
 import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 import type { SourceInput } from './sources.js';
@@ -57,11 +57,12 @@ export async function summarizeFromInteraction(
     ctx.log.info({ waitMs: wait }, 'user rate limited');
     return refuse(notices.summariesRateLimited(wait), 'rate_limited');
   }
-  await acknowledge(ctx, () =>
-    interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {}),
-  );
-  await ctx.bot.afterAcknowledgements();
   const type = interaction.channel?.type;
+  const openThread =
+    !options.private &&
+    interaction.inGuild() &&
+    (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement);
+  // Recorded before the acknowledgement: a restart at any point after it finds the job.
   return withJob(
     ctx,
     {
@@ -74,10 +75,22 @@ export async function summarizeFromInteraction(
         applicationId: interaction.applicationId,
         interactionToken: interaction.token,
       },
+      retry: {
+        kind: 'summarize',
+        source: retrySourceOf(input),
+        length: options.length,
+        lang: options.lang,
+        private: options.private,
+        openThread,
+      },
     },
-    () =>
-      runSummary(
-        ctx,
+    async (jobCtx) => {
+      await acknowledge(jobCtx, () =>
+        interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {}),
+      );
+      await jobCtx.bot.afterAcknowledgements();
+      return runSummary(
+        jobCtx,
         {
           input,
           length: options.length,
@@ -85,12 +98,10 @@ export async function summarizeFromInteraction(
           requesterId: interaction.user.id,
           guildId: interaction.guildId,
           channelId: interaction.channelId,
-          openThread:
-            !options.private &&
-            interaction.inGuild() &&
-            (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement),
+          openThread,
         },
         new InteractionDelivery(interaction, options.private),
-      ),
+      );
+    },
   );
 }

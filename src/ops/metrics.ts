@@ -3,7 +3,8 @@ import { MetricsRegistry, type RegistryOptions } from './registry.js';
 
 /**
  * How a user asked: a slash command, the message context menu, a mention with a link, a plain
- * message in a summary's thread, or a button. Anything else is counted as `other`.
+ * message in a summary's thread, a button, or "Try again" under a request a restart interrupted.
+ * Anything else is counted as `other`.
  */
 export const REQUEST_KINDS = [
   'summarize',
@@ -12,6 +13,7 @@ export const REQUEST_KINDS = [
   'mention',
   'thread_message',
   'button',
+  'retry',
   'other',
 ] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -29,6 +31,9 @@ export type TokenDirection = (typeof TOKEN_DIRECTIONS)[number];
  */
 export const QUOTE_RESULTS = ['verified', 'repaired', 'dropped'] as const;
 export type QuoteResult = (typeof QUOTE_RESULTS)[number];
+
+/** When a user was told a restart cut their request short: by the stopping process, or after. */
+export const INTERRUPTION_TIMES = ['at_shutdown', 'after_restart'] as const;
 
 /** `article`: a fetched page reused; `model`: a summary or answer reused from the result cache. */
 export const CACHES = ['article', 'model'] as const;
@@ -100,6 +105,11 @@ export function createMetrics(options: RegistryOptions = {}) {
       help: 'Summaries and answers the offline engine wrote because a daily model budget (guild or user) was spent.',
       labels: { scope: BUDGET_SCOPES },
     }),
+    interruptedRequests: registry.counter({
+      name: 'verbatim_interrupted_requests_total',
+      help: 'Requests a restart cut short whose users were told and offered a retry, by when they were told.',
+      labels: { told: INTERRUPTION_TIMES },
+    }),
     startTime: registry.gauge({
       name: 'process_start_time_seconds',
       help: 'Start time of the process since the Unix epoch, in seconds.',
@@ -109,6 +119,7 @@ export function createMetrics(options: RegistryOptions = {}) {
   };
   for (const direction of TOKEN_DIRECTIONS) metrics.modelTokens.inc({ direction }, 0);
   for (const result of QUOTE_RESULTS) metrics.groundingQuotes.inc({ result }, 0);
+  for (const told of INTERRUPTION_TIMES) metrics.interruptedRequests.inc({ told }, 0);
   for (const cache of CACHES) {
     metrics.cacheHits.inc({ cache }, 0);
     metrics.cacheMisses.inc({ cache }, 0);

@@ -167,7 +167,13 @@ describe('the service under the bot', () => {
     const service = new VerbatimService({ config, log, store, pool, engine, offline: engine, now });
     const source = { kind: 'url', url: articles.url('/a') } as const;
     const ask = async (refresh: boolean) => {
-      const outcome = await service.summarize({ source, length: 'standard', lang: null, refresh, requester: null });
+      const outcome = await service.summarize({
+        source,
+        length: 'standard',
+        lang: null,
+        refresh,
+        requester: null,
+      });
       assert.ok(outcome.ok);
       return outcome.value;
     };

@@ -18,6 +18,7 @@ describe('createMetrics', () => {
       verbatim_cache_hits_total: 'counter',
       verbatim_cache_misses_total: 'counter',
       verbatim_budget_fallbacks_total: 'counter',
+      verbatim_interrupted_requests_total: 'counter',
       process_start_time_seconds: 'gauge',
     });
     for (const family of families.values()) assert.ok(family.help && family.help.length > 10, family.name);
@@ -37,6 +38,14 @@ describe('createMetrics', () => {
       ],
     );
     assert.equal(families.get('verbatim_inflight_jobs')?.samples[0]?.value, 0);
+    assert.deepEqual(
+      families.get('verbatim_interrupted_requests_total')?.samples.map((s) => [s.labels.told, s.value]),
+      [
+        ['after_restart', 0],
+        ['at_shutdown', 0],
+      ],
+      'both series exist from the start, so rate() works before the first restart',
+    );
     const ackBuckets = families.get('verbatim_ack_latency_seconds')?.samples.filter((s) => s.labels.le);
     assert.equal(ackBuckets?.length, ACK_LATENCY_BUCKETS.length + 1);
     const start = families.get('process_start_time_seconds')?.samples[0]?.value ?? 0;

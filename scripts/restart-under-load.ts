@@ -1,0 +1,510 @@
+/**
+ * Restart under load: does a restart lose anyone's request? Starts the fake Discord, a slow fake
+ * OpenAI server and a local article server, runs the real bot as its own process (`npm start`'s
+ * entry, as a process manager would), seeds a few summaries with threads, then sends N mixed
+ * requests — `/summarize` of links and of pasted text, mentions with a link, questions in threads
+ * (mentions and `/ask`) — and restarts the bot half-way: SIGTERM (drain, then exit) or SIGKILL. A
+ * few requests arrive while it drains. After the restart it sends the rest, presses "Try again"
+ * wherever it is offered (as the requester), asks again where the bot said it was restarting, and
+ * reports each request: answered, told + retried, turned away + asked again, failed, or lost (no
+ * final message at all). Lost must be 0.
+ *
+ * Usage: node dist/scripts/restart-under-load.js [--requests 40] [--variant sigterm|sigkill|both]
+ *        [--model-delay-ms 1500] [--grace-ms 1000] [--json]
+ * Exported as `runRestartUnderLoad` for test/discord/restart.test.ts.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { commands } from '../commands/index.js';
+import { repoRoot } from '../src/core/paths.js';
+import { deployCommands } from '../src/discord/deploy.js';
+import { notices, progress } from '../src/discord/messages.js';
+import { CUSTOM_IDS } from '../src/discord/payloads.js';
+import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../test/fakes/discord/index.js';
+import { realisticReply } from '../test/fakes/openai/realistic.js';
+import { startFakeOpenAI } from '../test/fakes/openai/server.js';
+
+export type RestartVariant = 'sigterm' | 'sigkill';
+
+export interface RestartLoadOptions {
+  /** Requests sent around the restart (besides the seed summaries and the asks during drain). */
+  readonly requests: number;
+  readonly variant: RestartVariant;
+  /** Milliseconds the fake model takes per call: long enough that work is in flight at the restart. */
+  readonly modelDelayMs: number;
+  /** SHUTDOWN_GRACE_MS of the bot (SIGTERM variant): shorter than the work, so some is stopped. */
+  readonly graceMs: number;
+  /** Milliseconds to wait for every request to end after the last action. */
+  readonly settleMs?: number;
+}
+
+/** How a request ended. */
+export type Fate = 'answered' | 'retried' | 'reasked' | 'failed' | 'lost';
+
+export interface RequestReport {
+  readonly index: number;
+  readonly kind: RequestKind;
+  /** Sent before the restart, during the drain, or after the restart. */
+  readonly phase: 'before' | 'draining' | 'after';
+  readonly fate: Fate;
+  /** The text of a failure, when the request failed. */
+  readonly detail: string | null;
+}
+
+export interface RestartLoadResult {
+  readonly variant: RestartVariant;
+  readonly requests: number;
+  readonly counts: Readonly<Record<Fate, number>>;
+  /** Users offered "Try again" by the stopping process, and by the next one. */
+  readonly toldAtShutdown: number;
+  readonly toldAfterRestart: number;
+  /** SIGTERM: the stopping process's exit code and how long it took to exit (ms). */
+  readonly exitCode: number | null;
+  readonly exitMs: number;
+  /** Milliseconds from the signal to the new process being ready. */
+  readonly downMs: number;
+  readonly reports: readonly RequestReport[];
+  readonly fakeProblems: readonly string[];
+}
+
+type RequestKind = 'slash_url' | 'slash_text' | 'mention_url' | 'thread_mention' | 'slash_ask';
+const KINDS: readonly RequestKind[] = [
+  'slash_url',
+  'slash_text',
+  'mention_url',
+  'thread_mention',
+  'slash_ask',
+];
+
+/** What a request's final reply looks like so far. */
+type Seen = 'pending' | 'answered' | 'retry' | 'turned_away' | 'failed';
+
+interface Tracked {
+  readonly index: number;
+  readonly kind: RequestKind;
+  readonly phase: RequestReport['phase'];
+  readonly userId: string;
+  /** The message that shows the request's outcome, once there is one. */
+  reply: () => StoredMessage | null;
+  retried: boolean;
+  reasked: boolean;
+}
+
+const PROGRESS = new Set<string>(Object.values(progress));
+
+/** Runs one restart under load: fresh fakes, database and bot processes; all closed afterwards. */
+export async function runRestartUnderLoad(options: RestartLoadOptions): Promise<RestartLoadResult> {
+  const page = await readFile(join(repoRoot(), 'test', 'fixtures', 'discord', 'article.html'), 'utf8');
+  const paragraphs = page
+    .split('\n')
+    .filter((l) => l.startsWith('<p>'))
+    .map((l) => l.replace(/<[^>]+>/gu, ''));
+  const articles = createServer((req, res) => {
+    const n = /^\/article\/(\d+)$/u.exec(req.url ?? '')?.[1];
+    if (!n) return void res.writeHead(404).end();
+    // A different text per link: each is a real fetch, parse and model call.
+    const body = page.replace(
+      '</article>',
+      `<p>Reader note number ${n}: printed for reader ${n}.</p></article>`,
+    );
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  });
+  await new Promise<void>((resolve) => articles.listen(0, '127.0.0.1', resolve));
+  const port = (articles.address() as AddressInfo).port;
+  const openai = await startFakeOpenAI({
+    handler: async (request) => {
+      await sleep(options.modelDelayMs);
+      return realisticReply(request);
+    },
+  });
+  const channels = 4;
+  const fake = await startFakeDiscord({
+    guilds: [{ channels: Array.from({ length: channels }, (_, i) => ({ name: `general-${i}` })) }],
+    rateLimits: {
+      'POST /channels/:channel/messages': { limit: 100, windowMs: 1000 },
+      'POST /channels/:channel/messages/:message/threads': { limit: 100, windowMs: 1000 },
+    },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'verbatim-restart-load-'));
+  const env: Record<string, string> = {
+    LOG_LEVEL: 'info',
+    VERBATIM_ENGINE: 'openai',
+    OPENAI_BASE_URL: openai.baseURL,
+    OPENAI_API_KEY: 'test-key',
+    OPENAI_MAX_RETRIES: '0',
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_GUILD_ID: fake.guildId,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_PATH: join(dir, 'verbatim.db'),
+    FETCH_ALLOW: '127.0.0.1/32',
+    FETCH_ALLOWED_PORTS: String(port),
+    WORKER_THREADS: '1',
+    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
+    DISCORD_USER_QUESTIONS_PER_MINUTE: '0',
+    SHUTDOWN_GRACE_MS: String(options.graceMs),
+  };
+  await deployCommands(commands, {
+    token: fake.token,
+    applicationId: fake.applicationId,
+    guildId: fake.guildId,
+    apiUrl: fake.apiUrl,
+  });
+  const processes: BotProcess[] = [];
+  try {
+    processes.push(await startBotProcess(env));
+    const channelIds = Array.from({ length: channels }, (_, i) => fake.channelByName(`general-${i}`).id);
+    const users = [fake.userByName('alice').id, fake.userByName('bob').id];
+    const pasted = (n: number) => `${paragraphs.join('\n\n')}\n\nPasted copy number ${n}.`;
+    const threads = await seedThreads(fake, channelIds, pasted, options.settleMs ?? 60_000);
+
+    let index = 0;
+    const tracked: Tracked[] = [];
+    const send = (phase: Tracked['phase'], kind: RequestKind): Tracked => {
+      const i = index++;
+      const userId = users[i % users.length] as string;
+      const channelId = channelIds[i % channelIds.length] as string;
+      const thread = threads[i % threads.length] as string;
+      const entry: Tracked = {
+        index: i,
+        kind,
+        phase,
+        userId,
+        reply: ask(fake, kind, {
+          i,
+          userId,
+          channelId,
+          thread,
+          url: `http://127.0.0.1:${port}/article/${i}`,
+          pasted,
+        }),
+        retried: false,
+        reasked: false,
+      };
+      tracked.push(entry);
+      return entry;
+    };
+    const half = Math.ceil(options.requests / 2);
+    for (let i = 0; i < half; i++) {
+      send('before', KINDS[i % KINDS.length] as RequestKind);
+      await sleep(25);
+    }
+    // Work in flight: links fetched, models answering, questions queued.
+    await sleep(Math.min(options.modelDelayMs, 1500));
+
+    const first = processes[0] as BotProcess;
+    const signalledAt = performance.now();
+    first.process.kill(options.variant === 'sigterm' ? 'SIGTERM' : 'SIGKILL');
+    if (options.variant === 'sigterm') {
+      await sleep(100);
+      // Users who ask while the bot drains get an answer at once, not silence. (A slash command
+      // fails to send when the gateway is already closed; then nobody could have asked.)
+      try {
+        send('draining', 'slash_url');
+        send('draining', 'mention_url');
+      } catch {
+        index--;
+      }
+    }
+    const [exitCode] = (await once(first.process, 'exit')) as [number | null];
+    const exitMs = performance.now() - signalledAt;
+    processes.push(await startBotProcess(env));
+    const downMs = performance.now() - signalledAt;
+    for (let i = half; i < options.requests; i++) {
+      send('after', KINDS[i % KINDS.length] as RequestKind);
+      await sleep(25);
+    }
+
+    const deadline = Date.now() + (options.settleMs ?? 60_000);
+    let toldAtShutdown = 0;
+    let toldAfterRestart = 0;
+    for (;;) {
+      let pending = 0;
+      for (const entry of tracked) {
+        const reply = entry.reply();
+        const seen = classify(reply);
+        if (seen === 'retry' && reply && !entry.retried) {
+          entry.retried = true;
+          if (reply.content === notices.stoppedRetry) toldAtShutdown++;
+          else toldAfterRestart++;
+          const customId = retryCustomId(reply) as string;
+          fake.sendButton({ customId, messageId: reply.id, user: entry.userId });
+        } else if (seen === 'turned_away' && !entry.reasked) {
+          entry.reasked = true;
+          entry.reply = ask(fake, entry.kind, {
+            i: entry.index,
+            userId: entry.userId,
+            channelId: channelIds[entry.index % channelIds.length] as string,
+            thread: threads[entry.index % threads.length] as string,
+            url: `http://127.0.0.1:${port}/article/${entry.index}`,
+            pasted,
+          });
+        }
+        if (seen !== 'answered' && seen !== 'failed') pending++;
+      }
+      if (pending === 0 || Date.now() > deadline) break;
+      await sleep(100);
+    }
+
+    const reports: RequestReport[] = tracked.map((entry) => {
+      const reply = entry.reply();
+      const seen = classify(reply);
+      const fate: Fate =
+        seen === 'answered'
+          ? entry.retried
+            ? 'retried'
+            : entry.reasked
+              ? 'reasked'
+              : 'answered'
+          : seen === 'failed'
+            ? 'failed'
+            : 'lost';
+      return {
+        index: entry.index,
+        kind: entry.kind,
+        phase: entry.phase,
+        fate,
+        detail: fate === 'failed' || fate === 'lost' ? (reply?.content ?? null) : null,
+      };
+    });
+    const counts = { answered: 0, retried: 0, reasked: 0, failed: 0, lost: 0 };
+    for (const r of reports) counts[r.fate]++;
+    return {
+      variant: options.variant,
+      requests: tracked.length,
+      counts,
+      toldAtShutdown,
+      toldAfterRestart,
+      exitCode: options.variant === 'sigterm' ? exitCode : null,
+      exitMs: Math.round(exitMs),
+      downMs: Math.round(downMs),
+      reports,
+      fakeProblems: fake.problems(),
+    };
+  } finally {
+    for (const p of processes) {
+      if (p.process.exitCode === null && p.process.signalCode === null) {
+        p.process.kill('SIGTERM');
+        await once(p.process, 'exit');
+      }
+    }
+    await fake.close();
+    await openai.close();
+    articles.closeAllConnections();
+    await new Promise<void>((resolve) => articles.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface AskInput {
+  readonly i: number;
+  readonly userId: string;
+  readonly channelId: string;
+  readonly thread: string;
+  readonly url: string;
+  readonly pasted: (n: number) => string;
+}
+
+/** Sends one request as a user would; returns how to find the message that shows its outcome. */
+function ask(fake: FakeDiscord, kind: RequestKind, input: AskInput): () => StoredMessage | null {
+  const { userId } = input;
+  const replyTo = (message: StoredMessage) => () =>
+    fake
+      .messages(message.channelId)
+      .find((m) => m.authorId === fake.botUser.id && m.api.message_reference?.message_id === message.id) ??
+    null;
+  switch (kind) {
+    case 'slash_url':
+    case 'slash_text': {
+      const options =
+        kind === 'slash_url' ? { url: input.url } : { text: input.pasted(input.i).slice(0, 6000) };
+      const handle = fake.sendSlashCommand({
+        name: 'summarize',
+        options,
+        user: userId,
+        channelId: input.channelId,
+      });
+      return () => interactionReply(handle.original, handle.followups);
+    }
+    case 'slash_ask': {
+      const handle = fake.sendSlashCommand({
+        name: 'ask',
+        options: { question: `Who is quoted in the article (question ${input.i})?` },
+        user: userId,
+        channelId: input.thread,
+      });
+      return () => interactionReply(handle.original, handle.followups);
+    }
+    case 'mention_url':
+      return replyTo(
+        fake.postUserMessage({
+          content: `summarize ${input.url} please`,
+          mentionsBot: true,
+          user: userId,
+          channelId: input.channelId,
+        }),
+      );
+    case 'thread_mention':
+      return replyTo(
+        fake.postUserMessage({
+          content: `What does the article say happened (question ${input.i})?`,
+          mentionsBot: true,
+          user: userId,
+          channelId: input.thread,
+        }),
+      );
+  }
+}
+
+/** An interaction's outcome: its reply, or (a public reply removed on failure) a private follow-up. */
+function interactionReply(
+  original: StoredMessage | null,
+  followups: readonly StoredMessage[],
+): StoredMessage | null {
+  if (original && !original.deleted) return original;
+  return followups.find((f) => f.content !== '') ?? null;
+}
+
+function retryCustomId(message: StoredMessage): string | null {
+  for (const row of message.components as { components?: { custom_id?: string }[] }[]) {
+    for (const c of row.components ?? []) {
+      if (c.custom_id?.startsWith(`${CUSTOM_IDS.retry}:`)) return c.custom_id;
+    }
+  }
+  return null;
+}
+
+function classify(message: StoredMessage | null): Seen {
+  if (!message || message.deleted) return 'pending';
+  if (message.embeds.length > 0) return 'answered';
+  if (retryCustomId(message)) return 'retry';
+  if (message.content === notices.shuttingDown) return 'turned_away';
+  if (message.content === '' || PROGRESS.has(message.content)) return 'pending';
+  return 'failed';
+}
+
+/** Summaries of pasted text whose threads the load's questions are asked in. */
+async function seedThreads(
+  fake: FakeDiscord,
+  channelIds: readonly string[],
+  pasted: (n: number) => string,
+  timeoutMs: number,
+): Promise<string[]> {
+  const handles = channelIds.map((channelId, i) =>
+    fake.sendSlashCommand({
+      name: 'summarize',
+      options: { text: pasted(1000 + i).slice(0, 6000) },
+      channelId,
+    }),
+  );
+  const threads: string[] = [];
+  for (const handle of handles) {
+    await handle.waitFor((h) => (h.original?.embeds.length ?? 0) > 0, timeoutMs);
+    const id = handle.original?.id as string;
+    const deadline = Date.now() + timeoutMs;
+    while (!fake.threads().some((t) => t.id === id)) {
+      if (Date.now() > deadline) throw new Error('a seed summary opened no thread');
+      await sleep(50);
+    }
+    threads.push(id);
+  }
+  return threads;
+}
+
+export interface BotProcess {
+  readonly process: ChildProcess;
+  /** Every JSON log line written so far. */
+  lines(): { readonly msg: string; readonly [key: string]: unknown }[];
+}
+
+/** `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx). */
+export async function startBotProcess(env: Readonly<Record<string, string>>): Promise<BotProcess> {
+  const entry = new URL(`../src/discord/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+  const args = entry.pathname.endsWith('.ts')
+    ? ['--import', import.meta.resolve('tsx'), fileURLToPath(entry)]
+    : [fileURLToPath(entry)];
+  const child = spawn(process.execPath, args, {
+    // Not the repository: a developer's .env must not leak into the child's configuration.
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const lines = () =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string });
+  const deadline = Date.now() + 30_000;
+  while (!lines().some((l) => l.msg === 'bot ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the bot process did not get ready: ${stderr.slice(-2000)}`);
+    }
+    await sleep(20);
+  }
+  return { process: child, lines };
+}
+
+function printReport(r: RestartLoadResult): void {
+  const c = r.counts;
+  process.stdout.write(
+    `${r.variant.toUpperCase()}: ${r.requests} requests — answered ${c.answered}, told + retried ${c.retried}, ` +
+      `turned away + asked again ${c.reasked}, failed ${c.failed}, lost ${c.lost}\n` +
+      `  offered "Try again": ${r.toldAtShutdown} by the stopping process, ${r.toldAfterRestart} after the restart\n` +
+      `  ${r.exitCode === null ? 'killed' : `exit code ${r.exitCode} after ${r.exitMs} ms`}; ready again ${r.downMs} ms after the signal\n`,
+  );
+  for (const kind of KINDS) {
+    const of = r.reports.filter((x) => x.kind === kind);
+    const n = (fate: Fate) => of.filter((x) => x.fate === fate).length;
+    process.stdout.write(
+      `  ${kind.padEnd(15)} ${String(of.length).padStart(3)}: answered ${n('answered')}, retried ${n('retried')}, ` +
+        `asked again ${n('reasked')}, failed ${n('failed')}, lost ${n('lost')}\n`,
+    );
+  }
+  for (const x of r.reports.filter((x) => x.fate === 'failed' || x.fate === 'lost')) {
+    process.stdout.write(`  #${x.index} ${x.kind} (${x.phase}): ${x.fate} ${x.detail ?? ''}\n`);
+  }
+  if (r.fakeProblems.length > 0)
+    process.stdout.write(`  fake Discord problems: ${r.fakeProblems.join('; ')}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '40' },
+      variant: { type: 'string', default: 'both' },
+      'model-delay-ms': { type: 'string', default: '1500' },
+      'grace-ms': { type: 'string', default: '1000' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const variants: RestartVariant[] =
+    values.variant === 'both' ? ['sigterm', 'sigkill'] : [values.variant as RestartVariant];
+  const results: RestartLoadResult[] = [];
+  for (const variant of variants) {
+    const result = await runRestartUnderLoad({
+      requests: Number(values.requests),
+      variant,
+      modelDelayMs: Number(values['model-delay-ms']),
+      graceMs: Number(values['grace-ms']),
+    });
+    results.push(result);
+    if (!values.json) printReport(result);
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  if (results.some((r) => r.counts.lost > 0)) process.exitCode = 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
