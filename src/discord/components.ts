@@ -1,4 +1,5 @@
 import {
+  type AnyThreadChannel,
   type ButtonInteraction,
   MessageFlags,
   type ModalSubmitInteraction,
@@ -7,10 +8,11 @@ import {
 } from 'discord.js';
 import { answerQueued } from './asking.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
-import { InteractionDelivery, ThreadDelivery } from './delivery.js';
+import { InteractionDelivery, ThreadDelivery, withNote } from './delivery.js';
 import { labels, notices } from './messages.js';
 import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
+import { placeOfThread } from './where.js';
 
 /** "Ask a question": opens the modal at once (a modal must be the first response). */
 export async function onAskButton(
@@ -49,7 +51,9 @@ export async function onAskModal(
     await interaction.editReply({ content: notices.conversationGone, allowedMentions: SAFE_MENTIONS });
     return 'bad_usage';
   }
-  const thread = await summaryThread(ctx, conversationId, interaction.message?.hasThread ?? false);
+  const found = await summaryThread(ctx, conversationId, interaction.message?.hasThread ?? false);
+  const where = found ? placeOfThread(found, ctx.bot.client) : null;
+  const thread = where?.canEmbed ? found : null;
   const out = thread
     ? new ThreadDelivery(
         thread,
@@ -57,7 +61,12 @@ export async function onAskModal(
         labels.askedBy(interaction.user.id),
         notices.answeredInThread(thread.id),
       )
-    : new InteractionDelivery(interaction, true);
+    : where
+      ? withNote(
+          new InteractionDelivery(interaction, true),
+          found?.locked ? notices.threadLocked : notices.threadUnavailable,
+        )
+      : new InteractionDelivery(interaction, true);
   return answerQueued(ctx, conversation, question, interaction.user.id, out, {
     via: 'interaction',
     applicationId: interaction.applicationId,
@@ -69,7 +78,7 @@ async function summaryThread(
   ctx: RequestContext,
   id: string,
   hasThread: boolean,
-): Promise<(SendableChannels & { id: string }) | null> {
+): Promise<AnyThreadChannel | null> {
   const cached = ctx.bot.client.channels.cache.get(id);
   const channel = cached ?? (hasThread ? await ctx.bot.client.channels.fetch(id).catch(() => null) : null);
   return channel?.isThread() && channel.isSendable() ? channel : null;

@@ -66,6 +66,10 @@ const seconds = (ms: number): string => {
   return s === 1 ? '1 second' : `${s} seconds`;
 };
 
+/** "A", "A and B", "A, B and C": permission names as one phrase. */
+const list = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
 /** The bot's own notices (not failures of the core). */
 export const notices = {
   noSource: 'Give me something to summarize: a `url`, some `text`, or a `file`.',
@@ -93,6 +97,14 @@ export const notices = {
   answeredInThread: (threadId: string) => `Answered in <#${threadId}>.`,
   shuttingDown: 'I am restarting. Try again in a minute.',
   interrupted: 'I restarted while working on this. Please ask again.',
+  noThreadMissing: (missing: readonly string[]) =>
+    `No thread for questions here: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} in this channel. Ask with the **Ask a question** button.`,
+  noThreadHere: 'This kind of channel has no threads: ask with the **Ask a question** button.',
+  noThreadNotMember:
+    'I am not a member of this server, so there is no thread for questions: ask with the **Ask a question** button.',
+  threadLocked: 'The thread under this summary is locked, so I answered here, just for you.',
+  threadUnavailable: 'I cannot post in the thread under this summary, so I answered here, just for you.',
+  plainText: '-# Shown as plain text: I am missing the Embed Links permission in this channel.',
   unexpected: (requestId: string) =>
     `Something went wrong on my side. Try again; if it keeps happening, tell the server admins (reference ${requestId}).`,
 } as const;

@@ -33,6 +33,8 @@ export interface SummaryJob {
   readonly channelId: string;
   /** Whether to open a public thread under the summary (public summaries in guild text channels). */
   readonly openThread: boolean;
+  /** One plain line shown with a public summary that gets no thread, saying why (see where.ts). */
+  readonly noThreadNotice?: string | null;
 }
 
 /**
@@ -92,9 +94,11 @@ export async function runSummary(
   bot.metrics[outcome.value.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
 
   const { article, result, requestKey, language } = outcome.value;
+  const note = !job.openThread && !out.ephemeral ? (job.noThreadNotice ?? undefined) : undefined;
   const sent = await out.deliver(
     messagesOf(renderSummaryEmbeds(article, result, language)),
     summaryButtons(),
+    note,
   );
   const first = sent[0];
   if (!first) throw new Error('a summary was delivered as no message');

@@ -1,5 +1,4 @@
 import {
-  ChannelType,
   type ChatInputCommandInteraction,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
@@ -13,6 +12,7 @@ import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 import type { SourceInput } from './sources.js';
 import { runSummary } from './summarize-flow.js';
+import { noThreadNotice, placeOfInteraction } from './where.js';
 
 export interface SummaryOptions {
   readonly length: SummaryLength;
@@ -57,7 +57,7 @@ export async function summarizeFromInteraction(
     interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {}),
   );
   await ctx.bot.afterAcknowledgements();
-  const type = interaction.channel?.type;
+  const place = placeOfInteraction(interaction);
   return withJob(
     ctx,
     {
@@ -81,10 +81,8 @@ export async function summarizeFromInteraction(
           requesterId: interaction.user.id,
           guildId: interaction.guildId,
           channelId: interaction.channelId,
-          openThread:
-            !options.private &&
-            interaction.inGuild() &&
-            (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement),
+          openThread: !options.private && place.thread.ok,
+          noThreadNotice: options.private ? null : noThreadNotice(place),
         },
         new InteractionDelivery(interaction, options.private),
       ),

@@ -92,6 +92,11 @@ export function createMetrics(options: RegistryOptions = {}) {
       help: 'Lookups a cache could not answer (hit ratio = hits / (hits + misses)).',
       labels: { cache: CACHES },
     }),
+    unanswerable: registry.counter({
+      name: 'verbatim_unanswerable_messages_total',
+      help: 'Messages to the bot left unanswered because it may not post where they were sent (missing permissions, a locked thread).',
+      labels: { kind: REQUEST_KINDS },
+    }),
     startTime: registry.gauge({
       name: 'process_start_time_seconds',
       help: 'Start time of the process since the Unix epoch, in seconds.',

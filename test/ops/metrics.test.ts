@@ -17,6 +17,7 @@ describe('createMetrics', () => {
       verbatim_inflight_jobs: 'gauge',
       verbatim_cache_hits_total: 'counter',
       verbatim_cache_misses_total: 'counter',
+      verbatim_unanswerable_messages_total: 'counter',
       process_start_time_seconds: 'gauge',
     });
     for (const family of families.values()) assert.ok(family.help && family.help.length > 10, family.name);
