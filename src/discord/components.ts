@@ -4,7 +4,6 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
   Routes,
-  type SendableChannels,
 } from 'discord.js';
 import { answerQueued } from './asking.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
