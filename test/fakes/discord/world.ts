@@ -29,6 +29,11 @@ export interface GuildState {
   memberPermissions: bigint;
   readonly memberIds: Set<string>;
   readonly joinedAt: string;
+  /**
+   * Whether the bot user is a member. False models a server where only users installed the app:
+   * no GUILD_CREATE, its channels answer 50001 Missing Access, only interaction responses work.
+   */
+  readonly botMember: boolean;
 }
 
 export interface ChannelState {
@@ -193,6 +198,7 @@ export class World {
     locale?: string;
     botPermissions?: bigint;
     memberPermissions?: bigint;
+    botMember?: boolean;
   }): GuildState {
     const id = seed.id ?? this.nextId();
     const guild: GuildState = {
@@ -205,14 +211,16 @@ export class World {
       memberPermissions: seed.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS,
       memberIds: new Set(this.users.keys()),
       joinedAt: this.isoNow(),
+      botMember: seed.botMember ?? true,
     };
     this.guilds.set(id, guild);
     return guild;
   }
 
+  /** A guild channel: text unless `type` says otherwise (announcement, voice, forum, or any number). */
   addTextChannel(
     guildId: string,
-    seed: { id?: string; name: string; botPermissions?: bigint },
+    seed: { id?: string; name: string; botPermissions?: bigint; type?: number },
   ): ChannelState {
     const guild = this.guilds.get(guildId);
     if (!guild) throw new Error(`fake Discord: no guild ${guildId}`);
@@ -221,7 +229,7 @@ export class World {
     ).length;
     const api: ApiChannel = {
       id: seed.id ?? this.nextId(),
-      type: ChannelType.GuildText,
+      type: seed.type ?? ChannelType.GuildText,
       guild_id: guildId,
       name: seed.name,
       position,
