@@ -4,6 +4,7 @@ import {
   ChannelType,
   type Client,
   type Interaction,
+  InteractionContextType,
   type Message,
   PermissionFlagsBits,
 } from 'discord.js';
@@ -154,18 +155,21 @@ function placeKind(facts: PlaceFacts): PlaceKind {
 /**
  * Where an interaction came from. The bot is present in a guild when the guild is in its cache
  * (it arrived through the gateway, so the bot user is a member), and in a DM when the DM is with
- * the bot (`authorizing_integration_owners` then carries the guild-install key, as `"0"`).
+ * the bot (context BOT_DM; older payloads without a context carry the guild-install key as `"0"`).
  * `app_permissions` is the bot's permissions in the channel, overwrites included.
  */
 export function placeOfInteraction(interaction: Interaction): Place {
   const inGuild = interaction.guildId !== null;
   const owners = interaction.authorizingIntegrationOwners;
-  const botPresent = inGuild
-    ? interaction.client.guilds.cache.has(interaction.guildId ?? '')
-    : owners[ApplicationIntegrationType.GuildInstall] !== undefined;
+  const botDm =
+    !inGuild &&
+    (interaction.context === InteractionContextType.BotDM ||
+      (interaction.context === null && owners[ApplicationIntegrationType.GuildInstall] !== undefined));
+  const botPresent = inGuild ? interaction.client.guilds.cache.has(interaction.guildId ?? '') : botDm;
+  // Without the Direct Messages intent discord.js keeps no DM channels: the context says it is one.
   const channel = interaction.channel;
   return judgePlace({
-    channelType: channel?.type ?? null,
+    channelType: botDm ? ChannelType.DM : (channel?.type ?? null),
     inGuild,
     botPresent,
     permissions: inGuild ? interaction.appPermissions.bitfield : null,

@@ -236,7 +236,7 @@ export class World {
       parent_id: null,
       topic: null,
       nsfw: false,
-      permission_overwrites: [],
+      permission_overwrites: seed.botPermissions === undefined ? [] : [botOverwrite(guild, seed.botPermissions)],
       rate_limit_per_user: 0,
       last_message_id: null,
       flags: 0,
@@ -651,4 +651,17 @@ export class World {
       ...(description !== undefined ? { description } : {}),
     };
   }
+}
+
+/**
+ * The channel overwrite on the bot's role that makes a client compute what the fake enforces in
+ * that channel: it denies what @everyone and the role would otherwise give, and allows the rest.
+ */
+function botOverwrite(guild: GuildState, permissions: bigint): JsonRecord {
+  return {
+    id: guild.botRoleId,
+    type: 0,
+    allow: (permissions & ~guild.botPermissions).toString(),
+    deny: ((guild.botPermissions | guild.memberPermissions) & ~permissions).toString(),
+  };
 }
