@@ -236,7 +236,8 @@ export class World {
       parent_id: null,
       topic: null,
       nsfw: false,
-      permission_overwrites: seed.botPermissions === undefined ? [] : [botOverwrite(guild, seed.botPermissions)],
+      permission_overwrites:
+        seed.botPermissions === undefined ? [] : [botOverwrite(guild, seed.botPermissions)],
       rate_limit_per_user: 0,
       last_message_id: null,
       flags: 0,
