@@ -11,7 +11,7 @@ import { InteractionDelivery, ThreadDelivery, withNote } from './delivery.js';
 import { labels, notices } from './messages.js';
 import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
-import { placeOfThread } from './where.js';
+import { placeOfInteraction, placeOfThread } from './where.js';
 
 /** "Ask a question": opens the modal at once (a modal must be the first response). */
 export async function onAskButton(
@@ -94,15 +94,18 @@ export async function onDeleteButton(
 ): Promise<RequestOutcome> {
   const { service, client } = ctx.bot;
   const summaryId = interaction.message.id;
-  // Only its requester ever sees an ephemeral summary: its message is updated in place.
+  // Only its requester ever sees an ephemeral summary: its message is updated in place. So is one
+  // where the bot user is not (a server or DM where only users installed the app): the bot may not
+  // touch that channel itself, only the message the button is on, through the interaction.
   const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+  const inPlace = ephemeral || placeOfInteraction(interaction).kind === 'elsewhere';
   await acknowledge(ctx, () =>
-    ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+    inPlace ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
   );
   const record = await service.store.getThread(summaryId);
   if (!record || record.requesterId !== interaction.user.id) {
     const content = record ? notices.notRequester : notices.conversationGone;
-    if (ephemeral) {
+    if (inPlace) {
       await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
     } else {
       await interaction.editReply({ content, allowedMentions: SAFE_MENTIONS });
@@ -113,8 +116,15 @@ export async function onDeleteButton(
   await service.forgetConversation(record);
   await service.store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, null, 1);
 
-  if (ephemeral) {
+  if (inPlace) {
     await interaction.deleteReply();
+    // The rest of a long summary, where the bot can reach it (else only logged).
+    const channelId = sent?.channelId ?? interaction.channelId;
+    for (const id of ephemeral ? [] : (sent?.messageIds.slice(1) ?? [])) {
+      await client.rest
+        .delete(Routes.channelMessage(channelId, id))
+        .catch((err: unknown) => ctx.log.warn({ err, messageId: id }, 'could not delete a summary message'));
+    }
   } else {
     const channelId = sent?.channelId ?? interaction.channelId;
     for (const id of sent?.messageIds ?? [summaryId]) {

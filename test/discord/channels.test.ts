@@ -297,6 +297,9 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     assert.equal(summary.content, notices.noThreadNotMember);
     const submit = await askWithButton(summary, 'How much did the barrier cost?');
     assert.ok(assertQuotesFromArticle(embedsOf(submit.original as StoredMessage), pasted).length > 0);
+    const remove = h.fake.sendButton({ customId: 'verbatim:delete', messageId: summary.id });
+    await remove.waitFor((r) => r.followups.some((f) => f.content === notices.deleted));
+    assert.equal(h.fake.message(summary.id)?.deleted, true, 'deleted through the interaction');
     assert.deepEqual(refusedIn(outside.id), [], 'the bot never tried to post there as itself');
     assert.deepEqual(problems(h), []);
   });
