@@ -129,6 +129,33 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     assert.ok(JSON.stringify(sent[0]?.components).includes('verbatim:ask'), 'the buttons come with it');
     const thread = await eventually(() => h.fake.threads().find((t) => t.id === sent[0]?.id), 5000, 'thread');
     assert.equal(thread.parent_id, where.id, 'threads still open here: only embeds are missing');
+
+    const invite = await h.fake.waitForMessage(thread.id, (m) =>
+      m.content.startsWith('Reply to this message'),
+    );
+    const question = h.fake.postUserMessage({
+      channelId: thread.id,
+      content: 'How much did the barrier cost?',
+      replyToMessageId: invite.id,
+    });
+    const answer = await h.fake.waitForMessage(
+      thread.id,
+      (m) => m.api.message_reference?.message_id === question.id,
+      15_000,
+    );
+    assert.equal(answer.embeds.length, 0);
+    assert.match(shownText(answer.content), /310 million euros/u, 'the answer, as plain text');
+    const submit = await askWithButton(sent[0] as StoredMessage, 'How much does each gate weigh?');
+    assert.equal(
+      submit.original?.content,
+      notices.threadUnavailable,
+      'not posted in a thread it cannot embed in',
+    );
+    assert.ok(
+      (submit.original?.embeds.length ?? 0) > 0,
+      'the private answer may embed: it is the interaction’s',
+    );
+    assert.deepEqual(refusedIn(thread.id), []);
     assert.deepEqual(refusedIn(where.id), []);
     assert.deepEqual(problems(h), []);
   });
