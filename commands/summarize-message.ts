@@ -12,8 +12,14 @@ export const summarizeMessage = {
   data: {
     type: ApplicationCommandType.Message,
     name: 'Summarize',
-    integration_types: [ApplicationIntegrationType.GuildInstall],
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    // Also for users who install the app themselves: anywhere they are, even without the bot user
+    // (the answer then comes through the interaction alone; see src/discord/where.ts).
+    integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+    contexts: [
+      InteractionContextType.Guild,
+      InteractionContextType.BotDM,
+      InteractionContextType.PrivateChannel,
+    ],
   },
   async execute(interaction, ctx) {
     const input = sourceInMessage(interaction.targetMessage) ?? { refusal: notices.nothingInMessage };

@@ -47,8 +47,14 @@ export const summarize = {
     type: ApplicationCommandType.ChatInput,
     name: 'summarize',
     description: 'Summarize an article: key points, each backed by a quote from it',
-    integration_types: [ApplicationIntegrationType.GuildInstall],
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    // Also for users who install the app themselves: anywhere they are, even without the bot user
+    // (the answer then comes through the interaction alone; see src/discord/where.ts).
+    integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+    contexts: [
+      InteractionContextType.Guild,
+      InteractionContextType.BotDM,
+      InteractionContextType.PrivateChannel,
+    ],
     options: [
       {
         type: ApplicationCommandOptionType.String,

@@ -1,17 +1,18 @@
 import {
+  type AnyThreadChannel,
   type ButtonInteraction,
   type Message,
   MessageFlags,
   type ModalSubmitInteraction,
   Routes,
-  type SendableChannels,
 } from 'discord.js';
 import { answerQueued } from './asking.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
-import { InteractionDelivery, ThreadDelivery } from './delivery.js';
+import { InteractionDelivery, ThreadDelivery, withNote } from './delivery.js';
 import { labels, notices } from './messages.js';
 import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
+import { placeOfInteraction, placeOfThread } from './where.js';
 
 /** "Ask a question": opens the modal at once (a modal must be the first response). */
 export async function onAskButton(
@@ -49,7 +50,9 @@ export async function onAskModal(
     await interaction.editReply({ content: notices.conversationGone, allowedMentions: SAFE_MENTIONS });
     return 'bad_usage';
   }
-  const thread = await summaryThread(ctx, conversationId, interaction.message?.hasThread ?? false);
+  const found = await summaryThread(ctx, conversationId, interaction.message?.hasThread ?? false);
+  const where = found ? placeOfThread(found, ctx.bot.client) : null;
+  const thread = where?.canEmbed ? found : null;
   const out = thread
     ? new ThreadDelivery(
         thread,
@@ -57,7 +60,12 @@ export async function onAskModal(
         labels.askedBy(interaction.user.id),
         notices.answeredInThread(thread.id),
       )
-    : new InteractionDelivery(interaction, true);
+    : where
+      ? withNote(
+          new InteractionDelivery(interaction, true),
+          found?.locked ? notices.threadLocked : notices.threadUnavailable,
+        )
+      : new InteractionDelivery(interaction, true);
   return answerQueued(ctx, conversation, question, interaction.user.id, out, {
     via: 'interaction',
     applicationId: interaction.applicationId,
@@ -69,7 +77,7 @@ async function summaryThread(
   ctx: RequestContext,
   id: string,
   hasThread: boolean,
-): Promise<(SendableChannels & { id: string }) | null> {
+): Promise<AnyThreadChannel | null> {
   const cached = ctx.bot.client.channels.cache.get(id);
   const channel = cached ?? (hasThread ? await ctx.bot.client.channels.fetch(id).catch(() => null) : null);
   return channel?.isThread() && channel.isSendable() ? channel : null;
@@ -86,17 +94,20 @@ export async function onDeleteButton(
 ): Promise<RequestOutcome> {
   const { service, client } = ctx.bot;
   const summaryId = interaction.message.id;
-  // Only its requester ever sees an ephemeral summary: its message is updated in place.
+  // Only its requester ever sees an ephemeral summary: its message is updated in place. So is one
+  // where the bot user is not (a server or DM where only users installed the app): the bot may not
+  // touch that channel itself, only the message the button is on, through the interaction.
   const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+  const inPlace = ephemeral || placeOfInteraction(interaction).kind === 'elsewhere';
   await acknowledge(ctx, () =>
-    ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+    inPlace ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
   );
   const record = await service.store.getThread(summaryId);
   const unrecorded = record ? null : await deleteUnrecordedSummary(interaction, ctx, ephemeral);
   if (unrecorded) return unrecorded;
   if (!record || record.requesterId !== interaction.user.id) {
     const content = record ? notices.notRequester : notices.conversationGone;
-    if (ephemeral) {
+    if (inPlace) {
       await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
     } else {
       await interaction.editReply({ content, allowedMentions: SAFE_MENTIONS });
@@ -107,8 +118,15 @@ export async function onDeleteButton(
   await service.forgetConversation(record);
   await service.store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, null, 1);
 
-  if (ephemeral) {
+  if (inPlace) {
     await interaction.deleteReply();
+    // The rest of a long summary, where the bot can reach it (else only logged).
+    const channelId = sent?.channelId ?? interaction.channelId;
+    for (const id of ephemeral ? [] : (sent?.messageIds.slice(1) ?? [])) {
+      await client.rest
+        .delete(Routes.channelMessage(channelId, id))
+        .catch((err: unknown) => ctx.log.warn({ err, messageId: id }, 'could not delete a summary message'));
+    }
   } else {
     const channelId = sent?.channelId ?? interaction.channelId;
     for (const id of sent?.messageIds ?? [summaryId]) {

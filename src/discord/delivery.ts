@@ -3,11 +3,15 @@ import {
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type Message,
+  type MessageCreateOptions,
   MessageFlags,
   type RepliableInteraction,
   type SendableChannels,
 } from 'discord.js';
+import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
+import { embedsAsText } from './render/plain-text.js';
+import type { Place } from './where.js';
 
 type Rows = APIActionRowComponent<APIComponentInMessageActionRow>[];
 
@@ -20,8 +24,11 @@ export interface Delivery {
   readonly ephemeral: boolean;
   /** Shows a progress line in place of the pending reply (where there is one). */
   progress(text: string): Promise<void>;
-  /** Sends one message per entry; the first carries `components`. Resolves to the messages sent. */
-  deliver(messages: readonly APIEmbed[][], components?: Rows): Promise<Message[]>;
+  /**
+   * Sends one message per entry; the first carries `components`, and `note` (one plain line, e.g.
+   * why no thread opened) as its text. Resolves to the messages sent.
+   */
+  deliver(messages: readonly APIEmbed[][], components?: Rows, note?: string): Promise<Message[]>;
   /** Tells the requester that it failed, as privately as the way in allows. */
   fail(text: string): Promise<void>;
   /**
@@ -42,11 +49,11 @@ export class InteractionDelivery implements Delivery {
     await this.interaction.editReply({ content: text, allowedMentions: SAFE_MENTIONS });
   }
 
-  async deliver(messages: readonly APIEmbed[][], components: Rows = []): Promise<Message[]> {
+  async deliver(messages: readonly APIEmbed[][], components: Rows = [], note?: string): Promise<Message[]> {
     const [first = [], ...rest] = messages;
     const sent: Message[] = [
       await this.interaction.editReply({
-        content: '',
+        content: note ?? '',
         embeds: first,
         components,
         allowedMentions: SAFE_MENTIONS,
@@ -93,21 +100,30 @@ export class InteractionDelivery implements Delivery {
   }
 }
 
-/** Results of a message (a mention, a question in a thread): replies to it, in its channel. */
+/**
+ * Results of a message (a mention, a question in a thread): replies to it, in its channel. Given
+ * the place, it fits what the bot may do there: plain text within 2,000 characters per message
+ * where it may not embed (Embed Links), and ordinary messages instead of replies where it may not
+ * read the history (Discord requires Read Message History for replies).
+ */
 export class MessageDelivery implements Delivery {
   readonly ephemeral = false;
-  constructor(readonly message: Message) {}
+  constructor(
+    readonly message: Message,
+    readonly place: Place | null = null,
+  ) {}
 
   async progress(): Promise<void> {}
 
-  async deliver(messages: readonly APIEmbed[][], components: Rows = []): Promise<Message[]> {
+  async deliver(messages: readonly APIEmbed[][], components: Rows = [], note?: string): Promise<Message[]> {
+    if (this.place && !this.place.canEmbed) return this.#deliverText(messages, components, note);
     const [first = [], ...rest] = messages;
     const sent: Message[] = [
-      await this.message.reply({
+      await this.#first({
+        ...(note ? { content: note } : {}),
         embeds: first,
         components,
         allowedMentions: SAFE_MENTIONS,
-        failIfNotExists: false,
       }),
     ];
     const channel = this.message.channel as SendableChannels;
@@ -116,7 +132,27 @@ export class MessageDelivery implements Delivery {
   }
 
   async fail(text: string): Promise<void> {
-    await this.message.reply({ content: text, allowedMentions: SAFE_MENTIONS, failIfNotExists: false });
+    await this.#first({ content: text, allowedMentions: SAFE_MENTIONS });
+  }
+
+  /** The embeds as plain text messages, then the note; the first carries the buttons. */
+  async #deliverText(messages: readonly APIEmbed[][], components: Rows, note?: string): Promise<Message[]> {
+    const texts = [...embedsAsText(messages.flat()), [...(note ? [note] : []), notices.plainText].join('\n')];
+    const channel = this.message.channel as SendableChannels;
+    const sent: Message[] = [];
+    for (const [i, content] of texts.entries()) {
+      const options = { content, allowedMentions: SAFE_MENTIONS };
+      sent.push(i === 0 ? await this.#first({ ...options, components }) : await channel.send(options));
+    }
+    return sent;
+  }
+
+  /** A reply to the message where the bot may read the history, else a plain message beside it. */
+  #first(options: MessageCreateOptions): Promise<Message> {
+    if (this.place && !this.place.canReply) {
+      return (this.message.channel as SendableChannels).send(options);
+    }
+    return this.message.reply({ ...options, failIfNotExists: false });
   }
 
   async interrupted(text: string, components: Rows): Promise<void> {
@@ -163,6 +199,17 @@ export class ThreadDelivery implements Delivery {
   async interrupted(text: string, components: Rows): Promise<void> {
     await this.interaction.editReply({ content: text, components, allowedMentions: SAFE_MENTIONS });
   }
+}
+
+/** The same delivery, with one plain line (why the result went there) on its first message. */
+export function withNote(out: Delivery, note: string): Delivery {
+  return {
+    ephemeral: out.ephemeral,
+    progress: (text) => out.progress(text),
+    deliver: (messages, components, own) => out.deliver(messages, components, own ?? note),
+    fail: (text) => out.fail(text),
+    interrupted: (text, components) => out.interrupted(text, components),
+  };
 }
 
 /** Shows "Verbatim is typing…" in a channel until stopped (Discord shows it ~10 s per request). */

@@ -8,6 +8,7 @@ import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 import { attachmentInfo, firstLink, mentions, type SourceInput, withoutMention } from './sources.js';
 import { runSummary } from './summarize-flow.js';
+import { noThreadNotice, placeOfMessage } from './where.js';
 
 /**
  * Messages the bot acts on. Without the Message Content intent Discord only shows it the text of
@@ -56,23 +57,24 @@ async function handle(
     conversation = await service.conversation(message.reference.messageId);
   }
   const channel = message.channel as SendableChannels;
+  const place = placeOfMessage(message, ctx.bot.client);
+  if (!place.canPost) {
+    // Nowhere to answer (no Send Messages, or a locked thread): no retry, no DM out of the blue.
+    // The log line and the metric tell the operator which permission the channel lacks.
+    ctx.log.warn({ missing: place.missingToPost, kind: place.kind }, 'cannot answer here: may not post');
+    ctx.bot.metrics.unanswerable.inc({ kind: ctx.kind });
+    return null;
+  }
+  const out = new MessageDelivery(message, place);
   if (conversation) {
     if (message.content.trim() === '' && !ctx.bot.config.DISCORD_MESSAGE_CONTENT) {
       // A reply without a ping reaches the bot with its text removed (no Message Content intent).
-      await message.reply({
-        content: notices.cannotSeeReply,
-        allowedMentions: SAFE_MENTIONS,
-        failIfNotExists: false,
-      });
+      await out.fail(notices.cannotSeeReply);
       return 'empty_input';
     }
     const wait = ctx.bot.questionLimiter.take(message.author.id);
     if (wait !== null) {
-      await message.reply({
-        content: notices.questionsRateLimited(wait),
-        allowedMentions: SAFE_MENTIONS,
-        failIfNotExists: false,
-      });
+      await out.fail(notices.questionsRateLimited(wait));
       return 'rate_limited';
     }
     const stopTyping = keepTyping(channel);
@@ -82,7 +84,7 @@ async function handle(
         conversation,
         withoutMention(message.content, botId),
         message.author.id,
-        new MessageDelivery(message),
+        out,
         {
           via: 'message',
           messageId: message.id,
@@ -106,24 +108,16 @@ async function handle(
       ? { kind: 'attachment', attachment: attachmentInfo(attachment) }
       : null;
   if (!input || !seen.mentioned) {
-    await message.reply({
-      content: orphaned ? notices.conversationGone : notices.mentionHelp,
-      allowedMentions: SAFE_MENTIONS,
-      failIfNotExists: false,
-    });
+    await out.fail(orphaned ? notices.conversationGone : notices.mentionHelp);
     return 'bad_usage';
   }
   const wait = ctx.bot.summaryLimiter.take(message.author.id);
   if (wait !== null) {
-    await message.reply({
-      content: notices.summariesRateLimited(wait),
-      allowedMentions: SAFE_MENTIONS,
-      failIfNotExists: false,
-    });
+    await out.fail(notices.summariesRateLimited(wait));
     return 'rate_limited';
   }
   const stopTyping = keepTyping(channel);
-  const openThread = message.inGuild() && !seen.inThread && canHoldThreads(message);
+  const openThread = place.thread.ok;
   try {
     return await withJob(
       ctx,
@@ -155,17 +149,13 @@ async function handle(
             guildId: message.guildId,
             channelId: message.channelId,
             openThread,
+            noThreadNotice: noThreadNotice(place),
           },
-          new MessageDelivery(message),
+          out,
         );
       },
     );
   } finally {
     stopTyping();
   }
-}
-
-/** Text and announcement channels can hold threads started from a message. */
-function canHoldThreads(message: Message): boolean {
-  return message.channel.type === 0 || message.channel.type === 5;
 }

@@ -83,6 +83,9 @@ export interface ForgottenAboutUser extends KeptAboutUser {
   readonly texts: number;
   readonly messages: number;
 }
+/** "A", "A and B", "A, B and C": permission names as one phrase. */
+const list = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 /** The bot's own notices (not failures of the core). */
 export const notices = {
@@ -143,6 +146,14 @@ export const notices = {
   retryTaken: 'This request is already being tried again, or was.',
   retryGone: 'I no longer have what this request needs (it may have been deleted). Please ask again.',
   retryFileGone: 'Discord no longer serves that file to me. Upload it again with `/summarize file:`.',
+  noThreadMissing: (missing: readonly string[]) =>
+    `No thread for questions here: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} in this channel. Ask with the **Ask a question** button.`,
+  noThreadHere: 'This kind of channel has no threads: ask with the **Ask a question** button.',
+  noThreadNotMember:
+    'I am not a member of this server, so there is no thread for questions: ask with the **Ask a question** button.',
+  threadLocked: 'The thread under this summary is locked, so I answered here, just for you.',
+  threadUnavailable: 'I cannot post in the thread under this summary, so I answered here, just for you.',
+  plainText: '-# Shown as plain text: I am missing the Embed Links permission in this channel.',
   unexpected: (requestId: string) =>
     `Something went wrong on my side. Try again; if it keeps happening, tell the server admins (reference ${requestId}).`,
 } as const;

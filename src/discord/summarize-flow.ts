@@ -34,6 +34,8 @@ export interface SummaryJob {
   readonly channelId: string;
   /** Whether to open a public thread under the summary (public summaries in guild text channels). */
   readonly openThread: boolean;
+  /** One plain line shown with a public summary that gets no thread, saying why (see where.ts). */
+  readonly noThreadNotice?: string | null;
 }
 
 /**
@@ -95,11 +97,13 @@ export async function runSummary(
   bot.metrics[outcome.value.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
 
   const { article, result, requestKey, language } = outcome.value;
+  const note = !job.openThread && !out.ephemeral ? (job.noThreadNotice ?? undefined) : undefined;
   const sent = await out.deliver(
     messagesOf(renderSummaryEmbeds(article, result, language, outcome.value.fetchedAt)),
     summaryButtons(
       job.input.kind === 'url' ? { length: job.length, lang: job.lang, private: out.ephemeral } : null,
     ),
+    note,
   );
   await ctx.job?.done();
   const first = sent[0];

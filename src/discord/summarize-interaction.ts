@@ -1,5 +1,4 @@
 import {
-  ChannelType,
   type ChatInputCommandInteraction,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
@@ -14,6 +13,7 @@ import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 import type { SourceInput } from './sources.js';
 import { runSummary } from './summarize-flow.js';
+import { noThreadNotice, placeOfInteraction } from './where.js';
 
 export interface SummaryOptions {
   readonly length: SummaryLength;
@@ -57,11 +57,8 @@ export async function summarizeFromInteraction(
     ctx.log.info({ waitMs: wait }, 'user rate limited');
     return refuse(notices.summariesRateLimited(wait), 'rate_limited');
   }
-  const type = interaction.channel?.type;
-  const openThread =
-    !options.private &&
-    interaction.inGuild() &&
-    (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement);
+  const place = placeOfInteraction(interaction);
+  const openThread = !options.private && place.thread.ok;
   // Recorded before the acknowledgement: a restart at any point after it finds the job.
   return withJob(
     ctx,
@@ -99,6 +96,7 @@ export async function summarizeFromInteraction(
           guildId: interaction.guildId,
           channelId: interaction.channelId,
           openThread,
+          noThreadNotice: options.private ? null : noThreadNotice(place),
         },
         new InteractionDelivery(interaction, options.private),
       );

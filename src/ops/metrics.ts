@@ -110,6 +110,11 @@ export function createMetrics(options: RegistryOptions = {}) {
       help: 'Requests a restart cut short whose users were told and offered a retry, by when they were told.',
       labels: { told: INTERRUPTION_TIMES },
     }),
+    unanswerable: registry.counter({
+      name: 'verbatim_unanswerable_messages_total',
+      help: 'Messages to the bot left unanswered because it may not post where they were sent (missing permissions, a locked thread).',
+      labels: { kind: REQUEST_KINDS },
+    }),
     startTime: registry.gauge({
       name: 'process_start_time_seconds',
       help: 'Start time of the process since the Unix epoch, in seconds.',

@@ -29,7 +29,7 @@ async function runDeployScript(env: Record<string, string>): Promise<{ code: num
 }
 
 describe('registering commands', () => {
-  it('GIVEN the command definitions THEN the fake (which validates them as Discord does) accepts them, with guild-install contexts', async (t) => {
+  it('GIVEN the command definitions THEN the fake (which validates them as Discord does) accepts them, with guild- and user-install contexts', async (t) => {
     const fake = await startFakeDiscord();
     t.after(() => fake.close());
     const registered = await deployCommands(commands, {
@@ -50,8 +50,14 @@ describe('registering commands', () => {
       ],
     );
     const byName = new Map(fake.commands(fake.guildId).map((c) => [c.name, c]));
-    assert.deepEqual(byName.get('summarize')?.integration_types, [0]);
-    assert.deepEqual(byName.get('summarize')?.contexts, [0, 1], 'guilds and DMs with the bot');
+    assert.deepEqual(byName.get('summarize')?.integration_types, [0, 1], 'installed to servers or users');
+    assert.deepEqual(byName.get('summarize')?.contexts, [0, 1, 2], 'guilds, DMs with the bot, other DMs');
+    assert.deepEqual(byName.get('Summarize')?.integration_types, [0, 1]);
+    assert.deepEqual(
+      byName.get('ask')?.integration_types,
+      [0],
+      'summary threads exist only where the bot is',
+    );
     assert.deepEqual(byName.get('ask')?.contexts, [0], 'threads exist only in guilds');
     assert.deepEqual(byName.get('forget')?.contexts, [0, 1], 'anyone can ask what is kept, also in DMs');
     assert.deepEqual(byName.get('usage')?.contexts, [0, 1]);

@@ -19,6 +19,7 @@ describe('createMetrics', () => {
       verbatim_cache_misses_total: 'counter',
       verbatim_budget_fallbacks_total: 'counter',
       verbatim_interrupted_requests_total: 'counter',
+      verbatim_unanswerable_messages_total: 'counter',
       process_start_time_seconds: 'gauge',
     });
     for (const family of families.values()) assert.ok(family.help && family.help.length > 10, family.name);

@@ -95,6 +95,7 @@ export const discordErrors = {
     new DiscordHttpError(403, 50005, 'Cannot edit a message authored by another user'),
   emptyMessage: () => new DiscordHttpError(400, 50006, 'Cannot send an empty message'),
   missingPermissions: () => new DiscordHttpError(403, 50013, 'Missing Permissions'),
+  cannotSendInNonText: () => new DiscordHttpError(400, 50008, 'Cannot send messages in a non-text channel'),
   wrongChannelType: () => new DiscordHttpError(400, 50024, 'Cannot execute action on this channel type'),
   invalidWebhookToken: () => new DiscordHttpError(401, 50027, 'Invalid Webhook Token'),
   threadAlreadyCreated: () =>

@@ -12,8 +12,8 @@ import {
   type OptionValue,
 } from './interaction-payloads.js';
 import { InteractionHandle } from './interaction-record.js';
-import { charLength, type JsonRecord } from './json.js';
-import { ChannelType, Intent, LIMITS, MessageFlag } from './limits.js';
+import { arrayOr, charLength, type JsonRecord } from './json.js';
+import { ChannelType, holdsMessages, Intent, LIMITS, MessageFlag } from './limits.js';
 import { mentionsUserInContent } from './message-content.js';
 import type {
   ApiAttachment,
@@ -28,13 +28,29 @@ import { appRoutes, type CommandRegistration } from './routes-app.js';
 import { channelRoutes } from './routes-channels.js';
 import { interactionRoutes } from './routes-interactions.js';
 import { createSnowflakeGenerator } from './snowflake.js';
-import { World } from './world.js';
+import { type GuildState, World } from './world.js';
 
 export interface ChannelSeed {
   readonly id?: string;
   readonly name: string;
   /** Overrides the guild's bot permissions in this channel. */
   readonly botPermissions?: bigint;
+  /**
+   * Discord's channel type (`ChannelType` in limits.ts): text by default; announcement (5), voice
+   * with its text chat (2), forum (15), or any number, e.g. a type this client does not know.
+   */
+  readonly type?: number;
+  /** Threads already there: forum posts, or threads of a text channel (active, archived, locked). */
+  readonly threads?: readonly ThreadSeed[];
+}
+
+/** A thread that exists before the bot connects (archived ones are not in GUILD_CREATE, as in Discord). */
+export interface ThreadSeed {
+  readonly id?: string;
+  readonly name: string;
+  readonly archived?: boolean;
+  /** Locked by a moderator: only members with Manage Threads may post or unarchive it. */
+  readonly locked?: boolean;
 }
 
 export interface GuildSeed {
@@ -45,6 +61,12 @@ export interface GuildSeed {
   readonly memberPermissions?: bigint;
   /** Text channels; default one named `general`. */
   readonly channels?: readonly ChannelSeed[];
+  /**
+   * False: the bot user is not a member (the app is only installed by users there). The guild is
+   * not sent to the gateway, its channels refuse the bot (50001), and interactions from it carry
+   * `authorizing_integration_owners` without the guild key. Default true.
+   */
+  readonly botMember?: boolean;
 }
 
 export interface UserSeed {
@@ -119,6 +141,8 @@ export interface UserMessageInput {
   readonly pingReply?: boolean;
   readonly attachments?: readonly ApiAttachment[];
   readonly embeds?: readonly unknown[];
+  /** The author has Manage Threads: may post in a locked thread (which unarchives it). */
+  readonly moderator?: boolean;
 }
 
 /**
@@ -168,8 +192,10 @@ export class FakeDiscord {
       this.world.addUser(seed);
     for (const seed of options.guilds ?? [{}]) {
       const guild = this.world.addGuild(seed);
-      for (const channel of seed.channels ?? [{ name: 'general' }])
-        this.world.addTextChannel(guild.id, channel);
+      for (const channel of seed.channels ?? [{ name: 'general' }]) {
+        const state = this.world.addTextChannel(guild.id, channel);
+        for (const thread of channel.threads ?? []) this.#seedThread(state.api.id, thread);
+      }
     }
 
     const privileged =
@@ -186,7 +212,7 @@ export class FakeDiscord {
         ready: {
           v: 10,
           user: this.world.bot,
-          guilds: [...this.world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+          guilds: this.#memberGuilds().map((g) => ({ id: g.id, unavailable: true })),
           session_id: sessionId,
           session_type: 'normal',
           resume_gateway_url: this.gatewayUrl,
@@ -200,7 +226,7 @@ export class FakeDiscord {
           geo_ordered_rtc_regions: [],
           auth: {},
         },
-        guilds: [...this.world.guilds.values()].map((g) => this.world.guildCreatePayload(g)),
+        guilds: this.#memberGuilds().map((g) => this.world.guildCreatePayload(g)),
       }),
     });
     this.world.setDispatcher(this.#gateway);
@@ -247,15 +273,20 @@ export class FakeDiscord {
   get botUser(): ApiUser {
     return this.world.bot;
   }
-  /** The first seeded guild. */
+  /** The first seeded guild the bot is a member of. */
   get guildId(): string {
-    const [id] = this.world.guilds.keys();
-    if (!id) throw new Error('fake Discord: no guild');
-    return id;
+    const [guild] = this.#memberGuilds();
+    if (!guild) throw new Error('fake Discord: no guild');
+    return guild.id;
   }
-  /** The first seeded text channel. */
+  /** The first seeded text channel of a guild the bot is a member of. */
   get channelId(): string {
-    const channel = [...this.world.channels.values()].find((c) => c.api.type === ChannelType.GuildText);
+    const channel = [...this.world.channels.values()].find(
+      (c) =>
+        c.api.type === ChannelType.GuildText &&
+        c.guildId !== null &&
+        this.world.guilds.get(c.guildId)?.botMember === true,
+    );
     if (!channel) throw new Error('fake Discord: no text channel');
     return channel.api.id;
   }
@@ -299,6 +330,34 @@ export class FakeDiscord {
     return this.world.requireChannel(id).api;
   }
 
+  /** A seeded thread under a channel: a forum post, or a text channel's thread, maybe archived or locked. */
+  #seedThread(parentId: string, seed: ThreadSeed): void {
+    const parent = this.world.requireChannel(parentId);
+    const thread = this.world.addThread({
+      id: seed.id ?? this.world.nextId(),
+      parentId,
+      name: seed.name,
+      type:
+        parent.api.type === ChannelType.GuildAnnouncement
+          ? ChannelType.AnnouncementThread
+          : ChannelType.PublicThread,
+      ownerId: this.user.id,
+      autoArchiveDuration: 1440,
+      rateLimitPerUser: 0,
+    });
+    const meta = thread.api.thread_metadata;
+    if (meta) {
+      meta.archived = seed.archived ?? false;
+      meta.locked = seed.locked ?? false;
+    }
+    // `threads()` lists the threads made while the test runs, not the seeded ones.
+    this.world.threadIds.splice(this.world.threadIds.indexOf(thread.api.id), 1);
+  }
+
+  #memberGuilds(): GuildState[] {
+    return [...this.world.guilds.values()].filter((g) => g.botMember);
+  }
+
   // ---- clock -------------------------------------------------------------------------------
 
   /** The fake's clock (ms). */
@@ -318,6 +377,9 @@ export class FakeDiscord {
 
   sendSlashCommand(input: SlashCommandInput): InteractionHandle {
     const { channelId, guildId, userId } = this.#origin(input);
+    if (this.world.requireChannel(channelId).api.thread_metadata?.archived) {
+      throw new Error('fake Discord: application commands cannot be used in archived threads');
+    }
     const command = this.#command(1, input.name, guildId);
     checkMemberPermissions(this.world, command, guildId, userId);
     const path = [input.subcommandGroup, input.subcommand].filter((p): p is string => p !== undefined);
@@ -451,9 +513,16 @@ export class FakeDiscord {
 
   #command(type: number, name: string, guildId: string | null): ApiCommand | null {
     const scopes = guildId ? [guildId, 'global'] : ['global'];
+    const userInstalledOnly = guildId !== null && this.world.guilds.get(guildId)?.botMember === false;
     for (const scope of scopes) {
       const found = this.world.commands.get(scope)?.find((c) => c.type === type && c.name === name);
-      if (found) return found;
+      if (!found) continue;
+      if (userInstalledOnly && !arrayOr(found.integration_types).includes(1)) {
+        throw new Error(
+          `fake Discord: "${name}" is not user-installable (integration_types ${JSON.stringify(found.integration_types ?? [0])}), so Discord does not offer it in a server without the bot`,
+        );
+      }
+      return found;
     }
     if (this.#options.requireRegisteredCommands === false) return null;
     const registered = scopes
@@ -515,7 +584,20 @@ export class FakeDiscord {
   /** A user's message, dispatched as MESSAGE_CREATE under the Message Content rule. */
   postUserMessage(input: UserMessageInput): StoredMessage {
     const channelId = input.channelId ?? this.channelId;
-    this.world.requireChannel(channelId);
+    const channel = this.world.requireChannel(channelId);
+    if (!holdsMessages(channel.api.type)) {
+      throw new Error(`fake Discord: channel ${channelId} (type ${channel.api.type}) takes no messages`);
+    }
+    const meta = channel.api.thread_metadata;
+    if (meta?.locked && !input.moderator) {
+      throw new Error('fake Discord: only members with Manage Threads can post in a locked thread');
+    }
+    if (meta?.archived) {
+      // A message unarchives the thread first, so clients learn of it before the message.
+      meta.archived = false;
+      meta.archive_timestamp = this.world.isoNow();
+      this.world.dispatch('THREAD_UPDATE', (s) => ((s.intents & Intent.Guilds) === 0 ? null : channel.api));
+    }
     const userId =
       input.user === undefined ? this.user.id : typeof input.user === 'string' ? input.user : input.user.id;
     const author = this.world.requireUser(userId);

@@ -10,6 +10,7 @@ export {
   type ModalSubmitInput,
   type SlashCommandInput,
   startFakeDiscord,
+  type ThreadSeed,
   type UserMessageInput,
   type UserSeed,
 } from './fake-discord.js';
@@ -18,6 +19,7 @@ export type { RecordedRequest } from './http-server.js';
 export type { InteractionOrigin, OptionValue } from './interaction-payloads.js';
 export { type InteractionCondition, InteractionHandle, type InteractionKind } from './interaction-record.js';
 export {
+  ChannelType,
   DEFAULT_BOT_PERMISSIONS,
   DEFAULT_MEMBER_PERMISSIONS,
   Intent,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { arrayOr, charLength, isRecord, type JsonRecord } from './json.js';
-import { ChannelType, Permission } from './limits.js';
+import { ChannelType, INTERACTION_RESPONSE_PERMISSIONS, Permission } from './limits.js';
 import type { ApiAttachment, ApiCommand, StoredMessage } from './model.js';
 import { modalInputs } from './validate-message.js';
 import type { World } from './world.js';
@@ -77,8 +77,17 @@ export function interactionBase(
       ...world.member(guild.id, user.id),
       permissions: world.memberPermissions(guild.id, user.id).toString(),
     };
-    base.authorizing_integration_owners = { '0': guild.id };
+    base.authorizing_integration_owners = guild.botMember ? { '0': guild.id } : { '1': user.id };
     base.context = 0;
+    if (!guild.botMember) {
+      // No bot user there: what @everyone may use in interaction responses, with Attach Files and
+      // Embed Links always granted.
+      base.app_permissions = (
+        (world.memberPermissions(guild.id) & INTERACTION_RESPONSE_PERMISSIONS) |
+        Permission.AttachFiles |
+        Permission.EmbedLinks
+      ).toString();
+    }
   } else {
     base.user = user;
     base.authorizing_integration_owners = { '0': '0', '1': user.id };

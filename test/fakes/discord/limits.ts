@@ -80,7 +80,18 @@ export const Permission = {
   CreatePublicThreads: 1n << 35n,
   CreatePrivateThreads: 1n << 36n,
   SendMessagesInThreads: 1n << 38n,
+  MentionEveryone: 1n << 17n,
+  UseExternalEmojis: 1n << 18n,
 } as const;
+
+/**
+ * What `app_permissions` holds where the app has no bot user present (a server that only a user
+ * installed it in): @everyone's permissions limited to those an interaction response can use, with
+ * Attach Files and Embed Links always granted (Discord's change log of 2022-06-29, and
+ * discord-api-docs#5316).
+ */
+export const INTERACTION_RESPONSE_PERMISSIONS: bigint =
+  Permission.AttachFiles | Permission.EmbedLinks | Permission.MentionEveryone | Permission.UseExternalEmojis;
 
 /** What a bot invited with the usual scopes gets in a test guild. */
 export const DEFAULT_BOT_PERMISSIONS: bigint =
@@ -100,10 +111,23 @@ export const DEFAULT_MEMBER_PERMISSIONS: bigint = DEFAULT_BOT_PERMISSIONS | Perm
 export const ChannelType = {
   GuildText: 0,
   DM: 1,
+  GuildVoice: 2,
+  GroupDM: 3,
+  GuildCategory: 4,
   GuildAnnouncement: 5,
   AnnouncementThread: 10,
   PublicThread: 11,
   PrivateThread: 12,
+  GuildStageVoice: 13,
+  GuildForum: 15,
+  GuildMedia: 16,
 } as const;
 
 export const isThreadType = (type: number): boolean => type === 10 || type === 11 || type === 12;
+
+/**
+ * Channel types whose messages can be posted directly: text, DMs, voice and stage text chat,
+ * announcement channels and threads. Forum and media channels take posts (threads), not messages;
+ * categories take nothing; an unknown type is refused too, as Discord would for a non-text channel.
+ */
+export const holdsMessages = (type: number): boolean => [0, 1, 2, 3, 5, 10, 11, 12, 13].includes(type);

@@ -1,7 +1,7 @@
 import { discordErrors, FormErrors } from './errors.js';
 import type { Route, RouteContext } from './http-server.js';
-import { isRecord, type JsonRecord, recordOr } from './json.js';
-import { ChannelType, Intent, isThreadType, MessageFlag, Permission } from './limits.js';
+import { arrayOr, isRecord, type JsonRecord, recordOr } from './json.js';
+import { ChannelType, holdsMessages, Intent, isThreadType, MessageFlag, Permission } from './limits.js';
 import { readMessageInput } from './message-input.js';
 import type { StoredMessage } from './model.js';
 import { validateThreadBody } from './validate-message.js';
@@ -12,6 +12,10 @@ export function channelRoutes(world: World): Route[] {
   const channelOf = (ctx: RouteContext): ChannelState => {
     const channel = world.channels.get(ctx.params.channel ?? '');
     if (!channel) throw discordErrors.unknownChannel();
+    if (channel.guildId !== null && world.guilds.get(channel.guildId)?.botMember === false) {
+      // A server the bot user is not in (the app is only user-installed there).
+      throw discordErrors.missingAccess();
+    }
     if (
       channel.guildId !== null &&
       (world.botPermissionsIn(channel.api.id) & Permission.ViewChannel) === 0n
@@ -20,10 +24,10 @@ export function channelRoutes(world: World): Route[] {
     }
     return channel;
   };
+  const hasPermission = (channel: ChannelState, permission: bigint): boolean =>
+    channel.guildId === null || (world.botPermissionsIn(channel.api.id) & permission) !== 0n;
   const requirePermission = (channel: ChannelState, permission: bigint): void => {
-    if (channel.guildId !== null && (world.botPermissionsIn(channel.api.id) & permission) === 0n) {
-      throw discordErrors.missingPermissions();
-    }
+    if (!hasPermission(channel, permission)) throw discordErrors.missingPermissions();
   };
   const messageIn = (channel: ChannelState, id: string | undefined): StoredMessage => {
     const message = world.messages.get(id ?? '');
@@ -39,12 +43,17 @@ export function channelRoutes(world: World): Route[] {
     auth: true,
     handle: (ctx) => {
       const channel = channelOf(ctx);
+      if (!holdsMessages(channel.api.type)) throw discordErrors.cannotSendInNonText();
       const thread = isThreadType(channel.api.type);
       requirePermission(channel, thread ? Permission.SendMessagesInThreads : Permission.SendMessages);
       if (ctx.files.length > 0) requirePermission(channel, Permission.AttachFiles);
       const meta = channel.api.thread_metadata;
-      if (meta?.locked) throw discordErrors.threadLocked();
+      if (meta?.locked && !hasPermission(channel, Permission.ManageThreads))
+        throw discordErrors.threadLocked();
       const input = readMessageInput(ctx, world, 'create', null);
+      // The bot posting as itself needs Embed Links for embeds, and Read Message History for replies.
+      if (arrayOr(input.body.embeds).length > 0) requirePermission(channel, Permission.EmbedLinks);
+      if (isRecord(input.body.message_reference)) requirePermission(channel, Permission.ReadMessageHistory);
       const referenced = resolveReference(world, channel, input.body);
       if (meta?.archived) {
         // Sending to an archived (unlocked) thread unarchives it, as in Discord.
@@ -111,6 +120,9 @@ export function channelRoutes(world: World): Route[] {
       // way to change a reply once its 15-minute token has expired).
       if (message.authorId !== world.bot.id) throw discordErrors.cannotEditOthersMessage();
       const input = readMessageInput(ctx, world, 'edit', message.api);
+      if (arrayOr(input.body.embeds).length > 0 && message.origin === 'bot') {
+        requirePermission(channel, Permission.EmbedLinks);
+      }
       world.editMessage(message, input.body, input.attachments);
       message.payloads.push(input.payload);
       ctx.after(() => world.dispatchMessageUpdate(message));

@@ -31,6 +31,11 @@ export interface GuildState {
   readonly memberPermissionsById: Map<string, bigint>;
   readonly memberIds: Set<string>;
   readonly joinedAt: string;
+  /**
+   * Whether the bot user is a member. False models a server where only users installed the app:
+   * no GUILD_CREATE, its channels answer 50001 Missing Access, only interaction responses work.
+   */
+  readonly botMember: boolean;
 }
 
 export interface ChannelState {
@@ -195,6 +200,7 @@ export class World {
     locale?: string;
     botPermissions?: bigint;
     memberPermissions?: bigint;
+    botMember?: boolean;
   }): GuildState {
     const id = seed.id ?? this.nextId();
     const guild: GuildState = {
@@ -208,14 +214,16 @@ export class World {
       memberPermissionsById: new Map(),
       memberIds: new Set(this.users.keys()),
       joinedAt: this.isoNow(),
+      botMember: seed.botMember ?? true,
     };
     this.guilds.set(id, guild);
     return guild;
   }
 
+  /** A guild channel: text unless `type` says otherwise (announcement, voice, forum, or any number). */
   addTextChannel(
     guildId: string,
-    seed: { id?: string; name: string; botPermissions?: bigint },
+    seed: { id?: string; name: string; botPermissions?: bigint; type?: number },
   ): ChannelState {
     const guild = this.guilds.get(guildId);
     if (!guild) throw new Error(`fake Discord: no guild ${guildId}`);
@@ -224,14 +232,15 @@ export class World {
     ).length;
     const api: ApiChannel = {
       id: seed.id ?? this.nextId(),
-      type: ChannelType.GuildText,
+      type: seed.type ?? ChannelType.GuildText,
       guild_id: guildId,
       name: seed.name,
       position,
       parent_id: null,
       topic: null,
       nsfw: false,
-      permission_overwrites: [],
+      permission_overwrites:
+        seed.botPermissions === undefined ? [] : [botOverwrite(guild, seed.botPermissions)],
       rate_limit_per_user: 0,
       last_message_id: null,
       flags: 0,
@@ -653,4 +662,17 @@ export class World {
       ...(description !== undefined ? { description } : {}),
     };
   }
+}
+
+/**
+ * The channel overwrite on the bot's role that makes a client compute what the fake enforces in
+ * that channel: it denies what @everyone and the role would otherwise give, and allows the rest.
+ */
+function botOverwrite(guild: GuildState, permissions: bigint): JsonRecord {
+  return {
+    id: guild.botRoleId,
+    type: 0,
+    allow: (permissions & ~guild.botPermissions).toString(),
+    deny: ((guild.botPermissions | guild.memberPermissions) & ~permissions).toString(),
+  };
 }

@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { describe, it, type TestContext } from 'node:test';
+import {
+  ApplicationIntegrationType,
+  Client,
+  DiscordAPIError,
+  ChannelType as DjsChannelType,
+  Events,
+  GatewayIntentBits,
+  InteractionContextType,
+  type Message,
+  PermissionFlagsBits,
+  Routes,
+} from 'discord.js';
+import {
+  ChannelType,
+  DEFAULT_BOT_PERMISSIONS,
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  Permission,
+  startFakeDiscord,
+} from './index.js';
+
+interface Bot {
+  readonly fake: FakeDiscord;
+  readonly client: Client;
+  readonly errors: Error[];
+}
+
+async function startBot(t: TestContext, options: FakeDiscordOptions): Promise<Bot> {
+  const fake = await startFakeDiscord(options);
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    rest: { api: fake.apiUrl },
+  });
+  const errors: Error[] = [];
+  client.on(Events.Error, (e) => errors.push(e));
+  client.on(Events.ShardError, (e) => errors.push(e));
+  t.after(async () => {
+    await client.destroy();
+    await fake.close();
+  });
+  const ready = once(client, Events.ClientReady);
+  await client.login(fake.token);
+  await ready;
+  return { fake, client, errors };
+}
+
+const isApiError =
+  (code: number) =>
+  (error: unknown): boolean => {
+    assert.ok(error instanceof DiscordAPIError, `expected DiscordAPIError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    return true;
+  };
+
+const embed = { title: 'Summary', description: 'A point.' };
+
+describe('fake Discord: channel kinds, permissions and user installs', () => {
+  it('GIVEN text, announcement, voice, forum and unknown-type channels THEN discord.js caches the known ones (forum posts as threads) and skips the unknown one without an error', async (t) => {
+    const bot = await startBot(t, {
+      guilds: [
+        {
+          channels: [
+            { name: 'general' },
+            { name: 'news', type: ChannelType.GuildAnnouncement },
+            { name: 'lounge', type: ChannelType.GuildVoice },
+            { name: 'help', type: ChannelType.GuildForum, threads: [{ name: 'How do I…' }] },
+            { name: 'future', type: 99 },
+          ],
+        },
+      ],
+    });
+    const { fake, client } = bot;
+    const typeOf = (name: string) => client.channels.cache.get(fake.channelByName(name).id)?.type;
+    assert.equal(typeOf('news'), DjsChannelType.GuildAnnouncement);
+    assert.equal(typeOf('lounge'), DjsChannelType.GuildVoice);
+    assert.equal(typeOf('help'), DjsChannelType.GuildForum);
+    assert.equal(typeOf('future'), undefined, 'an unknown type is not cached');
+    const post = [...client.channels.cache.values()].find((c) => c.isThread() && c.name === 'How do I…');
+    assert.equal(post?.isThread() && post.parentId, fake.channelByName('help').id);
+    assert.deepEqual(fake.threads(), [], 'seeded threads are not listed as made at runtime');
+    assert.deepEqual(bot.errors, []);
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN a forum and a thread THEN posting in the forum itself is refused (50008) and a thread cannot start from a message inside a thread (50024)', async (t) => {
+    const bot = await startBot(t, {
+      guilds: [
+        {
+          channels: [
+            { name: 'general' },
+            { name: 'help', type: ChannelType.GuildForum, threads: [{ name: 'Post' }] },
+          ],
+        },
+      ],
+    });
+    const { fake, client } = bot;
+    await assert.rejects(
+      client.rest.post(Routes.channelMessages(fake.channelByName('help').id), { body: { content: 'hi' } }),
+      isApiError(50008),
+    );
+    const post = fake.channelByName('Post');
+    const sent = (await client.rest.post(Routes.channelMessages(post.id), {
+      body: { content: 'in the post' },
+    })) as {
+      id: string;
+    };
+    await assert.rejects(
+      client.rest.post(Routes.threads(post.id, sent.id), { body: { name: 'nested' } }),
+      isApiError(50024),
+    );
+    assert.throws(
+      () => fake.postUserMessage({ channelId: fake.channelByName('help').id, content: 'x' }),
+      /takes no messages/,
+    );
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN no Embed Links and no Read Message History THEN the bot’s own embeds and replies are refused (50013), plain messages and interaction responses with embeds are not', async (t) => {
+    const bot = await startBot(t, {
+      guilds: [
+        {
+          botPermissions: DEFAULT_BOT_PERMISSIONS & ~Permission.EmbedLinks & ~Permission.ReadMessageHistory,
+        },
+      ],
+    });
+    const { fake, client } = bot;
+    const route = Routes.channelMessages(fake.channelId);
+    await assert.rejects(client.rest.post(route, { body: { embeds: [embed] } }), isApiError(50013));
+    const user = fake.postUserMessage({ content: 'hello', mentionsBot: true });
+    await assert.rejects(
+      client.rest.post(route, { body: { content: 'hi', message_reference: { message_id: user.id } } }),
+      isApiError(50013),
+    );
+    await client.rest.post(route, { body: { content: 'plain text is fine' } });
+
+    await client.application?.commands.set([{ name: 'summarize', description: 'Summarize' }]);
+    client.on(Events.InteractionCreate, async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply({ embeds: [embed] });
+    });
+    const handle = fake.sendSlashCommand({ name: 'summarize' });
+    await handle.waitFor('responded');
+    assert.equal(handle.original?.embeds.length, 1, 'interaction responses may always embed');
+    assert.deepEqual(handle.rejections, []);
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN an archived thread THEN a message unarchives it; GIVEN a locked one THEN the bot is refused (160005) unless it has Manage Threads, and only moderators can post', async (t) => {
+    const bot = await startBot(t, {
+      guilds: [
+        {
+          channels: [
+            {
+              name: 'general',
+              threads: [
+                { name: 'old', archived: true },
+                { name: 'closed', archived: true, locked: true },
+              ],
+            },
+            {
+              name: 'mods',
+              botPermissions: DEFAULT_BOT_PERMISSIONS | Permission.ManageThreads,
+              threads: [{ name: 'closed-too', archived: true, locked: true }],
+            },
+          ],
+        },
+      ],
+    });
+    const { fake, client } = bot;
+    const old = fake.channelByName('old');
+    const arrived = new Promise<Message>((resolve) =>
+      client.on(Events.MessageCreate, (m) => {
+        if (m.channelId === old.id) resolve(m);
+      }),
+    );
+    fake.postUserMessage({ channelId: old.id, content: 'still there?', mentionsBot: true });
+    assert.equal((await arrived).channelId, old.id, 'discord.js sees the message once the thread is back');
+    assert.equal(fake.channel(old.id).thread_metadata?.archived, false);
+
+    const closed = fake.channelByName('closed');
+    assert.throws(() => fake.postUserMessage({ channelId: closed.id, content: 'x' }), /locked thread/);
+    await assert.rejects(
+      client.rest.post(Routes.channelMessages(closed.id), { body: { content: 'x' } }),
+      isApiError(160005),
+    );
+    const closedToo = fake.channelByName('closed-too');
+    await client.rest.post(Routes.channelMessages(closedToo.id), { body: { content: 'as a moderator' } });
+    assert.equal(fake.channel(closedToo.id).thread_metadata?.archived, false);
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN a server where only the user installed the app THEN it is not in READY, its interactions carry the user-install owner and response-only permissions, its channels refuse the bot (50001), and guild-only commands are not offered', async (t) => {
+    const bot = await startBot(t, {
+      guilds: [{}, { name: 'Elsewhere', botMember: false, channels: [{ name: 'chat' }] }],
+    });
+    const { fake, client } = bot;
+    const elsewhere = [...fake.world.guilds.values()].find((g) => !g.botMember);
+    assert.ok(elsewhere);
+    assert.equal(client.guilds.cache.has(elsewhere.id), false);
+    const chat = fake.channelByName('chat', elsewhere.id);
+    await client.application?.commands.set([
+      {
+        name: 'summarize',
+        description: 'Summarize',
+        integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+        contexts: [InteractionContextType.Guild],
+      },
+      { name: 'guildonly', description: 'Only where the bot is' },
+    ]);
+    assert.throws(
+      () => fake.sendSlashCommand({ name: 'guildonly', channelId: chat.id }),
+      /not user-installable/,
+    );
+    const seen = once(client, Events.InteractionCreate);
+    const handle = fake.sendSlashCommand({ name: 'summarize', channelId: chat.id });
+    const [interaction] = (await seen) as [
+      { channel: unknown; guildId: string | null; reply: (o: unknown) => Promise<unknown> },
+    ];
+    assert.deepEqual(handle.payload.authorizing_integration_owners, { '1': fake.user.id });
+    const appPermissions = BigInt(String(handle.payload.app_permissions));
+    assert.equal(appPermissions & PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.EmbedLinks);
+    assert.equal(appPermissions & PermissionFlagsBits.SendMessages, 0n);
+    assert.equal(interaction.guildId, elsewhere.id);
+    assert.equal(interaction.channel, null, 'discord.js has no channel for a guild it does not know');
+    await interaction.reply({ embeds: [embed] });
+    await handle.waitFor('responded');
+    await assert.rejects(
+      client.rest.post(Routes.channelMessages(chat.id), { body: { content: 'x' } }),
+      isApiError(50001),
+    );
+    assert.deepEqual(bot.errors, []);
+    assert.deepEqual(fake.problems(), []);
+  });
+});
