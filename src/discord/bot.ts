@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import { createClient } from './client.js';
 import type { Command } from './command.js';
 import { BotContext } from './context.js';
-import { purgeDepartedGuilds, purgeRemovedGuild } from './guild-data.js';
+import { purgeDepartedGuilds, purgeRemovedGuild, recordMembership } from './guild-data.js';
 import { createInteractionHandler } from './interaction-handler.js';
 import { apologizeForInterruptedJobs } from './interrupted-jobs.js';
 import { createMessageHandler } from './message-handler.js';
@@ -84,8 +84,17 @@ export async function startBot(
     client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
     client.on(Events.GuildDelete, (guild) =>
       context.track(
-        purgeRemovedGuild(store, guild.id, log).catch((err: unknown) =>
-          log.warn({ err, guildId: guild.id }, 'could not purge a guild the bot left'),
+        purgeRemovedGuild(store, guild.id, log)
+          .then(() => recordMembership(client, store))
+          .catch((err: unknown) =>
+            log.warn({ err, guildId: guild.id }, 'could not purge a guild the bot left'),
+          ),
+      ),
+    );
+    client.on(Events.GuildCreate, () =>
+      context.track(
+        recordMembership(client, store).catch((err: unknown) =>
+          log.warn({ err }, 'could not record the guilds the bot is in'),
         ),
       ),
     );

@@ -22,10 +22,23 @@ export async function purgeRemovedGuild(store: Store, guildId: string, log: Logg
   return counts;
 }
 
+/** Cache namespace and key of the guilds the bot was a member of when it last looked. */
+const MEMBERSHIP_NAMESPACE = 'discord-guild-membership';
+const MEMBERSHIP_KEY = 'guilds';
+
+/** Records the guilds the bot is a member of now, for the next start-up's departed-guild check. */
+export async function recordMembership(client: Client, store: Store): Promise<void> {
+  if (client.shard !== null) return;
+  await store.cache.put(MEMBERSHIP_NAMESPACE, MEMBERSHIP_KEY, [...client.guilds.cache.keys()].sort());
+}
+
 /**
- * At start-up, once the client is ready: purges the guilds the store knows that the bot is no longer
- * in (it was removed while offline, so it never saw their GUILD_DELETE). READY lists every guild of
- * the session, unavailable ones included, so the client's guild cache is complete by then. Skipped
+ * At start-up, once the client is ready: purges the guilds the bot was a member of at its last look
+ * (the previous run's record) and is no longer in — it was removed while offline, so it never saw
+ * their GUILD_DELETE. READY lists every guild of the session, unavailable ones included, so the
+ * client's guild cache is complete by then. Only guilds the bot was a member of: conversations from
+ * servers where people use Verbatim as a user-installed app (the bot is not a member there) are
+ * kept. Without a previous record (first start, or the record expired) nothing is purged. Skipped
  * when the process runs only some shards (discord.js ShardingManager): its cache is then partial.
  * Returns the ids purged.
  */
@@ -34,10 +47,13 @@ export async function purgeDepartedGuilds(client: Client, store: Store, log: Log
     log.info('departed guilds not checked: this process runs only some shards');
     return [];
   }
+  const previous = await store.cache.get<string[]>(MEMBERSHIP_NAMESPACE, MEMBERSHIP_KEY);
+  await recordMembership(client, store);
+  const wasMember = new Set(Array.isArray(previous) ? previous : []);
   const departed = (await store.knownGuildIds()).filter(
-    (id) => id !== DIRECT_MESSAGES_GUILD_ID && !client.guilds.cache.has(id),
+    (id) => id !== DIRECT_MESSAGES_GUILD_ID && wasMember.has(id) && !client.guilds.cache.has(id),
   );
   for (const guildId of departed) await purgeRemovedGuild(store, guildId, log);
-  log.info({ purged: departed.length }, 'departed guilds checked');
+  log.info({ purged: departed.length, previousRecord: previous !== undefined }, 'departed guilds checked');
   return departed;
 }

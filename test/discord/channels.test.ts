@@ -331,6 +331,29 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     assert.deepEqual(problems(h), []);
   });
 
+  it('GIVEN a user-installed summary in a server without the bot WHEN the bot restarts THEN the conversation is kept (the bot never left that server) and still answers', async () => {
+    const elsewhere = [...h.fake.world.guilds.values()].find((g) => !g.botMember);
+    assert.ok(elsewhere);
+    const outside = channel('outside', elsewhere.id);
+    const summary = await finalReply(
+      h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted }, channelId: outside.id }),
+    );
+    const checks = () => h.logs.filter((l) => l.msg === 'departed guilds checked').length;
+    const before = checks();
+    await h.restart();
+    await eventually(() => checks() > before, 10_000, 'the start-up check of departed guilds');
+    const kept = await h.bot.service.store.getThread(summary.id);
+    assert.equal(kept?.guildId, elsewhere.id, 'stored under the server it was asked in');
+    assert.equal(
+      h.logs.some((l) => l.msg.startsWith('guild data purged')),
+      false,
+      'no server purged',
+    );
+    const submit = await askWithButton(summary, 'How much did the barrier cost?');
+    assert.ok(assertQuotesFromArticle(embedsOf(submit.original as StoredMessage), pasted).length > 0);
+    assert.deepEqual(problems(h), []);
+  });
+
   it('GIVEN an announcement channel, a voice channel’s text chat and a channel type this version does not know THEN each gets its summary: a thread in the first, a note in the others, and no crash', async () => {
     const news = channel('news');
     const inNews = await finalReply(
