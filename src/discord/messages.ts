@@ -108,6 +108,8 @@ export const notices = {
   deleted: 'Deleted the summary and what I kept about it.',
   refreshed:
     'The article has changed: I summarized it again, and questions are now answered from the new text.',
+  refreshNotInPlace:
+    'I could not update the summary in this channel (I may be missing a permission here), so here is the refreshed summary, just for you.',
   refreshUnchanged: 'The article has not changed since it was summarized; I updated when it was fetched.',
   refreshTooSoon: (unixSeconds: number) =>
     `I fetched that page <t:${unixSeconds}:R>, so I did not fetch it again. Try again in a minute.`,

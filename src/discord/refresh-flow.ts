@@ -24,6 +24,7 @@ import { Progress } from './progress.js';
 import { webUrl } from './render/article-facts.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
 import { recordEngineWork, SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
+import { placeOfInteraction } from './where.js';
 
 /**
  * "Refresh" under a link's summary: fetches the page again through the same summary path as
@@ -116,19 +117,39 @@ async function refreshSummary(
     bot.metrics[outcome.value.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
     const { article, result, requestKey, language, fetchedAt, articleFromCache } = outcome.value;
     const changed = article.contentHash !== record.articleHash;
-    if (changed)
-      await bot.service.openConversation({ ...record, articleHash: article.contentHash, requestKey });
-
     const sent = await store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
     const embeds = messagesOf(renderSummaryEmbeds(article, result, language, fetchedAt));
-    const messageIds = await replaceSummary(
-      ctx,
-      interaction,
-      ephemeral,
-      sent,
-      embeds,
-      summaryButtons(options),
-    );
+    // The bot edits a public summary as itself: where it may not (a plain-text summary where it may
+    // not embed, a server it is not a member of) the presser gets the new summary privately, and the
+    // conversation keeps the text its public summary shows.
+    const place = placeOfInteraction(interaction);
+    let messageIds: string[] | null = null;
+    if (ephemeral || (place.canPost && place.canEmbed)) {
+      messageIds = await replaceSummary(
+        ctx,
+        interaction,
+        ephemeral,
+        sent,
+        embeds,
+        summaryButtons(options),
+      ).catch((err: unknown) => {
+        log.warn({ err }, 'could not update the summary in place');
+        return null;
+      });
+    }
+    if (!messageIds) {
+      await tell(notices.refreshNotInPlace);
+      for (const part of embeds) {
+        await interaction.followUp({
+          embeds: part,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: SAFE_MENTIONS,
+        });
+      }
+      return 'ok';
+    }
+    if (changed)
+      await bot.service.openConversation({ ...record, articleHash: article.contentHash, requestKey });
     const threadId = sent?.threadId ?? null;
     await store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, {
       channelId: sent?.channelId ?? interaction.channelId,

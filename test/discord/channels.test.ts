@@ -9,7 +9,15 @@ import {
   type StoredMessage,
 } from '../fakes/discord/index.js';
 import { readFixture } from '../helpers/fixtures.js';
-import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import {
+  type ArticleServer,
+  eventually,
+  type Harness,
+  problems,
+  startArticleServer,
+  startHarness,
+  WIDE_BUCKETS,
+} from './harness.js';
 import { assertQuotesFromArticle, finalReply, shownText } from './views.js';
 
 const page = readFixture('discord', 'article.html');
@@ -26,8 +34,12 @@ const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
 const without = (...bits: bigint[]): bigint => bits.reduce((p, b) => p & ~b, DEFAULT_BOT_PERMISSIONS);
 
 let h: Harness;
+let articles: ArticleServer;
 before(async () => {
+  articles = await startArticleServer({ '/news/barrier': { body: page } });
   h = await startHarness(null, {
+    articles,
+    env: { REFRESH_MIN_INTERVAL_SECONDS: '0' },
     global: true,
     fake: {
       rateLimits: WIDE_BUCKETS,
@@ -50,7 +62,10 @@ before(async () => {
     },
   });
 });
-after(() => h.close());
+after(async () => {
+  await h.close();
+  await articles.close();
+});
 
 const channel = (name: string, guildId?: string) => h.fake.channelByName(name, guildId);
 /** Requests to one channel's routes that Discord refused. */
@@ -351,6 +366,62 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     );
     const submit = await askWithButton(summary, 'How much did the barrier cost?');
     assert.ok(assertQuotesFromArticle(embedsOf(submit.original as StoredMessage), pasted).length > 0);
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN a summary the bot may not edit as itself (plain text without Embed Links; a server without the bot) WHEN the page changed and someone presses Refresh THEN they get the new summary privately, and nothing is refused', async () => {
+    const refreshIdOf = (m: { components: unknown[] }): string | null =>
+      /"(verbatim:refresh:[^"]+)"/u.exec(JSON.stringify(m.components))?.[1] ?? null;
+    const plainWhere = channel('no-embeds');
+    h.fake.postUserMessage({
+      channelId: plainWhere.id,
+      content: articles.url('/news/barrier'),
+      mentionsBot: true,
+    });
+    const plain = await h.fake.waitForMessage(
+      plainWhere.id,
+      (m) => m.authorId === h.fake.botUser.id && refreshIdOf(m) !== null,
+      15_000,
+    );
+    assert.equal(plain.embeds.length, 0, 'plain text');
+    assert.ok(plain, 'the plain-text summary of a link has Refresh');
+
+    const elsewhere = [...h.fake.world.guilds.values()].find((g) => !g.botMember);
+    assert.ok(elsewhere);
+    const outside = channel('outside', elsewhere.id);
+    const viaApp = await finalReply(
+      h.fake.sendSlashCommand({
+        name: 'summarize',
+        options: { url: articles.url('/news/barrier') },
+        channelId: outside.id,
+      }),
+    );
+
+    articles.set('/news/barrier', { body: page.replace('310 million euros', '325 million euros') });
+    for (const summary of [plain, viaApp]) {
+      const customId = refreshIdOf(summary);
+      assert.ok(customId);
+      const shown = () => {
+        const m = h.fake.message(summary.id);
+        return JSON.stringify([m?.content, m?.embeds, m?.components]);
+      };
+      const before = shown();
+      const press = h.fake.sendButton({ customId, messageId: summary.id });
+      await press.waitFor(
+        (x) =>
+          x.original?.content === notices.refreshNotInPlace && x.followups.some((f) => f.embeds.length > 0),
+        15_000,
+      );
+      const fresh = press.followups.find((f) => f.embeds.length > 0);
+      assert.ok(fresh?.ephemeral, 'privately');
+      assert.ok(shownText(JSON.stringify(fresh.embeds)).includes('325 million'), 'the new text');
+      assert.equal(shown(), before, 'the public summary is unchanged');
+      const record = await h.bot.service.store.getThread(summary.id);
+      const stored = await h.bot.service.store.getArticle(record?.articleHash ?? '');
+      assert.ok(stored?.article.text.includes('310 million'), 'questions still read what the summary shows');
+    }
+    assert.deepEqual(refusedIn(plainWhere.id), []);
+    assert.deepEqual(refusedIn(outside.id), []);
     assert.deepEqual(problems(h), []);
   });
 
