@@ -87,6 +87,26 @@ export interface ForgottenAboutUser extends KeptAboutUser {
 const list = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
+/**
+ * What `/forget` counts, one phrase per kind, leaving out the kinds with none ("usage counts for
+ * 0 days" says nothing); `withQuestions` adds that a summary's questions go with it.
+ */
+function keptLines(kept: KeptAboutUser, withQuestions = true): string[] {
+  const summaries = count(kept.threads, 'summary', 'summaries');
+  return [
+    ...(kept.threads > 0
+      ? [
+          withQuestions
+            ? `${summaries} you asked for, with the questions asked about ${kept.threads === 1 ? 'it' : 'them'}`
+            : `${summaries} you asked for`,
+        ]
+      : []),
+    ...(kept.turns > 0 ? [`${count(kept.turns, 'question')} you asked`] : []),
+    ...(kept.usageDays > 0 ? [`usage counts for ${count(kept.usageDays, 'day')}`] : []),
+    ...(kept.jobs > 0 ? [`${count(kept.jobs, 'request')} in progress`] : []),
+  ];
+}
+
 /** The bot's own notices (not failures of the core). */
 export const notices = {
   noSource: 'Give me something to summarize: a `url`, some `text`, or a `file`.',
@@ -126,18 +146,21 @@ export const notices = {
   forgetPreview: (kept: KeptAboutUser) =>
     [
       'Here is what I keep about you, in every server and in DMs:',
-      `• ${count(kept.threads, 'summary', 'summaries')} you asked for, with the questions asked about them`,
-      `• ${count(kept.turns, 'question')} you asked`,
-      `• usage counts for ${count(kept.usageDays, 'day')}`,
-      ...(kept.jobs > 0 ? [`• ${count(kept.jobs, 'request')} in progress`] : []),
+      ...keptLines(kept).map((line) => `• ${line}`),
       '',
       'Delete it all? I also delete my messages with those summaries where I still can, close their threads, and delete texts you pasted or uploaded unless someone else’s summary uses them. Pages fetched from public links are not about you: they stay cached until they expire.',
     ].join('\n'),
   forgetNothing: 'I keep nothing about you: no summaries you asked for, no questions, no usage.',
   forgetWorking: 'Deleting…',
   forgetCancelled: 'Nothing was deleted.',
-  forgotten: (done: ForgottenAboutUser) =>
-    `Deleted ${count(done.threads, 'summary', 'summaries')} you asked for, ${count(done.turns, 'question')} you asked, usage counts for ${count(done.usageDays, 'day')} and ${count(done.texts, 'text')} you pasted or uploaded; removed ${count(done.messages, 'message')} of mine.`,
+  forgotten: (done: ForgottenAboutUser) => {
+    const deleted = [
+      ...keptLines(done, false),
+      ...(done.texts > 0 ? [`${count(done.texts, 'text')} you pasted or uploaded`] : []),
+    ];
+    const removed = done.messages > 0 ? `; removed ${count(done.messages, 'message')} of mine` : '';
+    return `Deleted ${deleted.length > 0 ? list(deleted) : 'everything I kept about you'}${removed}.`;
+  },
   notYourButtons: 'Only the person who used `/forget` can use these buttons.',
   interruptedRetry: 'I restarted while working on this. Press **Try again** to run it again.',
   stoppedRetry: 'I had to restart while working on this. Press **Try again** in a moment to run it again.',
@@ -197,10 +220,12 @@ export const labels = {
   fellBack: (code: string) => `fell back to offline engine: ${code}`,
   language: (used: string | null, wanted: string) =>
     `in ${used ? languageName(used) : 'the article’s language'}: the offline engine can’t translate to ${languageName(wanted)}`,
+  /** In the footer, beside the engine's name; the notice in the description says when it resets. */
   budgetSpent: (scope: BudgetScope) =>
-    `model budget for today spent (${scope === 'guild' ? 'this server' : 'yours'}), resets 00:00 UTC`,
+    `not enough of ${scope === 'guild' ? 'this server’s' : 'your'} model budget left today`,
+  /** "Too little left" rather than "spent": `/usage` may still show tokens left, just not enough. */
   budgetNotice: (scope: BudgetScope, resetsAt: number) =>
-    `*${scope === 'guild' ? 'This server’s' : 'Your'} AI model budget for today is spent, so my offline engine wrote this (quotes from the article, no AI). The budget resets ${discordTime(resetsAt)}.*`,
+    `*${scope === 'guild' ? 'This server’s' : 'Your'} AI model budget for today has too little left for this, so my offline engine wrote it (quotes from the article, no AI). The budget resets ${discordTime(resetsAt)}; \`/usage\` shows what is left.*`,
   deletedThread: 'Deleted summary',
   forgetConfirmButton: 'Delete it all',
   forgetCancelButton: 'Cancel',
@@ -252,7 +277,7 @@ export const budgetText = {
         report.guild ? report.sources.guild : report.sources.member,
       ),
       ...(report.guild ? [limitLine('Per member', report.limits.member, report.sources.member)] : []),
-      'When a budget is spent, my offline engine answers instead until it resets. Cached summaries cost nothing.',
+      'When a budget has too little left for a request, my offline engine answers it instead, until the budget resets. Cached summaries cost nothing.',
     ].join('\n'),
   inForce: (limits: BudgetLimits, sources: UsageReport['sources']): string =>
     [
