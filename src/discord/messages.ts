@@ -277,6 +277,7 @@ export const budgetText = {
         report.guild ? report.sources.guild : report.sources.member,
       ),
       ...(report.guild ? [limitLine('Per member', report.limits.member, report.sources.member)] : []),
+      '',
       'When a budget has too little left for a request, my offline engine answers it instead, until the budget resets. Cached summaries cost nothing.',
     ].join('\n'),
   inForce: (limits: BudgetLimits, sources: UsageReport['sources']): string =>
@@ -285,7 +286,7 @@ export const budgetText = {
       limitLine('Each member', limits.member, sources.member),
     ].join('\n'),
   updated: 'Budget updated. Now in force:',
-  current: 'The model budget of this server:',
+  current: 'This server’s daily AI model budget:',
   clamped: (asked: number, ceiling: number) =>
     `You asked for ${tokens(asked)}; the bot’s operator allows at most ${tokens(ceiling)} a day, so that applies.`,
   howToChange:

@@ -217,7 +217,7 @@ describe('daily model budgets on Discord', () => {
     );
     assert.match(
       shown,
-      /^The model budget of this server:\nServer: 4,500 tokens a day \(the bot’s maximum\)/u,
+      /^This server’s daily AI model budget:\nServer: 4,500 tokens a day \(the bot’s maximum\)/u,
     );
     const reset = await privateText(
       h.fake.sendSlashCommand({ name: 'budget', options: { reset: true }, channelId: generalC, user: alice }),
