@@ -91,10 +91,19 @@ class Recorder {
     this.shown.push({
       author: { username: m.api.author.username, bot: m.api.author.bot ?? false },
       ...(inThread ? { thread: channel.name ?? 'thread' } : {}),
-      ...(m.content ? { content: m.content } : {}),
+      ...(m.content ? { content: this.#names(m.content) } : {}),
       ...(m.embeds.length > 0 ? { embeds: structuredClone(m.embeds) } : {}),
       ...(m.components.length > 0 ? { components: structuredClone(m.components) } : {}),
       ...(m.flags ? { flags: m.flags } : {}),
+    });
+  }
+
+  /** Mentions of known users drawn as Discord draws them, by name (the preview tool shows ids). */
+  #names(text: string): string {
+    const users = [this.fake.botUser, this.fake.userByName('alice'), this.fake.userByName('bob')];
+    return text.replace(/<@!?(\d+)>/gu, (raw, id: string) => {
+      const user = users.find((u) => u.id === id);
+      return user ? `**@${user.username}**` : raw;
     });
   }
 
@@ -256,7 +265,10 @@ async function budgetScene(): Promise<Scene> {
 
 /** (4) No Create Public Threads; no Embed Links (a mention with a link: plain text). */
 async function permissionScenes(): Promise<Scene[]> {
-  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  const articles = await startArticleServer({
+    '/news/barrier': { body: page },
+    '/news/plans': { body: longPage },
+  });
   const without = (bit: bigint): bigint => DEFAULT_BOT_PERMISSIONS & ~bit;
   try {
     return await withHarness(
@@ -290,7 +302,7 @@ async function permissionScenes(): Promise<Scene[]> {
         const channel = h.fake.channelByName('no-embeds').id;
         h.fake.postUserMessage({
           channelId: channel,
-          content: `<@${h.fake.botUser.id}> summarize ${url} please`,
+          content: `<@${h.fake.botUser.id}> summarize ${articles.url('/news/plans')} please`,
           mentionsBot: true,
         });
         const first = await h.fake.waitForMessage(
@@ -400,7 +412,20 @@ const TOPICS = [
   ['railway', 'Lena Marsh', 'the regional rail company', 'adding a second platform'],
   ['school', 'Priya Nair', 'the school trust', 'building six new classrooms'],
   ['hospital', 'Omar Haddad', 'the hospital foundation', 'opening a night clinic'],
+  ['market', 'Elsa Berg', 'the market traders', 'covering the square with a canopy'],
+  ['park', 'Tariq Aziz', 'the parks department', 'planting four hundred oak trees'],
+  ['bridge', 'Hana Sato', 'the bridge engineers', 'replacing the rusted cables'],
 ] as const;
+
+const PLACES = ['harbour', 'library', 'railway', 'school', 'hospital', 'market', 'park', 'bridge', 'museum'];
+/** A page of long sentences whose summary needs more than one message of plain text. */
+const longPage = `<html><head><title>Riverton Weighs Its Building Plans</title></head><body><article><h1>Riverton Weighs Its Building Plans</h1>${Array.from(
+  { length: 30 },
+  (_, i) => {
+    const p = PLACES[i % PLACES.length];
+    return `<p>The ${p} plan, which the council debated for ${i + 3} hours on a wet Tuesday evening while residents, traders, engineers, teachers, nurses, drivers and a small group of students from the ${p} district waited outside with banners and flasks of tea, would cost ${10 + i} million euros over ${2 + (i % 6)} years, would be paid for partly by a regional grant and partly by a new levy on large businesses, and would, according to the ${p} committee chair, bring ${100 + i * 7} jobs to the town before the end of the decade, although the opposition said those figures had never been checked by anyone outside the committee.</p>`;
+  },
+).join('\n')}</article></body></html>`;
 
 /** About 15,000 characters of a council report in four boxes of at most 4,000, split at paragraphs. */
 function pasteBoxes(): string[] {
