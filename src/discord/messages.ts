@@ -128,7 +128,7 @@ export const notices = {
   deleted: 'Deleted the summary and what I kept about it.',
   refreshed:
     'The article has changed: I summarized it again, and questions are now answered from the new text.',
-  refreshUnchanged: 'The article has not changed since it was summarized; I updated when it was fetched.',
+  refreshUnchanged: 'The article has not changed since it was summarized; the summary now shows when I fetched it again.',
   refreshTooSoon: (unixSeconds: number) =>
     `I fetched that page <t:${unixSeconds}:R>, so I did not fetch it again. Try again in a minute.`,
   refreshedInThread: (unixSeconds: number) =>
