@@ -128,7 +128,8 @@ export const notices = {
   deleted: 'Deleted the summary and what I kept about it.',
   refreshed:
     'The article has changed: I summarized it again, and questions are now answered from the new text.',
-  refreshUnchanged: 'The article has not changed since it was summarized; the summary now shows when I fetched it again.',
+  refreshUnchanged:
+    'The article has not changed since it was summarized; the summary now shows when I fetched it again.',
   refreshTooSoon: (unixSeconds: number) =>
     `I fetched that page <t:${unixSeconds}:R>, so I did not fetch it again. Try again in a minute.`,
   refreshedInThread: (unixSeconds: number) =>
@@ -169,11 +170,12 @@ export const notices = {
   retryTaken: 'This request is already being tried again, or was.',
   retryGone: 'I no longer have what this request needs (it may have been deleted). Please ask again.',
   retryFileGone: 'Discord no longer serves that file to me. Upload it again with `/summarize file:`.',
+  /** Side notes above a summary (Discord's small "-#" subtext), like `plainText` below a plain one. */
   noThreadMissing: (missing: readonly string[]) =>
-    `No thread for questions here: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} in this channel. Ask with the **Ask a question** button.`,
-  noThreadHere: 'This kind of channel has no threads: ask with the **Ask a question** button.',
+    `-# No thread for questions here: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} in this channel. Ask with the **Ask a question** button.`,
+  noThreadHere: '-# This kind of channel has no threads: ask with the **Ask a question** button.',
   noThreadNotMember:
-    'I am not a member of this server, so there is no thread for questions: ask with the **Ask a question** button.',
+    '-# I am not a member of this server, so there is no thread for questions: ask with the **Ask a question** button.',
   threadLocked: 'The thread under this summary is locked, so I answered here, just for you.',
   threadUnavailable: 'I cannot post in the thread under this summary, so I answered here, just for you.',
   plainText: '-# Shown as plain text: I am missing the Embed Links permission in this channel.',

@@ -84,7 +84,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     assertQuotesFromArticle(embedsOf(summary), pasted);
     assert.equal(
       summary.content,
-      'No thread for questions here: I am missing the Create Public Threads permission in this channel. Ask with the **Ask a question** button.',
+      '-# No thread for questions here: I am missing the Create Public Threads permission in this channel. Ask with the **Ask a question** button.',
     );
     assert.equal(
       h.fake.threads().some((t) => t.parent_id === where.id),
