@@ -8,7 +8,8 @@
  * Discord timestamps (`<t:…:R>`) are drawn as Discord draws them where it renders them (content,
  * embed descriptions and field values: "12 seconds ago") and left raw where it does not (titles,
  * authors, footers), so a timestamp in the wrong place shows up raw, as it would for users.
- * The user's own actions (a command, a button press) are drawn as short messages by that user.
+ * The user's own actions (a command, a button press) are drawn as short messages by that user; the
+ * bits of Discord's markdown the preview tool leaves raw are drawn as Discord draws them.
  *
  * Usage: npm run build && node dist/scripts/preview-discord.js [outdir]   (default /tmp/verbatim-preview)
  * Env: DISCORD_PREVIEW_TOOL (path of discord-preview.mjs), CHROMIUM (browser; "" skips the PNGs).
@@ -180,6 +181,17 @@ async function linkScenes(): Promise<Scene[]> {
       await cached.threadOf(again.id);
 
       await sleep(1100);
+      cached.act('bob', '*presses **Refresh** under his summary; the page has not changed*');
+      cached.message(
+        await settled(
+          h.fake.sendButton({
+            customId: customIdOf(again, CUSTOM_IDS.refresh),
+            messageId: again.id,
+            user: bob,
+          }),
+          hasText,
+        ),
+      );
       articles.set('/news/barrier', { body: updatedPage });
       cached.act('alice', '*presses **Refresh** under the first summary, after the page changed*');
       const press = h.fake.sendButton({
@@ -291,12 +303,21 @@ async function permissionScenes(): Promise<Scene[]> {
         const noThreads = new Recorder(h.fake);
         const where = h.fake.channelByName('no-threads').id;
         noThreads.act('alice', `/summarize url: ${url}`);
-        noThreads.message(
-          await settled(
-            h.fake.sendSlashCommand({ name: 'summarize', options: { url }, channelId: where }),
-            hasEmbeds,
-          ),
+        const summary = await settled(
+          h.fake.sendSlashCommand({ name: 'summarize', options: { url }, channelId: where }),
+          hasEmbeds,
         );
+        noThreads.message(summary);
+        noThreads.act('bob', '*presses **Ask a question** and asks: “How much did the barrier cost?”*');
+        const bob = h.fake.userByName('bob').id;
+        const click = h.fake.sendButton({ customId: CUSTOM_IDS.ask, messageId: summary.id, user: bob });
+        await click.waitFor('modal');
+        const submit = h.fake.sendModalSubmit({
+          customId: `${CUSTOM_IDS.askModal}:${summary.id}`,
+          fields: { [CUSTOM_IDS.question]: 'How much did the barrier cost?' },
+          fromInteraction: click,
+        });
+        noThreads.message(await settled(submit, hasEmbeds));
 
         const plain = new Recorder(h.fake);
         const channel = h.fake.channelByName('no-embeds').id;
@@ -486,6 +507,21 @@ function asDiscordShows(m: Shown): Shown {
   };
 }
 
+/**
+ * What discord-preview leaves raw, drawn as Discord draws it: "-# " subtext lines (small and grey;
+ * a line starts after `>` or `<br>` and ends at the next `<br>`, `<div` or `</div>`), and masked
+ * links whose address is in angle brackets (`[title](<url>)`, a link without a preview).
+ */
+function discordMarkdown(html: string): string {
+  return html
+    .replace(
+      /(>|<br>)-# (.*?)(?=<br>|<\/?div)/gu,
+      (_, before: string, line: string) =>
+        `${before}<span style="font-size:13px;color:#949ba4">${line}</span>`,
+    )
+    .replace(/\[([^\]<]+)\]\((<a href="[^"]+">)[^<]*<\/a>\)/gu, '$2$1</a>');
+}
+
 /** The preview tool beside the repository's checkout (shared/tools), unless told otherwise. */
 function previewTool(): string {
   const candidates = [
@@ -506,7 +542,8 @@ async function draw(outDir: string, index: number, scene: Scene): Promise<string
   const { stdout: html } = await run(process.execPath, [previewTool(), `${base}.json`], {
     maxBuffer: 64 * 1024 * 1024,
   });
-  await writeFile(`${base}.html`, html);
+  const drawn = discordMarkdown(html);
+  await writeFile(`${base}.html`, drawn);
   const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
   if (chromium === '' || !existsSync(chromium)) return `${base}.html`;
   const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars'];
