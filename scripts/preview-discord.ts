@@ -16,7 +16,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -550,7 +550,7 @@ async function draw(outDir: string, index: number, scene: Scene): Promise<string
   // The page's height, so that nothing is cut off: measured by the browser, then one screenshot.
   await writeFile(
     `${base}.measure.html`,
-    `${html}<script>document.title=document.body.scrollHeight</script>`,
+    `${drawn}<script>document.title=document.body.scrollHeight</script>`,
   );
   const { stdout: dom } = await run(
     chromium,
@@ -559,6 +559,7 @@ async function draw(outDir: string, index: number, scene: Scene): Promise<string
       maxBuffer: 64 * 1024 * 1024,
     },
   );
+  await rm(`${base}.measure.html`);
   const height = Math.min(16_000, Number(/<title>(\d+)<\/title>/u.exec(dom)?.[1] ?? 1400) + 40);
   await run(chromium, [...flags, `--screenshot=${base}.png`, `--window-size=900,${height}`, `${base}.html`]);
   return `${base}.png`;
