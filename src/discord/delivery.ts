@@ -135,9 +135,9 @@ export class MessageDelivery implements Delivery {
     await this.#first({ content: text, allowedMentions: SAFE_MENTIONS });
   }
 
-  /** The embeds as plain text messages, then the note; the first carries the buttons. */
+  /** The embeds as plain text messages ending with the note; the first carries the buttons. */
   async #deliverText(messages: readonly APIEmbed[][], components: Rows, note?: string): Promise<Message[]> {
-    const texts = [...embedsAsText(messages.flat()), [...(note ? [note] : []), notices.plainText].join('\n')];
+    const texts = embedsAsText(messages.flat(), [...(note ? [note] : []), notices.plainText].join('\n'));
     const channel = this.message.channel as SendableChannels;
     const sent: Message[] = [];
     for (const [i, content] of texts.entries()) {

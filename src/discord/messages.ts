@@ -87,6 +87,26 @@ export interface ForgottenAboutUser extends KeptAboutUser {
 const list = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
+/**
+ * What `/forget` counts, one phrase per kind, leaving out the kinds with none ("usage counts for
+ * 0 days" says nothing); `withQuestions` adds that a summary's questions go with it.
+ */
+function keptLines(kept: KeptAboutUser, withQuestions = true): string[] {
+  const summaries = count(kept.threads, 'summary', 'summaries');
+  return [
+    ...(kept.threads > 0
+      ? [
+          withQuestions
+            ? `${summaries} you asked for, with the questions asked about ${kept.threads === 1 ? 'it' : 'them'}`
+            : `${summaries} you asked for`,
+        ]
+      : []),
+    ...(kept.turns > 0 ? [`${count(kept.turns, 'question')} you asked`] : []),
+    ...(kept.usageDays > 0 ? [`usage counts for ${count(kept.usageDays, 'day')}`] : []),
+    ...(kept.jobs > 0 ? [`${count(kept.jobs, 'request')} in progress`] : []),
+  ];
+}
+
 /** The bot's own notices (not failures of the core). */
 export const notices = {
   noSource: 'Give me something to summarize: a `url`, some `text`, or a `file`.',
@@ -110,7 +130,8 @@ export const notices = {
     'The article has changed: I summarized it again, and questions are now answered from the new text.',
   refreshNotInPlace:
     'I could not update the summary in this channel (I may be missing a permission here), so here is the refreshed summary, just for you.',
-  refreshUnchanged: 'The article has not changed since it was summarized; I updated when it was fetched.',
+  refreshUnchanged:
+    'The article has not changed since it was summarized; the summary now shows when I fetched it again.',
   refreshTooSoon: (unixSeconds: number) =>
     `I fetched that page <t:${unixSeconds}:R>, so I did not fetch it again. Try again in a minute.`,
   refreshedInThread: (unixSeconds: number) =>
@@ -128,18 +149,21 @@ export const notices = {
   forgetPreview: (kept: KeptAboutUser) =>
     [
       'Here is what I keep about you, in every server and in DMs:',
-      `• ${count(kept.threads, 'summary', 'summaries')} you asked for, with the questions asked about them`,
-      `• ${count(kept.turns, 'question')} you asked`,
-      `• usage counts for ${count(kept.usageDays, 'day')}`,
-      ...(kept.jobs > 0 ? [`• ${count(kept.jobs, 'request')} in progress`] : []),
+      ...keptLines(kept).map((line) => `• ${line}`),
       '',
       'Delete it all? I also delete my messages with those summaries where I still can, close their threads, and delete texts you pasted or uploaded unless someone else’s summary uses them. Pages fetched from public links are not about you: they stay cached until they expire.',
     ].join('\n'),
   forgetNothing: 'I keep nothing about you: no summaries you asked for, no questions, no usage.',
   forgetWorking: 'Deleting…',
   forgetCancelled: 'Nothing was deleted.',
-  forgotten: (done: ForgottenAboutUser) =>
-    `Deleted ${count(done.threads, 'summary', 'summaries')} you asked for, ${count(done.turns, 'question')} you asked, usage counts for ${count(done.usageDays, 'day')} and ${count(done.texts, 'text')} you pasted or uploaded; removed ${count(done.messages, 'message')} of mine.`,
+  forgotten: (done: ForgottenAboutUser) => {
+    const deleted = [
+      ...keptLines(done, false),
+      ...(done.texts > 0 ? [`${count(done.texts, 'text')} you pasted or uploaded`] : []),
+    ];
+    const removed = done.messages > 0 ? `; removed ${count(done.messages, 'message')} of mine` : '';
+    return `Deleted ${deleted.length > 0 ? list(deleted) : 'everything I kept about you'}${removed}.`;
+  },
   notYourButtons: 'Only the person who used `/forget` can use these buttons.',
   interruptedRetry: 'I restarted while working on this. Press **Try again** to run it again.',
   stoppedRetry: 'I had to restart while working on this. Press **Try again** in a moment to run it again.',
@@ -148,11 +172,12 @@ export const notices = {
   retryTaken: 'This request is already being tried again, or was.',
   retryGone: 'I no longer have what this request needs (it may have been deleted). Please ask again.',
   retryFileGone: 'Discord no longer serves that file to me. Upload it again with `/summarize file:`.',
+  /** Side notes above a summary (Discord's small "-#" subtext), like `plainText` below a plain one. */
   noThreadMissing: (missing: readonly string[]) =>
-    `No thread for questions here: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} in this channel. Ask with the **Ask a question** button.`,
-  noThreadHere: 'This kind of channel has no threads: ask with the **Ask a question** button.',
+    `-# No thread for questions here: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} in this channel. Ask with the **Ask a question** button.`,
+  noThreadHere: '-# This kind of channel has no threads: ask with the **Ask a question** button.',
   noThreadNotMember:
-    'I am not a member of this server, so there is no thread for questions: ask with the **Ask a question** button.',
+    '-# I am not a member of this server, so there is no thread for questions: ask with the **Ask a question** button.',
   threadLocked: 'The thread under this summary is locked, so I answered here, just for you.',
   threadUnavailable: 'I cannot post in the thread under this summary, so I answered here, just for you.',
   plainText: '-# Shown as plain text: I am missing the Embed Links permission in this channel.',
@@ -199,10 +224,12 @@ export const labels = {
   fellBack: (code: string) => `fell back to offline engine: ${code}`,
   language: (used: string | null, wanted: string) =>
     `in ${used ? languageName(used) : 'the article’s language'}: the offline engine can’t translate to ${languageName(wanted)}`,
+  /** In the footer, beside the engine's name; the notice in the description says when it resets. */
   budgetSpent: (scope: BudgetScope) =>
-    `model budget for today spent (${scope === 'guild' ? 'this server' : 'yours'}), resets 00:00 UTC`,
+    `not enough of ${scope === 'guild' ? 'this server’s' : 'your'} model budget left today`,
+  /** "Too little left" rather than "spent": `/usage` may still show tokens left, just not enough. */
   budgetNotice: (scope: BudgetScope, resetsAt: number) =>
-    `*${scope === 'guild' ? 'This server’s' : 'Your'} AI model budget for today is spent, so my offline engine wrote this (quotes from the article, no AI). The budget resets ${discordTime(resetsAt)}.*`,
+    `*${scope === 'guild' ? 'This server’s' : 'Your'} AI model budget for today has too little left for this, so my offline engine wrote it (quotes from the article, no AI). The budget resets ${discordTime(resetsAt)}; \`/usage\` shows what is left.*`,
   deletedThread: 'Deleted summary',
   forgetConfirmButton: 'Delete it all',
   forgetCancelButton: 'Cancel',
@@ -254,7 +281,8 @@ export const budgetText = {
         report.guild ? report.sources.guild : report.sources.member,
       ),
       ...(report.guild ? [limitLine('Per member', report.limits.member, report.sources.member)] : []),
-      'When a budget is spent, my offline engine answers instead until it resets. Cached summaries cost nothing.',
+      '',
+      'When a budget has too little left for a request, my offline engine answers it instead, until the budget resets. Cached summaries cost nothing.',
     ].join('\n'),
   inForce: (limits: BudgetLimits, sources: UsageReport['sources']): string =>
     [
@@ -262,7 +290,7 @@ export const budgetText = {
       limitLine('Each member', limits.member, sources.member),
     ].join('\n'),
   updated: 'Budget updated. Now in force:',
-  current: 'The model budget of this server:',
+  current: 'This server’s daily AI model budget:',
   clamped: (asked: number, ceiling: number) =>
     `You asked for ${tokens(asked)}; the bot’s operator allows at most ${tokens(ceiling)} a day, so that applies.`,
   howToChange:

@@ -99,7 +99,7 @@ describe('daily model budgets on Discord', () => {
     assert.deepEqual(problems(h), []);
   });
 
-  it('GIVEN the next summary would overrun the budget THEN the offline engine answers, says the budget is spent and when it resets, and the model is not asked', async () => {
+  it('GIVEN the next summary would overrun the budget THEN the offline engine answers, says the budget has too little left and when it resets, and the model is not asked', async () => {
     const before = openai.requests.length;
     const handle = h.fake.sendSlashCommand({
       name: 'summarize',
@@ -110,14 +110,16 @@ describe('daily model budgets on Discord', () => {
     const summary = await finalReply(handle);
     assert.match(
       footerOf(summary),
-      /· extractive · model budget for today spent \(this server\), resets 00:00 UTC$/u,
+      /· extractive · not enough of this server’s model budget left today$/u,
+      'the footer names whose budget, without a time it cannot show in the reader’s zone',
     );
     const description = embedsOf(summary)[0]?.description ?? '';
     assert.match(
       description,
-      /This server’s AI model budget for today is spent, so my offline engine wrote this/u,
+      /This server’s AI model budget for today has too little left for this, so my offline engine wrote it/u,
     );
     assert.ok(description.includes(`resets <t:${nextUtcMidnight(Date.now()) / 1000}:R>`));
+    assert.match(description, /`\/usage` shows what is left/u, 'says where to look next');
     assertQuotesFromArticle(embedsOf(summary), copy(2));
     assert.equal(openai.requests.length, before, 'no request reached the model');
     assert.match(h.bot.context.metrics.render(), /verbatim_budget_fallbacks_total\{scope="guild"\} 1\n/u);
@@ -151,8 +153,8 @@ describe('daily model budgets on Discord', () => {
       user: alice,
     });
     const answer = await finalReply(handle);
-    assert.match(footerOf(answer), /extractive · model budget for today spent \(this server\)/u);
-    assert.match(embedsOf(answer)[0]?.description ?? '', /budget for today is spent/u);
+    assert.match(footerOf(answer), /extractive · not enough of this server’s model budget left today/u);
+    assert.match(embedsOf(answer)[0]?.description ?? '', /budget for today has too little left/u);
     assert.equal(openai.requests.length, before, 'no request reached the model');
   });
 
@@ -203,8 +205,11 @@ describe('daily model budgets on Discord', () => {
         user: bob,
       }),
     );
-    assert.match(footerOf(summary), /model budget for today spent \(yours\)/u);
-    assert.match(embedsOf(summary)[0]?.description ?? '', /Your AI model budget for today is spent/u);
+    assert.match(footerOf(summary), /not enough of your model budget left today/u);
+    assert.match(
+      embedsOf(summary)[0]?.description ?? '',
+      /Your AI model budget for today has too little left/u,
+    );
     assert.equal(openai.requests.length, before);
 
     const shown = await privateText(
@@ -212,7 +217,7 @@ describe('daily model budgets on Discord', () => {
     );
     assert.match(
       shown,
-      /^The model budget of this server:\nServer: 4,500 tokens a day \(the bot’s maximum\)/u,
+      /^This server’s daily AI model budget:\nServer: 4,500 tokens a day \(the bot’s maximum\)/u,
     );
     const reset = await privateText(
       h.fake.sendSlashCommand({ name: 'budget', options: { reset: true }, channelId: generalC, user: alice }),

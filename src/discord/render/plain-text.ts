@@ -5,41 +5,53 @@ import { DISCORD_LIMITS as L } from './limits.js';
  * Embeds drawn as ordinary message text, for channels where the bot may post but not embed (no
  * Embed Links): the title (linked), author, description, fields and footer of every embed, in
  * order, split over as many messages as needed, each within Discord's 2,000 characters. Lines are
- * kept whole when they fit; a longer line (a long quote) continues in the next message, split
- * between words, so nothing of it is lost.
+ * kept whole when they fit, and a field's name stays with its value (a footnote's "[3] · ¶3" with
+ * its quote) when both fit in one message; a longer line (a long quote) continues in the next
+ * message, split between words, so nothing of it is lost. `after` (a note: why this is plain text)
+ * ends the last message when it fits there, else comes as one more.
  */
-export function embedsAsText(embeds: readonly APIEmbed[]): string[] {
-  const lines = embeds.flatMap(embedLines);
+export function embedsAsText(embeds: readonly APIEmbed[], after?: string): string[] {
+  const blocks = embeds.flatMap(embedBlocks);
+  if (after) blocks.push(after.split('\n'));
   const out: string[] = [];
   let current = '';
   const push = (): void => {
     if (current.trim() !== '') out.push(current.replace(/\n+$/u, ''));
     current = '';
   };
-  for (const line of lines) {
-    const next = current === '' ? line : `${current}\n${line}`;
-    if (next.length <= L.content) {
-      current = next;
+  const fits = (a: string, b: string): boolean => (a === '' ? b : `${a}\n${b}`).length <= L.content;
+  for (const block of blocks) {
+    const whole = block.join('\n');
+    if (block.length > 1 && whole.length <= L.content) {
+      if (!fits(current, whole)) push();
+      current = current === '' ? whole : `${current}\n${whole}`;
       continue;
     }
-    push();
-    for (const piece of splitLine(line, L.content)) {
-      if (current !== '') push();
-      current = piece;
+    for (const line of block) {
+      if (fits(current, line)) {
+        current = current === '' ? line : `${current}\n${line}`;
+        continue;
+      }
+      push();
+      for (const piece of splitLine(line, L.content)) {
+        if (current !== '') push();
+        current = piece;
+      }
     }
   }
   push();
   return out;
 }
 
-function embedLines(embed: APIEmbed): string[] {
-  const lines: string[] = [];
-  if (embed.author?.name) lines.push(`-# ${embed.author.name}`);
-  if (embed.title) lines.push(embed.url ? `## [${embed.title}](<${embed.url}>)` : `## ${embed.title}`);
-  if (embed.description) lines.push(...embed.description.split('\n'));
-  for (const field of embed.fields ?? []) lines.push(`**${field.name}**`, ...field.value.split('\n'));
-  if (embed.footer?.text) lines.push(`-# ${embed.footer.text}`);
-  return lines;
+/** An embed's lines, grouped into what should not be split: each field is one group. */
+function embedBlocks(embed: APIEmbed): string[][] {
+  const blocks: string[][] = [];
+  if (embed.author?.name) blocks.push([`-# ${embed.author.name}`]);
+  if (embed.title) blocks.push([embed.url ? `## [${embed.title}](<${embed.url}>)` : `## ${embed.title}`]);
+  if (embed.description) blocks.push(...embed.description.split('\n').map((line) => [line]));
+  for (const field of embed.fields ?? []) blocks.push([`**${field.name}**`, ...field.value.split('\n')]);
+  if (embed.footer?.text) blocks.push([`-# ${embed.footer.text}`]);
+  return blocks;
 }
 
 /** A line cut into pieces of at most `max` characters, at spaces where there are any. */

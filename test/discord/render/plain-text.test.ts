@@ -57,3 +57,37 @@ describe('embedsAsText', () => {
     );
   });
 });
+
+describe('embedsAsText across messages', () => {
+  it('GIVEN footnotes that do not all fit in one message THEN each footnote’s name starts the same message as its quote', () => {
+    const quote = (n: number) => `“${`Quote number ${n} runs on for a while. `.repeat(12).trim()}”`;
+    const messages = embedsAsText([
+      {
+        description: '**Summary**\nA claim. [1]',
+        fields: Array.from({ length: 8 }, (_, i) => ({
+          name: `[${i + 1}] · ¶${i + 1}`,
+          value: quote(i + 1),
+        })),
+      },
+    ]);
+    assert.ok(messages.length > 1, `${messages.length} messages`);
+    for (const m of messages) {
+      assert.ok(m.length <= 2000);
+      assert.doesNotMatch(m, /\*\*\[\d+\] · ¶\d+\*\*$/u, 'no message ends with a footnote’s name alone');
+    }
+    for (let n = 1; n <= 8; n++) {
+      const holder = messages.find((m) => m.includes(`**[${n}] · ¶${n}**`));
+      assert.ok(holder?.includes(quote(n)), `footnote ${n} is with its quote`);
+    }
+  });
+});
+
+describe('embedsAsText with a note after', () => {
+  it('GIVEN room in the last message THEN the note ends it; GIVEN none THEN it comes as one more message', () => {
+    const note = '-# Shown as plain text: I am missing the Embed Links permission in this channel.';
+    const short = embedsAsText([{ title: 'A title', description: 'A claim.' }], note);
+    assert.deepEqual(short, [`## A title\nA claim.\n${note}`]);
+    const full = embedsAsText([{ description: 'x'.repeat(1990) }], note);
+    assert.deepEqual(full, ['x'.repeat(1990), note]);
+  });
+});
