@@ -17,7 +17,8 @@ import type { Store } from '../store/store.js';
 export type SourceSpec =
   | { readonly kind: 'url'; readonly url: string }
   | { readonly kind: 'article'; readonly article: Article }
-  | { readonly kind: 'text'; readonly text: string; readonly source: string }
+  /** `title`: given apart from the text (the paste form's title box), so it is not a paragraph. */
+  | { readonly kind: 'text'; readonly text: string; readonly source: string; readonly title?: string }
   | {
       readonly kind: 'bytes';
       readonly bytes: Uint8Array;
@@ -60,7 +61,8 @@ export async function loadArticle(
   if (spec.kind === 'article')
     return { ok: true, value: { article: spec.article, fetchedAt: now(), fromCache: true } };
   if (spec.kind === 'text') {
-    const article = checkArticle(makeArticle(spec.text, { source: spec.source }), limits);
+    const meta = spec.title ? { source: spec.source, title: spec.title } : { source: spec.source };
+    const article = checkArticle(makeArticle(spec.text, meta), limits);
     return article.ok
       ? { ok: true, value: { article: article.value, fetchedAt: now(), fromCache: false } }
       : article;

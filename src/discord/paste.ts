@@ -24,9 +24,9 @@ export async function openPasteModal(
 }
 
 /**
- * The modal's text: the title (when given) and the filled boxes, each trimmed, joined with blank
- * lines (paragraph breaks), then summarized as pasted text with the command's options. Only
- * whitespace in every box is refused with a private note.
+ * The modal's text: the filled boxes, each trimmed, joined with blank lines (paragraph breaks), with
+ * its title (when given) as the article's title, summarized as pasted text with the command's
+ * options. Only whitespace in every box is refused with a private note.
  */
 export async function onPasteModal(
   interaction: ModalSubmitInteraction,
@@ -34,14 +34,19 @@ export async function onPasteModal(
 ): Promise<RequestOutcome> {
   if (!inChannel(interaction)) throw new Error('a paste modal was submitted outside a channel');
   const options = decodeSummaryOptions(interaction.customId, CUSTOM_IDS.pasteModal);
-  const text = pastedText(interaction);
+  const pasted = pastedText(interaction);
   if (!options) ctx.log.warn('malformed paste modal id');
   const input =
     options === null
       ? { refusal: notices.unexpected(ctx.requestId) }
-      : text === null
+      : pasted === null
         ? { refusal: notices.emptyPaste }
-        : { kind: 'text' as const, text, source: 'discord:text' };
+        : {
+            kind: 'text' as const,
+            text: pasted.text,
+            source: 'discord:text',
+            ...(pasted.title ? { title: pasted.title } : {}),
+          };
   return summarizeFromInteraction(
     interaction,
     ctx,
@@ -57,8 +62,11 @@ function inChannel(
   return interaction.channelId !== null;
 }
 
-/** The modal's text, or null when no box holds any (a title alone is not an article). */
-function pastedText(interaction: ModalSubmitInteraction): string | null {
+/**
+ * The modal's text and title, or null when no box holds any text (a title alone is not an article).
+ * The title is the article's title, not its first paragraph, so quotes are numbered from the text.
+ */
+function pastedText(interaction: ModalSubmitInteraction): { text: string; title: string } | null {
   const value = (id: string): string => {
     try {
       return interaction.fields.getTextInputValue(id).trim();
@@ -69,5 +77,5 @@ function pastedText(interaction: ModalSubmitInteraction): string | null {
   };
   const parts = Array.from({ length: PASTE_PARTS }, (_, i) => value(`${CUSTOM_IDS.pastePart}${i + 1}`));
   if (parts.every((p) => p === '')) return null;
-  return [value(CUSTOM_IDS.pasteTitle), ...parts].filter((p) => p !== '').join('\n\n');
+  return { text: parts.filter((p) => p !== '').join('\n\n'), title: value(CUSTOM_IDS.pasteTitle) };
 }

@@ -77,11 +77,21 @@ describe('the "Paste an article" modal, end to end', () => {
     assert.equal(submit.callbackType, 5, 'the submission is acknowledged at once, then worked on');
     assert.ok((submit.ackLatencyMs ?? Infinity) < 3000);
     assert.equal(submit.ephemeral, false);
-    const text = [TITLE, ...parts].join('\n\n');
-    assert.ok(text.length >= 15_000, `${text.length} characters`);
+    const text = parts.join('\n\n');
+    assert.ok(text.length >= 14_500, `${text.length} characters`);
     const record = await eventually(() => h.bot.service.store.getThread(summary.id), 5000, 'conversation');
     const stored = await h.bot.service.store.getArticle(record?.articleHash ?? '');
     assert.equal(stored?.article.text, text, 'the boxes are joined with blank lines, nothing lost');
+    assert.equal(stored?.article.title, TITLE, 'the title box is the title, not a paragraph');
+    const pastedParagraphs = text.split('\n\n');
+    const numbered = [...(embedsOf(summary)[0]?.description ?? '').matchAll(/“([^”…]{20,}?)[^”]*” ¶(\d+)/gu)];
+    assert.ok(numbered.length > 0, 'quotes carry their paragraph');
+    for (const [, quote = '', n] of numbered) {
+      assert.ok(
+        pastedParagraphs[Number(n) - 1]?.includes(quote.slice(0, 20)),
+        `¶${n} is the pasted paragraph the quote is in (numbered from the first box, not the title)`,
+      );
+    }
 
     assert.equal(embedsOf(summary)[0]?.title, TITLE);
     assertQuotesFromArticle(embedsOf(summary), text);
