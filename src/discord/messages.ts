@@ -169,7 +169,8 @@ export const notices = {
   stoppedRetry: 'I had to restart while working on this. Press **Try again** in a moment to run it again.',
   retryNotYours: 'Only the person who asked for this can try it again.',
   retryTooOld: 'This request is too old to try again. Please ask again.',
-  retryTaken: 'This request is already being tried again, or was.',
+  retryTaken:
+    'This request was already tried again, or is no longer kept (it may have been deleted). If you still need it, ask again.',
   retryGone: 'I no longer have what this request needs (it may have been deleted). Please ask again.',
   retryFileGone: 'Discord no longer serves that file to me. Upload it again with `/summarize file:`.',
   /** Side notes above a summary (Discord's small "-#" subtext), like `plainText` below a plain one. */
