@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../article/article.js';
 import type { WorkerPool } from '../article/worker/index.js';
 import type { Config } from '../config.js';
+import { articleResultKey } from '../core/cache.js';
 import { failureKind, ok, type ReasonCode, type Result } from '../core/result.js';
 import {
   type AnswerResult,
@@ -489,7 +490,7 @@ export function summaryRequestKey(
   engine: string,
   model: string | null,
 ): string {
-  return createHash('sha256')
+  const digest = createHash('sha256')
     .update(
       JSON.stringify({
         v: 1,
@@ -502,6 +503,7 @@ export function summaryRequestKey(
       }),
     )
     .digest('hex');
+  return articleResultKey(article.contentHash, digest);
 }
 
 function primaryTag(tag: string): string {

@@ -8,6 +8,15 @@ export interface Cache {
   put<T>(namespace: string, key: string, value: T, ttlSeconds?: number | null): Promise<void>;
 }
 
+/**
+ * The cache key of a result computed from one article's text: the article's content hash, `:`,
+ * then a digest of the rest of the request. The store deletes every entry keyed so when it deletes
+ * the article (a pasted text whose summary was deleted), so nothing derived from it stays behind.
+ */
+export function articleResultKey(contentHash: string, digest: string): string {
+  return `${contentHash}:${digest}`;
+}
+
 /** A bounded in-memory LRU cache. Bound is in entries. */
 export class MemoryCache implements Cache {
   readonly #entries = new Map<string, { value: unknown; expiresAt: number | null }>();

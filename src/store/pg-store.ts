@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Article } from '../article/article.js';
-import type { Cache } from '../core/cache.js';
+import { articleResultKey, type Cache } from '../core/cache.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
 import {
   articleUrls,
@@ -448,13 +448,19 @@ class PgStore implements Store {
   }
 
   async deleteArticleIfUnreferenced(contentHash: string): Promise<boolean> {
-    const r = await this.#pool.query(
-      `DELETE FROM articles WHERE content_hash = $1
-         AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.content_hash = articles.content_hash)
-         AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.article_hash = articles.content_hash)`,
-      [contentHash],
-    );
-    return (r.rowCount ?? 0) > 0;
+    return this.#tx(async (c) => {
+      const r = await c.query(
+        `DELETE FROM articles WHERE content_hash = $1
+           AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.content_hash = articles.content_hash)
+           AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.article_hash = articles.content_hash)`,
+        [contentHash],
+      );
+      if ((r.rowCount ?? 0) === 0) return false;
+      await c.query('DELETE FROM cache_entries WHERE substr(key, 1, length($1)) = $1', [
+        articleResultKey(contentHash, ''),
+      ]);
+      return true;
+    });
   }
 
   async threadsRequestedBy(userId: string): Promise<ThreadRecord[]> {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Article } from '../article/article.js';
-import type { Cache } from '../core/cache.js';
+import { articleResultKey, type Cache } from '../core/cache.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
 import {
   articleUrls,
@@ -300,7 +300,12 @@ class SqliteStore implements Store {
   }
 
   async deleteArticleIfUnreferenced(contentHash: string): Promise<boolean> {
-    return this.#q.articleDeleteUnreferenced.run(contentHash).changes > 0;
+    return this.#tx(() => {
+      if (this.#q.articleDeleteUnreferenced.run(contentHash).changes === 0) return false;
+      const prefix = articleResultKey(contentHash, '');
+      this.#q.cacheDeleteDerived.run(prefix, prefix);
+      return true;
+    });
   }
 
   async threadsRequestedBy(userId: string): Promise<ThreadRecord[]> {
@@ -460,6 +465,8 @@ function prepareStatements(db: Db) {
          interaction_token, message_id, started_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     jobDelete: p('DELETE FROM jobs WHERE id = ?'),
+    /** Entries whose key starts with the parameter (a prefix of hex digits and `sha256:`: no wildcards). */
+    cacheDeleteDerived: p('DELETE FROM cache_entries WHERE substr(key, 1, length(?)) = ?'),
     articleDeleteUnreferenced: p(
       `DELETE FROM articles WHERE content_hash = ?
          AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.content_hash = articles.content_hash)

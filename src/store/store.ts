@@ -87,7 +87,8 @@ export interface Store {
   /**
    * Deletes an article's text only when nothing but the caller wanted it: no URL alias (so it was
    * pasted or uploaded, not fetched from a public link) and no thread refers to it. True if deleted.
-   * Used when a conversation is deleted, so that a pasted text does not outlive its summary.
+   * Used when a conversation is deleted, so that a pasted text does not outlive its summary. Cache
+   * entries computed from it (keys made by `articleResultKey`) are deleted with it.
    */
   deleteArticleIfUnreferenced(contentHash: string): Promise<boolean>;
   /** The threads a user requested, oldest first (what `/forget` deletes first). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { type Store, utcDay } from '../../src/store/store.js';
 import type { ApiChannel, StoredMessage } from '../fakes/discord/index.js';
 import { readFixture } from '../helpers/fixtures.js';
@@ -88,6 +89,20 @@ describe('privacy on Discord: Delete and /forget', () => {
     await ask(h, posted, 'How much did the barrier cost?', h.fake.userByName('bob').id);
     assert.equal((await store.recentTurns(posted.thread.id, 10)).length, 1);
     assert.ok(await store.getArticle(posted.articleHash));
+    /** Cache rows computed from the pasted text (the summary), read from the database file itself. */
+    const derivedRows = (): number => {
+      const raw = new Database(h.dbPath, { readonly: true });
+      try {
+        const prefix = `${posted.articleHash}:`;
+        const row = raw
+          .prepare('SELECT count(*) AS n FROM cache_entries WHERE substr(key, 1, length(?)) = ?')
+          .get(prefix, prefix) as { n: number };
+        return row.n;
+      } finally {
+        raw.close();
+      }
+    };
+    assert.ok(derivedRows() >= 1, 'the summary is cached under the text it came from');
 
     const bob = h.fake.userByName('bob');
     const refused = h.fake.sendButton({
@@ -110,6 +125,7 @@ describe('privacy on Discord: Delete and /forget', () => {
     assert.equal(await store.getThread(posted.summary.id), undefined);
     assert.deepEqual(await store.recentTurns(posted.thread.id, 10), []);
     assert.equal(await store.getArticle(posted.articleHash), undefined, 'the pasted text is gone');
+    assert.equal(derivedRows(), 0, 'and so is everything cached from it');
     assert.deepEqual(problems(h), []);
   });
 

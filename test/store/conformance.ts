@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { makeArticle } from '../../src/article/article.js';
+import { articleResultKey } from '../../src/core/cache.js';
 import type { Claim } from '../../src/engines/engine.js';
 import { unsafeMakeQuote } from '../../src/grounding/quote.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
@@ -751,6 +752,29 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.ok(await store.getArticle(shared.contentHash));
         await store.deleteThread('th-shared');
         assert.equal(await store.deleteArticleIfUnreferenced(shared.contentHash), true);
+        await assertRowCountsKept(h);
+      });
+
+      it('GIVEN results cached from a pasted text THEN deleting the text deletes them too, and nothing else', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        const pasted = makeArticle('A text someone pasted, then deleted.');
+        const kept = makeArticle('A text that stays, because a thread refers to it.');
+        for (const article of [pasted, kept]) {
+          await store.putArticle(article, { requestUrl: null, canonicalUrl: null, fetchedAt: T0 });
+          await store.cache.put('summaries', articleResultKey(article.contentHash, 'a1'), { n: 1 });
+          await store.cache.put('model-results', articleResultKey(article.contentHash, 'b2'), { n: 2 });
+        }
+        await store.cache.put('other', `x${pasted.contentHash}:c3`, { n: 3 });
+        await store.putThread(thread({ threadId: 'th-kept', articleHash: kept.contentHash }));
+
+        assert.equal(await store.deleteArticleIfUnreferenced(kept.contentHash), false);
+        assert.equal(await store.deleteArticleIfUnreferenced(pasted.contentHash), true);
+        const get = (namespace: string, key: string) => store.cache.get(namespace, key);
+        assert.equal(await get('summaries', articleResultKey(pasted.contentHash, 'a1')), undefined);
+        assert.equal(await get('model-results', articleResultKey(pasted.contentHash, 'b2')), undefined);
+        assert.deepEqual(await get('other', `x${pasted.contentHash}:c3`), { n: 3 }, 'only keys it begins');
+        assert.deepEqual(await get('summaries', articleResultKey(kept.contentHash, 'a1')), { n: 1 });
+        assert.deepEqual(await get('model-results', articleResultKey(kept.contentHash, 'b2')), { n: 2 });
         await assertRowCountsKept(h);
       });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../../article/article.js';
-import type { Cache } from '../../core/cache.js';
+import { articleResultKey, type Cache } from '../../core/cache.js';
 import { fail, failureKind, ok, type Result } from '../../core/result.js';
 import { buildSourceIndex, locateQuote, type Quote, revalidateQuote } from '../../grounding/index.js';
 import { articleSentences, namesComparable, properNounsOf, rankPassages } from '../../grounding/support.js';
@@ -159,7 +159,7 @@ class OpenAIEngine implements Engine {
     compute: () => Promise<Result<T>>,
     revalidate: (value: T) => T | null,
   ): Promise<Result<T>> {
-    const key = createHash('sha256')
+    const digest = createHash('sha256')
       .update(
         JSON.stringify({
           contentHash: article.contentHash,
@@ -169,6 +169,7 @@ class OpenAIEngine implements Engine {
         }),
       )
       .digest('hex');
+    const key = articleResultKey(article.contentHash, digest);
     const pending = this.#inFlight.get(key);
     if (pending) return pending as Promise<Result<T>>;
     const run = (async (): Promise<Result<T>> => {
