@@ -306,6 +306,15 @@ export class VerbatimService {
     return this.store.putThread(record);
   }
 
+  /**
+   * The conversation most recently started in a channel — a summary posted inside a thread or forum
+   * post, which opens no thread of its own — or null.
+   */
+  async latestConversationIn(channelId: string): Promise<Conversation | null> {
+    const record = await this.store.latestThreadIn(channelId);
+    return record ? this.conversation(record.threadId) : null;
+  }
+
   /** The conversation with this id and its article, or null if there is none. */
   async conversation(id: string): Promise<Conversation | null> {
     const record = await this.store.getThread(id);

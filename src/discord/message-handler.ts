@@ -56,6 +56,11 @@ async function handle(
   if (!conversation && seen.repliedToBot && message.reference?.messageId) {
     conversation = await service.conversation(message.reference.messageId);
   }
+  if (!conversation && seen.inThread && seen.mentioned && !seen.repliedToBot && !carriesSource(message)) {
+    // A question by mention in a thread or forum post where a summary was posted (it opened no
+    // thread of its own): about the latest summary there. A link or a file is a new summary instead.
+    conversation = await service.latestConversationIn(message.channelId);
+  }
   const channel = message.channel as SendableChannels;
   const place = placeOfMessage(message, ctx.bot.client);
   if (!place.canPost) {
@@ -158,4 +163,9 @@ async function handle(
   } finally {
     stopTyping();
   }
+}
+
+/** Whether a message brings something to summarize: a link or a file. */
+function carriesSource(message: Message): boolean {
+  return firstLink(message.content) !== null || message.attachments.size > 0;
 }

@@ -163,9 +163,15 @@ CREATE INDEX guild_settings_updated_by ON guild_settings (updated_by);
 `;
 };
 
+/** Summaries posted inside a thread or forum post are found by the channel they were posted in. */
+const v3 = (): string => `
+CREATE INDEX threads_channel ON threads (channel_id, created_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
   { version: 2, name: 'guild settings (model budgets)', sqlite: v2('sqlite'), postgres: v2('postgres') },
+  { version: 3, name: 'conversations by channel', sqlite: v3(), postgres: v3() },
 ];
 
 /** The schema version this code expects: the last migration's number. */

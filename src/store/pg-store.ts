@@ -312,6 +312,15 @@ class PgStore implements Store {
     return row ? decodeThread(row) : undefined;
   }
 
+  async latestThreadIn(channelId: string): Promise<ThreadRecord | undefined> {
+    const { rows } = await this.#pool.query<ThreadRow>(
+      'SELECT * FROM threads WHERE channel_id = $1 ORDER BY created_at DESC, thread_id DESC LIMIT 1',
+      [channelId],
+    );
+    const row = rows[0];
+    return row ? decodeThread(row) : undefined;
+  }
+
   async deleteThread(threadId: string): Promise<boolean> {
     const r = await this.#pool.query('DELETE FROM threads WHERE thread_id = $1', [threadId]);
     return (r.rowCount ?? 0) > 0;

@@ -209,6 +209,11 @@ class SqliteStore implements Store {
     return row ? decodeThread(row) : undefined;
   }
 
+  async latestThreadIn(channelId: string): Promise<ThreadRecord | undefined> {
+    const row = this.#q.threadLatestIn.get(channelId) as ThreadRow | undefined;
+    return row ? decodeThread(row) : undefined;
+  }
+
   async deleteThread(threadId: string): Promise<boolean> {
     return this.#q.threadDelete.run(threadId).changes > 0;
   }
@@ -427,6 +432,9 @@ function prepareStatements(db: Db) {
            created_at = excluded.created_at`,
     ),
     threadGet: p('SELECT * FROM threads WHERE thread_id = ?'),
+    threadLatestIn: p(
+      'SELECT * FROM threads WHERE channel_id = ? ORDER BY created_at DESC, thread_id DESC LIMIT 1',
+    ),
     threadDelete: p('DELETE FROM threads WHERE thread_id = ?'),
     turnInsert: p(
       `INSERT INTO turns (thread_id, question, answer, asked_by, created_at)

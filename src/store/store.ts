@@ -47,6 +47,11 @@ export interface Store {
   /** Creates or updates a thread. Updating never touches its turns. */
   putThread(thread: ThreadRecord): Promise<void>;
   getThread(threadId: string): Promise<ThreadRecord | undefined>;
+  /**
+   * The conversation most recently started in a channel (its `channelId`), e.g. a summary posted
+   * inside a thread or forum post, which opens no thread of its own.
+   */
+  latestThreadIn(channelId: string): Promise<ThreadRecord | undefined>;
   /** Deletes a thread and its turns; false if there was none. */
   deleteThread(threadId: string): Promise<boolean>;
 

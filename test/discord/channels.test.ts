@@ -198,7 +198,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     assert.deepEqual(problems(h), []);
   });
 
-  it('GIVEN a forum post THEN /summarize answers in it without a nested thread, and replies and the button take questions there', async () => {
+  it('GIVEN a forum post THEN /summarize answers in it without a nested thread, and replies, a bare mention and the button take questions there', async () => {
     const post = channel('Barrier post');
     const threadsBefore = h.fake.threads().length;
     const handle = h.fake.sendSlashCommand({
@@ -242,6 +242,20 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     assert.ok(assertQuotesFromArticle(embedsOf(answer), pasted).some((q) => q.includes('480 tonnes')));
     const submit = await askWithButton(summary, 'When is the drill held?');
     assert.ok((submit.original?.embeds.length ?? 0) > 0);
+
+    // A bare mention with a question (no reply, no link): about the latest summary in the post.
+    const bare = h.fake.postUserMessage({
+      channelId: post.id,
+      content: 'How much does each gate weigh?',
+      mentionsBot: true,
+    });
+    const bareAnswer = await h.fake.waitForMessage(
+      post.id,
+      (m) => m.api.message_reference?.message_id === bare.id,
+      15_000,
+    );
+    assert.notEqual(bareAnswer.content, notices.mentionHelp, 'answered, not told how to ask');
+    assert.ok(assertQuotesFromArticle(embedsOf(bareAnswer), pasted).some((q) => q.includes('480 tonnes')));
     assert.equal(h.fake.threads().length, threadsBefore, 'no thread was opened');
     assert.deepEqual(refusedIn(post.id), []);
     assert.deepEqual(problems(h), []);

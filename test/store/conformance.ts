@@ -417,6 +417,23 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.equal(await store.getThread('th-1'), undefined);
         assert.equal(await rowCount(h, 'turns'), 0);
       });
+
+      it('GIVEN conversations started in channels THEN latestThreadIn finds the newest of one channel, and none once it is deleted', async (h) => {
+        const store = await h.open();
+        assert.equal(await store.latestThreadIn('c-post'), undefined);
+        await store.putThread(thread({ threadId: 'th-old', channelId: 'c-post', createdAt: T0 }));
+        await store.putThread(thread({ threadId: 'th-new', channelId: 'c-post', createdAt: T0 + MINUTE }));
+        await store.putThread(
+          thread({ threadId: 'th-else', channelId: 'c-else', createdAt: T0 + 2 * MINUTE }),
+        );
+        assert.equal((await store.latestThreadIn('c-post'))?.threadId, 'th-new');
+        assert.deepEqual(
+          await store.latestThreadIn('c-else'),
+          thread({ threadId: 'th-else', channelId: 'c-else', createdAt: T0 + 2 * MINUTE }),
+        );
+        await store.deleteThread('th-new');
+        assert.equal((await store.latestThreadIn('c-post'))?.threadId, 'th-old');
+      });
     });
 
     describe('usage', () => {
