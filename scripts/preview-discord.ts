@@ -30,6 +30,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from '../test/discord/harness.js';
+import { longPage, PASTE_TITLE, page, pasteBoxes, updatedPage } from '../test/discord/pages.js';
 import {
   DEFAULT_BOT_PERMISSIONS,
   DEFAULT_MEMBER_PERMISSIONS,
@@ -40,7 +41,6 @@ import {
 } from '../test/fakes/discord/index.js';
 import { realisticReply } from '../test/fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../test/fakes/openai/server.js';
-import { readFixture } from '../test/helpers/fixtures.js';
 
 const run = promisify(execFile);
 
@@ -60,19 +60,12 @@ interface Scene {
   readonly shown: Shown[];
 }
 
-const page = readFixture('discord', 'article.html');
-const paragraphs = page
+/** The fixture's paragraphs without its byline, as a user would paste the article. */
+const pasted = page
   .split('\n')
   .filter((l) => l.startsWith('<p>') && !l.includes('class="byline"'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''));
-const pasted = paragraphs.join('\n\n');
-/** The page after an update: a new lead paragraph and a corrected cost. */
-const updatedPage = page
-  .replace(
-    '<p>Harbor Town opened its new tidal barrier on Wednesday',
-    '<p>Storm Petra tested the new barrier on Friday night, and the harbour master said the nine gates held back a surge of 2.4 metres without letting any water into the old town.</p>\n<p>Harbor Town opened its new tidal barrier on Wednesday',
-  )
-  .replace('cost 310 million euros', 'cost 325 million euros');
+  .map((l) => l.replace(/<[^>]+>/gu, ''))
+  .join('\n\n');
 
 /** Records what users see, in order, as the scenario goes. */
 class Recorder {
@@ -415,7 +408,7 @@ async function pasteScene(): Promise<Scene> {
     const submit = h.fake.sendModalSubmit({
       customId: modal.custom_id,
       fields: {
-        title: 'Riverton Council Publishes Its Ten-Year Building Plan',
+        title: PASTE_TITLE,
         ...Object.fromEntries(parts.map((p, i) => [`part-${i + 1}`, p])),
       },
     });
@@ -425,50 +418,6 @@ async function pasteScene(): Promise<Scene> {
     await r.threadOf(summary.id);
     return { name: 'paste-long', shown: r.shown };
   });
-}
-
-const TOPICS = [
-  ['harbour', 'Mara Okafor', 'the harbour authority', 'dredging the channel'],
-  ['library', 'Jonas Petrov', 'the library board', 'repairing the reading room roof'],
-  ['railway', 'Lena Marsh', 'the regional rail company', 'adding a second platform'],
-  ['school', 'Priya Nair', 'the school trust', 'building six new classrooms'],
-  ['hospital', 'Omar Haddad', 'the hospital foundation', 'opening a night clinic'],
-  ['market', 'Elsa Berg', 'the market traders', 'covering the square with a canopy'],
-  ['park', 'Tariq Aziz', 'the parks department', 'planting four hundred oak trees'],
-  ['bridge', 'Hana Sato', 'the bridge engineers', 'replacing the rusted cables'],
-] as const;
-
-const PLACES = ['harbour', 'library', 'railway', 'school', 'hospital', 'market', 'park', 'bridge', 'museum'];
-/** A page of long sentences whose summary needs more than one message of plain text. */
-const longPage = `<html><head><title>Riverton Weighs Its Building Plans</title></head><body><article><h1>Riverton Weighs Its Building Plans</h1>${Array.from(
-  { length: 30 },
-  (_, i) => {
-    const p = PLACES[i % PLACES.length];
-    return `<p>The ${p} plan, which the council debated for ${i + 3} hours on a wet Tuesday evening while residents, traders, engineers, teachers, nurses, drivers and a small group of students from the ${p} district waited outside with banners and flasks of tea, would cost ${10 + i} million euros over ${2 + (i % 6)} years, would be paid for partly by a regional grant and partly by a new levy on large businesses, and would, according to the ${p} committee chair, bring ${100 + i * 7} jobs to the town before the end of the decade, although the opposition said those figures had never been checked by anyone outside the committee.</p>`;
-  },
-).join('\n')}</article></body></html>`;
-
-/** About 15,000 characters of a council report in four boxes of at most 4,000, split at paragraphs. */
-function pasteBoxes(): string[] {
-  const paragraph = (i: number): string => {
-    const [place, person, body, work] = TOPICS[i % TOPICS.length] ?? TOPICS[0];
-    return [
-      `In part ${i + 1} of the plan, ${body} asked for ${12 + ((i * 37) % 80)} million euros for ${work}.`,
-      `${person} said the ${place} work would start in ${['March', 'June', 'September', 'November'][i % 4]} and take about ${2 + (i % 5)} years.`,
-      'Residents nearby raised questions about noise, traffic and the cost, and the council promised a public meeting before any contract is signed.',
-    ].join(' ');
-  };
-  const out: string[] = [];
-  let box = '';
-  for (let i = 0; i < 47; i++) {
-    const next = box ? `${box}\n\n${paragraph(i)}` : paragraph(i);
-    if (next.length > 4000) {
-      out.push(box);
-      box = paragraph(i);
-    } else box = next;
-  }
-  out.push(box);
-  return out.slice(0, 4);
 }
 
 /** "12 seconds ago", "in 4 hours": how Discord draws `<t:…:R>` for a reader now. */

@@ -15,7 +15,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,10 +24,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.js';
-import { repoRoot } from '../src/core/paths.js';
 import { deployCommands } from '../src/discord/deploy.js';
 import { notices, progress } from '../src/discord/messages.js';
 import { CUSTOM_IDS } from '../src/discord/payloads.js';
+import { pasted as fixtureText, page } from '../test/discord/pages.js';
 import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../test/fakes/discord/index.js';
 import { realisticReply } from '../test/fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../test/fakes/openai/server.js';
@@ -102,11 +102,6 @@ const PROGRESS = new Set<string>(Object.values(progress));
 
 /** Runs one restart under load: fresh fakes, database and bot processes; all closed afterwards. */
 export async function runRestartUnderLoad(options: RestartLoadOptions): Promise<RestartLoadResult> {
-  const page = await readFile(join(repoRoot(), 'test', 'fixtures', 'discord', 'article.html'), 'utf8');
-  const paragraphs = page
-    .split('\n')
-    .filter((l) => l.startsWith('<p>'))
-    .map((l) => l.replace(/<[^>]+>/gu, ''));
   const articles = createServer((req, res) => {
     const n = /^\/article\/(\d+)$/u.exec(req.url ?? '')?.[1];
     if (!n) return void res.writeHead(404).end();
@@ -163,7 +158,7 @@ export async function runRestartUnderLoad(options: RestartLoadOptions): Promise<
     processes.push(await startBotProcess(env));
     const channelIds = Array.from({ length: channels }, (_, i) => fake.channelByName(`general-${i}`).id);
     const users = [fake.userByName('alice').id, fake.userByName('bob').id];
-    const pasted = (n: number) => `${paragraphs.join('\n\n')}\n\nPasted copy number ${n}.`;
+    const pasted = (n: number) => `${fixtureText}\n\nPasted copy number ${n}.`;
     const threads = await seedThreads(fake, channelIds, pasted, options.settleMs ?? 60_000);
 
     let index = 0;

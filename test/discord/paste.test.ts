@@ -2,44 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { APIEmbed } from 'discord.js';
 import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import { PASTE_TITLE, pasteBoxes } from './pages.js';
 import { assertQuotesFromArticle, assertWithinLimits, finalReply, quotesShown } from './views.js';
-
-const TITLE = 'Riverton Council Publishes Its Ten-Year Building Plan';
-const TOPICS = [
-  ['harbour', 'Mara Okafor', 'the harbour authority', 'dredging the channel'],
-  ['library', 'Jonas Petrov', 'the library board', 'repairing the reading room roof'],
-  ['railway', 'Lena Marsh', 'the regional rail company', 'adding a second platform'],
-  ['school', 'Priya Nair', 'the school trust', 'building six new classrooms'],
-  ['hospital', 'Omar Haddad', 'the hospital foundation', 'opening a night clinic'],
-  ['market', 'Elsa Berg', 'the market traders', 'covering the square with a canopy'],
-  ['park', 'Tariq Aziz', 'the parks department', 'planting four hundred oak trees'],
-  ['bridge', 'Hana Sato', 'the bridge engineers', 'replacing the rusted cables'],
-] as const;
-
-/** One paragraph of a long council report; every paragraph differs (names, sums, months). */
-function paragraph(i: number): string {
-  const [place, person, body, work] = TOPICS[i % TOPICS.length] ?? TOPICS[0];
-  return [
-    `In part ${i + 1} of the plan, ${body} asked for ${12 + ((i * 37) % 80)} million euros for ${work}.`,
-    `${person} said the ${place} work would start in ${['March', 'June', 'September', 'November'][i % 4]} and take about ${2 + (i % 5)} years.`,
-    'Residents nearby raised questions about noise, traffic and the cost, and the council promised a public meeting before any contract is signed.',
-  ].join(' ');
-}
-
-/** 47 paragraphs (~15,000 characters) in four boxes of at most 4,000, split at paragraph breaks. */
-function boxes(): string[] {
-  const out: string[] = [];
-  let box = '';
-  for (let i = 0; i < 47; i++) {
-    const next = box ? `${box}\n\n${paragraph(i)}` : paragraph(i);
-    if (next.length > 4000) {
-      out.push(box);
-      box = paragraph(i);
-    } else box = next;
-  }
-  out.push(box);
-  return out;
-}
 
 let h: Harness;
 
@@ -52,7 +16,7 @@ const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
 
 describe('the "Paste an article" modal, end to end', () => {
   it('GIVEN /summarize with no source THEN a modal opens, and 15,000 characters over its four boxes are summarized whole with the command’s options', async () => {
-    const parts = boxes();
+    const parts = pasteBoxes();
     assert.equal(parts.length, 4);
     const command = h.fake.sendSlashCommand({ name: 'summarize', options: { length: 'detailed' } });
     await command.waitFor('modal');
@@ -66,7 +30,7 @@ describe('the "Paste an article" modal, end to end', () => {
     const submit = h.fake.sendModalSubmit({
       customId: modal.custom_id,
       fields: {
-        title: TITLE,
+        title: PASTE_TITLE,
         'part-1': parts[0] ?? '',
         'part-2': parts[1] ?? '',
         'part-3': parts[2] ?? '',
@@ -82,7 +46,7 @@ describe('the "Paste an article" modal, end to end', () => {
     const record = await eventually(() => h.bot.service.store.getThread(summary.id), 5000, 'conversation');
     const stored = await h.bot.service.store.getArticle(record?.articleHash ?? '');
     assert.equal(stored?.article.text, text, 'the boxes are joined with blank lines, nothing lost');
-    assert.equal(stored?.article.title, TITLE, 'the title box is the title, not a paragraph');
+    assert.equal(stored?.article.title, PASTE_TITLE, 'the title box is the title, not a paragraph');
     const pastedParagraphs = text.split('\n\n');
     const numbered = [...(embedsOf(summary)[0]?.description ?? '').matchAll(/“([^”…]{20,}?)[^”]*” ¶(\d+)/gu)];
     assert.ok(numbered.length > 0, 'quotes carry their paragraph');
@@ -93,7 +57,7 @@ describe('the "Paste an article" modal, end to end', () => {
       );
     }
 
-    assert.equal(embedsOf(summary)[0]?.title, TITLE);
+    assert.equal(embedsOf(summary)[0]?.title, PASTE_TITLE);
     assertQuotesFromArticle(embedsOf(summary), text);
     const offsets = quotesShown(embedsOf(summary)).map((q) => text.indexOf(q));
     assert.ok(
@@ -120,7 +84,7 @@ describe('the "Paste an article" modal, end to end', () => {
     assert.equal(customId, 'verbatim:paste:standard::p');
     const empty = h.fake.sendModalSubmit({
       customId,
-      fields: { title: TITLE, 'part-1': '   \n ', 'part-2': ' ' },
+      fields: { title: PASTE_TITLE, 'part-1': '   \n ', 'part-2': ' ' },
     });
     await empty.waitFor('responded');
     assert.equal(empty.ephemeral, true);
@@ -133,11 +97,11 @@ describe('the "Paste an article" modal, end to end', () => {
     await again.waitFor('modal');
     const submit = h.fake.sendModalSubmit({
       customId: (again.modal as { custom_id: string }).custom_id,
-      fields: { 'part-1': boxes()[0] ?? '' },
+      fields: { 'part-1': pasteBoxes()[0] ?? '' },
     });
     const summary = await finalReply(submit);
     assert.equal(submit.ephemeral, true);
-    assertQuotesFromArticle(embedsOf(summary), boxes()[0] ?? '');
+    assertQuotesFromArticle(embedsOf(summary), pasteBoxes()[0] ?? '');
     assert.deepEqual(problems(h), []);
   });
 });

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import type { APIEmbed } from 'discord.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from '../../src/discord/summarize-flow.js';
 import type { StoredMessage } from '../fakes/discord/index.js';
-import { readFixture } from '../helpers/fixtures.js';
 import {
   type ArticleServer,
   eventually,
@@ -13,30 +12,13 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
+import { longPage, page, updatedPage } from './pages.js';
 import { assertQuotesFromArticle, assertWithinLimits, finalReply } from './views.js';
 
 /** Seconds within which a Refresh reuses the stored page (60 in production; short so tests can wait it out). */
 const MIN_INTERVAL_S = 4;
 
-const page = readFixture('discord', 'article.html');
 const textOf = (html: string): string => html.replace(/<[^>]+>/gu, ' ').replace(/&amp;/gu, '&');
-/** The same article after an update: a new lead paragraph and a corrected cost. */
-const updated = page
-  .replace(
-    '<p>Harbor Town opened its new tidal barrier on Wednesday',
-    '<p>Storm Petra tested the new barrier on Friday night, and the harbour master said the nine gates held back a surge of 2.4 metres without letting any water into the old town.</p>\n<p>Harbor Town opened its new tidal barrier on Wednesday',
-  )
-  .replace('cost 310 million euros', 'cost 325 million euros');
-
-const PLACES = ['harbour', 'library', 'railway', 'school', 'hospital', 'market', 'park', 'bridge', 'museum'];
-/** A page of long sentences whose summary needs two messages (the fixture's needs one). */
-const longPage = `<html><head><title>Riverton Weighs Its Building Plans</title></head><body><article><h1>Riverton Weighs Its Building Plans</h1>${Array.from(
-  { length: 30 },
-  (_, i) => {
-    const p = PLACES[i % PLACES.length];
-    return `<p>The ${p} plan, which the council debated for ${i + 3} hours on a wet Tuesday evening while residents, traders, engineers, teachers, nurses, drivers and a small group of students from the ${p} district waited outside with banners and flasks of tea, would cost ${10 + i} million euros over ${2 + (i % 6)} years, would be paid for partly by a regional grant and partly by a new levy on large businesses, and would, according to the ${p} committee chair, bring ${100 + i * 7} jobs to the town before the end of the decade, although the opposition said those figures had never been checked by anyone outside the committee.</p>`;
-  },
-).join('\n')}</article></body></html>`;
 
 let h: Harness;
 let articles: ArticleServer;
@@ -123,7 +105,7 @@ describe('Refresh and fetch times on Discord, end to end', () => {
     assert.equal(quiet.changed, false);
 
     // The page changes, and the bot restarts: the button still works from what the store kept.
-    articles.set('/news/barrier', { body: updated });
+    articles.set('/news/barrier', { body: updatedPage });
     await h.restart();
     await sleep(MIN_INTERVAL_S * 1000);
     const changed = h.fake.sendButton({ customId, messageId: summary.id });
@@ -133,7 +115,7 @@ describe('Refresh and fetch times on Discord, end to end', () => {
     assert.ok(refreshed && !refreshed.deleted, 'updated in place');
     assert.ok(fetchedAt(refreshed) > t2);
     assert.notDeepEqual(embedsOf(refreshed), embedsOf(refreshedOnce));
-    assertQuotesFromArticle(embedsOf(refreshed), textOf(updated));
+    assertQuotesFromArticle(embedsOf(refreshed), textOf(updatedPage));
     assertWithinLimits(refreshed);
     assert.equal(refreshId(refreshed), customId, 'Refresh stays');
     const record = await h.bot.service.store.getThread(summary.id);
@@ -154,7 +136,7 @@ describe('Refresh and fetch times on Discord, end to end', () => {
       (m) => m.api.message_reference?.message_id === question.id,
       10_000,
     );
-    const quotes = assertQuotesFromArticle(embedsOf(answer), textOf(updated));
+    const quotes = assertQuotesFromArticle(embedsOf(answer), textOf(updatedPage));
     assert.ok(
       quotes.some((q) => q.includes('2.4 metres')),
       'the answer comes from the new text',

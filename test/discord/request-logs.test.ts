@@ -3,16 +3,9 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { realisticReply, taskOf } from '../fakes/openai/realistic.js';
 import { reply, startFakeOpenAI } from '../fakes/openai/server.js';
-import { readFixture } from '../helpers/fixtures.js';
 import { eventually, startHarness } from './harness.js';
+import { pasted } from './pages.js';
 import { finalReply } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = page
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''))
-  .join('\n\n');
 
 describe('logs of a request', () => {
   it('GIVEN a question whose thread holds a corrupted turn and whose first model reply is invalid THEN every line logged while it ran (handler, engine, store) carries its request id, and the metrics count it', async (t) => {

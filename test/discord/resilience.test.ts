@@ -11,16 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { Events } from 'discord.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../fakes/openai/server.js';
-import { readFixture } from '../helpers/fixtures.js';
 import { eventually, problems, startArticleServer, startHarness } from './harness.js';
+import { page, pasted } from './pages.js';
 import { assertQuotesFromArticle, finalReply } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = page
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''))
-  .join('\n\n');
 
 describe('a bot that keeps working when things go wrong', () => {
   it('GIVEN Discord answering 429 to the reply edit and to the thread THEN discord.js waits and retries, and the user gets everything', async (t) => {

@@ -8,16 +8,9 @@ import { CUSTOM_IDS } from '../../src/discord/payloads.js';
 import type { InteractionHandle, StoredMessage } from '../fakes/discord/index.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../fakes/openai/server.js';
-import { readFixture } from '../helpers/fixtures.js';
 import { eventually, type Harness, problems, startArticleServer, startHarness } from './harness.js';
+import { page, pasted } from './pages.js';
 import { assertQuotesFromArticle, finalReply } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = page
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''))
-  .join('\n\n');
 
 /** The custom id of the "Try again" button on a message, if it has one. */
 function retryButtonOf(message: StoredMessage | null | undefined): string | undefined {
