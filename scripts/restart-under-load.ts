@@ -13,15 +13,14 @@
  *        [--model-delay-ms 1500] [--grace-ms 1000] [--json]
  * Exported as `runRestartUnderLoad` for test/discord/restart.test.ts.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.js';
 import { deployCommands } from '../src/discord/deploy.js';
@@ -31,6 +30,7 @@ import { pasted as fixtureText, page } from '../test/discord/pages.js';
 import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../test/fakes/discord/index.js';
 import { realisticReply } from '../test/fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../test/fakes/openai/server.js';
+import { type BotProcess, startBotProcess } from '../test/helpers/bot-process.js';
 
 export type RestartVariant = 'sigterm' | 'sigkill';
 
@@ -412,44 +412,6 @@ async function seedThreads(
     threads.push(id);
   }
   return threads;
-}
-
-export interface BotProcess {
-  readonly process: ChildProcess;
-  /** Every JSON log line written so far. */
-  lines(): { readonly msg: string; readonly [key: string]: unknown }[];
-}
-
-/** `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx). */
-export async function startBotProcess(env: Readonly<Record<string, string>>): Promise<BotProcess> {
-  const entry = new URL(`../src/discord/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-  const args = entry.pathname.endsWith('.ts')
-    ? ['--import', import.meta.resolve('tsx'), fileURLToPath(entry)]
-    : [fileURLToPath(entry)];
-  const child = spawn(process.execPath, args, {
-    // Not the repository: a developer's .env must not leak into the child's configuration.
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const lines = () =>
-    stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { msg: string });
-  const deadline = Date.now() + 30_000;
-  while (!lines().some((l) => l.msg === 'bot ready')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the bot process did not get ready: ${stderr.slice(-2000)}`);
-    }
-    await sleep(20);
-  }
-  return { process: child, lines };
 }
 
 function printReport(r: RestartLoadResult): void {

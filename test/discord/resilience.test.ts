@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Events } from 'discord.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../fakes/openai/server.js';
+import { startBotProcess } from '../helpers/bot-process.js';
 import { eventually, problems, startArticleServer, startHarness } from './harness.js';
 import { page, pasted } from './pages.js';
 import { assertQuotesFromArticle, finalReply } from './views.js';
@@ -206,33 +203,4 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx). */
-async function startBotProcess(env: Readonly<Record<string, string>>) {
-  const entry = new URL(`../../src/discord/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-  const args = entry.pathname.endsWith('.ts')
-    ? ['--import', import.meta.resolve('tsx'), fileURLToPath(entry)]
-    : [fileURLToPath(entry)];
-  const child = spawn(process.execPath, args, {
-    // Not the repository: a developer's .env must not leak into the child's configuration.
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const lines = () =>
-    stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { msg: string });
-  await eventually(
-    () => lines().some((l) => l.msg === 'bot ready'),
-    15_000,
-    `the bot process to be ready: ${stderr}`,
-  );
-  return { process: child, lines };
 }

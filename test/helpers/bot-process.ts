@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { extname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export interface BotProcess {
+  readonly process: ChildProcess;
+  /** Every JSON log line written so far. */
+  lines(): { readonly msg: string; readonly [key: string]: unknown }[];
+}
+
+/**
+ * `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx), with
+ * only PATH and `env` for its environment; resolves once it logs "bot ready" (at most 30 s).
+ */
+export async function startBotProcess(env: Readonly<Record<string, string>>): Promise<BotProcess> {
+  const entry = new URL(`../../src/discord/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+  const args = entry.pathname.endsWith('.ts')
+    ? ['--import', import.meta.resolve('tsx'), fileURLToPath(entry)]
+    : [fileURLToPath(entry)];
+  const child = spawn(process.execPath, args, {
+    // Not the repository: a developer's .env must not leak into the child's configuration.
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const lines = () =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string });
+  const deadline = Date.now() + 30_000;
+  while (!lines().some((l) => l.msg === 'bot ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the bot process did not get ready: ${stderr.slice(-2000)}`);
+    }
+    await sleep(20);
+  }
+  return { process: child, lines };
+}
