@@ -13,11 +13,7 @@ const DIRECT_MESSAGES_GUILD_ID = '@me';
  * and must purge nothing. Logs counts and the guild id, nothing personal.
  */
 export async function purgeRemovedGuild(store: Store, guildId: string, log: Logger): Promise<PurgeCounts> {
-  const hashes = await store.guildArticleHashes(guildId);
-  const purged = await store.purgeGuild(guildId);
-  let articles = 0;
-  for (const hash of hashes) if (await store.deleteArticleIfUnreferenced(hash)) articles++;
-  const counts = { ...purged, articles: purged.articles + articles };
+  const counts = await store.purgeGuild(guildId);
   log.info({ guildId, ...counts }, 'guild data purged: the bot is no longer in the guild');
   return counts;
 }
