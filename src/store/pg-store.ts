@@ -497,15 +497,6 @@ class PgStore implements Store {
     };
   }
 
-  async knownGuildIds(): Promise<string[]> {
-    const { rows } = await this.#pool.query<{ guild_id: string }>(
-      `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
-         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL
-         UNION SELECT guild_id FROM guild_settings ORDER BY 1`,
-    );
-    return rows.map((r) => r.guild_id);
-  }
-
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
     const now = this.#now();
     return this.#tx(async (c) => {

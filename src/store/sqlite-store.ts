@@ -333,10 +333,6 @@ class SqliteStore implements Store {
     return { threads: row.threads, turns: row.turns, usageDays: row.usage_days, jobs: row.jobs };
   }
 
-  async knownGuildIds(): Promise<string[]> {
-    return this.#q.guildIds.all() as string[];
-  }
-
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
     const now = this.#now();
     return this.#tx(() => {
@@ -492,11 +488,6 @@ function prepareStatements(db: Db) {
     ),
     guildArticleHashes: p(
       'SELECT DISTINCT article_hash FROM threads WHERE guild_id = ? ORDER BY article_hash',
-    ).pluck(),
-    guildIds: p(
-      `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
-         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL
-         UNION SELECT guild_id FROM guild_settings ORDER BY 1`,
     ).pluck(),
     jobsAll: p('SELECT * FROM jobs ORDER BY started_at ASC, id ASC'),
   };

@@ -101,8 +101,6 @@ export interface Store {
   threadsRequestedBy(userId: string): Promise<ThreadRecord[]>;
   /** How much the store holds about a user, as `forgetUser` would delete it. */
   countUserData(userId: string): Promise<UserDataCounts>;
-  /** Every guild id that threads, jobs or usage rows name, sorted; for purging guilds left while offline. */
-  knownGuildIds(): Promise<string[]>;
   /**
    * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
    * turn, articles fetched before it that no remaining thread refers to (and URL aliases fetched

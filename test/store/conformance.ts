@@ -872,38 +872,6 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.deepEqual(await store.countUserData('u-1'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
         assert.deepEqual(await store.threadsRequestedBy('u-1'), []);
       });
-
-      it('GIVEN threads, usage and jobs in guilds (or only its settings) THEN knownGuildIds lists each guild once, and a purged guild no more', async (h) => {
-        const store = await h.open({ now: manualClock().now });
-        assert.deepEqual(await store.knownGuildIds(), []);
-        await store.putArticle(ARTICLE, {
-          requestUrl: 'https://a.example/1',
-          canonicalUrl: null,
-          fetchedAt: T0,
-        });
-        await store.putThread(thread({ threadId: 'th-1', guildId: 'g-1' }));
-        await store.putThread(thread({ threadId: 'th-2', guildId: 'g-1' }));
-        await store.addUsage({
-          guildId: 'g-2',
-          userId: 'u-1',
-          day: '2025-01-15',
-          inputTokens: 1,
-          outputTokens: 1,
-        });
-        await store.recordJob(job({ id: 'j-3', guildId: 'g-3' }));
-        await store.recordJob(job({ id: 'j-dm', guildId: null }));
-        await store.putGuildSettings({
-          guildId: 'g-4',
-          dailyTokens: 1000,
-          memberDailyTokens: null,
-          updatedBy: 'admin-4',
-          updatedAt: T0,
-        });
-        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-2', 'g-3', 'g-4']);
-        await store.purgeGuild('g-2');
-        await store.purgeGuild('g-4');
-        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-3'], 'settings alone name a guild too');
-      });
     });
 
     describe('unreadable rows', () => {
