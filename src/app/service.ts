@@ -29,7 +29,7 @@ import {
   type UsageReport,
 } from './budget.js';
 import { ConcurrencyGate } from './gate.js';
-import { loadArticle, type SourceSpec } from './load-article.js';
+import { type LoadedArticle, loadArticle, type SourceSpec } from './load-article.js';
 import { loadUpload } from './load-upload.js';
 import { createPooledExtractiveEngine } from './pooled-engine.js';
 import { fetchOptionsFrom } from './wiring.js';
@@ -403,26 +403,12 @@ export class VerbatimService {
     return this.engine !== this.#options.offline && failureKind(code) === 'upstream' && !signal?.aborted;
   }
 
-  async #load(
-    request: SummaryRequest,
-  ): Promise<Result<{ article: Article; fromCache: boolean; fetchedAt: number }>> {
+  #load(request: SummaryRequest): Promise<Result<LoadedArticle>> {
     const { config, store, pool } = this.#options;
     const source = request.source;
-    if (source.kind === 'bytes') {
-      request.onStep?.('reading');
-      const article = await loadUpload(
-        {
-          bytes: source.bytes,
-          filename: source.filename,
-          contentType: source.contentType,
-          meta: { source: source.source },
-        },
-        pool,
-      );
-      return article.ok ? ok({ article: article.value, fromCache: false, fetchedAt: this.#now() }) : article;
-    }
+    if (source.kind === 'bytes') request.onStep?.('reading');
     if (source.kind === 'url') request.onStep?.('fetching');
-    const loaded = await loadArticle(
+    return loadArticle(
       source,
       {
         fetch: fetchOptionsFrom(config),
@@ -435,13 +421,6 @@ export class VerbatimService {
       },
       request.signal ? { signal: request.signal } : {},
     );
-    return loaded.ok
-      ? ok({
-          article: loaded.value.article,
-          fromCache: loaded.value.fromCache,
-          fetchedAt: loaded.value.fetchedAt,
-        })
-      : loaded;
   }
 
   async #cachedSummary(key: string, article: Article): Promise<SummaryResult | null> {
