@@ -400,7 +400,7 @@ export class VerbatimService {
   }
 
   #canFallBack(code: Parameters<typeof failureKind>[0], signal: AbortSignal | undefined): boolean {
-    return this.engine !== this.#options.offline && failureKind(code) === 'upstream' && !signal?.aborted;
+    return this.usesModel && failureKind(code) === 'upstream' && !signal?.aborted;
   }
 
   #load(request: SummaryRequest): Promise<Result<LoadedArticle>> {
