@@ -9,6 +9,7 @@ import {
 import type { WorkerPool } from '../article/worker/index.js';
 import type { Result } from '../core/result.js';
 import type { Store } from '../store/store.js';
+import { loadUpload } from './load-upload.js';
 
 /**
  * What a user handed us: a link, pasted text, or bytes (a file, an attachment, stdin); or an article
@@ -68,15 +69,15 @@ export async function loadArticle(
       : article;
   }
   if (spec.kind === 'bytes') {
-    const article = await articleFromBytes(
-      {
-        bytes: spec.bytes,
-        filename: spec.filename,
-        contentType: spec.contentType,
-        meta: { source: spec.source },
-      },
-      limits,
-    );
+    const input = {
+      bytes: spec.bytes,
+      filename: spec.filename,
+      contentType: spec.contentType,
+      meta: { source: spec.source },
+    };
+    const article = deps.pool
+      ? await loadUpload(input, deps.pool, limits)
+      : await articleFromBytes(input, limits);
     return article.ok
       ? { ok: true, value: { article: article.value, fetchedAt: now(), fromCache: false } }
       : article;

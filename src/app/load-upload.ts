@@ -11,7 +11,6 @@ import {
 } from '../article/ingest.js';
 import type { WorkerPool } from '../article/worker/index.js';
 import { fail, type Result } from '../core/result.js';
-import type { AppJobs } from './worker-jobs.js';
 
 /**
  * Uploaded bytes → a checked Article, like `articleFromBytes`, except that PDF text and HTML
@@ -20,7 +19,7 @@ import type { AppJobs } from './worker-jobs.js';
  */
 export async function loadUpload(
   input: RawInput,
-  pool: WorkerPool<AppJobs>,
+  pool: WorkerPool,
   limits: IngestLimits = DEFAULT_INGEST_LIMITS,
 ): Promise<Result<Article>> {
   const kind = sniffKind(input);

@@ -29,7 +29,7 @@ import {
   type UsageReport,
 } from './budget.js';
 import { ConcurrencyGate } from './gate.js';
-import { loadArticle, type SourceSpec } from './load-article.js';
+import { type LoadedArticle, loadArticle, type SourceSpec } from './load-article.js';
 import { loadUpload } from './load-upload.js';
 import { createPooledExtractiveEngine } from './pooled-engine.js';
 import { fetchOptionsFrom } from './wiring.js';
@@ -198,42 +198,20 @@ export class VerbatimService {
       });
     }
 
-    const options = { length: request.length, lang: plan.lang };
     const admission = await this.#admit(request.requester, () =>
       estimateSummaryTokens(article, request.length, config.OPENAI_CONTEXT_CHARS),
     );
-    if (admission && !admission.ok) {
-      // Over a budget: the model is not called; the offline engine answers in the article's language.
-      const offlinePlan = languagePlan(article, request.lang, true);
-      const offline = await this.#gate.run(
-        () => {
-          request.onStep?.('summarizing');
-          return this.#options.offline.summarize(
-            article,
-            { ...options, lang: offlinePlan.lang },
-            request.signal,
-          );
-        },
-        () => request.onStep?.('waiting'),
-      );
-      if (!offline.ok) return offline;
-      const fallback = { from: this.engine.name, code: 'budget_exhausted', budget: admission.note };
-      return ok({
-        article,
-        result: { ...offline.value, fallback },
-        requestKey,
-        language: offlinePlan.note,
-        articleFromCache: fromCache,
-        summaryFromCache: false,
-        fetchedAt,
-      });
-    }
+    // Over a budget: the model is not called; the offline engine answers in the article's language.
+    const overBudget = admission !== null && !admission.ok;
+    const engine = overBudget ? this.#options.offline : this.engine;
+    const used = overBudget ? languagePlan(article, request.lang, true) : plan;
+    const options = { length: request.length, lang: used.lang };
     let result: Result<SummaryResult>;
     try {
       result = await this.#gate.run(
         () => {
           request.onStep?.('summarizing');
-          return this.engine.summarize(article, options, request.signal);
+          return engine.summarize(article, options, request.signal);
         },
         () => request.onStep?.('waiting'),
       );
@@ -243,8 +221,19 @@ export class VerbatimService {
     } finally {
       if (admission?.ok) admission.permit.release();
     }
-    let language = plan.note;
-    if (!result.ok && plan.lang !== null && this.#canFallBack(result.error.code, request.signal)) {
+    let language = used.note;
+    if (overBudget && result.ok) {
+      result = ok({
+        ...result.value,
+        fallback: { from: this.engine.name, code: 'budget_exhausted', budget: admission.note },
+      });
+    }
+    if (
+      !overBudget &&
+      !result.ok &&
+      plan.lang !== null &&
+      this.#canFallBack(result.error.code, request.signal)
+    ) {
       // The model engine's own fallback refuses to translate; answer in the article's language.
       const failed = result.error.code;
       const offline = await this.#options.offline.summarize(
@@ -411,29 +400,15 @@ export class VerbatimService {
   }
 
   #canFallBack(code: Parameters<typeof failureKind>[0], signal: AbortSignal | undefined): boolean {
-    return this.engine !== this.#options.offline && failureKind(code) === 'upstream' && !signal?.aborted;
+    return this.usesModel && failureKind(code) === 'upstream' && !signal?.aborted;
   }
 
-  async #load(
-    request: SummaryRequest,
-  ): Promise<Result<{ article: Article; fromCache: boolean; fetchedAt: number }>> {
+  #load(request: SummaryRequest): Promise<Result<LoadedArticle>> {
     const { config, store, pool } = this.#options;
     const source = request.source;
-    if (source.kind === 'bytes') {
-      request.onStep?.('reading');
-      const article = await loadUpload(
-        {
-          bytes: source.bytes,
-          filename: source.filename,
-          contentType: source.contentType,
-          meta: { source: source.source },
-        },
-        pool,
-      );
-      return article.ok ? ok({ article: article.value, fromCache: false, fetchedAt: this.#now() }) : article;
-    }
+    if (source.kind === 'bytes') request.onStep?.('reading');
     if (source.kind === 'url') request.onStep?.('fetching');
-    const loaded = await loadArticle(
+    return loadArticle(
       source,
       {
         fetch: fetchOptionsFrom(config),
@@ -446,13 +421,6 @@ export class VerbatimService {
       },
       request.signal ? { signal: request.signal } : {},
     );
-    return loaded.ok
-      ? ok({
-          article: loaded.value.article,
-          fromCache: loaded.value.fromCache,
-          fetchedAt: loaded.value.fetchedAt,
-        })
-      : loaded;
   }
 
   async #cachedSummary(key: string, article: Article): Promise<SummaryResult | null> {

@@ -2,9 +2,6 @@ import type { Client } from 'discord.js';
 import type { Logger } from '../log.js';
 import type { PurgeCounts, Store } from '../store/store.js';
 
-/** The guild id summaries in direct messages are stored under (see summarize-flow): never purged as a guild. */
-const DIRECT_MESSAGES_GUILD_ID = '@me';
-
 /**
  * The bot was removed from a guild (kicked, banned, or the guild was deleted): deletes what the store
  * keeps for it (threads with their turns, jobs, usage, and texts pasted or uploaded there that no
@@ -13,11 +10,7 @@ const DIRECT_MESSAGES_GUILD_ID = '@me';
  * and must purge nothing. Logs counts and the guild id, nothing personal.
  */
 export async function purgeRemovedGuild(store: Store, guildId: string, log: Logger): Promise<PurgeCounts> {
-  const hashes = await store.guildArticleHashes(guildId);
-  const purged = await store.purgeGuild(guildId);
-  let articles = 0;
-  for (const hash of hashes) if (await store.deleteArticleIfUnreferenced(hash)) articles++;
-  const counts = { ...purged, articles: purged.articles + articles };
+  const counts = await store.purgeGuild(guildId);
   log.info({ guildId, ...counts }, 'guild data purged: the bot is no longer in the guild');
   return counts;
 }
@@ -38,9 +31,10 @@ export async function recordMembership(client: Client, store: Store): Promise<vo
  * their GUILD_DELETE. READY lists every guild of the session, unavailable ones included, so the
  * client's guild cache is complete by then. Only guilds the bot was a member of: conversations from
  * servers where people use Verbatim as a user-installed app (the bot is not a member there) are
- * kept. Without a previous record (first start, or the record expired) nothing is purged. Skipped
- * when the process runs only some shards (discord.js ShardingManager): its cache is then partial.
- * Returns the ids purged.
+ * kept, and so are direct messages. Without a previous record (first start, or the record expired)
+ * nothing is purged. Skipped when the process runs only some shards (discord.js ShardingManager):
+ * its cache is then partial. Returns the ids purged (a guild with no data among them: nothing to
+ * delete).
  */
 export async function purgeDepartedGuilds(client: Client, store: Store, log: Logger): Promise<string[]> {
   if (client.shard !== null) {
@@ -49,10 +43,7 @@ export async function purgeDepartedGuilds(client: Client, store: Store, log: Log
   }
   const previous = await store.cache.get<string[]>(MEMBERSHIP_NAMESPACE, MEMBERSHIP_KEY);
   await recordMembership(client, store);
-  const wasMember = new Set(Array.isArray(previous) ? previous : []);
-  const departed = (await store.knownGuildIds()).filter(
-    (id) => id !== DIRECT_MESSAGES_GUILD_ID && wasMember.has(id) && !client.guilds.cache.has(id),
-  );
+  const departed = (Array.isArray(previous) ? previous : []).filter((id) => !client.guilds.cache.has(id));
   for (const guildId of departed) await purgeRemovedGuild(store, guildId, log);
   log.info({ purged: departed.length, previousRecord: previous !== undefined }, 'departed guilds checked');
   return departed;

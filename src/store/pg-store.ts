@@ -444,6 +444,10 @@ class PgStore implements Store {
   async purgeGuild(guildId: string): Promise<PurgeCounts> {
     return this.#tx(async (c) => {
       const run = count(c);
+      const { rows: hashes } = await c.query<{ article_hash: string }>(
+        'SELECT DISTINCT article_hash FROM threads WHERE guild_id = $1',
+        [guildId],
+      );
       const turns = await run(
         'DELETE FROM turns WHERE thread_id IN (SELECT thread_id FROM threads WHERE guild_id = $1)',
         guildId,
@@ -452,24 +456,15 @@ class PgStore implements Store {
       const jobs = await run('DELETE FROM jobs WHERE guild_id = $1', guildId);
       const usageRows = await run('DELETE FROM usage_daily WHERE guild_id = $1', guildId);
       await run('DELETE FROM guild_settings WHERE guild_id = $1', guildId);
-      return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
+      let articles = 0;
+      for (const { article_hash } of hashes)
+        if (await deleteArticleIfUnreferenced(c, article_hash)) articles++;
+      return { articles, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
 
   async deleteArticleIfUnreferenced(contentHash: string): Promise<boolean> {
-    return this.#tx(async (c) => {
-      const r = await c.query(
-        `DELETE FROM articles WHERE content_hash = $1
-           AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.content_hash = articles.content_hash)
-           AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.article_hash = articles.content_hash)`,
-        [contentHash],
-      );
-      if ((r.rowCount ?? 0) === 0) return false;
-      await c.query('DELETE FROM cache_entries WHERE substr(key, 1, length($1)) = $1', [
-        articleResultKey(contentHash, ''),
-      ]);
-      return true;
-    });
+    return this.#tx((c) => deleteArticleIfUnreferenced(c, contentHash));
   }
 
   async threadsRequestedBy(userId: string): Promise<ThreadRecord[]> {
@@ -500,23 +495,6 @@ class PgStore implements Store {
       usageDays: row?.usage_days ?? 0,
       jobs: row?.jobs ?? 0,
     };
-  }
-
-  async guildArticleHashes(guildId: string): Promise<string[]> {
-    const { rows } = await this.#pool.query<{ article_hash: string }>(
-      'SELECT DISTINCT article_hash FROM threads WHERE guild_id = $1 ORDER BY article_hash',
-      [guildId],
-    );
-    return rows.map((r) => r.article_hash);
-  }
-
-  async knownGuildIds(): Promise<string[]> {
-    const { rows } = await this.#pool.query<{ guild_id: string }>(
-      `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
-         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL
-         UNION SELECT guild_id FROM guild_settings ORDER BY 1`,
-    );
-    return rows.map((r) => r.guild_id);
   }
 
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
@@ -590,6 +568,21 @@ async function retryOnDeadlock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** A DELETE runner returning the number of rows deleted. */
+/** `Store.deleteArticleIfUnreferenced` inside the caller's transaction. */
+async function deleteArticleIfUnreferenced(c: Queryable, contentHash: string): Promise<boolean> {
+  const r = await c.query(
+    `DELETE FROM articles WHERE content_hash = $1
+       AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.content_hash = articles.content_hash)
+       AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.article_hash = articles.content_hash)`,
+    [contentHash],
+  );
+  if ((r.rowCount ?? 0) === 0) return false;
+  await c.query('DELETE FROM cache_entries WHERE substr(key, 1, length($1)) = $1', [
+    articleResultKey(contentHash, ''),
+  ]);
+  return true;
+}
+
 function count(db: Queryable) {
   return async (sql: string, ...params: unknown[]): Promise<number> =>
     (await db.query(sql, params)).rowCount ?? 0;

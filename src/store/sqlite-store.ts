@@ -293,6 +293,7 @@ class SqliteStore implements Store {
 
   async purgeGuild(guildId: string): Promise<PurgeCounts> {
     return this.#tx(() => {
+      const hashes = this.#q.guildArticleHashes.all(guildId) as string[];
       const turns = this.#db
         .prepare('DELETE FROM turns WHERE thread_id IN (SELECT thread_id FROM threads WHERE guild_id = ?)')
         .run(guildId).changes;
@@ -300,17 +301,21 @@ class SqliteStore implements Store {
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE guild_id = ?').run(guildId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE guild_id = ?').run(guildId).changes;
       this.#db.prepare('DELETE FROM guild_settings WHERE guild_id = ?').run(guildId);
-      return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
+      const articles = hashes.filter((hash) => this.#deleteArticleIfUnreferenced(hash)).length;
+      return { articles, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
 
   async deleteArticleIfUnreferenced(contentHash: string): Promise<boolean> {
-    return this.#tx(() => {
-      if (this.#q.articleDeleteUnreferenced.run(contentHash).changes === 0) return false;
-      const prefix = articleResultKey(contentHash, '');
-      this.#q.cacheDeleteDerived.run(prefix, prefix);
-      return true;
-    });
+    return this.#tx(() => this.#deleteArticleIfUnreferenced(contentHash));
+  }
+
+  /** `deleteArticleIfUnreferenced` inside the caller's transaction. */
+  #deleteArticleIfUnreferenced(contentHash: string): boolean {
+    if (this.#q.articleDeleteUnreferenced.run(contentHash).changes === 0) return false;
+    const prefix = articleResultKey(contentHash, '');
+    this.#q.cacheDeleteDerived.run(prefix, prefix);
+    return true;
   }
 
   async threadsRequestedBy(userId: string): Promise<ThreadRecord[]> {
@@ -326,14 +331,6 @@ class SqliteStore implements Store {
       jobs: number;
     };
     return { threads: row.threads, turns: row.turns, usageDays: row.usage_days, jobs: row.jobs };
-  }
-
-  async guildArticleHashes(guildId: string): Promise<string[]> {
-    return this.#q.guildArticleHashes.all(guildId) as string[];
-  }
-
-  async knownGuildIds(): Promise<string[]> {
-    return this.#q.guildIds.all() as string[];
   }
 
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
@@ -491,11 +488,6 @@ function prepareStatements(db: Db) {
     ),
     guildArticleHashes: p(
       'SELECT DISTINCT article_hash FROM threads WHERE guild_id = ? ORDER BY article_hash',
-    ).pluck(),
-    guildIds: p(
-      `SELECT guild_id FROM threads UNION SELECT guild_id FROM usage_daily
-         UNION SELECT guild_id FROM jobs WHERE guild_id IS NOT NULL
-         UNION SELECT guild_id FROM guild_settings ORDER BY 1`,
     ).pluck(),
     jobsAll: p('SELECT * FROM jobs ORDER BY started_at ASC, id ASC'),
   };

@@ -85,8 +85,9 @@ export interface Store {
    */
   forgetUser(userId: string): Promise<PurgeCounts>;
   /**
-   * Deletes a guild's threads (with turns), jobs and usage rows, and its settings row (not counted:
-   * `PurgeCounts` counts what users made, and a guild has at most one settings row).
+   * Deletes a guild's threads (with turns), jobs and usage rows, its settings row (not counted:
+   * `PurgeCounts` counts what users made, and a guild has at most one settings row), and the texts
+   * its threads were about that `deleteArticleIfUnreferenced` would delete once they are gone.
    */
   purgeGuild(guildId: string): Promise<PurgeCounts>;
   /**
@@ -100,10 +101,6 @@ export interface Store {
   threadsRequestedBy(userId: string): Promise<ThreadRecord[]>;
   /** How much the store holds about a user, as `forgetUser` would delete it. */
   countUserData(userId: string): Promise<UserDataCounts>;
-  /** The distinct article hashes a guild's threads refer to (to delete its pasted texts with it). */
-  guildArticleHashes(guildId: string): Promise<string[]>;
-  /** Every guild id that threads, jobs or usage rows name, sorted; for purging guilds left while offline. */
-  knownGuildIds(): Promise<string[]>;
   /**
    * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
    * turn, articles fetched before it that no remaining thread refers to (and URL aliases fetched

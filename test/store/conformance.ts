@@ -795,6 +795,46 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         await assertRowCountsKept(h);
       });
 
+      it('GIVEN texts pasted in a guild THEN purgeGuild deletes those nothing else refers to, with results cached from them', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        const pasted = makeArticle('A text pasted in the purged guild.');
+        const shared = makeArticle('A text pasted in both guilds.');
+        for (const article of [pasted, shared]) {
+          await store.putArticle(article, { requestUrl: null, canonicalUrl: null, fetchedAt: T0 });
+          await store.cache.put('summaries', articleResultKey(article.contentHash, 'a1'), { n: 1 });
+        }
+        await store.putArticle(ARTICLE, {
+          requestUrl: 'https://a.example/1',
+          canonicalUrl: null,
+          fetchedAt: T0,
+        });
+        await store.putThread(thread({ threadId: 'th-1', guildId: 'g-1', articleHash: pasted.contentHash }));
+        await store.putThread(thread({ threadId: 'th-2', guildId: 'g-1', articleHash: pasted.contentHash }));
+        await store.putThread(thread({ threadId: 'th-3', guildId: 'g-1', articleHash: shared.contentHash }));
+        await store.putThread(thread({ threadId: 'th-4', guildId: 'g-1' }));
+        await store.putThread(thread({ threadId: 'th-5', guildId: 'g-2', articleHash: shared.contentHash }));
+
+        assert.deepEqual(await store.purgeGuild('g-1'), {
+          articles: 1,
+          cacheEntries: 0,
+          threads: 4,
+          turns: 0,
+          jobs: 0,
+          usageRows: 0,
+        });
+        assert.equal(await store.getArticle(pasted.contentHash), undefined);
+        assert.equal(
+          await store.cache.get('summaries', articleResultKey(pasted.contentHash, 'a1')),
+          undefined,
+        );
+        assert.ok(await store.getArticle(shared.contentHash), 'another guild’s thread refers to it');
+        assert.deepEqual(await store.cache.get('summaries', articleResultKey(shared.contentHash, 'a1')), {
+          n: 1,
+        });
+        assert.ok(await store.getArticle(ARTICLE.contentHash), 'fetched from a link');
+        await assertRowCountsKept(h);
+      });
+
       it('GIVEN threads, turns, usage and jobs THEN threadsRequestedBy and countUserData describe one user only', async (h) => {
         const store = await h.open({ now: manualClock().now });
         await store.putArticle(ARTICLE, {
@@ -831,40 +871,6 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         await store.forgetUser('u-1');
         assert.deepEqual(await store.countUserData('u-1'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
         assert.deepEqual(await store.threadsRequestedBy('u-1'), []);
-      });
-
-      it('GIVEN threads, usage and jobs in guilds (or only its settings) THEN knownGuildIds lists each guild once, and a purged guild no more', async (h) => {
-        const store = await h.open({ now: manualClock().now });
-        assert.deepEqual(await store.knownGuildIds(), []);
-        await store.putArticle(ARTICLE, {
-          requestUrl: 'https://a.example/1',
-          canonicalUrl: null,
-          fetchedAt: T0,
-        });
-        await store.putThread(thread({ threadId: 'th-1', guildId: 'g-1' }));
-        await store.putThread(thread({ threadId: 'th-2', guildId: 'g-1' }));
-        await store.addUsage({
-          guildId: 'g-2',
-          userId: 'u-1',
-          day: '2025-01-15',
-          inputTokens: 1,
-          outputTokens: 1,
-        });
-        await store.recordJob(job({ id: 'j-3', guildId: 'g-3' }));
-        await store.recordJob(job({ id: 'j-dm', guildId: null }));
-        await store.putGuildSettings({
-          guildId: 'g-4',
-          dailyTokens: 1000,
-          memberDailyTokens: null,
-          updatedBy: 'admin-4',
-          updatedAt: T0,
-        });
-        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-2', 'g-3', 'g-4']);
-        await store.purgeGuild('g-2');
-        await store.purgeGuild('g-4');
-        assert.deepEqual(await store.knownGuildIds(), ['g-1', 'g-3'], 'settings alone name a guild too');
-        assert.deepEqual(await store.guildArticleHashes('g-1'), [ARTICLE.contentHash]);
-        assert.deepEqual(await store.guildArticleHashes('g-2'), []);
       });
     });
 
