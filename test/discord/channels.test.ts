@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
 import { notices } from '../../src/discord/messages.js';
 import {
   ChannelType,
@@ -8,7 +7,7 @@ import {
   Permission,
   type StoredMessage,
 } from '../fakes/discord/index.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, pasted } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -18,18 +17,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, finalReply, shownText } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = [
-  'Harbor Town Opens Its Tidal Barrier',
-  ...page
-    .split('\n')
-    .filter((l) => l.startsWith('<p>'))
-    .map((l) => l.replace(/<[^>]+>/gu, '')),
-].join('\n\n');
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
-const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
+import { assertQuotesFromArticle, embedsOf, finalReply, shownText, squash } from './views.js';
 
 const without = (...bits: bigint[]): bigint => bits.reduce((p, b) => p & ~b, DEFAULT_BOT_PERMISSIONS);
 

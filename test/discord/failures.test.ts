@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, type FakeReply, reply, startFakeOpenAI } from '../fakes/openai/server.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, pastedBody as pasted } from './article.js';
 import {
   type ArticleServer,
   type Harness,
@@ -13,15 +12,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, finalReply } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = page
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''))
-  .join('\n\n');
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
+import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
 
 /** Waits for a failure told privately after a public deferral: the pending reply removed, an ephemeral follow-up. */
 async function privateFailure(handle: InteractionHandle): Promise<string> {

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { APIEmbed } from 'discord.js';
 import type { StoredMessage } from '../fakes/discord/index.js';
 import { realisticReply, taggedBlock, taskOf } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { pasted } from './article.js';
 import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { assertQuotesFromArticle, finalReply } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = [
-  'Harbor Town Opens Its Tidal Barrier',
-  ...page
-    .split('\n')
-    .filter((l) => l.startsWith('<p>'))
-    .map((l) => l.replace(/<[^>]+>/gu, '')),
-].join('\n\n');
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
+import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
 
 /** Posts a summary of the pasted article and returns its thread id and invitation message. */
 async function summaryThread(

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { type Store, utcDay } from '../../src/store/store.js';
 import type { ApiChannel, StoredMessage } from '../fakes/discord/index.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, paragraphs } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -16,11 +16,6 @@ import {
 import { finalReply } from './views.js';
 
 const DAY_MS = 86_400_000;
-const page = readFixture('discord', 'article.html');
-const paragraphs = page
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''));
 
 /** A pasted article unique to `tag`, so that each test's text is stored under its own hash. */
 function pastedText(tag: string): string {

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
 import type { RecordedPayload } from '../fakes/discord/index.js';
 import { readFixture } from '../helpers/fixtures.js';
 import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { assertQuotesFromArticle, assertWithinLimits, finalReply } from './views.js';
-
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
+import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply } from './views.js';
 
 /** The message body inside a recorded request (callbacks wrap it in `data`). */
 function messageBody(p: RecordedPayload): Record<string, unknown> | null {

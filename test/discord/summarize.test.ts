@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, pasted } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -11,18 +10,10 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, assertWithinLimits, finalReply } from './views.js';
+import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply } from './views.js';
 
-const page = readFixture('discord', 'article.html');
 /** The article's text as a reader sees it: what every quote must come from. */
 const pageText = page.replace(/<[^>]+>/gu, ' ').replace(/&amp;/gu, '&');
-const pasted = [
-  'Harbor Town Opens Its Tidal Barrier',
-  ...page
-    .split('\n')
-    .filter((l) => l.startsWith('<p>'))
-    .map((l) => l.replace(/<[^>]+>/gu, '')),
-].join('\n\n');
 
 let h: Harness;
 let articles: ArticleServer;
@@ -44,8 +35,6 @@ after(async () => {
   await h.close();
   await articles.close();
 });
-
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
 
 describe('summaries on Discord, end to end', () => {
   it('GIVEN /summarize text THEN the deferred reply becomes the summary, a thread opens with an ordinary invitation, and a reply there is answered from the article', async () => {

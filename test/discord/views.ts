@@ -3,7 +3,11 @@ import type { APIEmbed } from 'discord.js';
 import { DISCORD_LIMITS, embedLength } from '../../src/discord/render/limits.js';
 import type { InteractionHandle, StoredMessage } from '../fakes/discord/index.js';
 
-const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
+/** `s` with runs of whitespace as one space, trimmed: for comparing text across line breaks. */
+export const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
+
+/** A stored message's embeds, typed as Discord's API shape. */
+export const embedsOf = (m: { embeds: unknown[] }): APIEmbed[] => m.embeds as APIEmbed[];
 
 /** Undoes the display escaping (backslashes, zero-width spaces) of text the bot showed. */
 export function shownText(s: string): string {
