@@ -5,7 +5,7 @@ import { DEFAULT_MEMBER_PERMISSIONS, type InteractionHandle, Permission } from '
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
 import { pastedBody as pasted } from './article.js';
-import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
 import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
 
 /** A distinct copy of the article, so that no cached summary answers. */
@@ -46,11 +46,7 @@ describe('daily model budgets on Discord', () => {
         guilds: [{ name: 'Guild A' }, { name: 'Guild B' }, { name: 'Guild C' }],
       },
       env: {
-        VERBATIM_ENGINE: 'openai',
-        OPENAI_BASE_URL: openai.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_MODEL: 'fake-model',
-        OPENAI_MAX_RETRIES: '0',
+        ...modelEnv(openai),
         BUDGET_GUILD_DAILY_TOKENS: '4500',
         BUDGET_USER_DAILY_TOKENS: '100000',
       },

@@ -7,6 +7,7 @@ import { page, pastedBody as pasted } from './article.js';
 import {
   type ArticleServer,
   type Harness,
+  modelEnv,
   problems,
   startArticleServer,
   startHarness,
@@ -145,13 +146,7 @@ describe('the model failing', () => {
     openai = await startFakeOpenAI({ handler: (request) => failure ?? realisticReply(request) });
     h = await startHarness(null, {
       fake: { rateLimits: WIDE_BUCKETS },
-      env: {
-        VERBATIM_ENGINE: 'openai',
-        OPENAI_BASE_URL: openai.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_MODEL: 'fake-model',
-        OPENAI_MAX_RETRIES: '0',
-      },
+      env: modelEnv(openai),
     });
   });
   after(async () => {

@@ -5,7 +5,7 @@ import type { StoredMessage } from '../fakes/discord/index.js';
 import { realisticReply, taggedBlock, taskOf } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
 import { pasted } from './article.js';
-import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
 import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
 
 /** Posts a summary of the pasted article and returns its thread id and invitation message. */
@@ -102,13 +102,7 @@ describe('follow-up questions with the model engine', () => {
     });
     h = await startHarness(null, {
       fake: { rateLimits: WIDE_BUCKETS },
-      env: {
-        VERBATIM_ENGINE: 'openai',
-        OPENAI_BASE_URL: openai.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_MODEL: 'fake-model',
-        OPENAI_MAX_RETRIES: '0',
-      },
+      env: modelEnv(openai),
     });
   });
   after(async () => {
