@@ -17,7 +17,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, embedsOf, finalReply, shownText, squash } from './views.js';
+import { assertQuotesFromArticle, embedsOf, finalReply, replyTo, shownText, squash } from './views.js';
 
 const without = (...bits: bigint[]): bigint => bits.reduce((p, b) => p & ~b, DEFAULT_BOT_PERMISSIONS);
 
@@ -143,11 +143,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       content: 'How much did the barrier cost?',
       replyToMessageId: invite.id,
     });
-    const answer = await h.fake.waitForMessage(
-      thread.id,
-      (m) => m.api.message_reference?.message_id === question.id,
-      15_000,
-    );
+    const answer = await replyTo(h.fake, thread.id, question, 15_000);
     assert.equal(answer.embeds.length, 0);
     assert.match(shownText(answer.content), /310 million euros/u, 'the answer, as plain text');
     const submit = await askWithButton(sent[0] as StoredMessage, 'How much does each gate weigh?');
@@ -206,11 +202,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       mentionsBot: true,
       attachments: [file],
     });
-    const reply = await h.fake.waitForMessage(
-      post.id,
-      (m) => m.api.message_reference?.message_id === mention.id,
-      15_000,
-    );
+    const reply = await replyTo(h.fake, post.id, mention, 15_000);
     assert.ok(reply.embeds.length > 0);
     await eventually(
       () => h.logs.find((l) => l.msg === 'summary posted' && l.requestId === mention.id),
@@ -222,11 +214,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       content: 'How much does each gate weigh?',
       replyToMessageId: reply.id,
     });
-    const answer = await h.fake.waitForMessage(
-      post.id,
-      (m) => m.api.message_reference?.message_id === question.id,
-      15_000,
-    );
+    const answer = await replyTo(h.fake, post.id, question, 15_000);
     assert.ok(assertQuotesFromArticle(embedsOf(answer), pasted).some((q) => q.includes('480 tonnes')));
     const submit = await askWithButton(summary, 'When is the drill held?');
     assert.ok((submit.original?.embeds.length ?? 0) > 0);
@@ -237,11 +225,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       content: 'How much does each gate weigh?',
       mentionsBot: true,
     });
-    const bareAnswer = await h.fake.waitForMessage(
-      post.id,
-      (m) => m.api.message_reference?.message_id === bare.id,
-      15_000,
-    );
+    const bareAnswer = await replyTo(h.fake, post.id, bare, 15_000);
     assert.notEqual(bareAnswer.content, notices.mentionHelp, 'answered, not told how to ask');
     assert.ok(assertQuotesFromArticle(embedsOf(bareAnswer), pasted).some((q) => q.includes('480 tonnes')));
     assert.equal(h.fake.threads().length, threadsBefore, 'no thread was opened');
@@ -258,11 +242,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       mentionsBot: true,
       attachments: [file],
     });
-    const reply = await h.fake.waitForMessage(
-      old.id,
-      (m) => m.api.message_reference?.message_id === mention.id,
-      15_000,
-    );
+    const reply = await replyTo(h.fake, old.id, mention, 15_000);
     assertQuotesFromArticle(embedsOf(reply), pasted);
     assert.equal(h.fake.channel(old.id).thread_metadata?.archived, false);
     assert.equal(

@@ -13,7 +13,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
+import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** Waits for a failure told privately after a public deferral: the pending reply removed, an ephemeral follow-up. */
 async function privateFailure(handle: InteractionHandle): Promise<string> {
@@ -101,11 +101,7 @@ describe('links and files that cannot be summarized', () => {
   it('GIVEN a mention with a file THEN the file is summarized', async () => {
     const file = h.fake.addAttachment('notes.md', 'text/markdown', `# Barrier notes\n\n${pasted}`);
     const mention = h.fake.postUserMessage({ content: 'this one', mentionsBot: true, attachments: [file] });
-    const summary = await h.fake.waitForMessage(
-      h.fake.channelId,
-      (m) => m.api.message_reference?.message_id === mention.id,
-      10_000,
-    );
+    const summary = await replyTo(h.fake, h.fake.channelId, mention, 10_000);
     assert.equal(embedsOf(summary)[0]?.title, 'Barrier notes');
     assertQuotesFromArticle(embedsOf(summary), pasted);
   });

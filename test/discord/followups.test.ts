@@ -6,7 +6,7 @@ import { realisticReply, taggedBlock, taskOf } from '../fakes/openai/realistic.j
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
 import { pasted } from './article.js';
 import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
+import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** Posts a summary of the pasted article and returns its thread id and invitation message. */
 async function summaryThread(
@@ -21,7 +21,7 @@ async function summaryThread(
 }
 
 const answerTo = (h: Harness, threadId: string, question: StoredMessage, timeoutMs = 10_000) =>
-  h.fake.waitForMessage(threadId, (m) => m.api.message_reference?.message_id === question.id, timeoutMs);
+  replyTo(h.fake, threadId, question, timeoutMs);
 
 describe('follow-up questions with the offline engine', () => {
   let h: Harness;

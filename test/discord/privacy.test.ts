@@ -13,7 +13,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { finalReply } from './views.js';
+import { finalReply, replyTo } from './views.js';
 
 const DAY_MS = 86_400_000;
 
@@ -54,11 +54,7 @@ async function ask(h: Harness, posted: Posted, question: string, user?: string):
     replyToMessageId: posted.invite.id,
     ...(user ? { user } : {}),
   });
-  return h.fake.waitForMessage(
-    posted.thread.id,
-    (m) => m.api.message_reference?.message_id === message.id,
-    10_000,
-  );
+  return replyTo(h.fake, posted.thread.id, message, 10_000);
 }
 
 const botMessagesIn = (h: Harness, channelId: string) =>

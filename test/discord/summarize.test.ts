@@ -10,7 +10,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply } from './views.js';
+import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply, replyTo } from './views.js';
 
 /** The article's text as a reader sees it: what every quote must come from. */
 const pageText = page.replace(/<[^>]+>/gu, ' ').replace(/&amp;/gu, '&');
@@ -62,11 +62,7 @@ describe('summaries on Discord, end to end', () => {
       content: 'How much did the barrier cost?',
       replyToMessageId: invite.id,
     });
-    const answer = await h.fake.waitForMessage(
-      thread.id,
-      (m) => m.api.message_reference?.message_id === question.id,
-      10_000,
-    );
+    const answer = await replyTo(h.fake, thread.id, question, 10_000);
     const [answerEmbed] = embedsOf(answer);
     assert.match(answerEmbed?.description ?? '', /^\*\*Q:\*\* How much did the barrier cost\?/u);
     const quotes = assertQuotesFromArticle(embedsOf(answer), pasted);
@@ -160,11 +156,7 @@ describe('summaries on Discord, end to end', () => {
       content: `summarize this please ${articles.url('/news/tidal-barrier')}`,
       mentionsBot: true,
     });
-    const reply = await h.fake.waitForMessage(
-      h.fake.channelId,
-      (m) => m.api.message_reference?.message_id === mention.id,
-      10_000,
-    );
+    const reply = await replyTo(h.fake, h.fake.channelId, mention, 10_000);
     assert.equal(reply.origin, 'bot');
     assert.equal(embedsOf(reply)[0]?.url, articles.url('/news/tidal-barrier'));
     assert.deepEqual(reply.api.mentions, [], 'the reply pings nobody, not even the requester');
@@ -172,10 +164,7 @@ describe('summaries on Discord, end to end', () => {
     assert.equal(thread.name, 'Harbor Town Opens Its Tidal Barrier After Six Years of Work');
 
     const help = h.fake.postUserMessage({ content: 'hello there', mentionsBot: true });
-    const helpReply = await h.fake.waitForMessage(
-      h.fake.channelId,
-      (m) => m.api.message_reference?.message_id === help.id,
-    );
+    const helpReply = await replyTo(h.fake, h.fake.channelId, help);
     assert.match(helpReply.content, /Mention me with a link/u);
     assert.deepEqual(problems(h), []);
   });
