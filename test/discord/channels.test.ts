@@ -59,6 +59,15 @@ const channel = (name: string, guildId?: string) => h.fake.channelByName(name, g
 /** Requests to one channel's routes that Discord refused. */
 const refusedIn = (channelId: string) =>
   h.fake.requests().filter((r) => r.path.includes(`/channels/${channelId}`) && r.status >= 400);
+/** Mentions the bot in `channelId` with the pasted article attached as a text file. */
+const mentionWithArticle = (channelId: string, content: string, as: { readonly moderator?: boolean } = {}) =>
+  h.fake.postUserMessage({
+    channelId,
+    content,
+    mentionsBot: true,
+    attachments: [h.fake.addAttachment('barrier.txt', 'text/plain', pasted)],
+    ...as,
+  });
 const botMessages = (channelId: string) =>
   h.fake.messages(channelId).filter((m) => m.authorId === h.fake.botUser.id);
 
@@ -107,13 +116,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
 
   it('GIVEN no Embed Links WHEN someone mentions the bot with a file THEN the summary comes as plain text within 2,000 characters per message, saying why, and nothing is refused', async () => {
     const where = channel('no-embeds');
-    const file = h.fake.addAttachment('barrier.txt', 'text/plain', pasted);
-    const asked = h.fake.postUserMessage({
-      channelId: where.id,
-      content: 'please',
-      mentionsBot: true,
-      attachments: [file],
-    });
+    const asked = mentionWithArticle(where.id, 'please');
     const last = await h.fake.waitForMessage(where.id, (m) => m.content.includes('Embed Links'), 15_000);
     const sent = botMessages(where.id);
     assert.ok(sent.length >= 1);
@@ -163,13 +166,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
 
   it('GIVEN no Send Messages WHEN someone mentions the bot with a file THEN it posts nothing, logs what is missing and counts it', async () => {
     const where = channel('read-only');
-    const file = h.fake.addAttachment('barrier.txt', 'text/plain', pasted);
-    const asked = h.fake.postUserMessage({
-      channelId: where.id,
-      content: 'please',
-      mentionsBot: true,
-      attachments: [file],
-    });
+    const asked = mentionWithArticle(where.id, 'please');
     const line = await eventually(
       () => h.logs.find((l) => l.msg === 'cannot answer here: may not post' && l.requestId === asked.id),
       5000,
@@ -195,13 +192,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     assert.equal(summary.content, '', 'no note: a summary never opens a thread inside a thread');
     assertQuotesFromArticle(embedsOf(summary), pasted);
 
-    const file = h.fake.addAttachment('barrier.txt', 'text/plain', pasted);
-    const mention = h.fake.postUserMessage({
-      channelId: post.id,
-      content: 'this too',
-      mentionsBot: true,
-      attachments: [file],
-    });
+    const mention = mentionWithArticle(post.id, 'this too');
     const reply = await replyTo(h.fake, post.id, mention, 15_000);
     assert.ok(reply.embeds.length > 0);
     await eventually(
@@ -235,13 +226,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
 
   it('GIVEN an archived thread WHEN someone mentions the bot in it THEN the thread comes back and the summary is posted there', async () => {
     const old = channel('old');
-    const file = h.fake.addAttachment('barrier.txt', 'text/plain', pasted);
-    const mention = h.fake.postUserMessage({
-      channelId: old.id,
-      content: 'summarize',
-      mentionsBot: true,
-      attachments: [file],
-    });
+    const mention = mentionWithArticle(old.id, 'summarize');
     const reply = await replyTo(h.fake, old.id, mention, 15_000);
     assertQuotesFromArticle(embedsOf(reply), pasted);
     assert.equal(h.fake.channel(old.id).thread_metadata?.archived, false);
@@ -256,13 +241,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
 
   it('GIVEN a locked thread WHEN a moderator mentions the bot in it THEN the bot, which may not post there, logs it instead of failing', async () => {
     const closed = channel('closed');
-    const mention = h.fake.postUserMessage({
-      channelId: closed.id,
-      content: 'summarize',
-      mentionsBot: true,
-      moderator: true,
-      attachments: [h.fake.addAttachment('barrier.txt', 'text/plain', pasted)],
-    });
+    const mention = mentionWithArticle(closed.id, 'summarize', { moderator: true });
     const line = await eventually(
       () => h.logs.find((l) => l.msg === 'cannot answer here: may not post' && l.requestId === mention.id),
       5000,
