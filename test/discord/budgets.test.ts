@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
 import { nextUtcMidnight } from '../../src/app/budget.js';
 import { DEFAULT_MEMBER_PERMISSIONS, type InteractionHandle, Permission } from '../fakes/discord/index.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
-import { readFixture } from '../helpers/fixtures.js';
-import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { assertQuotesFromArticle, finalReply } from './views.js';
+import { pastedBody as pasted } from './article.js';
+import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
 
-const pasted = readFixture('discord', 'article.html')
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''))
-  .join('\n\n');
 /** A distinct copy of the article, so that no cached summary answers. */
 const copy = (n: number): string => `${pasted}\n\nThis is copy number ${n} of the article.`;
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
 const footerOf = (m: { embeds: unknown[] }) => embedsOf(m).at(-1)?.footer?.text ?? '';
 
 /** The private reply of `/usage` or `/budget` once it is final. */
@@ -53,11 +46,7 @@ describe('daily model budgets on Discord', () => {
         guilds: [{ name: 'Guild A' }, { name: 'Guild B' }, { name: 'Guild C' }],
       },
       env: {
-        VERBATIM_ENGINE: 'openai',
-        OPENAI_BASE_URL: openai.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_MODEL: 'fake-model',
-        OPENAI_MAX_RETRIES: '0',
+        ...modelEnv(openai),
         BUDGET_GUILD_DAILY_TOKENS: '4500',
         BUDGET_USER_DAILY_TOKENS: '100000',
       },

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
 import { notices } from '../../src/discord/messages.js';
 import {
   ChannelType,
@@ -8,7 +7,7 @@ import {
   Permission,
   type StoredMessage,
 } from '../fakes/discord/index.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, pasted } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -18,18 +17,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, finalReply, shownText } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = [
-  'Harbor Town Opens Its Tidal Barrier',
-  ...page
-    .split('\n')
-    .filter((l) => l.startsWith('<p>'))
-    .map((l) => l.replace(/<[^>]+>/gu, '')),
-].join('\n\n');
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
-const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
+import { assertQuotesFromArticle, embedsOf, finalReply, replyTo, shownText, squash } from './views.js';
 
 const without = (...bits: bigint[]): bigint => bits.reduce((p, b) => p & ~b, DEFAULT_BOT_PERMISSIONS);
 
@@ -71,6 +59,15 @@ const channel = (name: string, guildId?: string) => h.fake.channelByName(name, g
 /** Requests to one channel's routes that Discord refused. */
 const refusedIn = (channelId: string) =>
   h.fake.requests().filter((r) => r.path.includes(`/channels/${channelId}`) && r.status >= 400);
+/** Mentions the bot in `channelId` with the pasted article attached as a text file. */
+const mentionWithArticle = (channelId: string, content: string, as: { readonly moderator?: boolean } = {}) =>
+  h.fake.postUserMessage({
+    channelId,
+    content,
+    mentionsBot: true,
+    attachments: [h.fake.addAttachment('barrier.txt', 'text/plain', pasted)],
+    ...as,
+  });
 const botMessages = (channelId: string) =>
   h.fake.messages(channelId).filter((m) => m.authorId === h.fake.botUser.id);
 
@@ -119,13 +116,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
 
   it('GIVEN no Embed Links WHEN someone mentions the bot with a file THEN the summary comes as plain text within 2,000 characters per message, saying why, and nothing is refused', async () => {
     const where = channel('no-embeds');
-    const file = h.fake.addAttachment('barrier.txt', 'text/plain', pasted);
-    const asked = h.fake.postUserMessage({
-      channelId: where.id,
-      content: 'please',
-      mentionsBot: true,
-      attachments: [file],
-    });
+    const asked = mentionWithArticle(where.id, 'please');
     const last = await h.fake.waitForMessage(where.id, (m) => m.content.includes('Embed Links'), 15_000);
     const sent = botMessages(where.id);
     assert.ok(sent.length >= 1);
@@ -155,11 +146,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       content: 'How much did the barrier cost?',
       replyToMessageId: invite.id,
     });
-    const answer = await h.fake.waitForMessage(
-      thread.id,
-      (m) => m.api.message_reference?.message_id === question.id,
-      15_000,
-    );
+    const answer = await replyTo(h.fake, thread.id, question, 15_000);
     assert.equal(answer.embeds.length, 0);
     assert.match(shownText(answer.content), /310 million euros/u, 'the answer, as plain text');
     const submit = await askWithButton(sent[0] as StoredMessage, 'How much does each gate weigh?');
@@ -179,13 +166,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
 
   it('GIVEN no Send Messages WHEN someone mentions the bot with a file THEN it posts nothing, logs what is missing and counts it', async () => {
     const where = channel('read-only');
-    const file = h.fake.addAttachment('barrier.txt', 'text/plain', pasted);
-    const asked = h.fake.postUserMessage({
-      channelId: where.id,
-      content: 'please',
-      mentionsBot: true,
-      attachments: [file],
-    });
+    const asked = mentionWithArticle(where.id, 'please');
     const line = await eventually(
       () => h.logs.find((l) => l.msg === 'cannot answer here: may not post' && l.requestId === asked.id),
       5000,
@@ -211,18 +192,8 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     assert.equal(summary.content, '', 'no note: a summary never opens a thread inside a thread');
     assertQuotesFromArticle(embedsOf(summary), pasted);
 
-    const file = h.fake.addAttachment('barrier.txt', 'text/plain', pasted);
-    const mention = h.fake.postUserMessage({
-      channelId: post.id,
-      content: 'this too',
-      mentionsBot: true,
-      attachments: [file],
-    });
-    const reply = await h.fake.waitForMessage(
-      post.id,
-      (m) => m.api.message_reference?.message_id === mention.id,
-      15_000,
-    );
+    const mention = mentionWithArticle(post.id, 'this too');
+    const reply = await replyTo(h.fake, post.id, mention, 15_000);
     assert.ok(reply.embeds.length > 0);
     await eventually(
       () => h.logs.find((l) => l.msg === 'summary posted' && l.requestId === mention.id),
@@ -234,11 +205,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       content: 'How much does each gate weigh?',
       replyToMessageId: reply.id,
     });
-    const answer = await h.fake.waitForMessage(
-      post.id,
-      (m) => m.api.message_reference?.message_id === question.id,
-      15_000,
-    );
+    const answer = await replyTo(h.fake, post.id, question, 15_000);
     assert.ok(assertQuotesFromArticle(embedsOf(answer), pasted).some((q) => q.includes('480 tonnes')));
     const submit = await askWithButton(summary, 'When is the drill held?');
     assert.ok((submit.original?.embeds.length ?? 0) > 0);
@@ -249,11 +216,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       content: 'How much does each gate weigh?',
       mentionsBot: true,
     });
-    const bareAnswer = await h.fake.waitForMessage(
-      post.id,
-      (m) => m.api.message_reference?.message_id === bare.id,
-      15_000,
-    );
+    const bareAnswer = await replyTo(h.fake, post.id, bare, 15_000);
     assert.notEqual(bareAnswer.content, notices.mentionHelp, 'answered, not told how to ask');
     assert.ok(assertQuotesFromArticle(embedsOf(bareAnswer), pasted).some((q) => q.includes('480 tonnes')));
     assert.equal(h.fake.threads().length, threadsBefore, 'no thread was opened');
@@ -263,18 +226,8 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
 
   it('GIVEN an archived thread WHEN someone mentions the bot in it THEN the thread comes back and the summary is posted there', async () => {
     const old = channel('old');
-    const file = h.fake.addAttachment('barrier.txt', 'text/plain', pasted);
-    const mention = h.fake.postUserMessage({
-      channelId: old.id,
-      content: 'summarize',
-      mentionsBot: true,
-      attachments: [file],
-    });
-    const reply = await h.fake.waitForMessage(
-      old.id,
-      (m) => m.api.message_reference?.message_id === mention.id,
-      15_000,
-    );
+    const mention = mentionWithArticle(old.id, 'summarize');
+    const reply = await replyTo(h.fake, old.id, mention, 15_000);
     assertQuotesFromArticle(embedsOf(reply), pasted);
     assert.equal(h.fake.channel(old.id).thread_metadata?.archived, false);
     assert.equal(
@@ -288,13 +241,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
 
   it('GIVEN a locked thread WHEN a moderator mentions the bot in it THEN the bot, which may not post there, logs it instead of failing', async () => {
     const closed = channel('closed');
-    const mention = h.fake.postUserMessage({
-      channelId: closed.id,
-      content: 'summarize',
-      mentionsBot: true,
-      moderator: true,
-      attachments: [h.fake.addAttachment('barrier.txt', 'text/plain', pasted)],
-    });
+    const mention = mentionWithArticle(closed.id, 'summarize', { moderator: true });
     const line = await eventually(
       () => h.logs.find((l) => l.msg === 'cannot answer here: may not post' && l.requestId === mention.id),
       5000,

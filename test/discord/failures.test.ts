@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, type FakeReply, reply, startFakeOpenAI } from '../fakes/openai/server.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, pastedBody as pasted } from './article.js';
 import {
   type ArticleServer,
   type Harness,
+  modelEnv,
   problems,
   startArticleServer,
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, finalReply } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = page
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''))
-  .join('\n\n');
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
+import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** Waits for a failure told privately after a public deferral: the pending reply removed, an ephemeral follow-up. */
 async function privateFailure(handle: InteractionHandle): Promise<string> {
@@ -109,11 +101,7 @@ describe('links and files that cannot be summarized', () => {
   it('GIVEN a mention with a file THEN the file is summarized', async () => {
     const file = h.fake.addAttachment('notes.md', 'text/markdown', `# Barrier notes\n\n${pasted}`);
     const mention = h.fake.postUserMessage({ content: 'this one', mentionsBot: true, attachments: [file] });
-    const summary = await h.fake.waitForMessage(
-      h.fake.channelId,
-      (m) => m.api.message_reference?.message_id === mention.id,
-      10_000,
-    );
+    const summary = await replyTo(h.fake, h.fake.channelId, mention, 10_000);
     assert.equal(embedsOf(summary)[0]?.title, 'Barrier notes');
     assertQuotesFromArticle(embedsOf(summary), pasted);
   });
@@ -154,13 +142,7 @@ describe('the model failing', () => {
     openai = await startFakeOpenAI({ handler: (request) => failure ?? realisticReply(request) });
     h = await startHarness(null, {
       fake: { rateLimits: WIDE_BUCKETS },
-      env: {
-        VERBATIM_ENGINE: 'openai',
-        OPENAI_BASE_URL: openai.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_MODEL: 'fake-model',
-        OPENAI_MAX_RETRIES: '0',
-      },
+      env: modelEnv(openai),
     });
   });
   after(async () => {

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { APIEmbed } from 'discord.js';
 import type { StoredMessage } from '../fakes/discord/index.js';
 import { realisticReply, taggedBlock, taskOf } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
-import { readFixture } from '../helpers/fixtures.js';
-import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { assertQuotesFromArticle, finalReply } from './views.js';
-
-const page = readFixture('discord', 'article.html');
-const pasted = [
-  'Harbor Town Opens Its Tidal Barrier',
-  ...page
-    .split('\n')
-    .filter((l) => l.startsWith('<p>'))
-    .map((l) => l.replace(/<[^>]+>/gu, '')),
-].join('\n\n');
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
+import { pasted } from './article.js';
+import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** Posts a summary of the pasted article and returns its thread id and invitation message. */
 async function summaryThread(
@@ -32,7 +21,7 @@ async function summaryThread(
 }
 
 const answerTo = (h: Harness, threadId: string, question: StoredMessage, timeoutMs = 10_000) =>
-  h.fake.waitForMessage(threadId, (m) => m.api.message_reference?.message_id === question.id, timeoutMs);
+  replyTo(h.fake, threadId, question, timeoutMs);
 
 describe('follow-up questions with the offline engine', () => {
   let h: Harness;
@@ -113,13 +102,7 @@ describe('follow-up questions with the model engine', () => {
     });
     h = await startHarness(null, {
       fake: { rateLimits: WIDE_BUCKETS },
-      env: {
-        VERBATIM_ENGINE: 'openai',
-        OPENAI_BASE_URL: openai.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_MODEL: 'fake-model',
-        OPENAI_MAX_RETRIES: '0',
-      },
+      env: modelEnv(openai),
     });
   });
   after(async () => {

@@ -74,6 +74,17 @@ export interface LogLine {
   readonly [key: string]: unknown;
 }
 
+/** Environment for the `openai` engine against a fake OpenAI server at `baseURL`, without retries. */
+export function modelEnv(openai: { readonly baseURL: string }): Record<string, string> {
+  return {
+    VERBATIM_ENGINE: 'openai',
+    OPENAI_BASE_URL: openai.baseURL,
+    OPENAI_API_KEY: 'test-key',
+    OPENAI_MODEL: 'fake-model',
+    OPENAI_MAX_RETRIES: '0',
+  };
+}
+
 export interface HarnessOptions {
   readonly fake?: FakeDiscordOptions;
   /** Environment on top of the harness's (fake Discord, temp database, local links allowed). */

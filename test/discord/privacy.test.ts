@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { type Store, utcDay } from '../../src/store/store.js';
 import type { ApiChannel, StoredMessage } from '../fakes/discord/index.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, paragraphs } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -13,14 +13,9 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { finalReply } from './views.js';
+import { finalReply, replyTo } from './views.js';
 
 const DAY_MS = 86_400_000;
-const page = readFixture('discord', 'article.html');
-const paragraphs = page
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''));
 
 /** A pasted article unique to `tag`, so that each test's text is stored under its own hash. */
 function pastedText(tag: string): string {
@@ -59,11 +54,7 @@ async function ask(h: Harness, posted: Posted, question: string, user?: string):
     replyToMessageId: posted.invite.id,
     ...(user ? { user } : {}),
   });
-  return h.fake.waitForMessage(
-    posted.thread.id,
-    (m) => m.api.message_reference?.message_id === message.id,
-    10_000,
-  );
+  return replyTo(h.fake, posted.thread.id, message, 10_000);
 }
 
 const botMessagesIn = (h: Harness, channelId: string) =>

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
 import type { RecordedPayload } from '../fakes/discord/index.js';
 import { readFixture } from '../helpers/fixtures.js';
 import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { assertQuotesFromArticle, assertWithinLimits, finalReply } from './views.js';
-
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
+import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply, replyTo } from './views.js';
 
 /** The message body inside a recorded request (callbacks wrap it in `data`). */
 function messageBody(p: RecordedPayload): Record<string, unknown> | null {
@@ -69,11 +66,7 @@ describe('safety and Discord limits', () => {
       content: 'What did the council propose spending on road repairs?',
       replyToMessageId: invite.id,
     });
-    const answer = await h.fake.waitForMessage(
-      thread.id,
-      (m) => m.api.message_reference?.message_id === question.id,
-      10_000,
-    );
+    const answer = await replyTo(h.fake, thread.id, question, 10_000);
 
     const shown = JSON.stringify([...embedsOf(summary), ...embedsOf(answer)]);
     assert.ok(

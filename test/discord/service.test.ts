@@ -19,14 +19,8 @@ import { parseConfig } from '../../src/config.js';
 import { ok } from '../../src/core/result.js';
 import { createLogger } from '../../src/log.js';
 import { openStore } from '../../src/store/store.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, pastedBody as text } from './article.js';
 import { startArticleServer } from './harness.js';
-
-const text = readFixture('discord', 'article.html')
-  .split('\n')
-  .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''))
-  .join('\n\n');
 
 describe('the service under the bot', () => {
   it('GIVEN a gate of 1 active and 1 waiting THEN a third request is busy at once and waiters run in order', async () => {
@@ -143,7 +137,6 @@ describe('the service under the bot', () => {
   });
 
   it('GIVEN a link THEN outcomes carry when it was fetched: the original time from the store, and Refresh fetches again only after REFRESH_MIN_INTERVAL_SECONDS', async (t) => {
-    const page = readFixture('discord', 'article.html');
     const articles = await startArticleServer({ '/a': { body: page } });
     const dir = await mkdtemp(join(tmpdir(), 'verbatim-service-'));
     const config = parseConfig({

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIEmbed } from 'discord.js';
-import { readFixture } from '../helpers/fixtures.js';
+import { page, pasted } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -11,18 +10,10 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { assertQuotesFromArticle, assertWithinLimits, finalReply } from './views.js';
+import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply, replyTo } from './views.js';
 
-const page = readFixture('discord', 'article.html');
 /** The article's text as a reader sees it: what every quote must come from. */
 const pageText = page.replace(/<[^>]+>/gu, ' ').replace(/&amp;/gu, '&');
-const pasted = [
-  'Harbor Town Opens Its Tidal Barrier',
-  ...page
-    .split('\n')
-    .filter((l) => l.startsWith('<p>'))
-    .map((l) => l.replace(/<[^>]+>/gu, '')),
-].join('\n\n');
 
 let h: Harness;
 let articles: ArticleServer;
@@ -44,8 +35,6 @@ after(async () => {
   await h.close();
   await articles.close();
 });
-
-const embedsOf = (m: { embeds: unknown[] }) => m.embeds as APIEmbed[];
 
 describe('summaries on Discord, end to end', () => {
   it('GIVEN /summarize text THEN the deferred reply becomes the summary, a thread opens with an ordinary invitation, and a reply there is answered from the article', async () => {
@@ -73,11 +62,7 @@ describe('summaries on Discord, end to end', () => {
       content: 'How much did the barrier cost?',
       replyToMessageId: invite.id,
     });
-    const answer = await h.fake.waitForMessage(
-      thread.id,
-      (m) => m.api.message_reference?.message_id === question.id,
-      10_000,
-    );
+    const answer = await replyTo(h.fake, thread.id, question, 10_000);
     const [answerEmbed] = embedsOf(answer);
     assert.match(answerEmbed?.description ?? '', /^\*\*Q:\*\* How much did the barrier cost\?/u);
     const quotes = assertQuotesFromArticle(embedsOf(answer), pasted);
@@ -171,11 +156,7 @@ describe('summaries on Discord, end to end', () => {
       content: `summarize this please ${articles.url('/news/tidal-barrier')}`,
       mentionsBot: true,
     });
-    const reply = await h.fake.waitForMessage(
-      h.fake.channelId,
-      (m) => m.api.message_reference?.message_id === mention.id,
-      10_000,
-    );
+    const reply = await replyTo(h.fake, h.fake.channelId, mention, 10_000);
     assert.equal(reply.origin, 'bot');
     assert.equal(embedsOf(reply)[0]?.url, articles.url('/news/tidal-barrier'));
     assert.deepEqual(reply.api.mentions, [], 'the reply pings nobody, not even the requester');
@@ -183,10 +164,7 @@ describe('summaries on Discord, end to end', () => {
     assert.equal(thread.name, 'Harbor Town Opens Its Tidal Barrier After Six Years of Work');
 
     const help = h.fake.postUserMessage({ content: 'hello there', mentionsBot: true });
-    const helpReply = await h.fake.waitForMessage(
-      h.fake.channelId,
-      (m) => m.api.message_reference?.message_id === help.id,
-    );
+    const helpReply = await replyTo(h.fake, h.fake.channelId, help);
     assert.match(helpReply.content, /Mention me with a link/u);
     assert.deepEqual(problems(h), []);
   });

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import type { APIEmbed } from 'discord.js';
 import { DISCORD_LIMITS, embedLength } from '../../src/discord/render/limits.js';
-import type { InteractionHandle, StoredMessage } from '../fakes/discord/index.js';
+import type { FakeDiscord, InteractionHandle, StoredMessage } from '../fakes/discord/index.js';
 
-const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
+/** `s` with runs of whitespace as one space, trimmed: for comparing text across line breaks. */
+export const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
+
+/** A stored message's embeds, typed as Discord's API shape. */
+export const embedsOf = (m: { embeds: unknown[] }): APIEmbed[] => m.embeds as APIEmbed[];
 
 /** Undoes the display escaping (backslashes, zero-width spaces) of text the bot showed. */
 export function shownText(s: string): string {
@@ -45,6 +49,16 @@ export async function finalReply(handle: InteractionHandle, timeoutMs = 15_000):
   const original = handle.original;
   assert.ok(original);
   return original;
+}
+
+/** Waits for the message in `channelId` that replies to `message` (the bot's answer to it). */
+export function replyTo(
+  fake: FakeDiscord,
+  channelId: string | null,
+  message: { readonly id: string },
+  timeoutMs?: number,
+): Promise<StoredMessage> {
+  return fake.waitForMessage(channelId, (m) => m.api.message_reference?.message_id === message.id, timeoutMs);
 }
 
 /** Asserts every message limit on a stored message's embeds and content. */

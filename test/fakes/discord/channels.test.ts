@@ -1,51 +1,18 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   ApplicationIntegrationType,
-  Client,
   DiscordAPIError,
   ChannelType as DjsChannelType,
   Events,
-  GatewayIntentBits,
   InteractionContextType,
   type Message,
   PermissionFlagsBits,
   Routes,
 } from 'discord.js';
-import {
-  ChannelType,
-  DEFAULT_BOT_PERMISSIONS,
-  type FakeDiscord,
-  type FakeDiscordOptions,
-  Permission,
-  startFakeDiscord,
-} from './index.js';
-
-interface Bot {
-  readonly fake: FakeDiscord;
-  readonly client: Client;
-  readonly errors: Error[];
-}
-
-async function startBot(t: TestContext, options: FakeDiscordOptions): Promise<Bot> {
-  const fake = await startFakeDiscord(options);
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
-    rest: { api: fake.apiUrl },
-  });
-  const errors: Error[] = [];
-  client.on(Events.Error, (e) => errors.push(e));
-  client.on(Events.ShardError, (e) => errors.push(e));
-  t.after(async () => {
-    await client.destroy();
-    await fake.close();
-  });
-  const ready = once(client, Events.ClientReady);
-  await client.login(fake.token);
-  await ready;
-  return { fake, client, errors };
-}
+import { startBot } from '../../helpers/fake-discord-client.js';
+import { ChannelType, DEFAULT_BOT_PERMISSIONS, Permission } from './index.js';
 
 const isApiError =
   (code: number) =>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApplicationCommandOptionType,
@@ -20,49 +20,8 @@ import {
   TextChannel,
   type ThreadAutoArchiveDuration,
 } from 'discord.js';
-import {
-  DEFAULT_MEMBER_PERMISSIONS,
-  type FakeDiscord,
-  type FakeDiscordOptions,
-  Permission,
-  startFakeDiscord,
-} from './index.js';
-
-const DEFAULT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
-
-interface Bot {
-  readonly fake: FakeDiscord;
-  readonly client: Client;
-  /** Errors the client reported (`error`, `shardError`); a healthy run has none. */
-  readonly errors: Error[];
-  readonly readyMs: number;
-  /** Every MESSAGE_CREATE the client turned into a Message. */
-  readonly received: Message[];
-}
-
-/** Starts a fake, logs a real discord.js client into it, and tears both down after the test. */
-async function startBot(
-  t: TestContext,
-  options: FakeDiscordOptions = {},
-  intents: GatewayIntentBits[] = DEFAULT_INTENTS,
-): Promise<Bot> {
-  const fake = await startFakeDiscord(options);
-  const client = new Client({ intents, rest: { api: fake.apiUrl } });
-  const errors: Error[] = [];
-  const received: Message[] = [];
-  client.on(Events.Error, (error) => errors.push(error));
-  client.on(Events.ShardError, (error) => errors.push(error));
-  client.on(Events.MessageCreate, (message) => received.push(message));
-  t.after(async () => {
-    await client.destroy();
-    await fake.close();
-  });
-  const ready = once(client, Events.ClientReady);
-  const started = performance.now();
-  await client.login(fake.token);
-  await ready;
-  return { fake, client, errors, readyMs: performance.now() - started, received };
-}
+import { type Bot, DEFAULT_INTENTS, startBot } from '../../helpers/fake-discord-client.js';
+import { DEFAULT_MEMBER_PERMISSIONS, type FakeDiscord, Permission, startFakeDiscord } from './index.js';
 
 function assertHealthy(bot: Bot): void {
   assert.deepEqual(bot.errors, []);

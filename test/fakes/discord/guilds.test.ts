@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, DiscordAPIError, Events, GatewayIntentBits, type Guild, Routes } from 'discord.js';
-import { type FakeDiscord, startFakeDiscord } from './index.js';
+import { type Client, DiscordAPIError, Events, type Guild, Routes } from 'discord.js';
+import { startBot } from '../../helpers/fake-discord-client.js';
+import type { FakeDiscord } from './index.js';
 
 /** A fake with two guilds and a real discord.js client logged into it, torn down after the test. */
 async function twoGuilds(t: TestContext): Promise<{ fake: FakeDiscord; client: Client; other: string }> {
-  const fake = await startFakeDiscord({ guilds: [{ name: 'one' }, { name: 'two' }] });
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
-    rest: { api: fake.apiUrl },
-  });
-  t.after(async () => {
-    await client.destroy();
-    await fake.close();
-  });
-  const ready = once(client, Events.ClientReady);
-  await client.login(fake.token);
-  await ready;
+  const { fake, client } = await startBot(t, { guilds: [{ name: 'one' }, { name: 'two' }] });
   const other = [...fake.world.guilds.keys()].find((id) => id !== fake.guildId);
   assert.ok(other);
   return { fake, client, other };
