@@ -26,7 +26,7 @@ import { commands } from '../commands/index.js';
 import { deployCommands } from '../src/discord/deploy.js';
 import { notices, progress } from '../src/discord/messages.js';
 import { CUSTOM_IDS } from '../src/discord/payloads.js';
-import { pasted as fixtureText, page } from '../test/discord/pages.js';
+import { pastedBody as fixtureText, page } from '../test/discord/pages.js';
 import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../test/fakes/discord/index.js';
 import { realisticReply } from '../test/fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../test/fakes/openai/server.js';

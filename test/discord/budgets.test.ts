@@ -4,8 +4,8 @@ import { nextUtcMidnight } from '../../src/app/budget.js';
 import { DEFAULT_MEMBER_PERMISSIONS, type InteractionHandle, Permission } from '../fakes/discord/index.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
-import { pastedBody as pasted } from './article.js';
 import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import { pastedBody as pasted } from './pages.js';
 import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
 
 /** A distinct copy of the article, so that no cached summary answers. */

@@ -7,7 +7,6 @@ import {
   Permission,
   type StoredMessage,
 } from '../fakes/discord/index.js';
-import { page, pasted } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -17,6 +16,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
+import { page, pasted } from './pages.js';
 import { assertQuotesFromArticle, embedsOf, finalReply, replyTo, shownText, squash } from './views.js';
 
 const without = (...bits: bigint[]): bigint => bits.reduce((p, b) => p & ~b, DEFAULT_BOT_PERMISSIONS);

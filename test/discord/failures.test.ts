@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, type FakeReply, reply, startFakeOpenAI } from '../fakes/openai/server.js';
-import { page, pastedBody as pasted } from './article.js';
 import {
   type ArticleServer,
   type Harness,
@@ -13,6 +12,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
+import { page, pastedBody as pasted } from './pages.js';
 import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** Waits for a failure told privately after a public deferral: the pending reply removed, an ephemeral follow-up. */

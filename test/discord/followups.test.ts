@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredMessage } from '../fakes/discord/index.js';
 import { realisticReply, taggedBlock, taskOf } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
-import { pasted } from './article.js';
 import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
+import { pasted } from './pages.js';
 import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** Posts a summary of the pasted article and returns its thread id and invitation message. */

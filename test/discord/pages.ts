@@ -8,12 +8,17 @@ import { readFixture } from '../helpers/fixtures.js';
 /** The fixture article (Harbor Town's tidal barrier), as its site serves it. */
 export const page = readFixture('discord', 'article.html');
 
-/** The fixture's paragraphs (byline included), as plain text separated by blank lines. */
-export const pasted = page
+/** The page's paragraphs (byline included) as plain text, in order. */
+export const paragraphs = page
   .split('\n')
   .filter((l) => l.startsWith('<p>'))
-  .map((l) => l.replace(/<[^>]+>/gu, ''))
-  .join('\n\n');
+  .map((l) => l.replace(/<[^>]+>/gu, ''));
+
+/** The paragraphs pasted as one text, separated by blank lines, without the headline. */
+export const pastedBody = paragraphs.join('\n\n');
+
+/** The article as a reader pastes it: the headline, then the paragraphs. */
+export const pasted = ['Harbor Town Opens Its Tidal Barrier', ...paragraphs].join('\n\n');
 
 /** The same page after an update: a new lead paragraph and a corrected cost. */
 export const updatedPage = page

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { type Store, utcDay } from '../../src/store/store.js';
 import type { ApiChannel, StoredMessage } from '../fakes/discord/index.js';
-import { page, paragraphs } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -13,6 +12,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
+import { page, paragraphs } from './pages.js';
 import { finalReply, replyTo } from './views.js';
 
 const DAY_MS = 86_400_000;

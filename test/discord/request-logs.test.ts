@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { realisticReply, taskOf } from '../fakes/openai/realistic.js';
 import { reply, startFakeOpenAI } from '../fakes/openai/server.js';
 import { eventually, startHarness } from './harness.js';
-import { pasted } from './pages.js';
+import { pastedBody as pasted } from './pages.js';
 import { finalReply } from './views.js';
 
 describe('logs of a request', () => {

@@ -9,7 +9,7 @@ import { realisticReply } from '../fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../fakes/openai/server.js';
 import { startBotProcess } from '../helpers/bot-process.js';
 import { eventually, problems, startArticleServer, startHarness } from './harness.js';
-import { page, pasted } from './pages.js';
+import { page, pastedBody as pasted } from './pages.js';
 import { assertQuotesFromArticle, finalReply } from './views.js';
 
 describe('a bot that keeps working when things go wrong', () => {

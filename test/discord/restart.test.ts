@@ -9,7 +9,7 @@ import type { InteractionHandle, StoredMessage } from '../fakes/discord/index.js
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../fakes/openai/server.js';
 import { eventually, type Harness, problems, startArticleServer, startHarness } from './harness.js';
-import { page, pasted } from './pages.js';
+import { page, pastedBody as pasted } from './pages.js';
 import { assertQuotesFromArticle, finalReply } from './views.js';
 
 /** The custom id of the "Try again" button on a message, if it has one. */

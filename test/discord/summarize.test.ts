@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { page, pasted } from './article.js';
 import {
   type ArticleServer,
   eventually,
@@ -10,6 +9,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
+import { page, pasted } from './pages.js';
 import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply, replyTo } from './views.js';
 
 /** The article's text as a reader sees it: what every quote must come from. */
