@@ -10,6 +10,7 @@ import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
 import { InteractionDelivery } from '../src/discord/delivery.js';
+import { interactionReply } from '../src/discord/jobs.js';
 import { notices } from '../src/discord/messages.js';
 import { MAX_QUESTION_CHARS, SAFE_MENTIONS } from '../src/discord/payloads.js';
 
@@ -57,7 +58,7 @@ export const ask = {
       interaction.options.getString('question', true),
       interaction.user.id,
       new InteractionDelivery(interaction, false),
-      { via: 'interaction', applicationId: interaction.applicationId, interactionToken: interaction.token },
+      interactionReply(interaction),
     );
   },
 } satisfies SlashCommand;

@@ -9,6 +9,7 @@ import {
 import { answerQueued } from './asking.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery, ThreadDelivery, withNote } from './delivery.js';
+import { interactionReply } from './jobs.js';
 import { labels, notices } from './messages.js';
 import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
@@ -66,11 +67,7 @@ export async function onAskModal(
           found?.locked ? notices.threadLocked : notices.threadUnavailable,
         )
       : new InteractionDelivery(interaction, true);
-  return answerQueued(ctx, conversation, question, interaction.user.id, out, {
-    via: 'interaction',
-    applicationId: interaction.applicationId,
-    interactionToken: interaction.token,
-  });
+  return answerQueued(ctx, conversation, question, interaction.user.id, out, interactionReply(interaction));
 }
 
 async function summaryThread(

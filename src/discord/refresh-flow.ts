@@ -10,7 +10,7 @@ import type { SummaryOutcome } from '../app/service.js';
 import type { Article } from '../article/article.js';
 import type { Result } from '../core/result.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
-import { withJob } from './jobs.js';
+import { interactionReply, withJob } from './jobs.js';
 import { failureMessage, notices, progress as progressText } from './messages.js';
 import {
   type CarriedOptions,
@@ -67,11 +67,7 @@ export async function onRefreshButton(
       guildId: interaction.guildId,
       channelId: interaction.channelId,
       userId: interaction.user.id,
-      reply: {
-        via: 'interaction',
-        applicationId: interaction.applicationId,
-        interactionToken: interaction.token,
-      },
+      reply: interactionReply(interaction),
       // Pressing Refresh again is the retry: the button is still there after a restart.
       retry: null,
     },

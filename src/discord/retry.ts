@@ -4,7 +4,14 @@ import type { JobRecord } from '../store/store.js';
 import { runAnswer } from './answer-flow.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery } from './delivery.js';
-import { type JobInfo, parseJobPayload, type RetryRequest, type RetrySource, withJob } from './jobs.js';
+import {
+  interactionReply,
+  type JobInfo,
+  parseJobPayload,
+  type RetryRequest,
+  type RetrySource,
+  withJob,
+} from './jobs.js';
 import { notices, progress } from './messages.js';
 import { CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import type { SourceInput } from './sources.js';
@@ -111,11 +118,7 @@ function jobInfo(interaction: ButtonInteraction, job: JobRecord, retry: RetryReq
     guildId: job.guildId,
     channelId: interaction.channelId,
     userId: job.userId,
-    reply: {
-      via: 'interaction',
-      applicationId: interaction.applicationId,
-      interactionToken: interaction.token,
-    },
+    reply: interactionReply(interaction),
     retry,
   };
 }

@@ -8,7 +8,7 @@ import type { SummaryLength } from '../engines/engine.js';
 import { checkAttachment } from './attachments.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery } from './delivery.js';
-import { retrySourceOf, withJob } from './jobs.js';
+import { interactionReply, retrySourceOf, withJob } from './jobs.js';
 import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 import type { SourceInput } from './sources.js';
@@ -67,11 +67,7 @@ export async function summarizeFromInteraction(
       guildId: interaction.guildId,
       channelId: interaction.channelId,
       userId: interaction.user.id,
-      reply: {
-        via: 'interaction',
-        applicationId: interaction.applicationId,
-        interactionToken: interaction.token,
-      },
+      reply: interactionReply(interaction),
       retry: {
         kind: 'summarize',
         source: retrySourceOf(input),
