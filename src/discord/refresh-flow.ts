@@ -20,10 +20,15 @@ import {
   SAFE_MENTIONS,
   summaryButtons,
 } from './payloads.js';
-import { Progress } from './progress.js';
 import { webUrl } from './render/article-facts.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
-import { recordEngineWork, SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
+import {
+  recordArticleLoad,
+  recordSummaryWork,
+  SUMMARY_MESSAGES_NAMESPACE,
+  type SummaryMessages,
+  withProgress,
+} from './summarize-flow.js';
 import { placeOfInteraction } from './where.js';
 
 /**
@@ -109,8 +114,7 @@ async function refreshSummary(
       await tell(restarting ? notices.shuttingDown : failureMessage(outcome.error));
       return outcome.error.code;
     }
-    recordEngineWork(bot.metrics, outcome.value.result);
-    bot.metrics[outcome.value.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
+    recordSummaryWork(bot.metrics, outcome.value);
     const { article, result, requestKey, language, fetchedAt, articleFromCache } = outcome.value;
     const changed = article.contentHash !== record.articleHash;
     const sent = await store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
@@ -178,13 +182,9 @@ async function summarizeAgain(
   requester: Requester,
   show: ((text: string) => Promise<void>) | null,
 ): Promise<Result<SummaryOutcome>> {
-  const { bot, log } = ctx;
-  const progress = new Progress(async (text) => {
-    if (show) await show(text).catch((err: unknown) => log.debug({ err }, 'progress update failed'));
-  }, bot.config.DISCORD_PROGRESS_DELAY_MS);
-  bot.metrics.inflightJobs.inc();
-  try {
-    return await bot.service.summarize({
+  const { bot } = ctx;
+  return withProgress(ctx, show ?? (async () => undefined), (progress) =>
+    bot.service.summarize({
       source: { kind: 'url', url },
       length: options.length,
       lang: options.lang,
@@ -192,19 +192,9 @@ async function summarizeAgain(
       requester,
       signal: bot.signal,
       onStep: (step) => progress.step(progressText[step]),
-      onLoaded: (loaded) => {
-        if ('failure' in loaded) bot.metrics.fetches.inc({ outcome: loaded.failure });
-        else if (loaded.fromCache) bot.metrics.cacheHits.inc({ cache: 'article' });
-        else {
-          bot.metrics.cacheMisses.inc({ cache: 'article' });
-          bot.metrics.fetches.inc({ outcome: 'ok' });
-        }
-      },
-    });
-  } finally {
-    bot.metrics.inflightJobs.dec();
-    await progress.done();
-  }
+      onLoaded: (loaded) => recordArticleLoad(bot.metrics, loaded),
+    }),
+  );
 }
 
 /** The link the summary was asked for (what the user gave, as the URL cache knows it). */
