@@ -7,6 +7,7 @@ import {
   Routes,
 } from 'discord.js';
 import { answerQueued } from './asking.js';
+import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery, ThreadDelivery, withNote } from './delivery.js';
 import { interactionReply } from './jobs.js';
@@ -36,13 +37,7 @@ export async function onAskModal(
   const question = interaction.fields.getTextInputValue(CUSTOM_IDS.question).trim();
   const wait = ctx.bot.questionLimiter.take(interaction.user.id);
   if (wait !== null) {
-    await acknowledge(ctx, () =>
-      interaction.reply({
-        content: notices.questionsRateLimited(wait),
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: SAFE_MENTIONS,
-      }),
-    );
+    await acknowledge(ctx, () => tellPrivately(interaction, notices.questionsRateLimited(wait)));
     return 'rate_limited';
   }
   await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));

@@ -1,4 +1,5 @@
 import { type ButtonInteraction, type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
+import { tellPrivately } from './boundary.js';
 import { closeThread, deleteSummaryMessages } from './components.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { type ForgottenAboutUser, notices } from './messages.js';
@@ -35,13 +36,7 @@ export async function onForgetButton(
 ): Promise<RequestOutcome> {
   const [action, ownerId] = interaction.customId.slice(CUSTOM_IDS.forget.length + 1).split(':');
   if (interaction.user.id !== ownerId) {
-    await acknowledge(ctx, () =>
-      interaction.reply({
-        content: notices.notYourButtons,
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: SAFE_MENTIONS,
-      }),
-    );
+    await acknowledge(ctx, () => tellPrivately(interaction, notices.notYourButtons));
     return 'bad_usage';
   }
   if (action !== 'confirm') {

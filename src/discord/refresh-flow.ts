@@ -9,6 +9,7 @@ import type { Requester } from '../app/budget.js';
 import type { SummaryOutcome } from '../app/service.js';
 import type { Article } from '../article/article.js';
 import type { Result } from '../core/result.js';
+import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { interactionReply, withJob } from './jobs.js';
 import { failureMessage, notices, progress as progressText } from './messages.js';
@@ -48,13 +49,8 @@ export async function onRefreshButton(
   const wait = options ? ctx.bot.summaryLimiter.take(interaction.user.id) : null;
   if (!options || wait !== null) {
     if (wait !== null) ctx.log.info({ waitMs: wait }, 'user rate limited');
-    await acknowledge(ctx, () =>
-      interaction.reply({
-        content: wait !== null ? notices.summariesRateLimited(wait) : notices.unexpected(ctx.requestId),
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: SAFE_MENTIONS,
-      }),
-    );
+    const content = wait !== null ? notices.summariesRateLimited(wait) : notices.unexpected(ctx.requestId);
+    await acknowledge(ctx, () => tellPrivately(interaction, content));
     return wait !== null ? 'rate_limited' : 'bad_usage';
   }
   // Only its requester sees a private summary: its message is updated through this interaction.
