@@ -3,15 +3,15 @@ import {
   ApplicationCommandType,
   ApplicationIntegrationType,
   InteractionContextType,
-  MessageFlags,
 } from 'discord.js';
 import { answerQueued } from '../src/discord/asking.js';
 import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
 import { InteractionDelivery } from '../src/discord/delivery.js';
+import { interactionReply } from '../src/discord/jobs.js';
 import { notices } from '../src/discord/messages.js';
-import { MAX_QUESTION_CHARS, SAFE_MENTIONS } from '../src/discord/payloads.js';
+import { MAX_QUESTION_CHARS } from '../src/discord/payloads.js';
 
 /** `/ask question`, inside a summary's thread: answered from the article, with quotes. */
 export const ask = {
@@ -32,10 +32,7 @@ export const ask = {
     ],
   },
   async execute(interaction, ctx) {
-    const refuse = (content: string) =>
-      acknowledge(ctx, () =>
-        interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
-      );
+    const refuse = (content: string) => acknowledge(ctx, () => tellPrivately(interaction, content));
     if (!interaction.channel?.isThread()) {
       await refuse(notices.notASummaryThread);
       return 'bad_usage';
@@ -57,7 +54,7 @@ export const ask = {
       interaction.options.getString('question', true),
       interaction.user.id,
       new InteractionDelivery(interaction, false),
-      { via: 'interaction', applicationId: interaction.applicationId, interactionToken: interaction.token },
+      interactionReply(interaction),
     );
   },
 } satisfies SlashCommand;

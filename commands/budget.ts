@@ -7,6 +7,7 @@ import {
   PermissionFlagsBits,
 } from 'discord.js';
 import type { UsageReport } from '../src/app/budget.js';
+import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
 import { budgetText } from '../src/discord/messages.js';
@@ -49,10 +50,7 @@ export const budget = {
   },
   async execute(interaction, ctx) {
     const { service } = ctx.bot;
-    const say = (content: string) =>
-      acknowledge(ctx, () =>
-        interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
-      );
+    const say = (content: string) => acknowledge(ctx, () => tellPrivately(interaction, content));
     const guildId = interaction.guildId;
     if (guildId === null) {
       await say(budgetText.guildOnly);

@@ -104,17 +104,15 @@ export const summarize = {
     const given = [url, text, file].filter((v) => v !== null).length;
     if (given === 0) return openPasteModal(interaction, ctx, summaryOptions(interaction));
     const input: SourceInput | { refusal: string } =
-      given === 0
-        ? { refusal: notices.noSource }
-        : given > 1
-          ? { refusal: notices.oneSource }
-          : url !== null
-            ? { kind: 'url', url: url.trim().replace(/^<(.+)>$/u, '$1') }
-            : text !== null
-              ? { kind: 'text', text, source: 'discord:text' }
-              : file
-                ? { kind: 'attachment', attachment: attachmentInfo(file) }
-                : { refusal: notices.noSource };
+      given > 1
+        ? { refusal: notices.oneSource }
+        : url !== null
+          ? { kind: 'url', url: url.trim().replace(/^<(.+)>$/u, '$1') }
+          : text !== null
+            ? { kind: 'text', text, source: 'discord:text' }
+            : file
+              ? { kind: 'attachment', attachment: attachmentInfo(file) }
+              : { refusal: notices.noSource };
     return summarizeFromInteraction(interaction, ctx, input, summaryOptions(interaction));
   },
 } satisfies SlashCommand;

@@ -4,6 +4,7 @@ import {
   InteractionContextType,
   MessageFlags,
 } from 'discord.js';
+import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
 import { budgetText } from '../src/discord/messages.js';
@@ -24,13 +25,7 @@ export const usage = {
   async execute(interaction, ctx) {
     const { service } = ctx.bot;
     if (!service.usesModel) {
-      await acknowledge(ctx, () =>
-        interaction.reply({
-          content: budgetText.offlineOnly,
-          flags: MessageFlags.Ephemeral,
-          allowedMentions: SAFE_MENTIONS,
-        }),
-      );
+      await acknowledge(ctx, () => tellPrivately(interaction, budgetText.offlineOnly));
       return 'ok';
     }
     await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));

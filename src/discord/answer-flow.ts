@@ -3,9 +3,8 @@ import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
 import { notices, progress as progressText } from './messages.js';
 import { MAX_QUESTION_CHARS, messagesOf } from './payloads.js';
-import { Progress } from './progress.js';
 import { renderAnswerEmbeds } from './render/render-answer.js';
-import { recordEngineWork, reportFailure } from './summarize-flow.js';
+import { recordEngineWork, reportFailure, withProgress } from './summarize-flow.js';
 
 /**
  * Answers a follow-up question about a conversation's article and posts the answer. Questions of
@@ -27,20 +26,15 @@ export async function runAnswer(
     return 'unreadable';
   }
   const q = question.trim().slice(0, MAX_QUESTION_CHARS);
-  const progress = new Progress(
-    (text) => out.progress(text).catch((err: unknown) => log.debug({ err }, 'progress update failed')),
-    bot.config.DISCORD_PROGRESS_DELAY_MS,
+  const result = await withProgress(
+    ctx,
+    (text) => out.progress(text),
+    (progress) =>
+      bot.service.answer({ ...conversation, article }, q, askerId, {
+        signal: bot.signal,
+        onStep: (step) => progress.step(progressText[step]),
+      }),
   );
-  bot.metrics.inflightJobs.inc();
-  const result = await bot.service
-    .answer({ ...conversation, article }, q, askerId, {
-      signal: bot.signal,
-      onStep: (step) => progress.step(progressText[step]),
-    })
-    .finally(() => {
-      bot.metrics.inflightJobs.dec();
-      return progress.done();
-    });
   if (!result.ok) return reportFailure(ctx, out, result.error);
   recordEngineWork(bot.metrics, result.value);
   const sent = await out.deliver(messagesOf(renderAnswerEmbeds(article, q, result.value)));

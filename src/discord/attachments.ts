@@ -13,7 +13,7 @@ export interface AttachmentInfo {
 }
 
 /** Hosts Discord serves attachments from. */
-export const DISCORD_CDN_HOSTS: readonly string[] = ['cdn.discordapp.com', 'media.discordapp.net'];
+const DISCORD_CDN_HOSTS: readonly string[] = ['cdn.discordapp.com', 'media.discordapp.net'];
 
 const READABLE_EXTENSIONS = new Set(['.txt', '.text', '.md', '.markdown', '.html', '.htm', '.xhtml', '.pdf']);
 const READABLE_TYPES = new Set([
@@ -50,7 +50,7 @@ export function checkAttachment(
  * arrive in Discord's payloads, not from users, but are still checked: the article fetcher's
  * public-address guard is deliberately not used for them, so nothing else may pass.
  */
-export function isDiscordAttachmentUrl(raw: string, apiUrl: string): boolean {
+function isDiscordAttachmentUrl(raw: string, apiUrl: string): boolean {
   let url: URL;
   let api: URL;
   try {

@@ -7,8 +7,10 @@ import {
   Routes,
 } from 'discord.js';
 import { answerQueued } from './asking.js';
+import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery, ThreadDelivery, withNote } from './delivery.js';
+import { interactionReply } from './jobs.js';
 import { labels, notices } from './messages.js';
 import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
@@ -35,13 +37,7 @@ export async function onAskModal(
   const question = interaction.fields.getTextInputValue(CUSTOM_IDS.question).trim();
   const wait = ctx.bot.questionLimiter.take(interaction.user.id);
   if (wait !== null) {
-    await acknowledge(ctx, () =>
-      interaction.reply({
-        content: notices.questionsRateLimited(wait),
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: SAFE_MENTIONS,
-      }),
-    );
+    await acknowledge(ctx, () => tellPrivately(interaction, notices.questionsRateLimited(wait)));
     return 'rate_limited';
   }
   await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
@@ -66,11 +62,7 @@ export async function onAskModal(
           found?.locked ? notices.threadLocked : notices.threadUnavailable,
         )
       : new InteractionDelivery(interaction, true);
-  return answerQueued(ctx, conversation, question, interaction.user.id, out, {
-    via: 'interaction',
-    applicationId: interaction.applicationId,
-    interactionToken: interaction.token,
-  });
+  return answerQueued(ctx, conversation, question, interaction.user.id, out, interactionReply(interaction));
 }
 
 async function summaryThread(
@@ -92,7 +84,7 @@ export async function onDeleteButton(
   interaction: ButtonInteraction,
   ctx: RequestContext,
 ): Promise<RequestOutcome> {
-  const { service, client } = ctx.bot;
+  const { service } = ctx.bot;
   const summaryId = interaction.message.id;
   // Only its requester ever sees an ephemeral summary: its message is updated in place. So is one
   // where the bot user is not (a server or DM where only users installed the app): the bot may not
@@ -118,22 +110,13 @@ export async function onDeleteButton(
   await service.forgetConversation(record);
   await service.store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, null, 1);
 
+  const channelId = sent?.channelId ?? interaction.channelId;
   if (inPlace) {
     await interaction.deleteReply();
     // The rest of a long summary, where the bot can reach it (else only logged).
-    const channelId = sent?.channelId ?? interaction.channelId;
-    for (const id of ephemeral ? [] : (sent?.messageIds.slice(1) ?? [])) {
-      await client.rest
-        .delete(Routes.channelMessage(channelId, id))
-        .catch((err: unknown) => ctx.log.warn({ err, messageId: id }, 'could not delete a summary message'));
-    }
+    await deleteSummaryMessages(ctx, channelId, ephemeral ? [] : (sent?.messageIds.slice(1) ?? []));
   } else {
-    const channelId = sent?.channelId ?? interaction.channelId;
-    for (const id of sent?.messageIds ?? [summaryId]) {
-      await client.rest
-        .delete(Routes.channelMessage(channelId, id))
-        .catch((err: unknown) => ctx.log.warn({ err, messageId: id }, 'could not delete a summary message'));
-    }
+    await deleteSummaryMessages(ctx, channelId, sent?.messageIds ?? [summaryId]);
     if (sent?.threadId) await closeThread(ctx, sent.threadId);
   }
   ctx.log.info({ threadId: record.threadId }, 'summary deleted by its requester');
@@ -143,6 +126,29 @@ export async function onDeleteButton(
     allowedMentions: SAFE_MENTIONS,
   });
   return 'ok';
+}
+
+/**
+ * Deletes a summary's messages in a channel as the bot (also used by `/forget`); returns how many
+ * went. One Discord refuses (404 or 403: a private summary's, a server the bot has left) is logged,
+ * at `level` (`debug` where that is expected), and skipped.
+ */
+export async function deleteSummaryMessages(
+  ctx: RequestContext,
+  channelId: string,
+  ids: readonly string[],
+  level: 'warn' | 'debug' = 'warn',
+): Promise<number> {
+  let deleted = 0;
+  for (const id of ids) {
+    try {
+      await ctx.bot.client.rest.delete(Routes.channelMessage(channelId, id));
+      deleted++;
+    } catch (err) {
+      ctx.log[level]({ err, messageId: id }, 'could not delete a summary message');
+    }
+  }
+  return deleted;
 }
 
 /** Deletes the bot's messages in a summary's thread and closes it (also used by `/forget`). */
@@ -200,13 +206,8 @@ async function deleteUnrecordedSummary(
   if (ephemeral) {
     await interaction.deleteReply();
   } else {
-    for (const message of await summaryMessages(ctx, interaction.message)) {
-      await ctx.bot.client.rest
-        .delete(Routes.channelMessage(message.channelId, message.id))
-        .catch((err: unknown) =>
-          ctx.log.warn({ err, messageId: message.id }, 'could not delete a summary message'),
-        );
-    }
+    const ids = (await summaryMessages(ctx, interaction.message)).map((m) => m.id);
+    await deleteSummaryMessages(ctx, interaction.message.channelId, ids);
     if (interaction.message.hasThread) await closeThread(ctx, interaction.message.id);
   }
   ctx.log.info(

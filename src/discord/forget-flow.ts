@@ -1,5 +1,6 @@
-import { type ButtonInteraction, type ChatInputCommandInteraction, MessageFlags, Routes } from 'discord.js';
-import { closeThread } from './components.js';
+import { type ButtonInteraction, type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
+import { tellPrivately } from './boundary.js';
+import { closeThread, deleteSummaryMessages } from './components.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { type ForgottenAboutUser, notices } from './messages.js';
 import { CUSTOM_IDS, forgetButtons, SAFE_MENTIONS } from './payloads.js';
@@ -35,13 +36,7 @@ export async function onForgetButton(
 ): Promise<RequestOutcome> {
   const [action, ownerId] = interaction.customId.slice(CUSTOM_IDS.forget.length + 1).split(':');
   if (interaction.user.id !== ownerId) {
-    await acknowledge(ctx, () =>
-      interaction.reply({
-        content: notices.notYourButtons,
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: SAFE_MENTIONS,
-      }),
-    );
+    await acknowledge(ctx, () => tellPrivately(interaction, notices.notYourButtons));
     return 'bad_usage';
   }
   if (action !== 'confirm') {
@@ -84,25 +79,9 @@ async function forgetEverything(ctx: RequestContext, userId: string): Promise<Fo
   await store.forgetUser(userId);
   let messages = 0;
   for (const sent of sentMessages) {
-    messages += await deleteSummaryMessages(ctx, sent);
+    // Private summaries' messages cannot be deleted as the bot: expected, so only logged at debug.
+    messages += await deleteSummaryMessages(ctx, sent.channelId, sent.messageIds, 'debug');
     if (sent.threadId) await closeThread(ctx, sent.threadId);
   }
   return { ...kept, texts, messages };
-}
-
-/**
- * Deletes a summary's messages; returns how many went. Private summaries and messages in servers the
- * bot has left cannot be deleted (Discord answers 404 or 403): that is logged and skipped.
- */
-async function deleteSummaryMessages(ctx: RequestContext, sent: SummaryMessages): Promise<number> {
-  let deleted = 0;
-  for (const id of sent.messageIds) {
-    try {
-      await ctx.bot.client.rest.delete(Routes.channelMessage(sent.channelId, id));
-      deleted++;
-    } catch (err) {
-      ctx.log.debug({ err, messageId: id }, 'could not delete a summary message');
-    }
-  }
-  return deleted;
 }

@@ -1,3 +1,4 @@
+import type { RepliableInteraction } from 'discord.js';
 import { z } from 'zod';
 import { SUMMARY_LENGTHS } from '../engines/engine.js';
 import type { JobRecord, JobReply, Store } from '../store/store.js';
@@ -81,6 +82,15 @@ export interface JobInfo {
   readonly reply: JobReply;
   /** What running it again needs; null when it cannot be run again. */
   readonly retry: RetryRequest | null;
+}
+
+/** Where a job's result goes when it was asked through an interaction (its token, ~15 minutes). */
+export function interactionReply(interaction: RepliableInteraction): JobReply {
+  return {
+    via: 'interaction',
+    applicationId: interaction.applicationId,
+    interactionToken: interaction.token,
+  };
 }
 
 /**

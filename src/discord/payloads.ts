@@ -40,7 +40,7 @@ export const CUSTOM_IDS = {
 /** Text inputs of the "Paste an article" modal after its title: 4 × 4,000 characters. */
 export const PASTE_PARTS = 4;
 /** Discord's largest text input value (characters). */
-export const MAX_TEXT_INPUT_CHARS = 4000;
+const MAX_TEXT_INPUT_CHARS = 4000;
 /** Longest pasted title accepted (characters). */
 const MAX_PASTE_TITLE_CHARS = 300;
 

@@ -9,8 +9,9 @@ import type { Requester } from '../app/budget.js';
 import type { SummaryOutcome } from '../app/service.js';
 import type { Article } from '../article/article.js';
 import type { Result } from '../core/result.js';
+import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
-import { withJob } from './jobs.js';
+import { interactionReply, withJob } from './jobs.js';
 import { failureMessage, notices, progress as progressText } from './messages.js';
 import {
   type CarriedOptions,
@@ -20,10 +21,15 @@ import {
   SAFE_MENTIONS,
   summaryButtons,
 } from './payloads.js';
-import { Progress } from './progress.js';
 import { webUrl } from './render/article-facts.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
-import { recordEngineWork, SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
+import {
+  recordArticleLoad,
+  recordSummaryWork,
+  SUMMARY_MESSAGES_NAMESPACE,
+  type SummaryMessages,
+  withProgress,
+} from './summarize-flow.js';
 import { placeOfInteraction } from './where.js';
 
 /**
@@ -43,13 +49,8 @@ export async function onRefreshButton(
   const wait = options ? ctx.bot.summaryLimiter.take(interaction.user.id) : null;
   if (!options || wait !== null) {
     if (wait !== null) ctx.log.info({ waitMs: wait }, 'user rate limited');
-    await acknowledge(ctx, () =>
-      interaction.reply({
-        content: wait !== null ? notices.summariesRateLimited(wait) : notices.unexpected(ctx.requestId),
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: SAFE_MENTIONS,
-      }),
-    );
+    const content = wait !== null ? notices.summariesRateLimited(wait) : notices.unexpected(ctx.requestId);
+    await acknowledge(ctx, () => tellPrivately(interaction, content));
     return wait !== null ? 'rate_limited' : 'bad_usage';
   }
   // Only its requester sees a private summary: its message is updated through this interaction.
@@ -67,11 +68,7 @@ export async function onRefreshButton(
       guildId: interaction.guildId,
       channelId: interaction.channelId,
       userId: interaction.user.id,
-      reply: {
-        via: 'interaction',
-        applicationId: interaction.applicationId,
-        interactionToken: interaction.token,
-      },
+      reply: interactionReply(interaction),
       // Pressing Refresh again is the retry: the button is still there after a restart.
       retry: null,
     },
@@ -113,8 +110,7 @@ async function refreshSummary(
       await tell(restarting ? notices.shuttingDown : failureMessage(outcome.error));
       return outcome.error.code;
     }
-    recordEngineWork(bot.metrics, outcome.value.result);
-    bot.metrics[outcome.value.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
+    recordSummaryWork(bot.metrics, outcome.value);
     const { article, result, requestKey, language, fetchedAt, articleFromCache } = outcome.value;
     const changed = article.contentHash !== record.articleHash;
     const sent = await store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
@@ -182,13 +178,9 @@ async function summarizeAgain(
   requester: Requester,
   show: ((text: string) => Promise<void>) | null,
 ): Promise<Result<SummaryOutcome>> {
-  const { bot, log } = ctx;
-  const progress = new Progress(async (text) => {
-    if (show) await show(text).catch((err: unknown) => log.debug({ err }, 'progress update failed'));
-  }, bot.config.DISCORD_PROGRESS_DELAY_MS);
-  bot.metrics.inflightJobs.inc();
-  try {
-    return await bot.service.summarize({
+  const { bot } = ctx;
+  return withProgress(ctx, show ?? (async () => undefined), (progress) =>
+    bot.service.summarize({
       source: { kind: 'url', url },
       length: options.length,
       lang: options.lang,
@@ -196,19 +188,9 @@ async function summarizeAgain(
       requester,
       signal: bot.signal,
       onStep: (step) => progress.step(progressText[step]),
-      onLoaded: (loaded) => {
-        if ('failure' in loaded) bot.metrics.fetches.inc({ outcome: loaded.failure });
-        else if (loaded.fromCache) bot.metrics.cacheHits.inc({ cache: 'article' });
-        else {
-          bot.metrics.cacheMisses.inc({ cache: 'article' });
-          bot.metrics.fetches.inc({ outcome: 'ok' });
-        }
-      },
-    });
-  } finally {
-    bot.metrics.inflightJobs.dec();
-    await progress.done();
-  }
+      onLoaded: (loaded) => recordArticleLoad(bot.metrics, loaded),
+    }),
+  );
 }
 
 /** The link the summary was asked for (what the user gave, as the URL cache knows it). */

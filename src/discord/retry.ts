@@ -2,9 +2,17 @@ import { type ButtonInteraction, ChannelType, MessageFlags } from 'discord.js';
 import type { Conversation } from '../app/service.js';
 import type { JobRecord } from '../store/store.js';
 import { runAnswer } from './answer-flow.js';
+import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery } from './delivery.js';
-import { type JobInfo, parseJobPayload, type RetryRequest, type RetrySource, withJob } from './jobs.js';
+import {
+  interactionReply,
+  type JobInfo,
+  parseJobPayload,
+  type RetryRequest,
+  type RetrySource,
+  withJob,
+} from './jobs.js';
 import { notices, progress } from './messages.js';
 import { CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
 import type { SourceInput } from './sources.js';
@@ -32,18 +40,15 @@ export async function onRetryButton(
 ): Promise<RequestOutcome> {
   const { store } = ctx.bot.service;
   const jobId = interaction.customId.slice(CUSTOM_IDS.retry.length + 1);
-  const tellPrivately = (content: string) =>
-    acknowledge(ctx, () =>
-      interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
-    );
+  const refuse = (content: string) => acknowledge(ctx, () => tellPrivately(interaction, content));
   const job = (await store.unfinishedJobs()).find((j) => j.id === jobId);
   const retry = job ? parseJobPayload(job.payload).retry : null;
   if (!job || !retry) {
-    await tellPrivately(notices.retryTaken);
+    await refuse(notices.retryTaken);
     return 'bad_usage';
   }
   if (job.userId !== interaction.user.id) {
-    await tellPrivately(notices.retryNotYours);
+    await refuse(notices.retryNotYours);
     return 'bad_usage';
   }
   const tooOld = Date.now() - job.startedAt > ctx.bot.config.DISCORD_RETRY_HOURS * 3_600_000;
@@ -62,7 +67,7 @@ export async function onRetryButton(
   }
   // Whoever removes the job runs it: a second press (or a second process) finds it gone.
   if (!(await store.finishJob(job.id))) {
-    await tellPrivately(notices.retryTaken);
+    await refuse(notices.retryTaken);
     return 'bad_usage';
   }
   ctx.log.info({ retryOf: job.id, kind: retry.kind }, 'retrying an interrupted request');
@@ -111,11 +116,7 @@ function jobInfo(interaction: ButtonInteraction, job: JobRecord, retry: RetryReq
     guildId: job.guildId,
     channelId: interaction.channelId,
     userId: job.userId,
-    reply: {
-      via: 'interaction',
-      applicationId: interaction.applicationId,
-      interactionToken: interaction.token,
-    },
+    reply: interactionReply(interaction),
     retry,
   };
 }

@@ -1,6 +1,6 @@
 import { type Message, ThreadAutoArchiveDuration } from 'discord.js';
 import type { SourceSpec } from '../app/load-article.js';
-import type { SummaryOutcome } from '../app/service.js';
+import type { SummaryOutcome, SummaryRequest } from '../app/service.js';
 import type { Failure, Result } from '../core/result.js';
 import type { EngineInfo, SummaryLength } from '../engines/engine.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -60,41 +60,28 @@ export async function runSummary(
       return refused.code;
     }
   }
-  const progress = new Progress(
-    (text) => out.progress(text).catch((err: unknown) => log.debug({ err }, 'progress update failed')),
-    bot.config.DISCORD_PROGRESS_DELAY_MS,
+  const outcome = await withProgress(
+    ctx,
+    (text) => out.progress(text),
+    async (progress): Promise<Result<SummaryOutcome>> => {
+      const source = await sourceSpec(ctx, job.input, progress);
+      if (!source.ok) return source;
+      return bot.service.summarize({
+        source: source.value,
+        length: job.length,
+        lang: job.lang,
+        requester: { guildId: job.guildId, userId: job.requesterId },
+        signal: bot.signal,
+        onStep: (step) => progress.step(progressText[step]),
+        onLoaded: (loaded) => {
+          if (job.input.kind === 'url') recordArticleLoad(bot.metrics, loaded);
+        },
+        onStored: (article) => ctx.job?.articleStored(article.contentHash),
+      });
+    },
   );
-  let outcome: Result<SummaryOutcome>;
-  bot.metrics.inflightJobs.inc();
-  try {
-    const source = await sourceSpec(ctx, job.input, progress);
-    outcome = source.ok
-      ? await bot.service.summarize({
-          source: source.value,
-          length: job.length,
-          lang: job.lang,
-          requester: { guildId: job.guildId, userId: job.requesterId },
-          signal: bot.signal,
-          onStep: (step) => progress.step(progressText[step]),
-          onLoaded: (loaded) => {
-            if (job.input.kind !== 'url') return;
-            if ('failure' in loaded) bot.metrics.fetches.inc({ outcome: loaded.failure });
-            else if (loaded.fromCache) bot.metrics.cacheHits.inc({ cache: 'article' });
-            else {
-              bot.metrics.cacheMisses.inc({ cache: 'article' });
-              bot.metrics.fetches.inc({ outcome: 'ok' });
-            }
-          },
-          onStored: (article) => ctx.job?.articleStored(article.contentHash),
-        })
-      : source;
-  } finally {
-    bot.metrics.inflightJobs.dec();
-    await progress.done();
-  }
   if (!outcome.ok) return reportFailure(ctx, out, outcome.error);
-  recordEngineWork(bot.metrics, outcome.value.result);
-  bot.metrics[outcome.value.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
+  recordSummaryWork(bot.metrics, outcome.value);
 
   const { article, result, requestKey, language } = outcome.value;
   const note = !job.openThread && !out.ephemeral ? (job.noThreadNotice ?? undefined) : undefined;
@@ -136,6 +123,49 @@ export async function runSummary(
     'summary posted',
   );
   return 'ok';
+}
+
+/**
+ * Runs a request's slow work counted in `inflightJobs`, its progress lines sent to `show` (see
+ * `Progress`; one that fails to show is only logged). The last update has settled when it resolves,
+ * so the caller's final edit wins.
+ */
+export async function withProgress<T>(
+  ctx: RequestContext,
+  show: (text: string) => Promise<void>,
+  work: (progress: Progress) => Promise<T>,
+): Promise<T> {
+  const { bot, log } = ctx;
+  const progress = new Progress(
+    (text) => show(text).catch((err: unknown) => log.debug({ err }, 'progress update failed')),
+    bot.config.DISCORD_PROGRESS_DELAY_MS,
+  );
+  bot.metrics.inflightJobs.inc();
+  try {
+    return await work(progress);
+  } finally {
+    bot.metrics.inflightJobs.dec();
+    await progress.done();
+  }
+}
+
+/** A link's article loaded (or not), for metrics: a fetch, or a hit in the article cache. */
+export function recordArticleLoad(
+  metrics: Metrics,
+  loaded: Parameters<NonNullable<SummaryRequest['onLoaded']>>[0],
+): void {
+  if ('failure' in loaded) metrics.fetches.inc({ outcome: loaded.failure });
+  else if (loaded.fromCache) metrics.cacheHits.inc({ cache: 'article' });
+  else {
+    metrics.cacheMisses.inc({ cache: 'article' });
+    metrics.fetches.inc({ outcome: 'ok' });
+  }
+}
+
+/** A summary's engine work and whether the summary cache answered, for metrics. */
+export function recordSummaryWork(metrics: Metrics, outcome: SummaryOutcome): void {
+  recordEngineWork(metrics, outcome.result);
+  metrics[outcome.summaryFromCache ? 'cacheHits' : 'cacheMisses'].inc({ cache: 'model' });
 }
 
 /** Tokens, grounding and any budget fallback of one engine result, for metrics. */

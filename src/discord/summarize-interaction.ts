@@ -6,11 +6,11 @@ import {
 } from 'discord.js';
 import type { SummaryLength } from '../engines/engine.js';
 import { checkAttachment } from './attachments.js';
+import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery } from './delivery.js';
-import { retrySourceOf, withJob } from './jobs.js';
+import { interactionReply, retrySourceOf, withJob } from './jobs.js';
 import { notices } from './messages.js';
-import { SAFE_MENTIONS } from './payloads.js';
 import type { SourceInput } from './sources.js';
 import { runSummary } from './summarize-flow.js';
 import { noThreadNotice, placeOfInteraction } from './where.js';
@@ -38,9 +38,7 @@ export async function summarizeFromInteraction(
   options: SummaryOptions,
 ): Promise<RequestOutcome> {
   const refuse = async (content: string, outcome: RequestOutcome): Promise<RequestOutcome> => {
-    await acknowledge(ctx, () =>
-      interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS }),
-    );
+    await acknowledge(ctx, () => tellPrivately(interaction, content));
     return outcome;
   };
   if ('refusal' in input) return refuse(input.refusal, 'bad_usage');
@@ -67,11 +65,7 @@ export async function summarizeFromInteraction(
       guildId: interaction.guildId,
       channelId: interaction.channelId,
       userId: interaction.user.id,
-      reply: {
-        via: 'interaction',
-        applicationId: interaction.applicationId,
-        interactionToken: interaction.token,
-      },
+      reply: interactionReply(interaction),
       retry: {
         kind: 'summarize',
         source: retrySourceOf(input),

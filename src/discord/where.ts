@@ -49,7 +49,7 @@ export interface Place {
 }
 
 /** Discord's names for the permissions Verbatim needs, as its server settings show them. */
-export const PERMISSION_NAMES: ReadonlyMap<bigint, string> = new Map([
+const PERMISSION_NAMES: ReadonlyMap<bigint, string> = new Map([
   [PermissionFlagsBits.ViewChannel, 'View Channel'],
   [PermissionFlagsBits.SendMessages, 'Send Messages'],
   [PermissionFlagsBits.SendMessagesInThreads, 'Send Messages in Threads'],

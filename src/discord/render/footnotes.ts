@@ -9,7 +9,7 @@ import type { ClaimBlock } from './pack.js';
 import { textFragmentUrl } from './text-fragment.js';
 
 /** Claim text (not a quote) longer than this is shortened: a model's claims are a sentence or two. */
-export const MAX_CLAIM_CHARS = 1500;
+const MAX_CLAIM_CHARS = 1500;
 /** Longest "open at the quote" link included; a longer page URL gets the ¶ number only. */
 const MAX_LINK_CHARS = 600;
 

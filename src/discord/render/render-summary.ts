@@ -60,7 +60,7 @@ function headline(text: string): string | null {
 }
 
 /** The article's title, else its headline-like first line, else a name for where it came from. */
-export function articleTitle(article: Article): string {
+function articleTitle(article: Article): string {
   const title = article.title?.replace(/\s+/gu, ' ').trim() || headline(article.text);
   if (title) return title;
   if (article.source.startsWith('discord:attachment/'))
