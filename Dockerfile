@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Verbatim, the Discord bot. Build:  docker build -t verbatim .
-# Run:  docker run --init --env-file .env -v verbatim-data:/data verbatim
+# Run:  docker run --init --env-file .env -e DATABASE_PATH=/data/verbatim.db -e HEALTH_PORT=8080
+#         -v verbatim-data:/data verbatim
+#   (.env, copied from .env.example, sets DATABASE_PATH and HEALTH_PORT too; the -e flags win.)
 # (or `docker compose up -d`, see compose.yaml and docs/operations.md).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
