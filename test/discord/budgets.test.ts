@@ -111,7 +111,10 @@ describe('daily model budgets on Discord', () => {
     assert.match(description, /`\/usage` shows what is left/u, 'says where to look next');
     assertQuotesFromArticle(embedsOf(summary), copy(2));
     assert.equal(openai.requests.length, before, 'no request reached the model');
-    assert.match(h.bot.context.metrics.render(), /verbatim_budget_fallbacks_total\{scope="guild"\} 1\n/u);
+    assert.match(
+      await h.bot.context.metrics.render(),
+      /verbatim_budget_fallbacks_total\{scope="guild"\} 1\n/u,
+    );
 
     const other = h.fake.sendSlashCommand({
       name: 'summarize',
@@ -215,7 +218,10 @@ describe('daily model budgets on Discord', () => {
       reset,
       /Server: 4,500 tokens a day \(the bot’s default\)\nEach member: 100,000 tokens a day \(the bot’s default\)/u,
     );
-    assert.match(h.bot.context.metrics.render(), /verbatim_budget_fallbacks_total\{scope="user"\} 1\n/u);
+    assert.match(
+      await h.bot.context.metrics.render(),
+      /verbatim_budget_fallbacks_total\{scope="user"\} 1\n/u,
+    );
     assert.deepEqual(problems(h), []);
   });
 

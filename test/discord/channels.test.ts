@@ -173,7 +173,10 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       'the log line',
     );
     assert.deepEqual(line.missing, ['Send Messages']);
-    assert.match(h.bot.context.metrics.render(), /verbatim_unanswerable_messages_total\{kind="mention"\} 1/u);
+    assert.match(
+      await h.bot.context.metrics.render(),
+      /verbatim_unanswerable_messages_total\{kind="mention"\} 1/u,
+    );
     assert.deepEqual(botMessages(where.id), []);
     assert.deepEqual(refusedIn(where.id), [], 'not even attempted');
     assert.deepEqual(problems(h), []);

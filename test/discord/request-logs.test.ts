@@ -67,7 +67,7 @@ describe('logs of a request', () => {
     for (const line of lines)
       assert.equal(line.requestId, question.id, `"${line.msg}" carries the request id`);
 
-    const metrics = h.bot.context.metrics.render();
+    const metrics = await h.bot.context.metrics.render();
     assert.match(metrics, /^verbatim_requests_total\{kind="thread_message",outcome="ok"\} 2$/mu);
     assert.match(metrics, /^verbatim_model_tokens_total\{direction="input"\} [1-9]\d*$/mu);
     assert.match(metrics, /^verbatim_interrupted_requests_total\{told="after_restart"\} 0$/mu);

@@ -98,8 +98,8 @@ describe('a bot that keeps working when things go wrong', () => {
     const help = h.fake.postUserMessage({ content: 'hi', mentionsBot: true });
     await h.fake.waitForMessage(h.fake.channelId, (m) => m.api.message_reference?.message_id === help.id);
     const text = await eventually(
-      () => {
-        const rendered = h.bot.context.metrics.render();
+      async () => {
+        const rendered = await h.bot.context.metrics.render();
         return rendered.includes('outcome="bad_usage"') ? rendered : null;
       },
       5000,
