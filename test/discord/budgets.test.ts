@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { nextUtcMidnight } from '../../src/app/budget.js';
-import { DEFAULT_MEMBER_PERMISSIONS, type InteractionHandle, Permission } from '../fakes/discord/index.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
-import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { pastedBody as pasted } from './pages.js';
+import {
+  eventually,
+  type Harness,
+  modelEnv,
+  problems,
+  startHarness,
+  WIDE_BUCKETS,
+} from '../../testkit/discord/harness.js';
+import { pastedBody as pasted } from '../../testkit/discord/pages.js';
+import {
+  DEFAULT_MEMBER_PERMISSIONS,
+  type InteractionHandle,
+  Permission,
+} from '../../testkit/fakes/discord/index.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
 
 /** A distinct copy of the article, so that no cached summary answers. */

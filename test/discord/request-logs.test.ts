@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { realisticReply, taskOf } from '../fakes/openai/realistic.js';
-import { reply, startFakeOpenAI } from '../fakes/openai/server.js';
-import { eventually, startHarness } from './harness.js';
-import { pastedBody as pasted } from './pages.js';
+import { eventually, startHarness } from '../../testkit/discord/harness.js';
+import { pastedBody as pasted } from '../../testkit/discord/pages.js';
+import { realisticReply, taskOf } from '../../testkit/fakes/openai/realistic.js';
+import { reply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { finalReply } from './views.js';
 
 describe('logs of a request', () => {

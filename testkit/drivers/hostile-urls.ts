@@ -11,8 +11,8 @@ import {
   type FetchOptions,
   fetchDocument,
   type Resolver,
-} from '../src/article/fetch/index.js';
-import { sharedDir } from '../src/core/paths.js';
+} from '../../src/article/fetch/index.js';
+import { sharedDir } from '../../src/core/paths.js';
 
 export interface HostileUrl {
   readonly file: string;

@@ -22,15 +22,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { commands } from '../commands/index.js';
-import { deployCommands } from '../src/discord/deploy.js';
-import { notices, progress } from '../src/discord/messages.js';
-import { CUSTOM_IDS } from '../src/discord/payloads.js';
-import { pastedBody as fixtureText, page } from '../test/discord/pages.js';
-import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../test/fakes/discord/index.js';
-import { realisticReply } from '../test/fakes/openai/realistic.js';
-import { startFakeOpenAI } from '../test/fakes/openai/server.js';
-import { type BotProcess, startBotProcess } from '../test/helpers/bot-process.js';
+import { commands } from '../../commands/index.js';
+import { deployCommands } from '../../src/discord/deploy.js';
+import { notices, progress } from '../../src/discord/messages.js';
+import { CUSTOM_IDS } from '../../src/discord/payloads.js';
+import { type BotProcess, startBotProcess } from '../discord/bot-process.js';
+import { pastedBody as fixtureText, page } from '../discord/pages.js';
+import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../fakes/discord/index.js';
+import { realisticReply } from '../fakes/openai/realistic.js';
+import { startFakeOpenAI } from '../fakes/openai/server.js';
 
 export type RestartVariant = 'sigterm' | 'sigkill';
 

@@ -16,13 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { commands } from '../commands/index.js';
-import { parseConfig } from '../src/config.js';
-import { repoRoot } from '../src/core/paths.js';
-import { startBot } from '../src/discord/bot.js';
-import { deployCommands } from '../src/discord/deploy.js';
-import { createLogger } from '../src/log.js';
-import { type InteractionHandle, startFakeDiscord } from '../test/fakes/discord/index.js';
+import { commands } from '../../commands/index.js';
+import { parseConfig } from '../../src/config.js';
+import { repoRoot } from '../../src/core/paths.js';
+import { startBot } from '../../src/discord/bot.js';
+import { deployCommands } from '../../src/discord/deploy.js';
+import { createLogger } from '../../src/log.js';
+import { type InteractionHandle, startFakeDiscord } from '../fakes/discord/index.js';
 
 export interface DiscordBenchOptions {
   readonly requests: number;

@@ -3,7 +3,7 @@
  * fixture, its text as a user would paste it, the same page after an update, a page long enough to
  * need two messages, and a long council report for the paste form.
  */
-import { readFixture } from '../helpers/fixtures.js';
+import { readFixture } from '../../test/helpers/fixtures.js';
 
 /** The fixture article (Harbor Town's tidal barrier), as its site serves it. */
 export const page = readFixture('discord', 'article.html');
