@@ -1,27 +1,24 @@
 /**
- * `npm run bench:discord`: many summaries requested at the same moment, against the fake Discord,
+ * Many summaries requested at the same moment, against the fake Discord,
  * with the real bot (real discord.js client, worker pool, SQLite store, offline engine) fetching
  * distinct article pages from a local server. Reports, from the fake's clock, the time from each
  * INTERACTION_CREATE dispatch to its acknowledgement (Discord allows 3 s), and to the finished
  * summary. Requests are spread over several channels, as in a busy server (Discord allows 10 new
  * threads per 10 s per channel, and the bot waits for its buckets).
  *
- * Usage: node dist/scripts/bench-discord.js [--requests 50] [--channels 10] [--workers 2] [--json]
- * Exported as `runDiscordBench` for test/discord/load.test.ts.
+ * Run by `npm run bench:discord` (scripts/bench-discord.ts) and test/discord/load.test.ts.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { commands } from '../../commands/index.js';
 import { parseConfig } from '../../src/config.js';
-import { repoRoot } from '../../src/core/paths.js';
 import { startBot } from '../../src/discord/bot.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import { createLogger } from '../../src/log.js';
+import { page } from '../discord/pages.js';
 import { type InteractionHandle, startFakeDiscord } from '../fakes/discord/index.js';
 
 export interface DiscordBenchOptions {
@@ -69,7 +66,6 @@ function percentiles(values: readonly number[]): Percentiles {
 
 /** Runs the benchmark once: fresh fake, server, database and bot; everything closed afterwards. */
 export async function runDiscordBench(options: DiscordBenchOptions): Promise<DiscordBenchResult> {
-  const page = await readFile(join(repoRoot(), 'test', 'fixtures', 'discord', 'article.html'), 'utf8');
   const server = createServer((req, res) => {
     const n = /^\/article\/([\d-]+)$/u.exec(req.url ?? '')?.[1];
     if (!n) return void res.writeHead(404).end();
@@ -159,38 +155,3 @@ export async function runDiscordBench(options: DiscordBenchOptions): Promise<Dis
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      requests: { type: 'string', default: '50' },
-      channels: { type: 'string', default: '10' },
-      workers: { type: 'string', default: '2' },
-      bursts: { type: 'string', default: '2' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const result = await runDiscordBench({
-    requests: Number(values.requests),
-    channels: Number(values.channels),
-    workers: Number(values.workers),
-    bursts: Number(values.bursts),
-  });
-  if (values.json) {
-    console.log(JSON.stringify(result));
-    return;
-  }
-  const fmt = (p: Percentiles) => `p50 ${p.p50} ms · p99 ${p.p99} ms · max ${p.max} ms`;
-  for (const [i, b] of result.bursts.entries()) {
-    console.log(
-      `burst ${i + 1}${i === 0 ? ' (just started)' : ' (running bot)'}: ${b.requests} /summarize at once (links to distinct pages, offline engine)`,
-    );
-    console.log(`  dispatch → acknowledgement: ${fmt(b.ackMs)}   (Discord allows 3000 ms)`);
-    console.log(`  dispatch → summary shown:   ${fmt(b.summaryMs)}`);
-    console.log(
-      `  summaries ${b.summaries}, other replies ${b.otherReplies}, late acknowledgements ${b.lateAcks}, client errors ${b.clientErrors}, fake problems ${b.fakeProblems.length}`,
-    );
-  }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

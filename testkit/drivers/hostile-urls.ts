@@ -1,18 +1,15 @@
-// Runs every hostile URL of <shared>/corpus/urls/*.txt through the real fetchDocument with resolvers
-// that answer as an attacker would, and a transport that counts connection attempts and fails them
-// at once (nothing ever leaves the process). Prints counts by file and code, lists any URL that was
-// not refused, and exits 1 if any was not refused or any connection was attempted.
-//   node --import tsx scripts/eval-urls.ts [sharedDir]      (or node dist/scripts/eval-urls.js)
+// Runs hostile URLs through the real fetchDocument with resolvers that answer as an attacker would,
+// and a transport that counts connection attempts and fails them at once (nothing ever leaves the
+// process). Run over <shared>/corpus/urls/*.txt by `npm run eval:urls` (scripts/eval-urls.ts), and
+// over a sample by test/article/fetch/hostile-urls.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   type Connector,
   type FetchOptions,
   fetchDocument,
   type Resolver,
 } from '../../src/article/fetch/index.js';
-import { sharedDir } from '../../src/core/paths.js';
 
 export interface HostileUrl {
   readonly file: string;
@@ -119,56 +116,3 @@ export async function runHostileUrls(urls: readonly HostileUrl[]): Promise<Hosti
     notRefused: outcomes.filter((o) => o.code === 'ok' || o.connections > 0),
   };
 }
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
-}
-
-/** A file × code table and a code/rule table of the outcomes. */
-export function formatReport(report: HostileReport): string {
-  const files = [...new Set(report.outcomes.map((o) => o.file))];
-  const codes = [...new Set(report.outcomes.map((o) => o.code))].sort();
-  const count = (filter: (o: HostileOutcome) => boolean) => String(report.outcomes.filter(filter).length);
-  const byFile = [
-    ['file', 'urls', ...codes, 'connections'],
-    ...files.map((file) => [
-      file,
-      String(new Set(report.outcomes.filter((o) => o.file === file).map((o) => o.url)).size),
-      ...codes.map((code) => count((o) => o.file === file && o.code === code)),
-      String(report.outcomes.filter((o) => o.file === file).reduce((n, o) => n + o.connections, 0)),
-    ]),
-  ];
-  const rules = [...new Set(report.outcomes.map((o) => `${o.code}\t${o.rule ?? ''}`))].sort();
-  const byRule = [
-    ['code', 'rule / reason', 'runs'],
-    ...rules.map((key) => {
-      const [code = '', rule = ''] = key.split('\t');
-      return [code, rule, count((o) => o.code === code && (o.rule ?? '') === rule)];
-    }),
-  ];
-  return `${table(byFile)}\n\n${table(byRule)}`;
-}
-
-async function main(): Promise<void> {
-  const dir = join(sharedDir(process.argv[2]), 'corpus', 'urls');
-  const urls = [...readUrlFiles(dir), ...DNS_NAME_URLS];
-  const started = performance.now();
-  const report = await runHostileUrls(urls);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(
-    `${urls.length} URLs × ${Object.keys(ATTACKER_RESOLVERS).length} attacker resolvers = ${report.outcomes.length} fetches in ${seconds} s (from ${dir})\n`,
-  );
-  console.log(formatReport(report));
-  console.log(`\nconnection attempts: ${report.connectionAttempts}`);
-  if (report.notRefused.length > 0) {
-    console.log(`\nNOT refused (${report.notRefused.length}):`);
-    for (const o of report.notRefused)
-      console.log(`  [${o.file}] ${JSON.stringify(o.url)} via ${o.resolver}: ${o.code}`);
-  } else {
-    console.log('every URL refused under every resolver');
-  }
-  process.exitCode = report.connectionAttempts === 0 && report.notRefused.length === 0 ? 0 : 1;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

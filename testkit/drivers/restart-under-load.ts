@@ -9,9 +9,7 @@
  * reports each request: answered, told + retried, turned away + asked again, failed, or lost (no
  * final message at all). Lost must be 0.
  *
- * Usage: node dist/scripts/restart-under-load.js [--requests 40] [--variant sigterm|sigkill|both]
- *        [--model-delay-ms 1500] [--grace-ms 1000] [--json]
- * Exported as `runRestartUnderLoad` for test/discord/restart.test.ts.
+ * Run by `npm run bench:restart` (scripts/restart-under-load.ts) and test/discord/restart.test.ts.
  */
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,8 +18,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import { notices, progress } from '../../src/discord/messages.js';
@@ -51,7 +47,7 @@ export type Fate = 'answered' | 'retried' | 'reasked' | 'failed' | 'lost';
 
 export interface RequestReport {
   readonly index: number;
-  readonly kind: RequestKind;
+  readonly kind: LoadRequestKind;
   /** Sent before the restart, during the drain, or after the restart. */
   readonly phase: 'before' | 'draining' | 'after';
   readonly fate: Fate;
@@ -75,8 +71,9 @@ export interface RestartLoadResult {
   readonly fakeProblems: readonly string[];
 }
 
-type RequestKind = 'slash_url' | 'slash_text' | 'mention_url' | 'thread_mention' | 'slash_ask';
-const KINDS: readonly RequestKind[] = [
+/** The kinds of request the load mixes, in the order they are sent. */
+export type LoadRequestKind = 'slash_url' | 'slash_text' | 'mention_url' | 'thread_mention' | 'slash_ask';
+export const LOAD_REQUEST_KINDS: readonly LoadRequestKind[] = [
   'slash_url',
   'slash_text',
   'mention_url',
@@ -89,7 +86,7 @@ type Seen = 'pending' | 'answered' | 'retry' | 'turned_away' | 'failed';
 
 interface Tracked {
   readonly index: number;
-  readonly kind: RequestKind;
+  readonly kind: LoadRequestKind;
   readonly phase: RequestReport['phase'];
   readonly userId: string;
   /** The message that shows the request's outcome, once there is one. */
@@ -163,7 +160,7 @@ export async function runRestartUnderLoad(options: RestartLoadOptions): Promise<
 
     let index = 0;
     const tracked: Tracked[] = [];
-    const send = (phase: Tracked['phase'], kind: RequestKind): Tracked => {
+    const send = (phase: Tracked['phase'], kind: LoadRequestKind): Tracked => {
       const i = index++;
       const userId = users[i % users.length] as string;
       const channelId = channelIds[i % channelIds.length] as string;
@@ -189,7 +186,7 @@ export async function runRestartUnderLoad(options: RestartLoadOptions): Promise<
     };
     const half = Math.ceil(options.requests / 2);
     for (let i = 0; i < half; i++) {
-      send('before', KINDS[i % KINDS.length] as RequestKind);
+      send('before', LOAD_REQUEST_KINDS[i % LOAD_REQUEST_KINDS.length] as LoadRequestKind);
       await sleep(25);
     }
     // Work in flight: links fetched, models answering, questions queued.
@@ -214,7 +211,7 @@ export async function runRestartUnderLoad(options: RestartLoadOptions): Promise<
     processes.push(await startBotProcess(env));
     const downMs = performance.now() - signalledAt;
     for (let i = half; i < options.requests; i++) {
-      send('after', KINDS[i % KINDS.length] as RequestKind);
+      send('after', LOAD_REQUEST_KINDS[i % LOAD_REQUEST_KINDS.length] as LoadRequestKind);
       await sleep(25);
     }
 
@@ -309,7 +306,7 @@ interface AskInput {
 }
 
 /** Sends one request as a user would; returns how to find the message that shows its outcome. */
-function ask(fake: FakeDiscord, kind: RequestKind, input: AskInput): () => StoredMessage | null {
+function ask(fake: FakeDiscord, kind: LoadRequestKind, input: AskInput): () => StoredMessage | null {
   const { userId } = input;
   const replyTo = (message: StoredMessage) => () =>
     fake
@@ -413,55 +410,3 @@ async function seedThreads(
   }
   return threads;
 }
-
-function printReport(r: RestartLoadResult): void {
-  const c = r.counts;
-  process.stdout.write(
-    `${r.variant.toUpperCase()}: ${r.requests} requests — answered ${c.answered}, told + retried ${c.retried}, ` +
-      `turned away + asked again ${c.reasked}, failed ${c.failed}, lost ${c.lost}\n` +
-      `  offered "Try again": ${r.toldAtShutdown} by the stopping process, ${r.toldAfterRestart} after the restart\n` +
-      `  ${r.exitCode === null ? 'killed' : `exit code ${r.exitCode} after ${r.exitMs} ms`}; ready again ${r.downMs} ms after the signal\n`,
-  );
-  for (const kind of KINDS) {
-    const of = r.reports.filter((x) => x.kind === kind);
-    const n = (fate: Fate) => of.filter((x) => x.fate === fate).length;
-    process.stdout.write(
-      `  ${kind.padEnd(15)} ${String(of.length).padStart(3)}: answered ${n('answered')}, retried ${n('retried')}, ` +
-        `asked again ${n('reasked')}, failed ${n('failed')}, lost ${n('lost')}\n`,
-    );
-  }
-  for (const x of r.reports.filter((x) => x.fate === 'failed' || x.fate === 'lost')) {
-    process.stdout.write(`  #${x.index} ${x.kind} (${x.phase}): ${x.fate} ${x.detail ?? ''}\n`);
-  }
-  if (r.fakeProblems.length > 0)
-    process.stdout.write(`  fake Discord problems: ${r.fakeProblems.join('; ')}\n`);
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      requests: { type: 'string', default: '40' },
-      variant: { type: 'string', default: 'both' },
-      'model-delay-ms': { type: 'string', default: '1500' },
-      'grace-ms': { type: 'string', default: '1000' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const variants: RestartVariant[] =
-    values.variant === 'both' ? ['sigterm', 'sigkill'] : [values.variant as RestartVariant];
-  const results: RestartLoadResult[] = [];
-  for (const variant of variants) {
-    const result = await runRestartUnderLoad({
-      requests: Number(values.requests),
-      variant,
-      modelDelayMs: Number(values['model-delay-ms']),
-      graceMs: Number(values['grace-ms']),
-    });
-    results.push(result);
-    if (!values.json) printReport(result);
-  }
-  if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  if (results.some((r) => r.counts.lost > 0)) process.exitCode = 1;
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
