@@ -1,16 +1,21 @@
 import { MAX_QUOTE_CHARS } from '../../grounding/index.js';
-import { splitWords } from '../../text/index.js';
+import {
+  type Bm25Index,
+  bm25Idf,
+  bm25Scores,
+  buildBm25Index,
+  normalizeTerm,
+  splitWords,
+  termsOf,
+} from '../../text/index.js';
 import type { Turn } from '../engine.js';
 import { expectedAnswerType, holdsAnswerType, negationMismatch } from './answer-type.js';
 import type { ArticleAnalysis, SentenceInfo } from './article-analysis.js';
-import { normalizeTerm, termsOf } from './terms.js';
 
 /**
- * BM25 constants and the weights of context, tuned for top-sentence hits on the calibration half
- * of SQuAD 2.0 (`npm run eval:qa`): short sentences want weak length normalization.
+ * Weights of context, tuned for top-sentence hits on the calibration half of SQuAD 2.0
+ * (`npm run eval:qa`).
  */
-const K1 = 0.9;
-const B = 0.5;
 /** Share of the best neighbouring sentence's BM25 added to a sentence's own. */
 const NEIGHBOUR_WEIGHT = 0.15;
 /** Added per unit of the question's IDF mass that the sentence's paragraph covers. */
@@ -41,10 +46,8 @@ export interface AnswerCandidate {
 export interface AnswerIndex {
   /** Sentence indexes that can answer: not clutter, not a heading, with some content. */
   readonly units: readonly number[];
-  readonly unitOf: ReadonlyMap<number, number>;
-  readonly postings: ReadonlyMap<number, { readonly units: Int32Array; readonly tf: Int32Array }>;
-  readonly lengths: Float64Array;
-  readonly avgLength: number;
+  /** BM25 over the units' term ids (document k is `units[k]`). */
+  readonly bm25: Bm25Index<number>;
   readonly paragraphOf: Int32Array;
   readonly paragraphTerms: ReadonlyArray<ReadonlySet<number>>;
 }
@@ -54,43 +57,15 @@ export function buildAnswerIndex(analysis: ArticleAnalysis): AnswerIndex {
   analysis.sentences.forEach((s, i) => {
     if (!s.clutter && s.terms.length > 0 && !(s.fragment && s.wordCount < 6)) units.push(i);
   });
-  const unitOf = new Map(units.map((sentence, u) => [sentence, u]));
-  const build = new Map<number, { units: number[]; tf: number[] }>();
-  const lengths = new Float64Array(units.length);
   const paragraphOf = new Int32Array(units.length);
   const paragraphTerms: Set<number>[] = Array.from({ length: analysis.paragraphCount }, () => new Set());
-  units.forEach((sentence, u) => {
+  const docs = units.map((sentence, u) => {
     const s = analysis.sentences[sentence] as SentenceInfo;
-    lengths[u] = s.terms.length;
     paragraphOf[u] = s.paragraph;
-    const counts = new Map<number, number>();
-    for (const t of s.terms) {
-      counts.set(t, (counts.get(t) ?? 0) + 1);
-      paragraphTerms[s.paragraph]?.add(t);
-    }
-    for (const [t, tf] of counts) {
-      let p = build.get(t);
-      if (!p) {
-        p = { units: [], tf: [] };
-        build.set(t, p);
-      }
-      p.units.push(u);
-      p.tf.push(tf);
-    }
+    for (const t of s.terms) paragraphTerms[s.paragraph]?.add(t);
+    return s.terms;
   });
-  const postings = new Map(
-    [...build].map(([t, p]) => [t, { units: Int32Array.from(p.units), tf: Int32Array.from(p.tf) }]),
-  );
-  const total = lengths.reduce((a, b) => a + b, 0);
-  return {
-    units,
-    unitOf,
-    postings,
-    lengths,
-    avgLength: units.length > 0 ? total / units.length : 1,
-    paragraphOf,
-    paragraphTerms,
-  };
+  return { units, bm25: buildBm25Index(docs), paragraphOf, paragraphTerms };
 }
 
 /** Words that shape a question but name nothing to look for (English, Russian, German, French, Spanish). */
@@ -133,22 +108,11 @@ export function rankAnswers(
   const n = index.units.length;
   if (n === 0 || query.length === 0) return [];
 
-  const idf = (id: number) => {
-    const df = index.postings.get(id)?.units.length ?? 0;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  };
-  const bm25 = new Float64Array(n);
-  for (const q of query) {
-    const p = index.postings.get(q.id);
-    if (!p) continue;
-    const w = q.weight * idf(q.id);
-    for (let k = 0; k < p.units.length; k++) {
-      const u = p.units[k] as number;
-      const tf = p.tf[k] as number;
-      const norm = K1 * (1 - B + (B * (index.lengths[u] as number)) / index.avgLength);
-      bm25[u] = (bm25[u] as number) + (w * tf * (K1 + 1)) / (tf + norm);
-    }
-  }
+  const idf = (id: number) => bm25Idf(index.bm25, id);
+  const bm25 = bm25Scores(
+    index.bm25,
+    query.map((q) => ({ term: q.id, weight: q.weight })),
+  );
 
   const own = query.filter((q) => q.weight === 1);
   const ownMass = own.reduce((sum, q) => sum + idf(q.id), 0);

@@ -1,13 +1,15 @@
 import type { Article } from '../../article/article.js';
 import {
+  cachedTermNormalizer,
   findClutter,
   guessLanguage,
   type Segment,
   splitParagraphs,
   splitSentences,
   splitWords,
+  type TermRules,
+  termRules,
 } from '../../text/index.js';
-import { cachedTermNormalizer, type TermRules, termRules } from './terms.js';
 
 /** One sentence of the article as the extractive engine sees it. */
 export interface SentenceInfo {

@@ -3,9 +3,9 @@ import type { Article } from '../../article/article.js';
 import { articleResultKey, type Cache } from '../../core/cache.js';
 import { fail, failureKind, ok, type Result } from '../../core/result.js';
 import { buildSourceIndex, locateQuote, type Quote, revalidateQuote } from '../../grounding/index.js';
-import { articleSentences, namesComparable, properNounsOf, rankPassages } from '../../grounding/support.js';
+import { articleSentences, namesComparable, properNounsOf } from '../../grounding/support/index.js';
 import type { Logger } from '../../log.js';
-import { chunkText, guessLanguage } from '../../text/index.js';
+import { chunkText, guessLanguage, rankPassages } from '../../text/index.js';
 import {
   type AnswerResult,
   type Claim,

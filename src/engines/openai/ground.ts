@@ -1,7 +1,8 @@
 import type { Article } from '../../article/article.js';
 import { locateQuote, type Quote, type SourceIndex } from '../../grounding/index.js';
-import { checkSupport, rankPassages } from '../../grounding/support.js';
+import { checkSupport } from '../../grounding/support/index.js';
 import type { Logger } from '../../log.js';
+import { rankPassages } from '../../text/index.js';
 import type { Claim, GroundingCounts, Usage } from '../engine.js';
 import { addUsage, type ModelClient } from './client.js';
 import { fillPrompt, makeNonce, type Prompts, stripDelimiters } from './prompts.js';

@@ -1,31 +1,17 @@
-import { splitWords } from '../../text/index.js';
-import { porterStem } from './porter-stem.js';
-import { russianStem } from './russian-stem.js';
-import { STOP_WORDS } from './stop-words.js';
+import { type Stemmer, stemmerFor } from './stem.js';
+import { stopWordsFor } from './stop-words.js';
+import { splitWords } from './words.js';
 
 /** A language's retrieval rules: which words to drop and how to fold the rest. */
 export interface TermRules {
   readonly lang: string | null;
   readonly stopWords: ReadonlySet<string>;
-  readonly stem: (word: string) => string;
+  readonly stem: Stemmer;
 }
-
-const NO_STOP_WORDS: ReadonlySet<string> = new Set();
 
 /** Rules for `lang` (BCP 47; null: English rules, the most common case for unlabelled text). */
 export function termRules(lang: string | null): TermRules {
-  const primary = (lang ?? 'en').toLowerCase().split('-')[0] ?? 'en';
-  const stopWords = STOP_WORDS.get(primary) ?? NO_STOP_WORDS;
-  if (primary === 'en') return { lang, stopWords, stem: porterStem };
-  if (primary === 'ru') return { lang, stopWords, stem: russianStem };
-  if (['zh', 'ja', 'ko', 'th'].includes(primary)) return { lang, stopWords, stem: (w) => w };
-  return { lang, stopWords, stem: truncateStem };
-}
-
-/** Languages without a stemmer here keep the first 6 letters: crude, but it joins most inflections. */
-function truncateStem(word: string): string {
-  const letters = Array.from(word);
-  return letters.length > 6 ? letters.slice(0, 6).join('') : word;
+  return { lang, stopWords: stopWordsFor(lang), stem: stemmerFor(lang) };
 }
 
 const APOSTROPHES = /[’‘`´ʼ]/gu;

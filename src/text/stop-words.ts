@@ -1,8 +1,10 @@
 /**
  * Function words that carry no topic, per language (BCP 47 primary tag), lower-case. Kept short on
- * purpose: dropping a word that matters costs more than keeping one that doesn't.
+ * purpose: dropping a word that matters costs more than keeping one that doesn't. The English list
+ * also holds the reporting verbs and hedges news wraps around facts (`said`, `according`), which
+ * the support check must not count as content.
  */
-export const STOP_WORDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+const STOP_WORDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries({
     en: `a about above after again against all also am an and any are aren't as at be because been before
       being below between both but by can cannot could couldn't did didn't do does doesn't doing don't down
@@ -14,7 +16,9 @@ export const STOP_WORDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
       through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when
       when's where where's which while who who's whom why why's will with won't would wouldn't you you'd
       you'll you're you've your yours yourself yourselves said says say s t just now would may might
-      one also many much`,
+      one also many much although either else even ever every must per shall since though thus upon us
+      whether whose within yet according told tell reported report meanwhile still already another
+      several among across around amid like unlike via ones however`,
     ru: `и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было
       вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь
       опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам
@@ -33,3 +37,15 @@ export const STOP_WORDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
     ja: 'の に は を た が で て と し れ さ ある いる も する から な こと として い や れる など なっ ない この ため その あっ よう また',
   }).map(([lang, words]) => [lang, new Set(words.split(/\s+/u).filter(Boolean))]),
 );
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** The stop words of `lang` (a BCP 47 tag; null: English), empty for a language without a list. */
+export function stopWordsFor(lang: string | null): ReadonlySet<string> {
+  return STOP_WORDS.get(primaryLanguage(lang)) ?? NONE;
+}
+
+/** The primary language subtag of a BCP 47 tag, lower-case (`pt-BR` → `pt`); null → `en`. */
+export function primaryLanguage(lang: string | null | undefined): string {
+  return (lang ?? 'en').trim().toLowerCase().split(/[-_]/u)[0] || 'en';
+}
