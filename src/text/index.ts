@@ -3,8 +3,16 @@
 export { type Bm25Index, bm25Idf, bm25Scores, buildBm25Index, type WeightedTerm } from './bm25.js';
 export { chunkText } from './chunks.js';
 export { findClutter, isClutter } from './clutter.js';
-export { guessLanguage } from './language.js';
+export { foldWord, unaccentLatin } from './fold-word.js';
+export { guessLanguage, questionLanguage } from './language.js';
 export { splitParagraphs } from './paragraphs.js';
+export {
+  type AnswerType,
+  expectedAnswerType,
+  holdsAnswerType,
+  negationMismatch,
+  questionWordsFor,
+} from './question-cues.js';
 export { type RankedPassage, rankPassages } from './rank-passages.js';
 export { type Segment, trimmedSegment } from './segment.js';
 export { splitSentences } from './sentences.js';

@@ -1,12 +1,14 @@
+import { createRequire } from 'node:module';
+import { foldWord } from './fold-word.js';
+
 /**
- * Function words that carry no topic, per language (BCP 47 primary tag), lower-case. Kept short on
- * purpose: dropping a word that matters costs more than keeping one that doesn't. The English list
- * also holds the reporting verbs and hedges news wraps around facts (`said`, `according`), which
- * the support check must not count as content.
+ * English function words that carry no topic, lower-case. Kept short on purpose: dropping a word
+ * that matters costs more than keeping one that doesn't. It also holds the reporting verbs and
+ * hedges news wraps around facts (`said`, `according`), which the support check must not count as
+ * content.
  */
-const STOP_WORDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
-  Object.entries({
-    en: `a about above after again against all also am an and any are aren't as at be because been before
+const ENGLISH: ReadonlySet<string> = new Set(
+  `a about above after again against all also am an and any are aren't as at be because been before
       being below between both but by can cannot could couldn't did didn't do does doesn't doing don't down
       during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
       here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
@@ -18,31 +20,99 @@ const STOP_WORDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
       you'll you're you've your yours yourself yourselves said says say s t just now would may might
       one also many much although either else even ever every must per shall since though thus upon us
       whether whose within yet according told tell reported report meanwhile still already another
-      several among across around amid like unlike via ones however`,
-    ru: `и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было
-      вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь
-      опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам
-      чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь
-      этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой
-      хоть после над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо
-      свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это также`,
-    de: `der die das und ist nicht mit den von zu sich des ein eine einer eines einem einen auf für im in an
-      als auch es er sie wir ihr dem bei oder wie aus nach so aber noch wird werden wurde hat haben sind war
-      nur um am vor über zum zur durch dass was wenn man`,
-    fr: `le la les et des est une un pour que dans qui du au aux sur pas ne se ce ces il elle ils elles en
-      de par plus avec son sa ses leur leurs mais ou où été être a ont sont comme nous vous on`,
-    es: `el la los las del que por una un para con es se lo como pero de en y a al no su sus le les más ha
-      han fue ser este esta esto son era muy sin sobre también`,
-    zh: '的 了 是 在 和 也 有 就 不 都 而 及 与 着 或 一个 没有 我们 你们 他们 她们 这 那 之 于 把 被 让 从 对',
-    ja: 'の に は を た が で て と し れ さ ある いる も する から な こと として い や れる など なっ ない この ため その あっ よう また',
-  }).map(([lang, words]) => [lang, new Set(words.split(/\s+/u).filter(Boolean))]),
+      several among across around amid like unlike via ones however`
+    .split(/\s+/u)
+    .filter(Boolean),
 );
 
-const NONE: ReadonlySet<string> = new Set();
+/**
+ * The `stopword` package's list key (ISO 639-3) for each primary language tag it covers. Its lists
+ * are kept by others and cover 62 languages; English keeps its own list above.
+ */
+const STOPWORD_KEYS: Readonly<Record<string, string>> = {
+  af: 'afr',
+  ar: 'ara',
+  hy: 'hye',
+  eu: 'eus',
+  bn: 'ben',
+  br: 'bre',
+  bg: 'bul',
+  ca: 'cat',
+  zh: 'zho',
+  hr: 'hrv',
+  cs: 'ces',
+  da: 'dan',
+  nl: 'nld',
+  eo: 'epo',
+  et: 'est',
+  fi: 'fin',
+  fr: 'fra',
+  gl: 'glg',
+  de: 'deu',
+  el: 'ell',
+  gu: 'guj',
+  ha: 'hau',
+  he: 'heb',
+  hi: 'hin',
+  ga: 'gle',
+  hu: 'hun',
+  id: 'ind',
+  it: 'ita',
+  ja: 'jpn',
+  ko: 'kor',
+  ku: 'kur',
+  la: 'lat',
+  lv: 'lav',
+  lt: 'lit',
+  ms: 'msa',
+  mr: 'mar',
+  my: 'mya',
+  no: 'nob',
+  nb: 'nob',
+  fa: 'fas',
+  pl: 'pol',
+  pt: 'por',
+  pa: 'panGu',
+  ro: 'ron',
+  ru: 'rus',
+  sk: 'slk',
+  sl: 'slv',
+  so: 'som',
+  st: 'sot',
+  es: 'spa',
+  sw: 'swa',
+  sv: 'swe',
+  tl: 'tgl',
+  th: 'tha',
+  tr: 'tur',
+  uk: 'ukr',
+  ur: 'urd',
+  vi: 'vie',
+  yo: 'yor',
+  zu: 'zul',
+};
 
-/** The stop words of `lang` (a BCP 47 tag; null: English), empty for a language without a list. */
+const NONE: ReadonlySet<string> = new Set();
+let lists: Readonly<Record<string, readonly string[]>> | null = null;
+const folded = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The stop words of `lang` (a BCP 47 tag; null: English), folded as `normalizeTerm` folds words;
+ * empty for a language without a list. Lists other than English are read from the `stopword`
+ * package on first use, so a process that meets only English never loads them.
+ */
 export function stopWordsFor(lang: string | null): ReadonlySet<string> {
-  return STOP_WORDS.get(primaryLanguage(lang)) ?? NONE;
+  const primary = primaryLanguage(lang);
+  if (primary === 'en') return ENGLISH;
+  const key = STOPWORD_KEYS[primary];
+  if (!key) return NONE;
+  let set = folded.get(primary);
+  if (!set) {
+    lists ??= createRequire(import.meta.url)('stopword') as Record<string, readonly string[]>;
+    set = new Set((lists[key] ?? []).map((w) => foldWord(w, primary)));
+    folded.set(primary, set);
+  }
+  return set;
 }
 
 /** The primary language subtag of a BCP 47 tag, lower-case (`pt-BR` → `pt`); null → `en`. */

@@ -107,7 +107,7 @@ const info = {
   engine: 'openai',
   model: 'fake-model',
   fallback: null,
-  grounding: { proposed: 9, verified: 9, dropped: 0, repaired: 0 },
+  grounding: { proposed: 9, verified: 9, dropped: 0, repaired: 0, unsupported: 0 },
   usage: { inputTokens: 0, outputTokens: 0 },
 };
 
@@ -174,7 +174,7 @@ describe('rendering summaries and answers for Discord', () => {
         fc.string({ unit: 'grapheme', maxLength: 1000 }),
         ({ article, keyPoints, summary }, question) => {
           const answer = [...summary, ...keyPoints].slice(0, 8);
-          const result: AnswerResult = { ...info, answerable: answer.length > 0, answer };
+          const result: AnswerResult = { ...info, answerable: answer.length > 0, answer, nearest: [] };
           const embeds = renderAnswerEmbeds(article, question, result);
           for (const embed of embeds) assert.deepEqual(limitProblems([embed]), []);
           assertEveryQuoteWhole(embeds, answer);

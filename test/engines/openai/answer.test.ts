@@ -68,7 +68,13 @@ describe('answer through the real SDK against a fake server', () => {
       assert.ok(r.ok);
       assert.equal(r.value.answerable, false);
       assert.deepEqual(r.value.answer, []);
-      assert.deepEqual(r.value.grounding, { proposed: 2, verified: 0, dropped: 2, repaired: 0 });
+      assert.deepEqual(r.value.grounding, {
+        proposed: 2,
+        verified: 0,
+        dropped: 2,
+        repaired: 0,
+        unsupported: 0,
+      });
     } finally {
       await h.close();
     }
