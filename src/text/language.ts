@@ -228,7 +228,8 @@ function latinScores(sample: string): Map<string, number> {
 
 /**
  * The language to read a question in: its own when it is clearly another than the article's (a
- * script of its own, or Latin-script words of another language and none of the article's), else
+ * script of its own, or Latin-script words of another language at least twice as telling as the
+ * article's), else
  * the article's (`articleLang`, BCP 47 or null). People ask in their own language; a short question
  * of names and numbers says nothing, and is read as the article is.
  */
@@ -237,8 +238,10 @@ export function questionLanguage(question: string, articleLang: string | null): 
   if (asked === null || articleLang === null) return asked ?? articleLang;
   const article = articleLang.toLowerCase().split(/[-_]/u)[0] ?? '';
   if (asked === article) return articleLang;
-  const latinArticle = LATIN_TAGS.has(article);
-  if (LATIN_TAGS.has(asked) && latinArticle && latinScores(question).has(article)) return articleLang;
+  if (LATIN_TAGS.has(asked) && LATIN_TAGS.has(article)) {
+    const scores = latinScores(question);
+    if ((scores.get(article) ?? 0) * 2 >= (scores.get(asked) ?? 0)) return articleLang;
+  }
   return asked;
 }
 
