@@ -9,7 +9,7 @@
  * it, and the time per question. `--calibrate` prints the same figures for the calibration half.
  *
  * Usage: npm run eval:languages [-- --shared DIR | --xquad DIR] [-- --lang de,ru] [-- --declared]
- *        [-- --calibrate] [-- --json]
+ *        [-- --calibrate | --all] [-- --json]
  * `--declared` passes each article's language to the engine as a page would; by default the
  * article carries none and the engine must detect it.
  */

@@ -6,7 +6,9 @@
  * calibration half it picks the confidence threshold that maximizes accuracy (an answerable question
  * answered with a quote holding a gold answer, or an unanswerable one declined) and compares it with
  * the engine's ANSWER_THRESHOLD. On the report half it runs the real `engine.answer` and reports:
- * how often the top quote holds a gold answer, how often unanswerable questions are recognized.
+ * how often the top quote holds a gold answer, how often any quote shown (an answer's or a closest
+ * passage's) does, how often an answer is stated with a quote holding none, and how often
+ * unanswerable questions are recognized.
  *
  * Usage: npm run eval:qa [-- --shared DIR] [-- --json]
  */
@@ -205,24 +207,26 @@ async function main(): Promise<void> {
   const calibrated = calibrate(scoreWithRanking(calibration));
   const t = await report(held);
   const heldScores = scoreWithRanking(held);
-  const curve = [0.5, 0.6, 0.7, 0.75, ANSWER_THRESHOLD, 0.8, 0.82, 0.85, 0.9].map((threshold) => ({
-    threshold,
-    answeredRight: rate(
-      heldScores,
-      (s) => s.answerable,
-      (s) => s.confidence >= threshold && s.hit,
-    ),
-    recognized: rate(
-      heldScores,
-      (s) => !s.answerable,
-      (s) => s.confidence < threshold,
-    ),
-    answeredWrong: rate(
-      heldScores,
-      (s) => s.answerable,
-      (s) => s.confidence >= threshold && !s.hit,
-    ),
-  }));
+  const curve = [...new Set([0.5, 0.6, 0.7, 0.75, 0.8, ANSWER_THRESHOLD, 0.85, 0.9])]
+    .sort()
+    .map((threshold) => ({
+      threshold,
+      answeredRight: rate(
+        heldScores,
+        (s) => s.answerable,
+        (s) => s.confidence >= threshold && s.hit,
+      ),
+      recognized: rate(
+        heldScores,
+        (s) => !s.answerable,
+        (s) => s.confidence < threshold,
+      ),
+      answeredWrong: rate(
+        heldScores,
+        (s) => s.answerable,
+        (s) => s.confidence >= threshold && !s.hit,
+      ),
+    }));
   const right = t.answeredRight + t.recognized;
   const figures = {
     articles: { calibration: calibration.length, report: held.length },
