@@ -107,9 +107,9 @@ for (const input of inputs()) {
       failures.push(`${input.name} ask: schema: ${line.error.message.slice(0, 200)}`);
       continue;
     }
-    quotes += line.data.answer.reduce((n, c) => n + c.quotes.length, 0);
-    for (const p of contractProblems(a.text, { grounding: line.data.grounding, claims: line.data.answer }))
-      failures.push(`${input.name} ask: ${p}`);
+    quotes += line.data.answer.reduce((n, c) => n + c.quotes.length, 0) + line.data.nearest.length;
+    const shown = { grounding: line.data.grounding, claims: line.data.answer, nearest: line.data.nearest };
+    for (const p of contractProblems(a.text, shown)) failures.push(`${input.name} ask: ${p}`);
     if (line.data.answerable !== line.data.answer.length > 0)
       failures.push(`${input.name} ask: answerable disagrees with answer`);
   }

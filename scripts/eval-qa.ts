@@ -6,7 +6,9 @@
  * calibration half it picks the confidence threshold that maximizes accuracy (an answerable question
  * answered with a quote holding a gold answer, or an unanswerable one declined) and compares it with
  * the engine's ANSWER_THRESHOLD. On the report half it runs the real `engine.answer` and reports:
- * how often the top quote holds a gold answer, how often unanswerable questions are recognized.
+ * how often the top quote holds a gold answer, how often any quote shown (an answer's or a closest
+ * passage's) does, how often an answer is stated with a quote holding none, and how often
+ * unanswerable questions are recognized.
  *
  * Usage: npm run eval:qa [-- --shared DIR] [-- --json]
  */
@@ -105,6 +107,8 @@ interface Tally {
   answeredWrong: number;
   /** Answerable questions declined. */
   declined: number;
+  /** Answerable questions where some quote shown (an answer's or a closest passage) holds a gold answer. */
+  shownRight: number;
   /** Unanswerable questions declined. */
   recognized: number;
 }
@@ -116,6 +120,7 @@ const emptyTally = (): Tally => ({
   answeredWrong: 0,
   declined: 0,
   recognized: 0,
+  shownRight: 0,
 });
 
 interface Scored {
@@ -131,7 +136,7 @@ function scoreWithRanking(items: readonly EvalArticle[]): Scored[] {
     const index = buildAnswerIndex(analysis);
     for (const q of questions) {
       const [best] = rankAnswers(analysis, index, q.question, []);
-      const seg = best ? analysis.sentences[best.sentence]?.seg : undefined;
+      const seg = best?.seg;
       out.push({
         answerable: q.gold.length > 0,
         hit: seg !== undefined && holdsGold(seg, q.gold),
@@ -168,6 +173,8 @@ async function report(items: readonly EvalArticle[]): Promise<Tally> {
         continue;
       }
       tally.answerable++;
+      const shown = [...result.value.answer.flatMap((c) => c.quotes), ...result.value.nearest];
+      if (shown.some((s) => holdsGold(s, q.gold))) tally.shownRight++;
       if (!quote) tally.declined++;
       else if (holdsGold(quote, q.gold)) tally.answeredRight++;
       else tally.answeredWrong++;
@@ -200,19 +207,26 @@ async function main(): Promise<void> {
   const calibrated = calibrate(scoreWithRanking(calibration));
   const t = await report(held);
   const heldScores = scoreWithRanking(held);
-  const curve = [0.5, 0.6, 0.7, ANSWER_THRESHOLD, 0.9].map((threshold) => ({
-    threshold,
-    answeredRight: rate(
-      heldScores,
-      (s) => s.answerable,
-      (s) => s.confidence >= threshold && s.hit,
-    ),
-    recognized: rate(
-      heldScores,
-      (s) => !s.answerable,
-      (s) => s.confidence < threshold,
-    ),
-  }));
+  const curve = [...new Set([0.5, 0.6, 0.7, 0.75, 0.8, ANSWER_THRESHOLD, 0.85, 0.9])]
+    .sort()
+    .map((threshold) => ({
+      threshold,
+      answeredRight: rate(
+        heldScores,
+        (s) => s.answerable,
+        (s) => s.confidence >= threshold && s.hit,
+      ),
+      recognized: rate(
+        heldScores,
+        (s) => !s.answerable,
+        (s) => s.confidence < threshold,
+      ),
+      answeredWrong: rate(
+        heldScores,
+        (s) => s.answerable,
+        (s) => s.confidence >= threshold && !s.hit,
+      ),
+    }));
   const right = t.answeredRight + t.recognized;
   const figures = {
     articles: { calibration: calibration.length, report: held.length },
@@ -227,6 +241,7 @@ async function main(): Promise<void> {
     ),
     topQuoteHoldsGold: t.answeredRight / t.answerable,
     answeredWithWrongQuote: t.answeredWrong / t.answerable,
+    anyShownQuoteHoldsGold: t.shownRight / t.answerable,
     answerableDeclined: t.declined / t.answerable,
     unanswerableRecognized: t.recognized / t.unanswerable,
     accuracy: right / (t.answerable + t.unanswerable),
@@ -248,16 +263,19 @@ async function main(): Promise<void> {
   console.log(`  answered, top quote holds a gold answer:         ${pct(t.answeredRight, t.answerable)}`);
   console.log(`  answered with a quote holding none:              ${pct(t.answeredWrong, t.answerable)}`);
   console.log(`  declined:                                        ${pct(t.declined, t.answerable)}`);
+  console.log(`  any quote shown (answer or closest) holds one:   ${pct(t.shownRight, t.answerable)}`);
   console.log(`unanswerable questions: ${t.unanswerable}`);
   console.log(`  recognized (declined):                           ${pct(t.recognized, t.unanswerable)}`);
   console.log(
     `overall accuracy:                                  ${pct(right, t.answerable + t.unanswerable)}`,
   );
   console.log(
-    'on the report half, by threshold: answered with a gold-holding quote / unanswerable recognized',
+    'on the report half, by threshold: answered with a gold-holding quote / unanswerable recognized / answered wrongly',
   );
   for (const c of curve) {
-    console.log(`  ${c.threshold.toFixed(2)}: ${pct(c.answeredRight, 1)} / ${pct(c.recognized, 1)}`);
+    console.log(
+      `  ${c.threshold.toFixed(2)}: ${pct(c.answeredRight, 1)} / ${pct(c.recognized, 1)} / ${pct(c.answeredWrong, 1)}`,
+    );
   }
   console.log(`took ${figures.seconds.toFixed(1)} s`);
   if (Math.abs(calibrated.threshold - ANSWER_THRESHOLD) > 0.02) {

@@ -24,7 +24,7 @@ import {
   prepareArticle,
   type SupportIndex,
   verdictFrom,
-} from '../src/grounding/support.js';
+} from '../src/grounding/support/index.js';
 import { splitSentences } from '../src/text/index.js';
 
 interface Row {

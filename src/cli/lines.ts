@@ -9,6 +9,7 @@ import {
   type SummarizeLine,
 } from '../core/schema.js';
 import type { AnswerResult, Claim, SummarizeOptions, SummaryResult } from '../engines/engine.js';
+import type { Quote } from '../grounding/quote.js';
 import { splitWords } from '../text/index.js';
 
 /** The JSON lines the CLI prints under `--json` (shapes in src/core/schema.ts). */
@@ -30,11 +31,10 @@ export function extractLine(article: Article): ExtractLine {
   };
 }
 
+const plainQuote = (q: Quote) => ({ text: q.text, start: q.start, end: q.end });
+
 const plainClaims = (claims: readonly Claim[]) =>
-  claims.map((c) => ({
-    text: c.text,
-    quotes: c.quotes.map((q) => ({ text: q.text, start: q.start, end: q.end })),
-  }));
+  claims.map((c) => ({ text: c.text, quotes: c.quotes.map(plainQuote) }));
 
 export function summarizeLine(
   article: Article,
@@ -63,6 +63,7 @@ export function askLine(article: Article, question: string, result: AnswerResult
     article: { contentHash: article.contentHash, chars: article.text.length },
     answerable: result.answerable,
     answer: plainClaims(result.answer),
+    nearest: result.nearest.map(plainQuote),
     engine: result.engine,
     model: result.model,
     fallback: result.fallback,

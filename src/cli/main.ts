@@ -274,7 +274,7 @@ async function ask(ctx: Ctx, [source = '-', ...questions]: readonly string[]): P
 async function check(ctx: Ctx, [source = '-', ...claims]: readonly string[]): Promise<void> {
   const article = await loadSource(ctx, source);
   if (!article.ok) return report(ctx, source, article.error);
-  const { checkClaims } = await import('../grounding/support.js');
+  const { checkClaims } = await import('../grounding/support/index.js');
   const width = Math.min(ctx.io.stdout.columns ?? 88, 100);
   for (const result of checkClaims(article.value, claims.map((c) => c.trim()).filter(Boolean))) {
     ctx.io.stdout.write(

@@ -24,8 +24,13 @@ export function renderSummary(article: Article, result: SummaryResult, width = 8
 export function renderAnswer(article: Article, question: string, result: AnswerResult, width = 88): string {
   const notes = new Footnotes(article.text);
   const out = wrap(`Q: ${question}`, width, '', '   ');
-  if (!result.answerable) {
+  if (!result.answerable && result.nearest.length === 0) {
     out.push("A: The article doesn't say.");
+  } else if (!result.answerable) {
+    out.push("A: The article doesn't answer this directly.", '   The closest it comes (not an answer):');
+    for (const q of result.nearest) {
+      out.push(...wrap(notes.claim({ text: q.text, quotes: [q] }), width, '   > ', '     '));
+    }
   } else {
     for (const [i, claim] of result.answer.entries()) {
       out.push(...wrap(notes.claim(claim), width, i === 0 ? 'A: ' : '   ', '   '));
@@ -67,7 +72,13 @@ function footer(result: EngineInfo): string {
     ? ` · fell back from ${result.fallback.from}: ${result.fallback.code}`
     : '';
   const dropped = g.dropped > 0 ? `, ${g.dropped} dropped` : '';
-  return `${g.verified}/${g.proposed} quotes found in the article${dropped} · ${engine}${fallback}`;
+  const verbatim = g.unsupported > 0 ? ` · ${unsupportedNote(g.unsupported)}` : '';
+  return `${g.verified}/${g.proposed} quotes found in the article${dropped}${verbatim} · ${engine}${fallback}`;
+}
+
+/** The footer's note on claims shown as their quotes because their wording could not be checked. */
+function unsupportedNote(n: number): string {
+  return `${n} ${n === 1 ? 'claim' : 'claims'} shown in the article’s own words: the wording did not match the quotes`;
 }
 
 /** Numbers quotes in order of first use; a claim that is its own quote is shown as the quote. */

@@ -21,9 +21,16 @@ export const ClaimSchema = z.object({ text: z.string().min(1), quotes: z.array(Q
 
 export const GroundingSchema = z.object({
   proposed: z.number().int().min(0),
-  verified: z.number().int().min(0),
+  verified: z.number().int().min(0).describe('quotes shown, all found in the article'),
   dropped: z.number().int().min(0),
   repaired: z.number().int().min(0),
+  unsupported: z
+    .number()
+    .int()
+    .min(0)
+    .describe(
+      "claims whose wording the support check rejected; their found quotes are shown as the article's own words",
+    ),
 });
 
 export const UsageSchema = z.object({
@@ -72,6 +79,9 @@ export const AskLineSchema = z.object({
   article: z.object({ contentHash: z.string(), chars: z.number().int().min(0) }),
   answerable: z.boolean(),
   answer: z.array(ClaimSchema),
+  nearest: z
+    .array(QuoteSchema)
+    .describe('When not answerable: the passages closest to the question, shown as such, never as an answer'),
   ...engineFields,
 });
 
@@ -113,15 +123,20 @@ export function outputJsonSchemas(): Record<string, unknown> {
 
 /**
  * Checks what no JSON Schema can say: every quote's offsets slice back to its text in the article,
- * and the grounding counts add up. Returns the problems found (empty when the line holds).
+ * and the grounding counts add up (`verified` counts the claims' quotes and any `nearest`). Returns
+ * the problems found (empty when the line holds).
  */
 export function contractProblems(
   articleText: string,
-  line: Pick<SummarizeLine, 'grounding'> & { claims: readonly z.infer<typeof ClaimSchema>[] },
+  line: Pick<SummarizeLine, 'grounding'> & {
+    claims: readonly z.infer<typeof ClaimSchema>[];
+    nearest?: readonly z.infer<typeof QuoteSchema>[];
+  },
 ): string[] {
   const problems: string[] = [];
   let quotes = 0;
-  for (const claim of line.claims) {
+  const nearest = { text: 'nearest', quotes: line.nearest ?? [] };
+  for (const claim of [...line.claims, nearest]) {
     for (const q of claim.quotes) {
       quotes++;
       if (!(q.start >= 0 && q.start < q.end && q.end <= articleText.length)) {

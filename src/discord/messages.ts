@@ -202,6 +202,10 @@ export const labels = {
   keyPoints: 'Key points',
   question: 'Q:',
   doesNotSay: 'The article doesn’t say.',
+  notDirectly: 'The article doesn’t answer this directly.',
+  nearest: 'The closest it comes (not an answer)',
+  unsupported: (n: number) =>
+    `${n} ${n === 1 ? 'claim' : 'claims'} shown in the article’s own words: the wording did not match the quotes`,
   threadInvite: 'Reply to this message or mention me with a question about the article.',
   askButton: 'Ask a question',
   deleteButton: 'Delete',

@@ -17,12 +17,17 @@ export interface Claim {
   readonly quotes: readonly Quote[];
 }
 
-/** `proposed = verified + dropped`; `verified` counts quotes emitted; `repaired <= verified`. */
+/**
+ * `proposed = verified + dropped`; `verified` counts quotes emitted (in claims and in `nearest`);
+ * `repaired <= verified`. `unsupported` counts claims the support check dropped although their
+ * quotes were found: those quotes are still shown, as the article's own words.
+ */
 export interface GroundingCounts {
   readonly proposed: number;
   readonly verified: number;
   readonly dropped: number;
   readonly repaired: number;
+  readonly unsupported: number;
 }
 
 export interface Usage {
@@ -65,6 +70,11 @@ export interface AnswerResult extends EngineInfo {
   readonly answerable: boolean;
   /** Empty when not answerable. */
   readonly answer: readonly Claim[];
+  /**
+   * When not answerable: the passages of the article closest to the question, best first, shown
+   * as such and never as an answer (may be empty). Empty when answerable.
+   */
+  readonly nearest: readonly Quote[];
 }
 
 /** One earlier exchange in a follow-up thread, oldest first. */
@@ -91,7 +101,7 @@ export interface Engine {
 export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0 });
 
 /** Counts for quotes that were all located (the extractive engine never proposes anything else). */
-export function countsFor(claims: readonly Claim[]): GroundingCounts {
-  const verified = claims.reduce((n, c) => n + c.quotes.length, 0);
-  return { proposed: verified, verified, dropped: 0, repaired: 0 };
+export function countsFor(claims: readonly Claim[], nearest: readonly Quote[] = []): GroundingCounts {
+  const verified = claims.reduce((n, c) => n + c.quotes.length, 0) + nearest.length;
+  return { proposed: verified, verified, dropped: 0, repaired: 0, unsupported: 0 };
 }

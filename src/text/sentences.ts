@@ -98,6 +98,43 @@ export function splitSentences(text: string, locale?: string | null): Segment[] 
     }
     if (current) out.push(current);
   }
+  return out.flatMap((sentence) => (THAI.test(sentence.text) ? thaiClauses(text, sentence) : [sentence]));
+}
+
+const THAI = /\p{Script=Thai}/u;
+/** A space between two Thai letters: where Thai, which has no full stop, ends a sentence or clause. */
+const THAI_BREAK = /(?<=\p{Script=Thai})[^\S\n]+(?=\p{Script=Thai})/gu;
+/**
+ * A Thai piece shorter than this (UTF-16 code units) joins the next one: clauses alone are too short
+ * to answer from (measured on XQuAD's calibration half: 40 → 0.55 of shown quotes hold the answer,
+ * 120 → 0.70, 200 → 0.81, 300 → 0.78; uncut 0.70).
+ */
+const MIN_THAI_CLAUSE = 200;
+
+/**
+ * A Thai sentence from ICU (often a whole paragraph: Thai has no full stop) cut where the writer
+ * put a space between Thai words, the way Thai marks the end of a sentence or clause; pieces under
+ * MIN_THAI_CLAUSE characters join the next one.
+ */
+function thaiClauses(text: string, sentence: Segment): Segment[] {
+  const out: Segment[] = [];
+  let start = sentence.start;
+  for (const m of sentence.text.matchAll(THAI_BREAK)) {
+    const end = sentence.start + m.index;
+    if (end - start < MIN_THAI_CLAUSE) continue;
+    out.push({ start, end, text: text.slice(start, end) });
+    start = end + m[0].length;
+  }
+  const last = out.at(-1);
+  if (last && sentence.end - start < MIN_THAI_CLAUSE) {
+    out[out.length - 1] = {
+      start: last.start,
+      end: sentence.end,
+      text: text.slice(last.start, sentence.end),
+    };
+  } else {
+    out.push({ start, end: sentence.end, text: text.slice(start, sentence.end) });
+  }
   return out;
 }
 

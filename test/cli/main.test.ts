@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { makeArticle } from '../../src/article/article.js';
 import { runCli } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config.js';
 import { repoRoot } from '../../src/core/paths.js';
@@ -87,6 +89,27 @@ describe('verbatim command', () => {
     assert.ok(first.answer.some((c) => c.quotes.some((q) => /Monday and tomorrow, Tuesday/.test(q.text))));
     assert.equal(second.answerable, false);
     assert.deepEqual(second.answer, []);
+  });
+
+  it('GIVEN a question the article answers only in part THEN ask shows the closest passages, marked as not an answer', async () => {
+    const question = 'How much trade is there between China and Russia?';
+    const json = await cli(['ask', sample, question, '--json']);
+    assert.equal(json.code, 0);
+    const line = AskLineSchema.parse(json.lines[0]);
+    assert.equal(line.answerable, false);
+    assert.deepEqual(line.answer, []);
+    assert.ok(line.nearest.length >= 1);
+    const text = readFileSync(sample, 'utf8');
+    const article = makeArticle(text);
+    assert.deepEqual(
+      contractProblems(article.text, { grounding: line.grounding, claims: [], nearest: line.nearest }),
+      [],
+    );
+    const plain = await cli(['ask', sample, question]);
+    assert.match(
+      plain.stdout,
+      /A: The article doesn't answer this directly\.\n {3}The closest it comes \(not an answer\):\n {3}> “Trade with China is a lifeline/u,
+    );
   });
 
   it('GIVEN --engine openai and no model configured THEN exit 2 saying what to set', async () => {

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { type Article, makeArticle } from '../../src/article/article.js';
 import { inert } from '../../src/discord/render/escape.js';
 import { DISCORD_LIMITS, fitText } from '../../src/discord/render/limits.js';
+import { embedsAsText } from '../../src/discord/render/plain-text.js';
 import { renderAnswerEmbeds } from '../../src/discord/render/render-answer.js';
 import { renderSummaryEmbeds, threadName } from '../../src/discord/render/render-summary.js';
 import { encodeFragmentTerm, textFragmentUrl } from '../../src/discord/render/text-fragment.js';
@@ -107,7 +108,7 @@ const info = {
   engine: 'openai',
   model: 'fake-model',
   fallback: null,
-  grounding: { proposed: 9, verified: 9, dropped: 0, repaired: 0 },
+  grounding: { proposed: 9, verified: 9, dropped: 0, repaired: 0, unsupported: 0 },
   usage: { inputTokens: 0, outputTokens: 0 },
 };
 
@@ -174,7 +175,7 @@ describe('rendering summaries and answers for Discord', () => {
         fc.string({ unit: 'grapheme', maxLength: 1000 }),
         ({ article, keyPoints, summary }, question) => {
           const answer = [...summary, ...keyPoints].slice(0, 8);
-          const result: AnswerResult = { ...info, answerable: answer.length > 0, answer };
+          const result: AnswerResult = { ...info, answerable: answer.length > 0, answer, nearest: [] };
           const embeds = renderAnswerEmbeds(article, question, result);
           for (const embed of embeds) assert.deepEqual(limitProblems([embed]), []);
           assertEveryQuoteWhole(embeds, answer);
@@ -182,6 +183,47 @@ describe('rendering summaries and answers for Discord', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('GIVEN no answer but closest passages THEN they are shown under their own heading, as quotes, never as the answer, in embeds and plain text', () => {
+    const article = makeArticle('Trade with China is a lifeline.\n\nRussia sells oil to China.');
+    const nearest = [quoteSpan(article.text, 0, 31), quoteSpan(article.text, 33, 59)].filter(
+      (q): q is Quote => q !== null,
+    );
+    const result: AnswerResult = {
+      ...info,
+      grounding: { proposed: 2, verified: 2, dropped: 0, repaired: 0, unsupported: 0 },
+      answerable: false,
+      answer: [],
+      nearest,
+    };
+    const embeds = renderAnswerEmbeds(article, 'How much trade is there?', result);
+    const description = embeds.map((e) => e.description ?? '').join('\n');
+    assert.match(description, /The article doesn’t answer this directly\./u);
+    assert.match(
+      description,
+      /\*\*The closest it comes \(not an answer\)\*\*\n> “Trade with China is a lifeline\.” ¶1\n> “Russia sells oil to China\.” ¶2/u,
+    );
+    assert.doesNotMatch(description, /doesn’t say/u);
+    const plain = embedsAsText(embeds).join('\n');
+    assert.match(plain, /The closest it comes \(not an answer\)/u);
+    assert.match(plain, /> “Russia sells oil to China\.” ¶2/u);
+    const none = renderAnswerEmbeds(article, 'Who?', { ...result, nearest: [], grounding: info.grounding });
+    assert.match(none[0]?.description ?? '', /The article doesn’t say\./u);
+  });
+
+  it('GIVEN claims shown in the article’s own words THEN the footer says so beside the quotes found', () => {
+    const article = makeArticle('Trade with China is a lifeline.');
+    const quote = quoteSpan(article.text, 0, article.text.length) as Quote;
+    const result: AnswerResult = {
+      ...info,
+      grounding: { proposed: 1, verified: 1, dropped: 0, repaired: 0, unsupported: 1 },
+      answerable: true,
+      answer: [{ text: quote.text, quotes: [quote] }],
+      nearest: [],
+    };
+    const footer = renderAnswerEmbeds(article, 'Why?', result).at(-1)?.footer?.text ?? '';
+    assert.match(footer, /^1\/1 quotes found in the article · 1 claim shown in the article’s own words/u);
   });
 
   it('GIVEN random titles THEN thread names are 1–100 characters, cut at a word, surrogates intact', () => {

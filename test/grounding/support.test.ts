@@ -9,9 +9,9 @@ import {
   findNames,
   findNumbers,
   namesComparable,
-  rankPassages,
   sameNameWord,
-} from '../../src/grounding/support.js';
+} from '../../src/grounding/support/index.js';
+import { rankPassages } from '../../src/text/index.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 const lavrov = makeArticle(readFixture('openai', 'lavrov-china.txt'), { lang: 'en' });

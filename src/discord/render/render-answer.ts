@@ -13,14 +13,21 @@ import { budgetLines, EMBED_COLOR, footerText } from './render-summary.js';
 const QUESTION_CHARS = 300;
 
 /**
- * An answer as embeds: the question, then the answer's claims with their quotes from the article,
- * or "The article doesn't say." The footer names the engine (and grounding when quotes were given).
+ * An answer as embeds: the question, then the answer's claims with their quotes from the article;
+ * or "The article doesn't answer this directly." with the closest passages under their own heading,
+ * never as an answer; or, with none, "The article doesn't say." The footer names the engine (and
+ * grounding when quotes were given).
  */
 export function renderAnswerEmbeds(article: Article, question: string, result: AnswerResult): APIEmbed[] {
   const notes = new Footnotes(article.text, webUrl(article));
   const blocks = result.answerable
     ? result.answer.map((c) => notes.block(c, null))
-    : [{ section: null, line: labels.doesNotSay, fields: [] }];
+    : result.nearest.length === 0
+      ? [{ section: null, line: labels.doesNotSay, fields: [] }]
+      : [
+          { section: null, line: labels.notDirectly, fields: [] },
+          ...result.nearest.map((q) => notes.block({ text: q.text, quotes: [q] }, labels.nearest, '> ')),
+        ];
   return packEmbeds({
     head: {},
     intro: [`**${labels.question}** ${fitText(question, QUESTION_CHARS, inert)}`, ...budgetLines(result), ''],

@@ -75,6 +75,7 @@ export function footerText(info: EngineInfo, language: LanguageNote | null): str
   const parts: string[] = [];
   const g = info.grounding;
   if (g.proposed > 0) parts.push(labels.quotesFound(g.verified, g.proposed));
+  if (g.unsupported > 0) parts.push(labels.unsupported(g.unsupported));
   parts.push(info.model ? `${info.engine} · ${info.model}` : info.engine);
   if (info.fallback?.budget) parts.push(labels.budgetSpent(info.fallback.budget.scope));
   else if (info.fallback) parts.push(labels.fellBack(info.fallback.code));

@@ -1,16 +1,29 @@
 import { MAX_QUOTE_CHARS } from '../../grounding/index.js';
-import { splitWords } from '../../text/index.js';
+import {
+  type Bm25Index,
+  bm25Idf,
+  bm25Scores,
+  buildBm25Index,
+  expectedAnswerType,
+  foldWord,
+  holdsAnswerType,
+  negationMismatch,
+  normalizeTerm,
+  primaryLanguage,
+  questionLanguage,
+  questionWordsFor,
+  type Segment,
+  splitWords,
+  type TermRules,
+  termRules,
+} from '../../text/index.js';
 import type { Turn } from '../engine.js';
-import { expectedAnswerType, holdsAnswerType, negationMismatch } from './answer-type.js';
 import type { ArticleAnalysis, SentenceInfo } from './article-analysis.js';
-import { normalizeTerm, termsOf } from './terms.js';
 
 /**
- * BM25 constants and the weights of context, tuned for top-sentence hits on the calibration half
- * of SQuAD 2.0 (`npm run eval:qa`): short sentences want weak length normalization.
+ * Weights of context, tuned for top-sentence hits on the calibration half of SQuAD 2.0
+ * (`npm run eval:qa`).
  */
-const K1 = 0.9;
-const B = 0.5;
 /** Share of the best neighbouring sentence's BM25 added to a sentence's own. */
 const NEIGHBOUR_WEIGHT = 0.15;
 /** Added per unit of the question's IDF mass that the sentence's paragraph covers. */
@@ -22,6 +35,12 @@ const RERANK_DEPTH = 20;
  * own words beats one that only echoes an earlier turn's.
  */
 const CONFIDENCE_FLOOR = 0.5;
+/**
+ * Two adjacent sentences are offered as one quote when together they are this much more confident
+ * than the better alone (an answer split across sentences: the question's words in one, the date
+ * it asks for in the next).
+ */
+const WINDOW_GAIN = 0.3;
 
 /**
  * An answer-bearing sentence with its retrieval score and a confidence in [0, 1]: the share of the
@@ -30,7 +49,12 @@ const CONFIDENCE_FLOOR = 0.5;
  * sentence negates nothing.
  */
 export interface AnswerCandidate {
+  /** The (first) sentence of the answer. */
   readonly sentence: number;
+  /** Its last sentence: `sentence`, or the next one when two adjacent sentences answer together. */
+  readonly last: number;
+  /** The span quoted: from the first sentence's start to the last's end. */
+  readonly seg: Segment;
   readonly score: number;
   readonly confidence: number;
   /** Offsets in the article text where the question's terms occur in this sentence. */
@@ -39,12 +63,10 @@ export interface AnswerCandidate {
 
 /** BM25 statistics over the article's answerable sentences, built once per article. */
 export interface AnswerIndex {
-  /** Sentence indexes that can answer: not clutter, not a heading, with some content. */
+  /** Sentence indexes that can answer: not clutter, not a heading or question, with some content. */
   readonly units: readonly number[];
-  readonly unitOf: ReadonlyMap<number, number>;
-  readonly postings: ReadonlyMap<number, { readonly units: Int32Array; readonly tf: Int32Array }>;
-  readonly lengths: Float64Array;
-  readonly avgLength: number;
+  /** BM25 over the units' term ids (document k is `units[k]`). */
+  readonly bm25: Bm25Index<number>;
   readonly paragraphOf: Int32Array;
   readonly paragraphTerms: ReadonlyArray<ReadonlySet<number>>;
 }
@@ -52,60 +74,30 @@ export interface AnswerIndex {
 export function buildAnswerIndex(analysis: ArticleAnalysis): AnswerIndex {
   const units: number[] = [];
   analysis.sentences.forEach((s, i) => {
-    if (!s.clutter && s.terms.length > 0 && !(s.fragment && s.wordCount < 6)) units.push(i);
+    if (!s.clutter && !s.question && !s.heading && s.terms.length > 0 && !(s.fragment && s.wordCount < 6)) {
+      units.push(i);
+    }
   });
-  const unitOf = new Map(units.map((sentence, u) => [sentence, u]));
-  const build = new Map<number, { units: number[]; tf: number[] }>();
-  const lengths = new Float64Array(units.length);
   const paragraphOf = new Int32Array(units.length);
   const paragraphTerms: Set<number>[] = Array.from({ length: analysis.paragraphCount }, () => new Set());
-  units.forEach((sentence, u) => {
+  const docs = units.map((sentence, u) => {
     const s = analysis.sentences[sentence] as SentenceInfo;
-    lengths[u] = s.terms.length;
     paragraphOf[u] = s.paragraph;
-    const counts = new Map<number, number>();
-    for (const t of s.terms) {
-      counts.set(t, (counts.get(t) ?? 0) + 1);
-      paragraphTerms[s.paragraph]?.add(t);
-    }
-    for (const [t, tf] of counts) {
-      let p = build.get(t);
-      if (!p) {
-        p = { units: [], tf: [] };
-        build.set(t, p);
-      }
-      p.units.push(u);
-      p.tf.push(tf);
-    }
+    for (const t of s.terms) paragraphTerms[s.paragraph]?.add(t);
+    return s.terms;
   });
-  const postings = new Map(
-    [...build].map(([t, p]) => [t, { units: Int32Array.from(p.units), tf: Int32Array.from(p.tf) }]),
-  );
-  const total = lengths.reduce((a, b) => a + b, 0);
-  return {
-    units,
-    unitOf,
-    postings,
-    lengths,
-    avgLength: units.length > 0 ? total / units.length : 1,
-    paragraphOf,
-    paragraphTerms,
-  };
+  return { units, bm25: buildBm25Index(docs), paragraphOf, paragraphTerms };
 }
 
-/** Words that shape a question but name nothing to look for (English, Russian, German, French, Spanish). */
-const QUESTION_WORDS = new Set(
-  [
-    'what which who whom whose when where why how whats is are was were do does did can could would should',
-    'will shall much many kind type name called call',
-    'что кто где когда почему зачем как какой какая какое какие каком сколько чей чья ли',
-    'was wer wem wen wessen wo wann warum wie welche welcher welches wieviel',
-    'que qui quoi où quand pourquoi comment quel quelle quels quelles combien',
-    'qué quién quiénes dónde cuándo cómo cuál cuáles cuánto cuántos cuántas',
-  ]
-    .join(' ')
-    .split(' '),
-);
+/** The question words of `rules`' language as terms (`named` and `name` alike). */
+function questionTermsFor(rules: TermRules): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const w of questionWordsFor(rules.lang)) {
+    const term = normalizeTerm(w, rules);
+    if (term !== null) out.add(term);
+  }
+  return out;
+}
 
 /** Pronouns that point back to an earlier turn of the conversation. */
 const BACK_REFERENCE = /\b(?:he|she|it|they|them|him|her|his|hers|its|their|this|that|these|those|there)\b/iu;
@@ -133,22 +125,11 @@ export function rankAnswers(
   const n = index.units.length;
   if (n === 0 || query.length === 0) return [];
 
-  const idf = (id: number) => {
-    const df = index.postings.get(id)?.units.length ?? 0;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  };
-  const bm25 = new Float64Array(n);
-  for (const q of query) {
-    const p = index.postings.get(q.id);
-    if (!p) continue;
-    const w = q.weight * idf(q.id);
-    for (let k = 0; k < p.units.length; k++) {
-      const u = p.units[k] as number;
-      const tf = p.tf[k] as number;
-      const norm = K1 * (1 - B + (B * (index.lengths[u] as number)) / index.avgLength);
-      bm25[u] = (bm25[u] as number) + (w * tf * (K1 + 1)) / (tf + norm);
-    }
-  }
+  const idf = (id: number) => bm25Idf(index.bm25, id);
+  const bm25 = bm25Scores(
+    index.bm25,
+    query.map((q) => ({ term: q.id, weight: q.weight })),
+  );
 
   const own = query.filter((q) => q.weight === 1);
   const ownMass = own.reduce((sum, q) => sum + idf(q.id), 0);
@@ -174,44 +155,74 @@ export function rankAnswers(
   }
   scored.sort((a, b) => b.score - a.score || a.u - b.u);
 
-  const type =
-    analysis.rules.lang === null || analysis.rules.lang.startsWith('en')
-      ? expectedAnswerType(question)
-      : null;
+  const asked = questionLanguage(question, analysis.lang);
+  const type = expectedAnswerType(question, asked);
+  const units = index.units;
+  const confidenceOf = (terms: ReadonlySet<number>, text: string) =>
+    coverage((id) => terms.has(id)) *
+    (type === null || holdsAnswerType(text, type, question, analysis.lang) ? 1 : 0.5) *
+    (negationMismatch(question, text) ? 0.5 : 1);
   const out: AnswerCandidate[] = [];
   for (const { u, score } of scored.slice(0, RERANK_DEPTH)) {
-    const sentence = index.units[u] as number;
+    const sentence = units[u] as number;
     const info = analysis.sentences[sentence] as SentenceInfo;
-    const typed = type === null || holdsAnswerType(info.seg.text, type, question);
-    const negated = negationMismatch(question, info.seg.text);
-    const hits = new Set(info.terms);
-    const confidence = coverage((id) => hits.has(id)) * (typed ? 1 : 0.5) * (negated ? 0.5 : 1);
+    const single = confidenceOf(new Set(info.terms), info.seg.text);
+    let best = { first: sentence, last: sentence, confidence: single };
+    for (const [a, b] of [
+      [u - 1, u],
+      [u, u + 1],
+    ] as const) {
+      const first = units[a];
+      const last = units[b];
+      if (first === undefined || last === undefined || last !== first + 1) continue;
+      if (index.paragraphOf[a] !== index.paragraphOf[b]) continue;
+      const x = analysis.sentences[first] as SentenceInfo;
+      const y = analysis.sentences[last] as SentenceInfo;
+      if (y.seg.end - x.seg.start > MAX_QUOTE_CHARS) continue;
+      const text = analysis.text.slice(x.seg.start, y.seg.end);
+      const confidence = confidenceOf(new Set([...x.terms, ...y.terms]), text);
+      if (confidence >= best.confidence + WINDOW_GAIN) best = { first, last, confidence };
+    }
+    const first = (analysis.sentences[best.first] as SentenceInfo).seg;
+    const end = (analysis.sentences[best.last] as SentenceInfo).seg.end;
     out.push({
-      sentence,
-      score: score * (CONFIDENCE_FLOOR + (1 - CONFIDENCE_FLOOR) * confidence),
-      confidence,
+      sentence: best.first,
+      last: best.last,
+      seg: { start: first.start, end, text: analysis.text.slice(first.start, end) },
+      score: score * (CONFIDENCE_FLOOR + (1 - CONFIDENCE_FLOOR) * best.confidence),
+      confidence: best.confidence,
       focus: [],
     });
   }
   out.sort((a, b) => b.score - a.score || a.sentence - b.sentence);
   const ids = new Set(query.map((q) => q.id));
   return out.slice(0, limit).map((c) => {
-    const seg = (analysis.sentences[c.sentence] as SentenceInfo).seg;
-    if (seg.text.length <= MAX_QUOTE_CHARS) return c;
-    const focus = splitWords(seg.text, analysis.lang)
+    if (c.seg.text.length <= MAX_QUOTE_CHARS) return c;
+    const focus = splitWords(c.seg.text, analysis.lang)
       .filter((w) => ids.has(analysis.vocabulary.get(normalizeTerm(w.text, analysis.rules) ?? '') ?? -1))
-      .map((w) => seg.start + w.start);
+      .map((w) => c.seg.start + w.start);
     return { ...c, focus };
   });
 }
 
+/**
+ * The question's terms as the article's vocabulary knows them. The question is read in its own
+ * language (`questionLanguage`): its question words and stop words are dropped, and what is left is
+ * folded and stemmed by the article's rules, so a question in English about a German article still
+ * finds the names, numbers and words the two share.
+ */
 function queryTerms(analysis: ArticleAnalysis, question: string, history: readonly Turn[]): QueryTerm[] {
-  const skip = new Set([...QUESTION_WORDS].map((w) => normalizeTerm(w, analysis.rules)));
   const unknown = new Map<string, number>();
   const weights = new Map<number, number>();
   const add = (text: string, weight: number) => {
-    for (const term of termsOf(text, analysis.rules)) {
-      if (skip.has(term)) continue;
+    const asked = questionLanguage(text, analysis.lang);
+    const rules = primaryLanguage(asked) === analysis.rules.primary ? analysis.rules : termRules(asked);
+    const skip = questionTermsFor(rules);
+    for (const word of splitWords(text, asked)) {
+      const folded = foldWord(word.text, rules.primary);
+      if (rules.stopWords.has(folded) || skip.has(normalizeTerm(word.text, rules) ?? '')) continue;
+      const term = normalizeTerm(word.text, analysis.rules);
+      if (term === null) continue;
       let id = analysis.vocabulary.get(term) ?? unknown.get(term);
       if (id === undefined) {
         id = -1 - unknown.size;

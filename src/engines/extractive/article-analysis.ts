@@ -1,13 +1,15 @@
 import type { Article } from '../../article/article.js';
 import {
+  cachedTermNormalizer,
   findClutter,
   guessLanguage,
   type Segment,
   splitParagraphs,
   splitSentences,
   splitWords,
+  type TermRules,
+  termRules,
 } from '../../text/index.js';
-import { cachedTermNormalizer, type TermRules, termRules } from './terms.js';
 
 /** One sentence of the article as the extractive engine sees it. */
 export interface SentenceInfo {
@@ -20,6 +22,8 @@ export interface SentenceInfo {
   /** No final punctuation and short (a heading, a label), or an introduction ending in `:`. */
   readonly fragment: boolean;
   readonly question: boolean;
+  /** A line of its own without final punctuation and under 12 words: a heading or a label. */
+  readonly heading: boolean;
   /** Term ids in reading order, repeats kept. */
   readonly terms: readonly number[];
   /** Words (see `splitWords`), stop words included. */
@@ -40,7 +44,8 @@ export interface ArticleAnalysis {
 }
 
 const LEADING_MARK = /^(?:[•·▪●◦‣∙*>]|[-–—]{1,2}|\d{1,2}[.)])\s+/u;
-const FINAL_PUNCTUATION = /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u;
+const FINAL_PUNCTUATION = /[.!?…。！？।॥؟][\p{Pe}\p{Pf}"'’”»]*$/u;
+const QUESTION_MARK = /[?？؟;][\p{Pe}\p{Pf}"'’”»]*$/u;
 
 /**
  * Splits the article into sentences (bullets and leading dashes dropped from their spans), flags
@@ -96,10 +101,22 @@ export function analyzeArticle(article: Article): ArticleAnalysis {
         /[:;]$/u.test(seg.text) ||
         /^[\p{Pi}\p{Ps}"'•·*-]*\s*\p{Ll}/u.test(seg.text) ||
         (!FINAL_PUNCTUATION.test(seg.text) && wordCount < 12),
-      question: /[?？][\p{Pe}\p{Pf}"'’”»]*$/u.test(seg.text),
+      question: QUESTION_MARK.test(seg.text) && (!seg.text.endsWith(';') || rules.primary === 'el'),
+      heading: !FINAL_PUNCTUATION.test(seg.text) && wordCount < 12 && ownLine(text, raw, i),
       terms,
       wordCount,
     });
   });
   return { text, lang, rules, sentences, paragraphCount: paragraphs.length, vocabulary };
+}
+
+/** True when sentence `i` of `sentences` stands on a line of its own in `text`. */
+function ownLine(text: string, sentences: readonly Segment[], i: number): boolean {
+  const cur = sentences[i] as Segment;
+  const prev = sentences[i - 1];
+  const next = sentences[i + 1];
+  return (
+    (prev === undefined || text.slice(prev.end, cur.start).includes('\n')) &&
+    (next === undefined || text.slice(cur.end, next.start).includes('\n'))
+  );
 }

@@ -1,5 +1,6 @@
 import type { Article } from '../../article/article.js';
 import { fail, ok, type Result } from '../../core/result.js';
+import type { Quote } from '../../grounding/index.js';
 import { guessLanguage } from '../../text/index.js';
 import {
   type AnswerResult,
@@ -24,10 +25,18 @@ export const EXTRACTIVE_ENGINE_NAME = 'extractive';
  * doesn't say. Calibrated by `npm run eval:qa` on half of SQuAD 2.0's articles (questions asked of
  * whole articles); the other half reports how well it holds.
  */
-export const ANSWER_THRESHOLD = 0.78;
+export const ANSWER_THRESHOLD = 0.82;
 
 /** A second answer sentence is added only when it scores this close to the best one. */
 const SECOND_ANSWER_RATIO = 0.9;
+
+/**
+ * When the article does not answer: how many closest passages are shown, the second only when it
+ * scores at least this share of the best. Chosen by `npm run eval:languages` on XQuAD's calibration
+ * half (a shown passage holding the answer) against how much a reader is asked to read.
+ */
+const NEAREST_PASSAGES = 2;
+const NEAREST_RATIO = 0.5;
 
 /** Articles analysed recently (by text and language), per engine: follow-up questions reuse the work. */
 const ANALYSIS_CACHE_ENTRIES = 16;
@@ -86,28 +95,50 @@ export function createExtractiveEngine(): Engine {
       if (question.trim() === '') return fail('bad_usage', 'Ask a question about the article.');
       const entry = prepare(article);
       entry.answerIndex ??= buildAnswerIndex(entry.analysis);
-      const answer = answerClaims(entry.analysis, entry.answerIndex, question, history);
-      return ok({ ...info(answer), answerable: answer.length > 0, answer } satisfies AnswerResult);
+      const { answer, nearest } = answerClaims(entry.analysis, entry.answerIndex, question, history);
+      return ok({
+        ...info(answer, nearest),
+        answerable: answer.length > 0,
+        answer,
+        nearest,
+      } satisfies AnswerResult);
     },
   };
 }
 
+/**
+ * The answer: the best candidate when it is confident enough (and a second close to it), else no
+ * answer and the closest passages instead. Overlapping candidates are shown once.
+ */
 function answerClaims(
   analysis: ArticleAnalysis,
   index: AnswerIndex,
   question: string,
   history: readonly Turn[],
-): Claim[] {
-  const [best, second] = rankAnswers(analysis, index, question, history);
-  if (!best || best.confidence < ANSWER_THRESHOLD) return [];
+): { answer: Claim[]; nearest: Quote[] } {
+  const ranked = rankAnswers(analysis, index, question, history);
+  const [best] = ranked;
+  if (!best) return { answer: [], nearest: [] };
+  const distinct = ranked.filter(
+    (c, i) => i === 0 || !ranked.slice(0, i).some((p) => p.seg.start < c.seg.end && c.seg.start < p.seg.end),
+  );
+  if (best.confidence < ANSWER_THRESHOLD) {
+    const nearest = distinct
+      .slice(0, NEAREST_PASSAGES)
+      .filter((c) => c.score >= NEAREST_RATIO * best.score)
+      .flatMap((c) => sentenceClaim(analysis.text, c.seg, c.focus)?.quotes.slice(0, 1) ?? []);
+    return { answer: [], nearest };
+  }
   const picked = [best];
+  const second = distinct[1];
   if (second && second.score >= SECOND_ANSWER_RATIO * best.score && second.confidence >= ANSWER_THRESHOLD) {
     picked.push(second);
   }
-  return picked.flatMap((c) => {
-    const claim = sentenceClaim(analysis.text, sentenceOf(analysis, c.sentence).seg, c.focus);
+  const answer = picked.flatMap((c) => {
+    const claim = sentenceClaim(analysis.text, c.seg, c.focus);
     return claim ? [claim] : [];
   });
+  return { answer, nearest: [] };
 }
 
 function claimsFor(analysis: ArticleAnalysis, sentences: readonly number[]): Claim[] {
@@ -124,12 +155,12 @@ function sentenceOf(analysis: ArticleAnalysis, i: number): SentenceInfo {
 }
 
 /** What every extractive result carries besides its claims: no model, no usage, all quotes located. */
-function info(claims: readonly Claim[]): EngineInfo {
+function info(claims: readonly Claim[], nearest: readonly Quote[] = []): EngineInfo {
   return {
     engine: EXTRACTIVE_ENGINE_NAME,
     model: null,
     fallback: null,
-    grounding: countsFor(claims),
+    grounding: countsFor(claims, nearest),
     usage: ZERO_USAGE,
   };
 }

@@ -3,9 +3,9 @@ import type { Article } from '../../article/article.js';
 import { articleResultKey, type Cache } from '../../core/cache.js';
 import { fail, failureKind, ok, type Result } from '../../core/result.js';
 import { buildSourceIndex, locateQuote, type Quote, revalidateQuote } from '../../grounding/index.js';
-import { articleSentences, namesComparable, properNounsOf, rankPassages } from '../../grounding/support.js';
+import { articleSentences, namesComparable, properNounsOf } from '../../grounding/support/index.js';
 import type { Logger } from '../../log.js';
-import { chunkText, guessLanguage } from '../../text/index.js';
+import { chunkText, guessLanguage, rankPassages } from '../../text/index.js';
 import {
   type AnswerResult,
   type Claim,
@@ -278,7 +278,7 @@ class OpenAIEngine implements Engine {
       engine: ENGINE_NAME,
       model: this.#client.model,
       fallback: null,
-      grounding: countsFor([...summary, ...points], grounded.proposed + extraProposed),
+      grounding: countsFor([...summary, ...points], grounded.proposed + extraProposed, grounded.unsupported),
       usage,
       summary: summary.map((g) => g.claim),
       keyPoints: points.map((g) => g.claim),
@@ -458,10 +458,11 @@ class OpenAIEngine implements Engine {
         engine: ENGINE_NAME,
         model: this.#client.model,
         fallback: null,
-        grounding: countsFor(claims, grounded.proposed + extra),
+        grounding: countsFor(claims, grounded.proposed + extra, grounded.unsupported),
         usage,
         answerable: claims.length > 0,
         answer: claims.map((g) => g.claim),
+        nearest: [],
       });
     }
   }
@@ -580,10 +581,15 @@ function revalidateClaims(article: Article, claims: readonly Claim[]): Claim[] |
 function revalidateSummary(article: Article, value: SummaryResult): SummaryResult | null {
   const summary = revalidateClaims(article, value.summary);
   const keyPoints = revalidateClaims(article, value.keyPoints);
-  return summary && keyPoints ? { ...value, summary, keyPoints } : null;
+  const grounding = { ...value.grounding, unsupported: value.grounding.unsupported ?? 0 };
+  return summary && keyPoints ? { ...value, grounding, summary, keyPoints } : null;
 }
 
+/** Results cached before `nearest` and `grounding.unsupported` existed read as having none. */
 function revalidateAnswer(article: Article, value: AnswerResult): AnswerResult | null {
   const answer = revalidateClaims(article, value.answer);
-  return answer ? { ...value, answer } : null;
+  const nearest = (value.nearest ?? []).map((q) => revalidateQuote(article.text, q));
+  if (!answer || nearest.some((q) => q === null)) return null;
+  const grounding = { ...value.grounding, unsupported: value.grounding.unsupported ?? 0 };
+  return { ...value, grounding, answer, nearest: nearest as Quote[] };
 }

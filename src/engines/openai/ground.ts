@@ -1,7 +1,8 @@
 import type { Article } from '../../article/article.js';
 import { locateQuote, type Quote, type SourceIndex } from '../../grounding/index.js';
-import { checkSupport, rankPassages } from '../../grounding/support.js';
+import { checkSupport } from '../../grounding/support/index.js';
 import type { Logger } from '../../log.js';
+import { rankPassages } from '../../text/index.js';
 import type { Claim, GroundingCounts, Usage } from '../engine.js';
 import { addUsage, type ModelClient } from './client.js';
 import { fillPrompt, makeNonce, type Prompts, stripDelimiters } from './prompts.js';
@@ -12,11 +13,19 @@ export interface Proposal {
   readonly quotes: readonly string[];
 }
 
-/** A proposal that survived grounding: every quote located in the article, the claim supported by them. */
+/**
+ * A proposal that survived grounding: every quote located in the article and the claim supported by
+ * them; or, when the support check failed, the located quotes themselves as the claim (`verbatim`).
+ */
 export interface GroundedClaim {
   readonly claim: Claim;
   /** True when its quotes came from the repair round. */
   readonly repaired: boolean;
+  /**
+   * True when the model's wording failed the support check (a name, number or date not in its
+   * quotes) but the quotes were found: the claim is then the quotes' own text, the article's words.
+   */
+  readonly verbatim?: boolean;
 }
 
 export interface GroundingOutcome {
@@ -27,6 +36,8 @@ export interface GroundingOutcome {
    * fragments counts once per fragment, so `verified` (quotes emitted) never exceeds it.
    */
   readonly proposed: number;
+  /** Proposals the support check failed whose quotes were found (shown `verbatim`, or already shown). */
+  readonly unsupported: number;
   readonly usage: Usage;
 }
 
@@ -56,10 +67,12 @@ interface Checked {
 
 /**
  * Grounds proposals against the article: each proposed quote goes through `locateQuote` and becomes
- * the article's own span; a claim keeps its located quotes only if `checkSupport` finds its names,
- * numbers and dates in them, else it is dropped. Claims left with no located quote get one batched
- * repair request (each with the article sentences most like it) and are dropped if still unsupported.
- * A failed repair call drops those claims; it does not fail the whole result.
+ * the article's own span; a claim keeps its wording only if `checkSupport` finds its names, numbers
+ * and dates in its located quotes. A claim that fails that check is never silenced when its quotes
+ * were found: it becomes those quotes in the article's own words (`verbatim`), unless another claim
+ * already shows them. Claims left with no located quote get one batched repair request (each with
+ * the article sentences most like it) and are dropped if still unsupported. A failed repair call
+ * drops those claims; it does not fail the whole result.
  */
 export async function groundProposals(
   ctx: GroundingContext,
@@ -67,6 +80,7 @@ export async function groundProposals(
   signal?: AbortSignal,
 ): Promise<GroundingOutcome> {
   let proposed = 0;
+  let unsupported = 0;
   let usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const claims: (GroundedClaim | null)[] = [];
   const needRepair: number[] = [];
@@ -75,13 +89,16 @@ export async function groundProposals(
     proposed += checked.units;
     if (checked.quotes.length > 0 && checked.supported) {
       claims.push({ claim: { text: p.text.trim(), quotes: checked.quotes }, repaired: false });
+    } else if (checked.quotes.length > 0) {
+      unsupported += 1;
+      claims.push(verbatimClaim(checked.quotes, false));
+      ctx.logger?.debug({ claim: i, reasons: checked.reasons }, 'claim unsupported: shown as its quotes');
     } else {
       claims.push(null);
-      if (checked.quotes.length === 0 && p.text.trim() !== '') needRepair.push(i);
-      else ctx.logger?.debug({ claim: i, reasons: checked.reasons }, 'claim dropped: unsupported');
+      if (p.text.trim() !== '') needRepair.push(i);
     }
   }
-  if (needRepair.length === 0) return { claims, proposed, usage };
+  if (needRepair.length === 0) return { claims: withoutRepeats(claims), proposed, unsupported, usage };
 
   const statements = needRepair
     .map((i, n) => {
@@ -115,7 +132,7 @@ export async function groundProposals(
   );
   if (!reply.ok) {
     ctx.logger?.warn({ code: reply.error.code, claims: needRepair.length }, 'repair request failed');
-    return { claims, proposed, usage };
+    return { claims: withoutRepeats(claims), proposed, unsupported, usage };
   }
   usage = addUsage(usage, reply.value.usage);
   const seen = new Set<number>();
@@ -131,8 +148,33 @@ export async function groundProposals(
     proposed += checked.units;
     if (checked.quotes.length > 0 && checked.supported)
       claims[i] = { claim: { text, quotes: checked.quotes }, repaired: true };
+    else if (checked.quotes.length > 0) {
+      unsupported += 1;
+      claims[i] = verbatimClaim(checked.quotes, true);
+    }
   }
-  return { claims, proposed, usage };
+  return { claims: withoutRepeats(claims), proposed, unsupported, usage };
+}
+
+/** The article's own words standing in for a claim the support check failed: its located quotes. */
+function verbatimClaim(quotes: readonly Quote[], repaired: boolean): GroundedClaim {
+  return { claim: { text: quotes.map((q) => q.text).join(' … '), quotes }, repaired, verbatim: true };
+}
+
+/** Verbatim claims whose every quote another kept claim already shows are left out (null). */
+function withoutRepeats(claims: readonly (GroundedClaim | null)[]): (GroundedClaim | null)[] {
+  return claims.map((c, i) => {
+    if (!c?.verbatim) return c;
+    const shown = (q: Quote) =>
+      claims.some(
+        (o, j) =>
+          o !== null &&
+          j !== i &&
+          (!o.verbatim || j < i) &&
+          o.claim.quotes.some((k) => k.start === q.start && k.end === q.end),
+      );
+    return c.claim.quotes.every(shown) ? null : c;
+  });
 }
 
 function check(ctx: GroundingContext, text: string, proposedQuotes: readonly string[]): Checked {
@@ -165,12 +207,19 @@ function check(ctx: GroundingContext, text: string, proposedQuotes: readonly str
   return { quotes, units, supported: verdict.supported, reasons: verdict.reasons };
 }
 
-/** Counts for the claims actually emitted, given how many quotes were proposed in all. */
-export function countsFor(emitted: readonly GroundedClaim[], proposed: number): GroundingCounts {
+/**
+ * Counts for the claims actually emitted, given how many quotes were proposed in all and how many
+ * claims the support check failed although their quotes were found.
+ */
+export function countsFor(
+  emitted: readonly GroundedClaim[],
+  proposed: number,
+  unsupported = 0,
+): GroundingCounts {
   const verified = emitted.reduce((n, g) => n + g.claim.quotes.length, 0);
   const repaired = emitted.reduce((n, g) => n + (g.repaired ? g.claim.quotes.length : 0), 0);
   const total = Math.max(proposed, verified);
-  return { proposed: total, verified, dropped: total - verified, repaired };
+  return { proposed: total, verified, dropped: total - verified, repaired, unsupported };
 }
 
 function oneLine(s: string): string {

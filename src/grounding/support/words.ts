@@ -1,5 +1,5 @@
-/** Word-level helpers shared by the support checks: folding, tokens, a light stemmer, stopwords. */
-import { splitWords } from '../../text/index.js';
+/** Word-level helpers shared by the support checks: folding, tokens, stems, stop words. */
+import { splitWords, stemmerFor, stopWordsFor, termRules, termsOf } from '../../text/index.js';
 
 /** Lower-case, compatibility-folded, without accents or apostrophe variants: for comparing words. */
 export function fold(s: string): string {
@@ -33,50 +33,36 @@ export function unpossess(word: string): string {
 }
 
 /**
- * A light English stemmer (plural, past, gerund, adverb, a few derivational endings), applied to
- * both sides of every comparison, so `investigations`/`investigated` and `poisoned`/`poison` meet.
- * Other languages pass through mostly unchanged, which only makes matching stricter.
+ * The English stem of a word as the support checks compare it (the text layer's stemmer over the
+ * folded word, possessive dropped), so `investigations`/`investigated` and `poisoned`/`poison` meet.
  */
 export function stem(word: string): string {
-  let w = unpossess(fold(word));
-  if (w.length <= 3 || !/^[a-z'-]+$/u.test(w)) return w;
-  if (w.endsWith("n't")) return w.slice(0, -3);
-  const rules: Array<[RegExp, string]> = [
-    [/ies$/u, 'y'],
-    [/(ss|x|ch|sh|z)es$/u, '$1'],
-    [/([^s])s$/u, '$1'],
-    [/ied$/u, 'y'],
-    [/([a-z]{3})ed$/u, '$1'],
-    [/([a-z]{3})ing$/u, '$1'],
-    [/([a-z]{3})ly$/u, '$1'],
-    [/([a-z]{4})ation$/u, '$1'],
-    [/([a-z]{4})ment$/u, '$1'],
-    [/([a-z]{4})ness$/u, '$1'],
-  ];
-  for (const [re, to] of rules) {
-    if (re.test(w)) {
-      w = w.replace(re, to);
-      break;
-    }
-  }
-  if (/([b-df-hj-np-tv-z])\1$/u.test(w) && !/(ll|ss|zz)$/u.test(w)) w = w.slice(0, -1);
-  return w.replace(/e$/u, '');
+  return englishStem(unpossess(fold(word)));
 }
 
-/** English function words: never names, never content. */
-export const STOPWORDS = new Set(
-  (
-    'a about above after again against all also although am an and any are as at be because been before being ' +
-    'below between both but by can could did do does doing down during each either else even ever every few for ' +
-    'from further had has have having he her here hers herself him himself his how however i if in into is it its ' +
-    'itself just may me might more most must my myself nor now of off on once only or other our ours ourselves out ' +
-    'over own per same shall she should since so some such than that the their theirs them themselves then there ' +
-    'these they this those though through thus to too under until up upon us very was we were what when where ' +
-    'whether which while who whom whose why will with within would yet you your yours yourself according ' +
-    'said says say told tell reported report according meanwhile still already another many much several among ' +
-    'across around amid like unlike via one ones'
-  ).split(' '),
-);
+const englishStem = stemmerFor('en');
+
+/** English function words (the text layer's list): never names, never content. */
+export const STOPWORDS: ReadonlySet<string> = stopWordsFor('en');
+
+/**
+ * Content-word terms of a text in its language (the text layer's `termsOf`: stop words dropped,
+ * stemmed): what coverage and evidence compare.
+ */
+export function contentStems(text: string, locale?: string | null): string[] {
+  return termsOf(text, termRules(locale ?? null));
+}
+
+export function isCapitalized(raw: string): boolean {
+  return /^[\p{Lu}\p{Lt}]/u.test(raw);
+}
+
+/** Scripts with letter case, where capitals mark names. */
+export function hasCase(raw: string): boolean {
+  return /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Georgian}]/u.test(
+    raw,
+  );
+}
 
 /** Words that turn a statement into its opposite. */
 export const NEGATIONS = new Set(

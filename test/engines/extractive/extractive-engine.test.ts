@@ -42,7 +42,13 @@ function assertOfflineInfo(value: SummaryResult | AnswerResult, claims: readonly
   assert.equal(value.fallback, null);
   assert.deepEqual(value.usage, { inputTokens: 0, outputTokens: 0 });
   const quotes = claims.reduce((n, c) => n + c.quotes.length, 0);
-  assert.deepEqual(value.grounding, { proposed: quotes, verified: quotes, dropped: 0, repaired: 0 });
+  assert.deepEqual(value.grounding, {
+    proposed: quotes,
+    verified: quotes,
+    dropped: 0,
+    repaired: 0,
+    unsupported: 0,
+  });
 }
 
 describe('extractive summarize', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { renderAnswer } from '../../../src/cli/render.js';
 import type { Turn } from '../../../src/engines/engine.js';
 import { HISTORY_CHARS, HISTORY_TURNS } from '../../../src/engines/openai/index.js';
 import {
@@ -68,7 +69,54 @@ describe('answer through the real SDK against a fake server', () => {
       assert.ok(r.ok);
       assert.equal(r.value.answerable, false);
       assert.deepEqual(r.value.answer, []);
-      assert.deepEqual(r.value.grounding, { proposed: 2, verified: 0, dropped: 2, repaired: 0 });
+      assert.deepEqual(r.value.grounding, {
+        proposed: 2,
+        verified: 0,
+        dropped: 2,
+        repaired: 0,
+        unsupported: 0,
+      });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('GIVEN a right answer whose wording fails the support check ("Turkey" for Teppo Turki) THEN its found quote is shown as the article’s own words, and counted as found', async () => {
+    const TURKI = 'According to East Asia researcher Teppo Turki, the issue is rhetoric.';
+    const h = await startHarness(() =>
+      reply.json({
+        answerable: true,
+        claims: [
+          {
+            text: 'He is an East Asia researcher; the translation calls him "Turkey".',
+            quotes: [TURKI],
+          },
+        ],
+      }),
+    );
+    try {
+      const r = await h.engine.answer(article, 'Who is the researcher called Turkey?', []);
+      assert.ok(r.ok);
+      assert.equal(r.value.answerable, true);
+      assert.deepEqual(
+        r.value.answer.map((c) => [c.text, c.quotes.map((q) => q.text)]),
+        [[TURKI, [TURKI]]],
+      );
+      assert.deepEqual(r.value.grounding, {
+        proposed: 1,
+        verified: 1,
+        dropped: 0,
+        repaired: 0,
+        unsupported: 1,
+      });
+      const shown = renderAnswer(article, 'Who is the researcher called Turkey?', r.value);
+      assert.doesNotMatch(shown, /doesn't say/u);
+      assert.match(
+        shown,
+        /“According to East Asia researcher Teppo Turki, the issue is rhetoric\.” \(¶\d+\)/u,
+      );
+      assert.match(shown, /1\/1 quotes found in the article · 1 claim shown in the article’s own words/u);
+      assert.equal(h.fake.requests.length, 1, 'no repair request for a claim whose quote was found');
     } finally {
       await h.close();
     }

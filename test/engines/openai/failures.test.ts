@@ -21,7 +21,7 @@ function stubFallback(): Engine & { calls: number } {
         engine: 'stub',
         model: null,
         fallback: null,
-        grounding: { proposed: 0, verified: 0, dropped: 0, repaired: 0 },
+        grounding: { proposed: 0, verified: 0, dropped: 0, repaired: 0, unsupported: 0 },
         usage: { inputTokens: 0, outputTokens: 0 },
         summary: [{ text: a.text.slice(0, 20), quotes: [] }],
         keyPoints: [],
@@ -33,10 +33,11 @@ function stubFallback(): Engine & { calls: number } {
         engine: 'stub',
         model: null,
         fallback: null,
-        grounding: { proposed: 0, verified: 0, dropped: 0, repaired: 0 },
+        grounding: { proposed: 0, verified: 0, dropped: 0, repaired: 0, unsupported: 0 },
         usage: { inputTokens: 0, outputTokens: 0 },
         answerable: false,
         answer: [],
+        nearest: [],
       });
     },
   };

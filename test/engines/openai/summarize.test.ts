@@ -75,7 +75,13 @@ describe('summarize through the real SDK against a fake server', () => {
         r.value.summary[0]?.quotes.map((q) => q.text),
         [S1],
       );
-      assert.deepEqual(r.value.grounding, { proposed: 2, verified: 1, dropped: 1, repaired: 0 });
+      assert.deepEqual(r.value.grounding, {
+        proposed: 2,
+        verified: 1,
+        dropped: 1,
+        repaired: 0,
+        unsupported: 0,
+      });
       assert.equal(h.fake.requests.length, 1, 'a claim with a located quote needs no repair');
     } finally {
       await h.close();
@@ -128,7 +134,13 @@ describe('summarize through the real SDK against a fake server', () => {
         r.value.summary[0]?.quotes.map((q) => q.text),
         [S2],
       );
-      assert.deepEqual(r.value.grounding, { proposed: 3, verified: 2, dropped: 1, repaired: 1 });
+      assert.deepEqual(r.value.grounding, {
+        proposed: 3,
+        verified: 2,
+        dropped: 1,
+        repaired: 1,
+        unsupported: 0,
+      });
       assert.deepEqual(r.value.usage, { inputTokens: 150, outputTokens: 30 });
     } finally {
       await h.close();
@@ -148,13 +160,19 @@ describe('summarize through the real SDK against a fake server', () => {
       const r = await h.engine.summarize(article, { length: 'short', lang: null });
       assert.ok(r.ok);
       assert.equal(r.value.keyPoints.length, 0);
-      assert.deepEqual(r.value.grounding, { proposed: 3, verified: 1, dropped: 2, repaired: 0 });
+      assert.deepEqual(r.value.grounding, {
+        proposed: 3,
+        verified: 1,
+        dropped: 2,
+        repaired: 0,
+        unsupported: 0,
+      });
     } finally {
       await h.close();
     }
   });
 
-  it('GIVEN a real quote under a claim with a wrong name, number or date THEN the claim is dropped without repair', async () => {
+  it('GIVEN a real quote under a claim with a wrong name, number or date THEN the quote is shown in the article’s own words, once, without repair', async () => {
     const h = await startHarness(() =>
       reply.json({
         summary: [
@@ -176,9 +194,16 @@ describe('summarize through the real SDK against a fake server', () => {
       assert.ok(r.ok);
       assert.deepEqual(
         r.value.keyPoints.map((c) => c.text),
-        ['Russia is the third largest user of Chinese currency.'],
+        [HARM, S2, 'Russia is the third largest user of Chinese currency.'],
       );
-      assert.deepEqual(r.value.grounding, { proposed: 5, verified: 2, dropped: 3, repaired: 0 });
+      for (const c of r.value.keyPoints.slice(0, 2)) assert.deepEqual([c.quotes[0]?.text], [c.text]);
+      assert.deepEqual(r.value.grounding, {
+        proposed: 5,
+        verified: 4,
+        dropped: 1,
+        repaired: 0,
+        unsupported: 3,
+      });
       assert.equal(h.fake.requests.length, 1);
     } finally {
       await h.close();

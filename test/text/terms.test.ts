@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalizeTerm, termRules, termsOf } from '../../../src/engines/extractive/terms.js';
+import { normalizeTerm, termRules, termsOf } from '../../src/text/terms.js';
 
 describe('termsOf', () => {
   it('GIVEN English THEN stop words go, possessives and accents fold, inflections stem, lone letters stay', () => {

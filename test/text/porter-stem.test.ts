@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { porterStem } from '../../../src/engines/extractive/porter-stem.js';
+import { porterStem } from '../../src/text/porter-stem.js';
 
 describe('porterStem', () => {
   it('GIVEN words from Porter’s paper THEN they stem as the reference implementation does', () => {
