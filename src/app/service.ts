@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Article } from '../article/article.js';
 import type { WorkerPool } from '../article/worker/index.js';
 import type { Config } from '../config.js';
-import { articleResultKey } from '../core/cache.js';
 import { failureKind, ok, type ReasonCode, type Result } from '../core/result.js';
 import {
   type AnswerResult,
@@ -14,8 +12,9 @@ import {
   type Usage,
   ZERO_USAGE,
 } from '../engines/engine.js';
+import type { Prompts } from '../engines/openai/prompts.js';
 import { defaultEngineChoice, selectEngine } from '../engines/select.js';
-import { type Quote, revalidateQuote } from '../grounding/index.js';
+import { revalidateQuote } from '../grounding/index.js';
 import type { Logger } from '../log.js';
 import type { GuildSettings, Store, StoredClaim, StoredQuote, ThreadRecord } from '../store/store.js';
 import { guessLanguage } from '../text/index.js';
@@ -32,6 +31,7 @@ import { ConcurrencyGate } from './gate.js';
 import { type LoadedArticle, loadArticle, type SourceSpec } from './load-article.js';
 import { loadUpload } from './load-upload.js';
 import { createPooledExtractiveEngine } from './pooled-engine.js';
+import { ResultCache, resultKey } from './result-cache.js';
 import { fetchOptionsFrom } from './wiring.js';
 import type { AppJobs } from './worker-jobs.js';
 
@@ -41,9 +41,6 @@ const WARM_UP_TEXT = [
   'Residents asked whether the library would have longer opening hours, and the council said it would study the question before the budget vote in March.',
   'The architect said the building would use less energy than the old one, because of better insulation and solar panels on the roof.',
 ].join('\n\n');
-
-/** Cache namespace of finished summaries, keyed by `summaryRequestKey`. */
-export const SUMMARY_CACHE_NAMESPACE = 'summaries';
 
 /** Steps a request goes through, reported so an adapter can show the slow ones. */
 export type Step = 'fetching' | 'reading' | 'waiting' | 'summarizing' | 'answering';
@@ -78,7 +75,7 @@ export interface LanguageNote {
 export interface SummaryOutcome {
   readonly article: Article;
   readonly result: SummaryResult;
-  /** Identifies this summary (article, task, options, engine, model) in the store's cache. */
+  /** Identifies this summary (article, task, options, engine, model, prompts) in the result cache. */
   readonly requestKey: string;
   readonly language: LanguageNote | null;
   readonly articleFromCache: boolean;
@@ -122,6 +119,7 @@ export class VerbatimService {
   readonly #gate: ConcurrencyGate;
   readonly #now: () => number;
   readonly #budget: BudgetLedger;
+  readonly #results: ResultCache;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
@@ -130,6 +128,10 @@ export class VerbatimService {
     this.#gate = new ConcurrencyGate(options.config.ENGINE_MAX_ACTIVE, options.config.ENGINE_MAX_WAITING);
     this.#now = options.now ?? Date.now;
     this.#budget = new BudgetLedger(options.store, options.config, this.#now);
+    this.#results = new ResultCache(options.store.cache, {
+      ttlSeconds: options.config.CACHE_TTL_SECONDS || null,
+      log: options.log,
+    });
   }
 
   /** Whether requests go to a model (and so count against budgets), not only to the offline engine. */
@@ -183,8 +185,11 @@ export class VerbatimService {
     request.onStored?.(article);
 
     const plan = languagePlan(article, request.lang, this.engine.name === this.#options.offline.name);
-    const model = this.engine.name === 'openai' ? config.OPENAI_MODEL : null;
-    const requestKey = summaryRequestKey(article, request.length, plan.lang, this.engine.name, model);
+    const requestKey = resultKey(
+      article,
+      { task: 'summarize', length: request.length, lang: plan.lang },
+      { engine: this.engine.name, model: this.engine.model, version: this.engine.version },
+    );
     const cached = await this.#cachedSummary(requestKey, article);
     if (cached) {
       return ok({
@@ -249,9 +254,7 @@ export class VerbatimService {
     if (!result.ok) return result;
     if (result.value.fallback === null) {
       // A fallback result is not kept: the next request should try the model again.
-      await store.cache
-        .put(SUMMARY_CACHE_NAMESPACE, requestKey, result.value, config.CACHE_TTL_SECONDS || null)
-        .catch((err: unknown) => this.#options.log.warn({ err }, 'summary cache write failed'));
+      await this.#results.put(requestKey, result.value);
     }
     return ok({
       article,
@@ -376,10 +379,8 @@ export class VerbatimService {
    */
   async forgetConversation(record: ThreadRecord): Promise<{ readonly articleDeleted: boolean }> {
     await this.store.deleteThread(record.threadId);
-    if (record.requestKey) {
-      // The cache has no delete: an entry that expires at once is gone for readers and purged later.
-      await this.store.cache.put(SUMMARY_CACHE_NAMESPACE, record.requestKey, null, 1);
-    }
+    await this.store.deleteDelivery(record.threadId);
+    if (record.requestKey) await this.#results.delete(record.requestKey);
     return { articleDeleted: await this.store.deleteArticleIfUnreferenced(record.articleHash) };
   }
 
@@ -424,18 +425,8 @@ export class VerbatimService {
   }
 
   async #cachedSummary(key: string, article: Article): Promise<SummaryResult | null> {
-    const hit = await this.store.cache
-      .get<SummaryResult | null>(SUMMARY_CACHE_NAMESPACE, key)
-      .catch((err: unknown) => {
-        this.#options.log.warn({ err }, 'summary cache read failed');
-        return undefined;
-      });
-    if (!hit) return null;
-    const summary = revalidateAll(article, hit.summary);
-    const keyPoints = revalidateAll(article, hit.keyPoints);
-    // Anything stored that no longer matches the article text is not shown: recompute instead.
-    if (!summary || !keyPoints) return null;
-    return { ...hit, summary, keyPoints, usage: ZERO_USAGE };
+    const hit = await this.#results.summary(key, article);
+    return hit ? { ...hit, usage: ZERO_USAGE } : null;
   }
 }
 
@@ -448,39 +439,20 @@ export async function createService(
   log: Logger,
   store: Store,
   pool: WorkerPool<AppJobs>,
+  options: { readonly prompts?: Prompts } = {},
 ): Promise<Result<VerbatimService>> {
   const offline = createPooledExtractiveEngine(pool);
   let engine: Engine = offline;
   if (defaultEngineChoice(config) === 'openai') {
-    const selected = await selectEngine('openai', config, { log, cache: store.cache });
+    const selected = await selectEngine('openai', config, {
+      log,
+      cache: store.cache,
+      ...(options.prompts ? { prompts: options.prompts } : {}),
+    });
     if (!selected.ok) return selected;
     engine = selected.value;
   }
   return ok(new VerbatimService({ config, log, store, pool, engine, offline }));
-}
-
-/** The cache key of a summary: article text, task, options, engine and model. */
-export function summaryRequestKey(
-  article: Article,
-  length: SummaryLength,
-  lang: string | null,
-  engine: string,
-  model: string | null,
-): string {
-  const digest = createHash('sha256')
-    .update(
-      JSON.stringify({
-        v: 1,
-        contentHash: article.contentHash,
-        task: 'summarize',
-        length,
-        lang,
-        engine,
-        model,
-      }),
-    )
-    .digest('hex');
-  return articleResultKey(article.contentHash, digest);
 }
 
 function primaryTag(tag: string): string {
@@ -508,19 +480,6 @@ export function languagePlan(
   if (have === null) return { lang: offline ? null : wanted, note: null };
   if (primaryTag(wanted) === have) return { lang: null, note: null };
   return offline ? { lang: null, note: { wanted, used: have } } : { lang: wanted, note: null };
-}
-
-/** Stored claims whose every quote still matches the article; null if any does not. */
-function revalidateAll(article: Article, claims: readonly StoredClaim[] | undefined): Claim[] | null {
-  if (!Array.isArray(claims)) return null;
-  const out: Claim[] = [];
-  for (const claim of claims) {
-    if (typeof claim?.text !== 'string' || !Array.isArray(claim.quotes)) return null;
-    const quotes = claim.quotes.map((q: StoredQuote) => revalidateQuote(article.text, q));
-    if (quotes.length === 0 || quotes.some((q: Quote | null) => q === null)) return null;
-    out.push({ text: claim.text, quotes: quotes.filter((q: Quote | null): q is Quote => q !== null) });
-  }
-  return out;
 }
 
 /** History turns keep only the claims whose quotes still match the article. */

@@ -23,11 +23,19 @@ export function fetchOptionsFrom(config: Config): Omit<FetchOptions, 'signal'> {
   };
 }
 
-/** The configured store: PostgreSQL when DATABASE_URL is set, else SQLite at DATABASE_PATH. */
-export function openConfiguredStore(config: Config, log: Logger): Promise<Store> {
+/**
+ * The configured store: PostgreSQL when DATABASE_URL is set, else SQLite at DATABASE_PATH.
+ * `maxCacheEntries` bounds the cache and the unreferenced articles (default 5,000; tests shrink it).
+ */
+export function openConfiguredStore(
+  config: Config,
+  log: Logger,
+  options: { readonly maxCacheEntries?: number } = {},
+): Promise<Store> {
   return openStore({
     path: config.DATABASE_PATH,
     url: config.DATABASE_URL,
     logger: log.child({ component: 'store' }),
+    ...(options.maxCacheEntries === undefined ? {} : { maxCacheEntries: options.maxCacheEntries }),
   });
 }

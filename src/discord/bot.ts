@@ -36,6 +36,8 @@ export interface RunningBot {
 export interface StartOptions {
   /** Clock for the retention purge, in ms since the epoch; default `Date.now`. Tests move it. */
   readonly now?: () => number;
+  /** Bound on the store's cache entries (default 5,000); tests shrink it to see eviction. */
+  readonly maxCacheEntries?: number;
 }
 
 /**
@@ -53,7 +55,11 @@ export async function startBot(
   if (!token) {
     throw new ConfigError('DISCORD_TOKEN is missing: set it in .env (Developer Portal → Bot → Reset Token).');
   }
-  const store: Store = await openConfiguredStore(config, log);
+  const store: Store = await openConfiguredStore(
+    config,
+    log,
+    options.maxCacheEntries === undefined ? {} : { maxCacheEntries: options.maxCacheEntries },
+  );
   const retention = startRetention({
     store,
     retentionDays: config.RETENTION_DAYS,
@@ -84,17 +90,15 @@ export async function startBot(
     client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
     client.on(Events.GuildDelete, (guild) =>
       context.track(
-        purgeRemovedGuild(store, guild.id, log)
-          .then(() => recordMembership(client, store))
-          .catch((err: unknown) =>
-            log.warn({ err, guildId: guild.id }, 'could not purge a guild the bot left'),
-          ),
+        purgeRemovedGuild(store, guild.id, log).catch((err: unknown) =>
+          log.warn({ err, guildId: guild.id }, 'could not purge a guild the bot left'),
+        ),
       ),
     );
-    client.on(Events.GuildCreate, () =>
+    client.on(Events.GuildCreate, (guild) =>
       context.track(
-        recordMembership(client, store).catch((err: unknown) =>
-          log.warn({ err }, 'could not record the guilds the bot is in'),
+        recordMembership(client, store, guild, Date.now()).catch((err: unknown) =>
+          log.warn({ err, guildId: guild.id }, 'could not record a guild the bot is in'),
         ),
       ),
     );
@@ -121,7 +125,7 @@ export async function startBot(
       metrics,
     }).catch((err: unknown) => log.warn({ err }, 'could not check interrupted requests'));
     context.track(
-      purgeDepartedGuilds(client, store, log).catch((err: unknown) =>
+      purgeDepartedGuilds(client, store, log, Date.now()).catch((err: unknown) =>
         log.warn({ err }, 'could not check for guilds left while offline'),
       ),
     );

@@ -13,7 +13,6 @@ import { InteractionDelivery, ThreadDelivery, withNote } from './delivery.js';
 import { interactionReply } from './jobs.js';
 import { labels, notices } from './messages.js';
 import { askModal, CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
-import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
 import { placeOfInteraction, placeOfThread } from './where.js';
 
 /** "Ask a question": opens the modal at once (a modal must be the first response). */
@@ -106,9 +105,8 @@ export async function onDeleteButton(
     }
     return 'bad_usage';
   }
-  const sent = await service.store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
+  const sent = await service.store.getDelivery(summaryId);
   await service.forgetConversation(record);
-  await service.store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, null, 1);
 
   const channelId = sent?.channelId ?? interaction.channelId;
   if (inPlace) {

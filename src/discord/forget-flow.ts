@@ -4,7 +4,6 @@ import { closeThread, deleteSummaryMessages } from './components.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { type ForgottenAboutUser, notices } from './messages.js';
 import { CUSTOM_IDS, forgetButtons, SAFE_MENTIONS } from './payloads.js';
-import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from './summarize-flow.js';
 
 /**
  * `/forget`: privately shows the caller what the store keeps about them (counts, never contents),
@@ -68,13 +67,10 @@ async function forgetEverything(ctx: RequestContext, userId: string): Promise<Fo
   const { service } = ctx.bot;
   const { store } = service;
   const kept = await store.countUserData(userId);
-  const sentMessages: SummaryMessages[] = [];
+  const sentMessages = await store.deliveriesRequestedBy(userId);
   let texts = 0;
   for (const record of await store.threadsRequestedBy(userId)) {
-    const sent = await store.cache.get<SummaryMessages | null>(SUMMARY_MESSAGES_NAMESPACE, record.threadId);
-    if (sent) sentMessages.push(sent);
     if ((await service.forgetConversation(record)).articleDeleted) texts++;
-    await store.cache.put(SUMMARY_MESSAGES_NAMESPACE, record.threadId, null, 1);
   }
   await store.forgetUser(userId);
   let messages = 0;

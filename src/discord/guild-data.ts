@@ -1,6 +1,6 @@
-import type { Client } from 'discord.js';
+import type { Client, Guild } from 'discord.js';
 import type { Logger } from '../log.js';
-import type { PurgeCounts, Store } from '../store/store.js';
+import type { PurgeCounts, ShardRef, ShardSet, Store } from '../store/store.js';
 
 /**
  * The bot was removed from a guild (kicked, banned, or the guild was deleted): deletes what the store
@@ -15,36 +15,53 @@ export async function purgeRemovedGuild(store: Store, guildId: string, log: Logg
   return counts;
 }
 
-/** Cache namespace and key of the guilds the bot was a member of when it last looked. */
-const MEMBERSHIP_NAMESPACE = 'discord-guild-membership';
-const MEMBERSHIP_KEY = 'guilds';
+/** The shards this process runs: all of them (null) unless a ShardingManager gave it some. */
+function shardsOf(client: Client): ShardSet | null {
+  return client.shard ? { ids: client.shard.ids, count: client.shard.count } : null;
+}
 
-/** Records the guilds the bot is a member of now, for the next start-up's departed-guild check. */
-export async function recordMembership(client: Client, store: Store): Promise<void> {
-  if (client.shard !== null) return;
-  await store.cache.put(MEMBERSHIP_NAMESPACE, MEMBERSHIP_KEY, [...client.guilds.cache.keys()].sort());
+/** The shard a guild's events arrive on, of the client's shard count. */
+function shardOf(client: Client, guild: Guild): ShardRef {
+  return { id: guild.shardId, count: client.shard?.count ?? client.options.shardCount ?? 1 };
+}
+
+/** Records that the bot is a member of `guild` now (it joined, or came back after an outage). */
+export async function recordMembership(
+  client: Client,
+  store: Store,
+  guild: Guild,
+  now: number,
+): Promise<void> {
+  await store.recordGuildMemberships([guild.id], shardOf(client, guild), now);
 }
 
 /**
- * At start-up, once the client is ready: purges the guilds the bot was a member of at its last look
- * (the previous run's record) and is no longer in — it was removed while offline, so it never saw
- * their GUILD_DELETE. READY lists every guild of the session, unavailable ones included, so the
- * client's guild cache is complete by then. Only guilds the bot was a member of: conversations from
- * servers where people use Verbatim as a user-installed app (the bot is not a member there) are
- * kept, and so are direct messages. Without a previous record (first start, or the record expired)
- * nothing is purged. Skipped when the process runs only some shards (discord.js ShardingManager):
- * its cache is then partial. Returns the ids purged (a guild with no data among them: nothing to
- * delete).
+ * At start-up, once the client is ready: records every guild the bot is a member of (READY lists
+ * every guild of the session, unavailable ones included, so the client's guild cache is complete by
+ * then), then purges the guilds recorded at an earlier look, on this process's shards, that were not
+ * seen now: the bot was removed from them while offline, so it never saw their GUILD_DELETE. Only
+ * guilds the bot was a member of: conversations from servers where people use Verbatim as a
+ * user-installed app (the bot is not a member there) are kept, and so are direct messages. Nothing
+ * recorded before (a first start): nothing purged. Returns the ids purged (a guild with no data
+ * among them: nothing to delete).
  */
-export async function purgeDepartedGuilds(client: Client, store: Store, log: Logger): Promise<string[]> {
-  if (client.shard !== null) {
-    log.info('departed guilds not checked: this process runs only some shards');
-    return [];
+export async function purgeDepartedGuilds(
+  client: Client,
+  store: Store,
+  log: Logger,
+  now: number,
+): Promise<string[]> {
+  const byShard = new Map<string, { shard: ShardRef; ids: string[] }>();
+  for (const guild of client.guilds.cache.values()) {
+    const shard = shardOf(client, guild);
+    const key = `${shard.id}/${shard.count}`;
+    const entry = byShard.get(key) ?? { shard, ids: [] };
+    entry.ids.push(guild.id);
+    byShard.set(key, entry);
   }
-  const previous = await store.cache.get<string[]>(MEMBERSHIP_NAMESPACE, MEMBERSHIP_KEY);
-  await recordMembership(client, store);
-  const departed = (Array.isArray(previous) ? previous : []).filter((id) => !client.guilds.cache.has(id));
+  for (const { shard, ids } of byShard.values()) await store.recordGuildMemberships(ids, shard, now);
+  const departed = await store.guildsNotSeenSince(now, shardsOf(client));
   for (const guildId of departed) await purgeRemovedGuild(store, guildId, log);
-  log.info({ purged: departed.length, previousRecord: previous !== undefined }, 'departed guilds checked');
+  log.info({ purged: departed.length, guilds: client.guilds.cache.size }, 'departed guilds checked');
   return departed;
 }

@@ -9,6 +9,7 @@ import type { Requester } from '../app/budget.js';
 import type { SummaryOutcome } from '../app/service.js';
 import type { Article } from '../article/article.js';
 import type { Result } from '../core/result.js';
+import type { SummaryDelivery } from '../store/store.js';
 import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { interactionReply, withJob } from './jobs.js';
@@ -23,13 +24,7 @@ import {
 } from './payloads.js';
 import { webUrl } from './render/article-facts.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
-import {
-  recordArticleLoad,
-  recordSummaryWork,
-  SUMMARY_MESSAGES_NAMESPACE,
-  type SummaryMessages,
-  withProgress,
-} from './summarize-flow.js';
+import { recordArticleLoad, recordSummaryWork, withProgress } from './summarize-flow.js';
 import { placeOfInteraction } from './where.js';
 
 /**
@@ -113,7 +108,7 @@ async function refreshSummary(
     recordSummaryWork(bot.metrics, outcome.value);
     const { article, result, requestKey, language, fetchedAt, articleFromCache } = outcome.value;
     const changed = article.contentHash !== record.articleHash;
-    const sent = await store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
+    const sent = await store.getDelivery(summaryId);
     const embeds = messagesOf(renderSummaryEmbeds(article, result, language, fetchedAt));
     // The bot edits a public summary as itself: where it may not (a plain-text summary where it may
     // not embed, a server it is not a member of) the presser gets the new summary privately, and the
@@ -147,11 +142,15 @@ async function refreshSummary(
     if (changed)
       await bot.service.openConversation({ ...record, articleHash: article.contentHash, requestKey });
     const threadId = sent?.threadId ?? null;
-    await store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, {
+    await store.putDelivery({
+      summaryId,
+      guildId: record.guildId,
       channelId: sent?.channelId ?? interaction.channelId,
       messageIds,
       threadId,
-    } satisfies SummaryMessages);
+      requesterId: record.requesterId,
+      createdAt: sent?.createdAt ?? record.createdAt,
+    });
     const at = Math.floor((fetchedAt ?? Date.now()) / 1000);
     if (changed && threadId) await noteInThread(ctx, threadId, notices.refreshedInThread(at));
     await tell(
@@ -208,7 +207,7 @@ async function replaceSummary(
   ctx: RequestContext,
   interaction: ButtonInteraction,
   ephemeral: boolean,
-  sent: SummaryMessages | undefined,
+  sent: SummaryDelivery | undefined,
   messages: readonly APIEmbed[][],
   components: APIActionRowComponent<APIButtonComponent>[],
 ): Promise<string[]> {

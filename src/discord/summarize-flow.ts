@@ -14,16 +14,6 @@ import { Progress } from './progress.js';
 import { renderSummaryEmbeds, threadName } from './render/render-summary.js';
 import type { SourceInput } from './sources.js';
 
-/** Cache namespace of the messages each summary was sent as (for its Delete button). */
-export const SUMMARY_MESSAGES_NAMESPACE = 'discord-summary-messages';
-
-/** What the Delete button needs to find a summary's messages again, even after a restart. */
-export interface SummaryMessages {
-  readonly channelId: string;
-  readonly messageIds: readonly string[];
-  readonly threadId: string | null;
-}
-
 export interface SummaryJob {
   readonly input: SourceInput;
   readonly length: SummaryLength;
@@ -107,8 +97,15 @@ export async function runSummary(
   });
   const threadId =
     job.openThread && !out.ephemeral ? await openThread(ctx, first, threadName(article)) : null;
-  const record: SummaryMessages = { channelId: first.channelId, messageIds: sent.map((m) => m.id), threadId };
-  await bot.service.store.cache.put(SUMMARY_MESSAGES_NAMESPACE, first.id, record);
+  await bot.service.store.putDelivery({
+    summaryId: first.id,
+    guildId: job.guildId ?? '@me',
+    channelId: first.channelId,
+    messageIds: sent.map((m) => m.id),
+    threadId,
+    requesterId: job.requesterId,
+    createdAt: Date.now(),
+  });
   log.info(
     {
       articleHash: article.contentHash,

@@ -4,6 +4,7 @@ import { fail, type Result } from '../core/result.js';
 import type { Logger } from '../log.js';
 import type { Engine } from './engine.js';
 import { createExtractiveEngine } from './extractive/index.js';
+import type { Prompts } from './openai/prompts.js';
 
 export type EngineChoice = 'extractive' | 'openai';
 
@@ -11,6 +12,8 @@ export interface EngineDeps {
   readonly log: Logger;
   /** Where model results are kept so the same request is never sent twice; absent: kept nowhere. */
   readonly cache?: Cache;
+  /** The model's prompts; default read once from the repository's `prompts/`. */
+  readonly prompts?: Prompts;
 }
 
 /** True when config names a model server (a key, or a base URL for keyless local servers). */
@@ -58,6 +61,7 @@ export async function selectEngine(
       cache: deps.cache,
       fallback: extractive,
       logger: deps.log.child({ component: 'openai' }),
+      prompts: deps.prompts,
     }),
   };
 }

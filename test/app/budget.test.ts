@@ -13,7 +13,8 @@ import {
   SUMMARY_OUTPUT_TOKENS,
 } from '../../src/app/budget.js';
 import { createAppWorkerPool, createPooledExtractiveEngine } from '../../src/app/pooled-engine.js';
-import { SUMMARY_CACHE_NAMESPACE, type SummaryRequest, VerbatimService } from '../../src/app/service.js';
+import { RESULT_CACHE_NAMESPACE } from '../../src/app/result-cache.js';
+import { type SummaryRequest, VerbatimService } from '../../src/app/service.js';
 import { makeArticle } from '../../src/article/article.js';
 import { parseConfig } from '../../src/config.js';
 import { selectEngine } from '../../src/engines/select.js';
@@ -189,7 +190,7 @@ describe('budgets enforced by the service', () => {
     assert.ok(second.value.result.summary.length > 0, 'the offline engine still summarizes');
     assert.equal(openai.requests.length, calls, 'the model was not asked');
     assert.equal(
-      await service.store.cache.get(SUMMARY_CACHE_NAMESPACE, second.value.requestKey),
+      await service.store.cache.get(RESULT_CACHE_NAMESPACE, second.value.requestKey),
       undefined,
       'a budget fallback is not kept as the model’s result',
     );

@@ -12,7 +12,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from './harness.js';
-import { page, paragraphs } from './pages.js';
+import { longPage, page, paragraphs } from './pages.js';
 import { finalReply, replyTo } from './views.js';
 
 const DAY_MS = 86_400_000;
@@ -399,6 +399,93 @@ describe('privacy on Discord: guilds the bot leaves', () => {
     const store = h.bot.service.store;
     assert.equal(await store.getArticle(posted.get(ids.three)?.articleHash ?? ''), undefined);
     assert.ok(await store.getArticle(posted.get(ids.one)?.articleHash ?? ''));
+    assert.deepEqual(problems(h), []);
+  });
+});
+
+describe('privacy on Discord: records a full cache cannot lose', () => {
+  const clock = { offsetMs: 0 };
+  let h: Harness;
+  let articles: ArticleServer;
+  let ids: { one: string; two: string };
+
+  before(async () => {
+    articles = await startArticleServer({ '/news/plans': { body: longPage } });
+    h = await startHarness(null, {
+      articles,
+      global: true,
+      fake: { rateLimits: WIDE_BUCKETS, guilds: [{ name: 'one' }, { name: 'two' }] },
+      env: { RETENTION_DAYS: '30' },
+      now: () => Date.now() + clock.offsetMs,
+      maxCacheEntries: 1,
+    });
+    const [one = '', two = ''] = [...h.fake.world.guilds.keys()];
+    ids = { one, two };
+  });
+  after(async () => {
+    await h.close();
+    await articles.close();
+  });
+
+  /** Summaries of distinct pasted texts: each result cached evicts the one before (the bound is 1). */
+  const fillCache = async (tag: string, count: number, channelId?: string) => {
+    for (let i = 0; i < count; i++) {
+      await summarize(h, { text: pastedText(`${tag} ${i}`) }, channelId ? { channelId } : {});
+    }
+  };
+
+  it('GIVEN a summary over two messages WHEN the cache has evicted everything since THEN Delete still removes every message and closes its thread', async () => {
+    const channelId = h.fake.channelByName('general', ids.one).id;
+    const posted = await summarize(h, { url: articles.url('/news/plans') }, { channelId });
+    const delivered = await eventually(
+      async () => {
+        const record = await h.bot.service.store.getDelivery(posted.summary.id);
+        return record && record.messageIds.length >= 2 ? record : null;
+      },
+      5000,
+      'the summary’s two messages recorded',
+    );
+    await fillCache('evict', 3, channelId);
+
+    const click = h.fake.sendButton({ customId: 'verbatim:delete', messageId: posted.summary.id });
+    await click.waitFor((x) => x.followups.some((f) => f.content.startsWith('Deleted')), 10_000);
+    for (const id of delivered.messageIds) {
+      assert.equal(h.fake.message(id)?.deleted, true, `message ${id} of the summary is deleted`);
+    }
+    assert.deepEqual(botMessagesIn(h, posted.thread.id), [], 'the invitation in its thread is gone');
+    assert.equal(h.fake.channel(posted.thread.id).name, 'Deleted summary');
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN retention ran and the cache was used heavily WHEN the bot is removed from a guild while offline THEN that guild is still purged at start-up', async () => {
+    clock.offsetMs = 31 * DAY_MS;
+    const counts = await h.bot.retention.runOnce();
+    assert.ok(counts, 'retention ran');
+    clock.offsetMs = 0;
+    const channelOne = h.fake.channelByName('general', ids.one).id;
+    const channelTwo = h.fake.channelByName('general', ids.two).id;
+    const inTwo = await summarize(
+      h,
+      { text: pastedText('guild two after retention') },
+      { channelId: channelTwo },
+    );
+    const inOne = await summarize(
+      h,
+      { text: pastedText('guild one after retention') },
+      { channelId: channelOne },
+    );
+    await fillCache('heavy', 3, channelOne);
+
+    await h.restart({ whileStopped: () => h.fake.removeBotFromGuild(ids.two) });
+    await eventually(
+      () => h.logs.find((l) => l.msg.startsWith('guild data purged') && l.guildId === ids.two),
+      10_000,
+      'the start-up purge of the guild left while offline',
+    );
+    const store = h.bot.service.store;
+    assert.equal(await store.getThread(inTwo.summary.id), undefined);
+    assert.equal(await store.getArticle(inTwo.articleHash), undefined, 'its pasted text');
+    assert.ok(await store.getThread(inOne.summary.id), 'the other guild keeps its conversation');
     assert.deepEqual(problems(h), []);
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { APIEmbed } from 'discord.js';
-import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from '../../src/discord/summarize-flow.js';
 import type { StoredMessage } from '../fakes/discord/index.js';
 import {
   type ArticleServer,
@@ -154,10 +153,7 @@ describe('Refresh and fetch times on Discord, end to end', () => {
     const record = (min: number) =>
       eventually(
         async () => {
-          const r = await h.bot.service.store.cache.get<SummaryMessages>(
-            SUMMARY_MESSAGES_NAMESPACE,
-            summary.id,
-          );
+          const r = await h.bot.service.store.getDelivery(summary.id);
           return r && r.messageIds.length === min ? r : null;
         },
         5000,

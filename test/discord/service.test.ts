@@ -8,12 +8,8 @@ import { ConcurrencyGate } from '../../src/app/gate.js';
 import { KeyedQueue } from '../../src/app/keyed-queue.js';
 import { createAppWorkerPool, createPooledExtractiveEngine } from '../../src/app/pooled-engine.js';
 import { RateLimiter } from '../../src/app/rate-limiter.js';
-import {
-  createService,
-  languagePlan,
-  SUMMARY_CACHE_NAMESPACE,
-  VerbatimService,
-} from '../../src/app/service.js';
+import { RESULT_CACHE_NAMESPACE } from '../../src/app/result-cache.js';
+import { createService, languagePlan, VerbatimService } from '../../src/app/service.js';
 import { makeArticle } from '../../src/article/article.js';
 import { parseConfig } from '../../src/config.js';
 import { ok } from '../../src/core/result.js';
@@ -129,7 +125,7 @@ describe('the service under the bot', () => {
       ...first.value.result,
       summary: [{ text: 'Invented.', quotes: [{ text: 'Invented.', start: real.start, end: real.end }] }],
     };
-    await store.cache.put(SUMMARY_CACHE_NAMESPACE, first.value.requestKey, tampered);
+    await store.cache.put(RESULT_CACHE_NAMESPACE, first.value.requestKey, tampered);
     const third = await service.summarize(request);
     assert.ok(third.ok);
     assert.equal(third.value.summaryFromCache, false, 'a stored quote that does not match is never shown');

@@ -98,6 +98,15 @@ class OpenAIEngine implements Engine {
     this.#contextChars = Math.max(1000, options.contextChars);
   }
 
+  get model(): string {
+    return this.#client.model;
+  }
+
+  /** The prompts' version: a prompt change is a different engine for cached results. */
+  get version(): string {
+    return this.#prompts.version;
+  }
+
   summarize(
     article: Article,
     options: SummarizeOptions,

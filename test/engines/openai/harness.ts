@@ -49,4 +49,7 @@ export class CountingCache implements Cache {
     this.puts++;
     this.entries.set(`${namespace}:${key}`, value);
   }
+  async delete(namespace: string, key: string): Promise<boolean> {
+    return this.entries.delete(`${namespace}:${key}`);
+  }
 }

@@ -317,6 +317,9 @@ describe('summarize: a broken cache', () => {
       put: async () => {
         throw new Error('disk full');
       },
+      delete: async () => {
+        throw new Error('disk full');
+      },
     };
     const h = await startHarness((r) => reply.json(realisticContent(r.body)), { cache: broken });
     try {
