@@ -37,13 +37,13 @@ export const ask = {
       await refuse(notices.notASummaryThread);
       return 'bad_usage';
     }
-    const wait = ctx.bot.questionLimiter.take(interaction.user.id);
+    const wait = await ctx.bot.rateLimits.take('questions', interaction.user.id);
     if (wait !== null) {
       await refuse(notices.questionsRateLimited(wait));
       return 'rate_limited';
     }
     await acknowledge(ctx, () => interaction.deferReply());
-    const conversation = await ctx.bot.service.conversation(interaction.channelId);
+    const conversation = await ctx.bot.app.conversations.get(interaction.channelId);
     if (!conversation) {
       await tellPrivately(interaction, notices.notASummaryThread);
       return 'bad_usage';

@@ -23,13 +23,13 @@ export const usage = {
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
   },
   async execute(interaction, ctx) {
-    const { service } = ctx.bot;
-    if (!service.usesModel) {
+    const { budgets } = ctx.bot.app;
+    if (!budgets.usesModel) {
       await acknowledge(ctx, () => tellPrivately(interaction, budgetText.offlineOnly));
       return 'ok';
     }
     await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
-    const report = await service.usageToday({ guildId: interaction.guildId, userId: interaction.user.id });
+    const report = await budgets.usageToday({ guildId: interaction.guildId, userId: interaction.user.id });
     await interaction.editReply({ content: budgetText.usage(report), allowedMentions: SAFE_MENTIONS });
     return 'ok';
   },

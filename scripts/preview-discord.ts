@@ -380,7 +380,7 @@ async function restartScene(): Promise<Scene> {
       r.act('alice', `/summarize url: ${url}`);
       const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { url } });
       await handle.waitFor('ack');
-      await eventually(async () => (await h.bot.service.store.unfinishedJobs()).length > 0, 5000, 'the job');
+      await eventually(async () => (await h.bot.system.store.unfinishedJobs()).length > 0, 5000, 'the job');
       await h.restart({ graceMs: 100 });
       const notice = await settled(handle, (m) => m.components.length > 0);
       r.message(notice);

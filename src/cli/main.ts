@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { System } from '../app/system.js';
 import type { Article } from '../article/article.js';
 import { loadLocalSource, looksLikeUrl } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
@@ -10,9 +11,8 @@ import {
   type SummarizeOptions,
   type SummaryLength,
 } from '../engines/engine.js';
-import { defaultEngineChoice, type EngineChoice, selectEngine } from '../engines/select.js';
+import type { EngineChoice } from '../engines/select.js';
 import { createLogger, type Logger } from '../log.js';
-import type { Store } from '../store/store.js';
 import { askLine, checkLine, errorLine, extractLine, summarizeLine } from './lines.js';
 import { renderAnswer, renderCheck, renderSummary } from './render.js';
 
@@ -79,7 +79,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok, store: null };
+  const { createSystem } = await import('../app/system.js');
+  const system = await createSystem(config, log, {
+    run: 'in-process',
+    engine: flags.engine,
+    cacheResults: !flags.noCache,
+  });
+  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok, system };
   try {
     switch (command) {
       case 'extract':
@@ -100,7 +106,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`verbatim: ${err.message}\n`);
     return EXIT.usage;
   } finally {
-    await ctx.store?.close();
+    await system.close();
   }
   return ctx.exit;
 }
@@ -111,8 +117,11 @@ interface Ctx {
   readonly config: Config;
   readonly log: Logger;
   exit: number;
-  /** Opened on first need (a link, a model call): a local file with the offline engine needs none. */
-  store: Store | null;
+  /**
+   * The same assembly as the bot's, with no worker pool; its store opens on first need (a link, a
+   * model result): a local file with the offline engine needs none.
+   */
+  readonly system: System;
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -172,33 +181,15 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
-/** The engine for this run; the model engine keeps its results in the store unless --no-cache. */
+/** The engine for this run (`--engine`, else config's); the model engine keeps its results in the store unless --no-cache. */
 async function engineFor(ctx: Ctx): Promise<Result<Engine>> {
-  const choice = ctx.flags.engine ?? defaultEngineChoice(ctx.config);
-  if (choice === 'openai' && !ctx.flags.noCache) ctx.store ??= await openStoreFor(ctx);
-  const cache = ctx.store && !ctx.flags.noCache ? { cache: ctx.store.cache } : {};
-  return selectEngine(choice, ctx.config, { log: ctx.log, ...cache });
-}
-
-/** The store, the fetcher and their dependencies load only when a run needs them (start-up counts). */
-async function openStoreFor(ctx: Ctx): Promise<Store> {
-  const { openConfiguredStore } = await import('../app/wiring.js');
-  return openConfiguredStore(ctx.config, ctx.log);
+  const engines = await ctx.system.engines();
+  return engines.ok ? { ok: true, value: engines.value.primary } : engines;
 }
 
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
   if (!looksLikeUrl(source)) return loadLocalSource(source, ctx.io.stdin);
-  const [{ loadArticle }, { fetchOptionsFrom }] = await Promise.all([
-    import('../app/load-article.js'),
-    import('../app/wiring.js'),
-  ]);
-  const fetch = fetchOptionsFrom(ctx.config);
-  ctx.store ??= await openStoreFor(ctx);
-  const loaded = await loadArticle(
-    { kind: 'url', url: source },
-    { fetch, store: ctx.store, cacheTtlSeconds: ctx.config.CACHE_TTL_SECONDS, pool: null },
-    { noCache: ctx.flags.noCache },
-  );
+  const loaded = await ctx.system.loadArticle({ kind: 'url', url: source }, { noCache: ctx.flags.noCache });
   return loaded.ok ? { ok: true, value: loaded.value.article } : loaded;
 }
 

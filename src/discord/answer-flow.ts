@@ -1,4 +1,4 @@
-import type { Conversation } from '../app/service.js';
+import type { Conversation } from '../app/conversations.js';
 import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
 import { notices, progress as progressText } from './messages.js';
@@ -21,7 +21,7 @@ export async function runAnswer(
   const { bot, log } = ctx;
   const { article } = conversation;
   if (!article) {
-    log.warn({ threadId: conversation.record.threadId }, 'conversation without its article');
+    log.warn({ conversationId: conversation.id }, 'conversation without its article');
     await out.fail(notices.conversationGone);
     return 'unreadable';
   }
@@ -30,7 +30,7 @@ export async function runAnswer(
     ctx,
     (text) => out.progress(text),
     (progress) =>
-      bot.service.answer({ ...conversation, article }, q, askerId, {
+      bot.app.conversations.answer({ ...conversation, article }, q, askerId, {
         signal: bot.signal,
         onStep: (step) => progress.step(progressText[step]),
       }),
@@ -41,7 +41,7 @@ export async function runAnswer(
   await ctx.job?.done();
   log.info(
     {
-      threadId: conversation.record.threadId,
+      conversationId: conversation.id,
       answerable: result.value.answerable,
       engine: result.value.engine,
       fallback: result.value.fallback?.code ?? null,

@@ -1,5 +1,5 @@
-import type { Conversation } from '../app/service.js';
-import type { JobReply } from '../store/store.js';
+import type { Conversation } from '../app/conversations.js';
+import type { JobReply } from '../app/jobs.js';
 import { runAnswer } from './answer-flow.js';
 import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
@@ -19,27 +19,26 @@ export async function answerQueued(
   out: Delivery,
   reply: JobReply,
   /** Where the question was asked (a message's reply goes there); default the summary's channel. */
-  channelId: string = conversation.record.channelId,
+  channelId: string = conversation.channelId,
 ): Promise<RequestOutcome> {
   if (question.trim() === '') {
     await out.fail(notices.emptyQuestion);
     return 'empty_input';
   }
-  const { record } = conversation;
   // Recorded before it waits in the queue, so that a restart finds questions still waiting too.
   return withJob(
     ctx,
     {
       kind: 'answer',
-      guildId: record.guildId === '@me' ? null : record.guildId,
+      guildId: conversation.guildId === '@me' ? null : conversation.guildId,
       channelId,
       userId: askerId,
       reply,
-      retry: { kind: 'answer', conversationId: record.threadId, question },
+      retry: { kind: 'answer', conversationId: conversation.id, question },
     },
     async (jobCtx) => {
       await jobCtx.bot.afterAcknowledgements();
-      return jobCtx.bot.conversations.run(record.threadId, () =>
+      return jobCtx.bot.conversations.run(conversation.id, () =>
         runAnswer(jobCtx, conversation, question, askerId, out),
       );
     },

@@ -34,13 +34,13 @@ export async function onAskModal(
 ): Promise<RequestOutcome> {
   const conversationId = interaction.customId.slice(CUSTOM_IDS.askModal.length + 1);
   const question = interaction.fields.getTextInputValue(CUSTOM_IDS.question).trim();
-  const wait = ctx.bot.questionLimiter.take(interaction.user.id);
+  const wait = await ctx.bot.rateLimits.take('questions', interaction.user.id);
   if (wait !== null) {
     await acknowledge(ctx, () => tellPrivately(interaction, notices.questionsRateLimited(wait)));
     return 'rate_limited';
   }
   await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
-  const conversation = await ctx.bot.service.conversation(conversationId);
+  const conversation = await ctx.bot.app.conversations.get(conversationId);
   if (!conversation) {
     await interaction.editReply({ content: notices.conversationGone, allowedMentions: SAFE_MENTIONS });
     return 'bad_usage';
@@ -83,7 +83,6 @@ export async function onDeleteButton(
   interaction: ButtonInteraction,
   ctx: RequestContext,
 ): Promise<RequestOutcome> {
-  const { service } = ctx.bot;
   const summaryId = interaction.message.id;
   // Only its requester ever sees an ephemeral summary: its message is updated in place. So is one
   // where the bot user is not (a server or DM where only users installed the app): the bot may not
@@ -93,11 +92,12 @@ export async function onDeleteButton(
   await acknowledge(ctx, () =>
     inPlace ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
   );
-  const record = await service.store.getThread(summaryId);
-  const unrecorded = record ? null : await deleteUnrecordedSummary(interaction, ctx, ephemeral);
+  const deleted = await ctx.bot.app.summaries.delete(summaryId, interaction.user.id);
+  const unrecorded =
+    deleted.status === 'unrecorded' ? await deleteUnrecordedSummary(interaction, ctx, ephemeral) : null;
   if (unrecorded) return unrecorded;
-  if (!record || record.requesterId !== interaction.user.id) {
-    const content = record ? notices.notRequester : notices.conversationGone;
+  if (deleted.status !== 'deleted') {
+    const content = deleted.status === 'not_requester' ? notices.notRequester : notices.conversationGone;
     if (inPlace) {
       await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
     } else {
@@ -105,8 +105,7 @@ export async function onDeleteButton(
     }
     return 'bad_usage';
   }
-  const sent = await service.store.getDelivery(summaryId);
-  await service.forgetConversation(record);
+  const sent = deleted.delivery;
 
   const channelId = sent?.channelId ?? interaction.channelId;
   if (inPlace) {
@@ -117,7 +116,7 @@ export async function onDeleteButton(
     await deleteSummaryMessages(ctx, channelId, sent?.messageIds ?? [summaryId]);
     if (sent?.threadId) await closeThread(ctx, sent.threadId);
   }
-  ctx.log.info({ threadId: record.threadId }, 'summary deleted by its requester');
+  ctx.log.info({ summaryId }, 'summary deleted by its requester');
   await interaction.followUp({
     content: notices.deleted,
     flags: MessageFlags.Ephemeral,

@@ -14,7 +14,7 @@ export async function showForgetPreview(
   ctx: RequestContext,
 ): Promise<RequestOutcome> {
   await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
-  const kept = await ctx.bot.service.store.countUserData(interaction.user.id);
+  const kept = await ctx.bot.app.userData.preview(interaction.user.id);
   const empty = kept.threads + kept.turns + kept.usageDays + kept.jobs === 0;
   await interaction.editReply({
     content: empty ? notices.forgetNothing : notices.forgetPreview(kept),
@@ -64,20 +64,12 @@ export async function onForgetButton(
  * (`forgetUser`), and last the bot's messages of those summaries, where Discord still lets it.
  */
 async function forgetEverything(ctx: RequestContext, userId: string): Promise<ForgottenAboutUser> {
-  const { service } = ctx.bot;
-  const { store } = service;
-  const kept = await store.countUserData(userId);
-  const sentMessages = await store.deliveriesRequestedBy(userId);
-  let texts = 0;
-  for (const record of await store.threadsRequestedBy(userId)) {
-    if ((await service.forgetConversation(record)).articleDeleted) texts++;
-  }
-  await store.forgetUser(userId);
+  const { deliveries, ...forgotten } = await ctx.bot.app.userData.forget(userId);
   let messages = 0;
-  for (const sent of sentMessages) {
+  for (const sent of deliveries) {
     // Private summaries' messages cannot be deleted as the bot: expected, so only logged at debug.
     messages += await deleteSummaryMessages(ctx, sent.channelId, sent.messageIds, 'debug');
     if (sent.threadId) await closeThread(ctx, sent.threadId);
   }
-  return { ...kept, texts, messages };
+  return { ...forgotten, messages };
 }

@@ -1,9 +1,10 @@
 import type { Message, SendableChannels } from 'discord.js';
+import { retrySourceOf } from '../app/jobs.js';
 import { answerQueued } from './asking.js';
 import { messageBoundary } from './boundary.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
 import { keepTyping, MessageDelivery } from './delivery.js';
-import { retrySourceOf, withJob } from './jobs.js';
+import { withJob } from './jobs.js';
 import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 import { attachmentInfo, firstLink, mentions, type SourceInput, withoutMention } from './sources.js';
@@ -51,15 +52,15 @@ async function handle(
   botId: string,
   seen: { mentioned: boolean; repliedToBot: boolean; inThread: boolean },
 ): Promise<RequestOutcome | null> {
-  const { service } = ctx.bot;
-  let conversation = seen.inThread ? await service.conversation(message.channelId) : null;
+  const { conversations } = ctx.bot.app;
+  let conversation = seen.inThread ? await conversations.get(message.channelId) : null;
   if (!conversation && seen.repliedToBot && message.reference?.messageId) {
-    conversation = await service.conversation(message.reference.messageId);
+    conversation = await conversations.get(message.reference.messageId);
   }
   if (!conversation && seen.inThread && seen.mentioned && !seen.repliedToBot && !carriesSource(message)) {
     // A question by mention in a thread or forum post where a summary was posted (it opened no
     // thread of its own): about the latest summary there. A link or a file is a new summary instead.
-    conversation = await service.latestConversationIn(message.channelId);
+    conversation = await conversations.latestIn(message.channelId);
   }
   const channel = message.channel as SendableChannels;
   const place = placeOfMessage(message, ctx.bot.client);
@@ -77,7 +78,7 @@ async function handle(
       await out.fail(notices.cannotSeeReply);
       return 'empty_input';
     }
-    const wait = ctx.bot.questionLimiter.take(message.author.id);
+    const wait = await ctx.bot.rateLimits.take('questions', message.author.id);
     if (wait !== null) {
       await out.fail(notices.questionsRateLimited(wait));
       return 'rate_limited';
@@ -116,7 +117,7 @@ async function handle(
     await out.fail(orphaned ? notices.conversationGone : notices.mentionHelp);
     return 'bad_usage';
   }
-  const wait = ctx.bot.summaryLimiter.take(message.author.id);
+  const wait = await ctx.bot.rateLimits.take('summaries', message.author.id);
   if (wait !== null) {
     await out.fail(notices.summariesRateLimited(wait));
     return 'rate_limited';

@@ -6,10 +6,8 @@ import {
   MessageFlags,
 } from 'discord.js';
 import type { Requester } from '../app/budget.js';
-import type { SummaryOutcome } from '../app/service.js';
-import type { Article } from '../article/article.js';
+import type { SummaryDelivery, SummaryOutcome } from '../app/summaries.js';
 import type { Result } from '../core/result.js';
-import type { SummaryDelivery } from '../store/store.js';
 import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { interactionReply, withJob } from './jobs.js';
@@ -22,7 +20,6 @@ import {
   SAFE_MENTIONS,
   summaryButtons,
 } from './payloads.js';
-import { webUrl } from './render/article-facts.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
 import { recordArticleLoad, recordSummaryWork, withProgress } from './summarize-flow.js';
 import { placeOfInteraction } from './where.js';
@@ -41,7 +38,7 @@ export async function onRefreshButton(
   ctx: RequestContext,
 ): Promise<RequestOutcome> {
   const options = decodeSummaryOptions(interaction.customId, CUSTOM_IDS.refresh);
-  const wait = options ? ctx.bot.summaryLimiter.take(interaction.user.id) : null;
+  const wait = options ? await ctx.bot.rateLimits.take('summaries', interaction.user.id) : null;
   if (!options || wait !== null) {
     if (wait !== null) ctx.log.info({ waitMs: wait }, 'user rate limited');
     const content = wait !== null ? notices.summariesRateLimited(wait) : notices.unexpected(ctx.requestId);
@@ -78,7 +75,7 @@ async function refreshSummary(
   ephemeral: boolean,
 ): Promise<RequestOutcome> {
   const { bot, log } = ctx;
-  const { store } = bot.service;
+  const { summaries } = bot.app;
   const tell = async (content: string): Promise<void> => {
     if (ephemeral) {
       await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
@@ -87,18 +84,18 @@ async function refreshSummary(
     }
   };
   const summaryId = interaction.message.id;
-  const record = await store.getThread(summaryId);
-  const stored = record ? await store.getArticle(record.articleHash) : undefined;
-  const url = stored ? linkOf(stored.article) : null;
-  if (!record || !url) {
+  const gone = async (): Promise<RequestOutcome> => {
     await tell(notices.conversationGone);
     return 'bad_usage';
-  }
+  };
+  if (!(await summaries.refreshTarget(summaryId))) return gone();
 
   // Queued with the conversation's questions: one in progress is answered from the text it began with.
-  return bot.conversations.run(record.threadId, async () => {
+  return bot.conversations.run(summaryId, async () => {
+    const target = await summaries.refreshTarget(summaryId);
+    if (!target) return gone();
     const requester = { guildId: interaction.guildId, userId: interaction.user.id };
-    const outcome = await summarizeAgain(ctx, url, options, requester, ephemeral ? null : tell);
+    const outcome = await summarizeAgain(ctx, target.url, options, requester, ephemeral ? null : tell);
     if (!outcome.ok) {
       const restarting = bot.signal.aborted;
       log.info({ code: outcome.error.code, details: outcome.error.details, restarting }, 'refresh failed');
@@ -106,9 +103,8 @@ async function refreshSummary(
       return outcome.error.code;
     }
     recordSummaryWork(bot.metrics, outcome.value);
-    const { article, result, requestKey, language, fetchedAt, articleFromCache } = outcome.value;
-    const changed = article.contentHash !== record.articleHash;
-    const sent = await store.getDelivery(summaryId);
+    const { article, result, language, fetchedAt, articleFromCache } = outcome.value;
+    const sent = target.delivery ?? undefined;
     const embeds = messagesOf(renderSummaryEmbeds(article, result, language, fetchedAt));
     // The bot edits a public summary as itself: where it may not (a plain-text summary where it may
     // not embed, a server it is not a member of) the presser gets the new summary privately, and the
@@ -139,18 +135,8 @@ async function refreshSummary(
       }
       return 'ok';
     }
-    if (changed)
-      await bot.service.openConversation({ ...record, articleHash: article.contentHash, requestKey });
+    const { changed } = await summaries.refreshed(target, outcome.value, messageIds, interaction.channelId);
     const threadId = sent?.threadId ?? null;
-    await store.putDelivery({
-      summaryId,
-      guildId: record.guildId,
-      channelId: sent?.channelId ?? interaction.channelId,
-      messageIds,
-      threadId,
-      requesterId: record.requesterId,
-      createdAt: sent?.createdAt ?? record.createdAt,
-    });
     const at = Math.floor((fetchedAt ?? Date.now()) / 1000);
     if (changed && threadId) await noteInThread(ctx, threadId, notices.refreshedInThread(at));
     await tell(
@@ -179,7 +165,7 @@ async function summarizeAgain(
 ): Promise<Result<SummaryOutcome>> {
   const { bot } = ctx;
   return withProgress(ctx, show ?? (async () => undefined), (progress) =>
-    bot.service.summarize({
+    bot.app.summaries.summarize({
       source: { kind: 'url', url },
       length: options.length,
       lang: options.lang,
@@ -190,11 +176,6 @@ async function summarizeAgain(
       onLoaded: (loaded) => recordArticleLoad(bot.metrics, loaded),
     }),
   );
-}
-
-/** The link the summary was asked for (what the user gave, as the URL cache knows it). */
-function linkOf(article: Article): string | null {
-  return /^https?:\/\//iu.test(article.source) ? article.source : webUrl(article);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Message, ThreadAutoArchiveDuration } from 'discord.js';
 import type { SourceSpec } from '../app/load-article.js';
-import type { SummaryOutcome, SummaryRequest } from '../app/service.js';
+import type { SummaryOutcome, SummaryRequest } from '../app/summaries.js';
 import type { Failure, Result } from '../core/result.js';
 import type { EngineInfo, SummaryLength } from '../engines/engine.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -56,7 +56,7 @@ export async function runSummary(
     async (progress): Promise<Result<SummaryOutcome>> => {
       const source = await sourceSpec(ctx, job.input, progress);
       if (!source.ok) return source;
-      return bot.service.summarize({
+      return bot.app.summaries.summarize({
         source: source.value,
         length: job.length,
         lang: job.lang,
@@ -85,19 +85,18 @@ export async function runSummary(
   await ctx.job?.done();
   const first = sent[0];
   if (!first) throw new Error('a summary was delivered as no message');
-  await bot.service.openConversation({
-    threadId: first.id,
+  await bot.app.conversations.open({
+    id: first.id,
     guildId: job.guildId ?? '@me',
     channelId: job.channelId,
     requesterId: job.requesterId,
     articleHash: article.contentHash,
-    summaryMessageId: first.id,
     requestKey,
     createdAt: Date.now(),
   });
   const threadId =
     job.openThread && !out.ephemeral ? await openThread(ctx, first, threadName(article)) : null;
-  await bot.service.store.putDelivery({
+  await bot.app.summaries.recordDelivery({
     summaryId: first.id,
     guildId: job.guildId ?? '@me',
     channelId: first.channelId,

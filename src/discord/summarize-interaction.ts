@@ -4,12 +4,13 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
+import { retrySourceOf } from '../app/jobs.js';
 import type { SummaryLength } from '../engines/engine.js';
 import { checkAttachment } from './attachments.js';
 import { tellPrivately } from './boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
 import { InteractionDelivery } from './delivery.js';
-import { interactionReply, retrySourceOf, withJob } from './jobs.js';
+import { interactionReply, withJob } from './jobs.js';
 import { notices } from './messages.js';
 import type { SourceInput } from './sources.js';
 import { runSummary } from './summarize-flow.js';
@@ -50,7 +51,7 @@ export async function summarizeFromInteraction(
       return refuse(refused.notice, refused.code);
     }
   }
-  const wait = ctx.bot.summaryLimiter.take(interaction.user.id);
+  const wait = await ctx.bot.rateLimits.take('summaries', interaction.user.id);
   if (wait !== null) {
     ctx.log.info({ waitMs: wait }, 'user rate limited');
     return refuse(notices.summariesRateLimited(wait), 'rate_limited');

@@ -3,7 +3,6 @@ import type { Cache } from '../core/cache.js';
 import { fail, type Result } from '../core/result.js';
 import type { Logger } from '../log.js';
 import type { Engine } from './engine.js';
-import { createExtractiveEngine } from './extractive/index.js';
 import type { Prompts } from './openai/prompts.js';
 
 export type EngineChoice = 'extractive' | 'openai';
@@ -29,15 +28,15 @@ export function defaultEngineChoice(config: Config): EngineChoice {
 
 /**
  * Builds the engine asked for (else config's choice). The model engine falls back to the offline
- * extractive engine when the model fails, and says so in `fallback`. The openai SDK is loaded only
- * when the model engine is used (start-up counts).
+ * extractive engine when the model fails, and says so in `fallback`. Each engine's code (the openai
+ * SDK above all) is loaded only when it is used (start-up counts).
  */
 export async function selectEngine(
   asked: EngineChoice | null,
   config: Config,
   deps: EngineDeps,
 ): Promise<Result<Engine>> {
-  const extractive = createExtractiveEngine();
+  const extractive = (await import('./extractive/index.js')).createExtractiveEngine();
   const choice = asked ?? defaultEngineChoice(config);
   if (choice === 'extractive') return { ok: true, value: extractive };
   if (!modelConfigured(config)) {

@@ -3,15 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createAppWorkerPool } from '../../src/app/pooled-engine.js';
 import { RESULT_CACHE_NAMESPACE, resultKey } from '../../src/app/result-cache.js';
-import { createService } from '../../src/app/service.js';
+import { createSystem } from '../../src/app/system.js';
 import { makeArticle } from '../../src/article/article.js';
 import { parseConfig } from '../../src/config.js';
 import { articleResultKey } from '../../src/core/cache.js';
 import { loadPrompts, PROMPT_NAMES, type Prompts } from '../../src/engines/openai/index.js';
 import { createLogger } from '../../src/log.js';
-import { openStore } from '../../src/store/store.js';
 import { pastedBody as text } from '../discord/pages.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../fakes/openai/server.js';
@@ -56,9 +54,7 @@ describe('one result cache', () => {
   it('GIVEN a summary cached by the bot’s service WHEN the prompts change THEN it is not served: the model is asked again', async (t) => {
     const openai = await startFakeOpenAI({ handler: realisticReply });
     const dir = mkdtempSync(join(tmpdir(), 'verbatim-results-'));
-    const pool = createAppWorkerPool(1);
     t.after(async () => {
-      await pool.close();
       await openai.close();
       rmSync(dir, { recursive: true, force: true });
     });
@@ -69,6 +65,7 @@ describe('one result cache', () => {
       OPENAI_MODEL: 'fake-model',
       OPENAI_MAX_RETRIES: '0',
       DATABASE_PATH: join(dir, 'v.db'),
+      WORKER_THREADS: '1',
     });
     const request = {
       source: { kind: 'text', text, source: 'discord:text' },
@@ -76,22 +73,18 @@ describe('one result cache', () => {
       lang: null,
       requester: null,
     } as const;
+    /** A bot's system started on the same database, with these prompts: as after a deployment. */
     const summarizeWith = async (prompts?: Prompts) => {
-      const store = await openStore({ path: config.DATABASE_PATH });
+      const system = await createSystem(config, createLogger('silent'), {
+        run: 'workers',
+        ...(prompts ? { prompts } : {}),
+      });
       try {
-        const service = await createService(
-          config,
-          createLogger('silent'),
-          store,
-          pool,
-          prompts ? { prompts } : {},
-        );
-        assert.ok(service.ok);
-        const outcome = await service.value.summarize(request);
+        const outcome = await system.app.summaries.summarize(request);
         assert.ok(outcome.ok);
         return outcome.value;
       } finally {
-        await store.close();
+        await system.close();
       }
     };
 
@@ -107,11 +100,14 @@ describe('one result cache', () => {
     assert.ok(openai.requests.length > calls, 'the model was asked again');
     assert.notEqual(changed.requestKey, first.requestKey);
 
-    const store = await openStore({ path: config.DATABASE_PATH });
+    const system = await createSystem(config, createLogger('silent'), { run: 'in-process' });
     try {
-      assert.ok(await store.cache.get(RESULT_CACHE_NAMESPACE, changed.requestKey), 'kept under its new key');
+      assert.ok(
+        await system.store.cache.get(RESULT_CACHE_NAMESPACE, changed.requestKey),
+        'kept under its new key',
+      );
     } finally {
-      await store.close();
+      await system.close();
     }
   });
 });

@@ -41,7 +41,7 @@ async function summarize(
   const summary = await finalReply(handle);
   const thread = await eventually(() => h.fake.threads().find((t) => t.id === summary.id), 5000, 'thread');
   const invite = await h.fake.waitForMessage(thread.id);
-  const record = await h.bot.service.store.getThread(summary.id);
+  const record = await h.bot.system.store.getThread(summary.id);
   assert.ok(record, 'the conversation is stored');
   return { summary, thread, invite, articleHash: record.articleHash };
 }
@@ -68,7 +68,7 @@ describe('privacy on Discord: Delete and /forget', () => {
   before(async () => {
     articles = await startArticleServer({ '/news/tidal-barrier': { body: page } });
     h = await startHarness(null, { articles, fake: { rateLimits: WIDE_BUCKETS } });
-    store = h.bot.service.store;
+    store = h.bot.system.store;
   });
   after(async () => {
     await h.close();
@@ -248,7 +248,7 @@ describe('privacy on Discord: retention', () => {
   });
 
   it('GIVEN summaries older than RETENTION_DAYS WHEN retention runs THEN their conversations and articles are gone and a reply in a thread says the conversation is no longer available, and its requester can still delete it', async () => {
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     const pasted = await summarize(h, { text: pastedText('retention') });
     const linked = await summarize(h, { url: articles.url('/news/tidal-barrier') });
     await ask(h, pasted, 'How much did the barrier cost?');
@@ -305,7 +305,7 @@ describe('privacy on Discord: guilds the bot leaves', () => {
     });
     const [one = '', two = '', three = ''] = [...h.fake.world.guilds.keys()];
     ids = { one, two, three };
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     for (const [name, guildId] of Object.entries(ids)) {
       const channelId = h.fake.channelByName('general', guildId).id;
       const summary = await summarize(h, { text: pastedText(`guild ${name}`) }, { channelId });
@@ -317,7 +317,7 @@ describe('privacy on Discord: guilds the bot leaves', () => {
   after(() => h.close());
 
   const keeps = async (guildId: string) => {
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     const summary = posted.get(guildId);
     assert.ok(summary);
     return {
@@ -340,7 +340,7 @@ describe('privacy on Discord: guilds the bot leaves', () => {
   });
 
   it('GIVEN the bot is removed from a guild THEN that guild’s threads, turns, jobs and usage are purged and the others are untouched', async () => {
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     const job = (id: string, guildId: string) => ({
       id,
       kind: 'summarize',
@@ -396,7 +396,7 @@ describe('privacy on Discord: guilds the bot leaves', () => {
     );
     assert.deepEqual(await keeps(ids.three), { thread: false, turns: 0, usage: 0 });
     assert.deepEqual(await keeps(ids.one), { thread: true, turns: 1, usage: 1 });
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     assert.equal(await store.getArticle(posted.get(ids.three)?.articleHash ?? ''), undefined);
     assert.ok(await store.getArticle(posted.get(ids.one)?.articleHash ?? ''));
     assert.deepEqual(problems(h), []);
@@ -439,7 +439,7 @@ describe('privacy on Discord: records a full cache cannot lose', () => {
     const posted = await summarize(h, { url: articles.url('/news/plans') }, { channelId });
     const delivered = await eventually(
       async () => {
-        const record = await h.bot.service.store.getDelivery(posted.summary.id);
+        const record = await h.bot.system.store.getDelivery(posted.summary.id);
         return record && record.messageIds.length >= 2 ? record : null;
       },
       5000,
@@ -482,7 +482,7 @@ describe('privacy on Discord: records a full cache cannot lose', () => {
       10_000,
       'the start-up purge of the guild left while offline',
     );
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     assert.equal(await store.getThread(inTwo.summary.id), undefined);
     assert.equal(await store.getArticle(inTwo.articleHash), undefined, 'its pasted text');
     assert.ok(await store.getThread(inOne.summary.id), 'the other guild keeps its conversation');

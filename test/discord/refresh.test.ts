@@ -117,8 +117,8 @@ describe('Refresh and fetch times on Discord, end to end', () => {
     assertQuotesFromArticle(embedsOf(refreshed), textOf(updatedPage));
     assertWithinLimits(refreshed);
     assert.equal(refreshId(refreshed), customId, 'Refresh stays');
-    const record = await h.bot.service.store.getThread(summary.id);
-    const stored = await h.bot.service.store.getArticle(record?.articleHash ?? '');
+    const record = await h.bot.system.store.getThread(summary.id);
+    const stored = await h.bot.system.store.getArticle(record?.articleHash ?? '');
     assert.match(stored?.article.text ?? '', /Storm Petra/u, 'the conversation points at the new text');
     const note = await h.fake.waitForMessage(thread.id, (m) =>
       m.content.startsWith('The article was refreshed'),
@@ -153,7 +153,7 @@ describe('Refresh and fetch times on Discord, end to end', () => {
     const record = (min: number) =>
       eventually(
         async () => {
-          const r = await h.bot.service.store.getDelivery(summary.id);
+          const r = await h.bot.system.store.getDelivery(summary.id);
           return r && r.messageIds.length === min ? r : null;
         },
         5000,

@@ -25,7 +25,7 @@ function retryButtonOf(message: StoredMessage | null | undefined): string | unde
 async function interruptedSummary(h: Harness, url: string): Promise<InteractionHandle> {
   const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { url } });
   await handle.waitFor('ack');
-  await eventually(async () => (await h.bot.service.store.unfinishedJobs()).length > 0, 5000, 'the job');
+  await eventually(async () => (await h.bot.system.store.unfinishedJobs()).length > 0, 5000, 'the job');
   await h.restart({ graceMs: 100 });
   await handle.waitFor((x) => retryButtonOf(x.original) !== undefined, 5000);
   return handle;
@@ -80,11 +80,7 @@ describe('restarts', () => {
     assertQuotesFromArticle(press.original?.embeds ?? [], pasted);
     assert.equal(retryButtonOf(press.original), undefined, 'no Try again left on it');
     await eventually(() => h.fake.threads().some((x) => x.id === handle.original?.id), 5000, 'its thread');
-    await eventually(
-      async () => (await h.bot.service.store.unfinishedJobs()).length === 0,
-      5000,
-      'jobs done',
-    );
+    await eventually(async () => (await h.bot.system.store.unfinishedJobs()).length === 0, 5000, 'jobs done');
     assert.deepEqual(problems(h), []);
   });
 
@@ -108,7 +104,7 @@ describe('restarts', () => {
     const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
     const job = await eventually(
       async () => {
-        const [j] = await h.bot.service.store.unfinishedJobs();
+        const [j] = await h.bot.system.store.unfinishedJobs();
         return (j?.payload as { retry?: { source?: { kind?: string } } } | undefined)?.retry?.source?.kind ===
           'stored'
           ? j
@@ -145,7 +141,7 @@ describe('restarts', () => {
     await tooOld.waitFor((x) => x.original?.content === notices.retryTooOld, 5000);
     assert.equal(retryButtonOf(tooOld.original), undefined);
 
-    const stored = await h.bot.service.store.unfinishedJobs();
+    const stored = await h.bot.system.store.unfinishedJobs();
     assert.deepEqual(stored, [], 'the old job is forgotten');
     const gone = {
       id: '900000000000000001',
@@ -168,7 +164,7 @@ describe('restarts', () => {
         interruptedAt: null,
       },
     };
-    await h.bot.service.store.recordJob(gone);
+    await h.bot.system.store.recordJob(gone);
     await h.restart();
     const notice = await h.fake.waitForMessage(
       h.fake.channelId,
@@ -176,7 +172,7 @@ describe('restarts', () => {
     );
     const press = h.fake.sendButton({ customId: retryButtonOf(notice) as string, messageId: notice.id });
     await press.waitFor((x) => x.original?.content === notices.retryGone, 5000);
-    assert.deepEqual(await h.bot.service.store.unfinishedJobs(), []);
+    assert.deepEqual(await h.bot.system.store.unfinishedJobs(), []);
     assert.deepEqual(problems(h), []);
   });
 
@@ -199,7 +195,7 @@ describe('restarts', () => {
     assert.equal(reply.content, notices.shuttingDown);
     assertQuotesFromArticle((await finalReply(running)).embeds, pasted);
     await eventually(
-      async () => (await h.bot.service.store.unfinishedJobs()).length === 0,
+      async () => (await h.bot.system.store.unfinishedJobs()).length === 0,
       2000,
       'nothing left for the next start to apologise for',
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseJobPayload, retrySourceOf } from '../../src/discord/jobs.js';
+import { parseJobPayload, retrySourceOf } from '../../src/app/jobs.js';
 import { attachmentExpired } from '../../src/discord/retry.js';
 
 describe('retrying an interrupted request', () => {

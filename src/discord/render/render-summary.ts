@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import type { LanguageNote } from '../../app/service.js';
+import type { LanguageNote } from '../../app/summaries.js';
 import type { Article } from '../../article/article.js';
 import type { EngineInfo, SummaryResult } from '../../engines/engine.js';
 import { labels } from '../messages.js';
