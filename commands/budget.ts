@@ -10,8 +10,8 @@ import type { UsageReport } from '../src/app/budget.js';
 import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
-import { budgetText } from '../src/discord/messages.js';
 import { SAFE_MENTIONS } from '../src/discord/payloads.js';
+import { budgetText } from '../src/discord/texts.js';
 
 /**
  * `/budget [server_tokens] [member_tokens] [reset]`, for members with Manage Server: lowers this

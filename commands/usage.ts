@@ -7,8 +7,8 @@ import {
 import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
-import { budgetText } from '../src/discord/messages.js';
 import { SAFE_MENTIONS } from '../src/discord/payloads.js';
+import { budgetText } from '../src/discord/texts.js';
 
 /**
  * `/usage`, privately: today's model tokens and requests for this server and for the caller, the

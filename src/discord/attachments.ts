@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { request } from 'undici';
 import type { RemoteFile } from '../app/source-input.js';
 import { fail, ok, type Result } from '../core/result.js';
-import { notices } from './messages.js';
+import { notices } from './texts.js';
 
 /** What Discord tells us about an attachment before anything is downloaded (size: bytes, as stated). */
 export type AttachmentInfo = RemoteFile;

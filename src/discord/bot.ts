@@ -9,11 +9,12 @@ import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createClient } from './client.js';
 import type { Command } from './command.js';
 import { BotContext } from './context.js';
-import { guildSeen, purgeDepartedGuilds } from './guild-data.js';
-import { createInteractionHandler } from './interaction-handler.js';
+import { guildSeen, purgeDepartedGuilds } from './guild-membership.js';
+import { handlers } from './handlers/index.js';
 import { apologizeForInterruptedJobs } from './interrupted-jobs.js';
 import { createMessageHandler } from './message-handler.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
+import { createInteractionRouter } from './router.js';
 
 export interface RunningBot {
   readonly client: Client;
@@ -74,7 +75,7 @@ export async function startBot(
     if (warm) renderSummaryEmbeds(warm.article, warm.result, null);
     const client = createClient(config);
     const context = new BotContext(client, app, system.rateLimits, config, log, metrics);
-    client.on(Events.InteractionCreate, createInteractionHandler(context, commands));
+    client.on(Events.InteractionCreate, createInteractionRouter(context, commands, handlers));
     client.on(Events.MessageCreate, createMessageHandler(context));
     client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
     client.on(Events.ShardDisconnect, (event, shard) =>

@@ -108,7 +108,7 @@ export interface RequestContext {
   readonly kind: RequestKind;
   /** `performance.now()` when the event arrived. */
   readonly receivedAt: number;
-  /** The request as recorded in the store while it runs (see `withJob`), once it is. */
+  /** The request as recorded while it runs (see `runRequest`), once it is. */
   readonly job?: JobHandle;
 }
 

@@ -1,8 +1,9 @@
 import { type Client, Routes } from 'discord.js';
 import type { JobRecord, Jobs } from '../app/jobs.js';
 import type { Metrics } from '../ops/metrics.js';
-import { notices } from './messages.js';
-import { retryButton, SAFE_MENTIONS } from './payloads.js';
+import { retryButtonRow } from './handlers/retry-button.js';
+import { SAFE_MENTIONS } from './payloads.js';
+import { notices } from './texts.js';
 
 /** Interaction tokens last 15 minutes; an edit is attempted only well within that. */
 const TOKEN_LIFETIME_MS = 14 * 60 * 1000;
@@ -17,7 +18,7 @@ export interface ApologyOptions {
 
 /**
  * After a restart, tells the user of every request that was in progress when the bot stopped
- * (recorded by `withJob`) that it was interrupted (see `Jobs.recoverInterrupted`): the pending
+ * (recorded by `runRequest`) that it was interrupted (see `Jobs.recoverInterrupted`): the pending
  * interaction reply is edited while its token lives, a message gets a reply. When the job holds what
  * running it again needs, the notice carries a "Try again" button for `onRetryButton`. Returns how
  * many users were told.
@@ -37,7 +38,7 @@ export function apologizeForInterruptedJobs(
 /** Sends the notice where the result would have gone; false when that is no longer possible. */
 async function tell(client: Client, job: JobRecord, retry: boolean, nowMs: number): Promise<boolean> {
   const content = retry ? notices.interruptedRetry : notices.interrupted;
-  const components = retry ? retryButton(job.id) : [];
+  const components = retry ? retryButtonRow(job.id) : [];
   if (job.reply.via === 'interaction') {
     if (nowMs - job.startedAt >= TOKEN_LIFETIME_MS) return false;
     await client.rest.patch(Routes.webhookMessage(job.reply.applicationId, job.reply.interactionToken), {

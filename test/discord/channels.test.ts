@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { notices } from '../../src/discord/messages.js';
+import { notices } from '../../src/discord/texts.js';
 import {
   ChannelType,
   DEFAULT_BOT_PERMISSIONS,

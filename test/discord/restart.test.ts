@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { runRestartUnderLoad } from '../../scripts/restart-under-load.js';
-import { notices } from '../../src/discord/messages.js';
-import { CUSTOM_IDS } from '../../src/discord/payloads.js';
+import { retryButton } from '../../src/discord/handlers/retry-button.js';
+import { notices } from '../../src/discord/texts.js';
 import type { InteractionHandle, StoredMessage } from '../fakes/discord/index.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../fakes/openai/server.js';
@@ -18,7 +18,7 @@ function retryButtonOf(message: StoredMessage | null | undefined): string | unde
   return rows
     .flatMap((r) => r.components ?? [])
     .map((c) => c.custom_id)
-    .find((id) => id?.startsWith(`${CUSTOM_IDS.retry}:`));
+    .find((id) => id?.startsWith(`${retryButton.prefix}:`));
 }
 
 /** A summary of a slow link, interrupted by a restart whose drain gives it 100 ms. */
@@ -62,7 +62,7 @@ describe('restarts', () => {
     const handle = await interruptedSummary(h, articles.url('/slow'));
     assert.equal(handle.original?.content, notices.stoppedRetry);
     const customId = retryButtonOf(handle.original) as string;
-    assert.equal(customId, `${CUSTOM_IDS.retry}:${handle.id}`);
+    assert.equal(customId, retryButton.customId({ jobId: handle.id }));
 
     const bob = h.fake.sendButton({
       customId,

@@ -3,75 +3,90 @@ import {
   type APIButtonComponent,
   type APIEmbed,
   type ButtonInteraction,
+  ButtonStyle,
+  ComponentType,
   MessageFlags,
 } from 'discord.js';
-import type { Requester } from '../app/budget.js';
-import type { SummaryDelivery, SummaryOutcome } from '../app/summaries.js';
-import type { Result } from '../core/result.js';
-import { tellPrivately } from './boundary.js';
-import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
-import { interactionReply, withJob } from './jobs.js';
-import { failureMessage, notices, progress as progressText } from './messages.js';
-import {
-  type CarriedOptions,
-  CUSTOM_IDS,
-  decodeSummaryOptions,
-  messagesOf,
-  SAFE_MENTIONS,
-  summaryButtons,
-} from './payloads.js';
-import { renderSummaryEmbeds } from './render/render-summary.js';
-import { recordArticleLoad, recordSummaryWork, withProgress } from './summarize-flow.js';
-import { placeOfInteraction } from './where.js';
+import type { Requester } from '../../app/budget.js';
+import type { SummaryDelivery, SummaryOutcome } from '../../app/summaries.js';
+import type { Result } from '../../core/result.js';
+import { tellPrivately } from '../boundary.js';
+import { acknowledge, type RequestContext, type RequestOutcome } from '../context.js';
+import { type ButtonHandler, dataOf } from '../handler.js';
+import { messagesOf, SAFE_MENTIONS } from '../payloads.js';
+import { interactionReply, runRequest, withProgress } from '../pipeline.js';
+import { renderSummaryEmbeds } from '../render/render-summary.js';
+import type { SummaryOptions } from '../requests/summary-request.js';
+import { summaryButtons } from '../summary-buttons.js';
+import { decodeSummaryOptions, encodeSummaryOptions } from '../summary-options.js';
+import { failureMessage, labels, notices, progress as progressText } from '../texts.js';
+import { placeOfInteraction } from '../where.js';
+import { recordArticleLoad, recordSummaryWork } from '../work-metrics.js';
+
+const PREFIX = 'verbatim:refresh';
+
+/** The custom id of this handler's component. */
+const customId = (options: SummaryOptions) => `${PREFIX}:${encodeSummaryOptions(options)}`;
 
 /**
  * "Refresh" under a link's summary: fetches the page again through the same summary path as
  * `/summarize` (budgets, the engine gate), unless it was fetched less than
- * `REFRESH_MIN_INTERVAL_SECONDS` ago. Unchanged text only moves the fetch time (the summary cache
+ * `REFRESH_MIN_INTERVAL_SECONDS` ago. Unchanged text only moves the fetch time (the result cache
  * answers, no model call); changed text replaces the summary in place, points the conversation at
  * the new text and notes it in the thread. Anyone who can see the summary may press it, rate-limited
  * like summaries: it removes nothing and makes the shared summary truer for every reader. Everything
- * it needs comes from the store and the button's custom id, so it works after a restart.
+ * it needs is kept or in the button's custom id (the summary's options), so it works after a restart.
  */
-export async function onRefreshButton(
-  interaction: ButtonInteraction,
-  ctx: RequestContext,
-): Promise<RequestOutcome> {
-  const options = decodeSummaryOptions(interaction.customId, CUSTOM_IDS.refresh);
-  const wait = options ? await ctx.bot.rateLimits.take('summaries', interaction.user.id) : null;
-  if (!options || wait !== null) {
-    if (wait !== null) ctx.log.info({ waitMs: wait }, 'user rate limited');
-    const content = wait !== null ? notices.summariesRateLimited(wait) : notices.unexpected(ctx.requestId);
-    await acknowledge(ctx, () => tellPrivately(interaction, content));
-    return wait !== null ? 'rate_limited' : 'bad_usage';
-  }
-  // Only its requester sees a private summary: its message is updated through this interaction.
-  const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
-  await acknowledge(ctx, () =>
-    ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
-  );
-  await ctx.bot.afterAcknowledgements();
-  if (ephemeral) return refreshSummary(interaction, ctx, options, true);
-  // A public refresh's pending reply is private, so a restart may edit it with an apology.
-  return withJob(
-    ctx,
-    {
-      kind: 'summarize',
-      guildId: interaction.guildId,
-      channelId: interaction.channelId,
+export const refreshButton = {
+  type: 'button',
+  prefix: PREFIX,
+  customId,
+  parse: (customId: string) => decodeSummaryOptions(dataOf(customId, PREFIX)),
+  run(interaction, options, ctx) {
+    // Only its requester sees a private summary: its message is updated through this interaction.
+    const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+    return runRequest(ctx, {
       userId: interaction.user.id,
-      reply: interactionReply(interaction),
-      // Pressing Refresh again is the retry: the button is still there after a restart.
-      retry: null,
-    },
-    () => refreshSummary(interaction, ctx, options, false),
-  );
+      rateLimit: 'summaries',
+      preconditions: [],
+      refuse: (notice) => acknowledge(ctx, () => tellPrivately(interaction, notice)),
+      // A public refresh's pending reply is private, so a restart may edit it with an apology;
+      // pressing Refresh again is the retry: the button is still there after a restart.
+      job: ephemeral
+        ? null
+        : {
+            kind: 'summarize',
+            guildId: interaction.guildId,
+            channelId: interaction.channelId,
+            userId: interaction.user.id,
+            reply: interactionReply(interaction),
+            retry: null,
+          },
+      acknowledge: async () => {
+        await acknowledge(ctx, () =>
+          ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+        );
+        return undefined;
+      },
+      run: (runCtx) => refreshSummary(interaction, runCtx, options, ephemeral),
+    });
+  },
+} satisfies ButtonHandler<SummaryOptions>;
+
+/** The "Refresh" button, between Ask and Delete under a link's summary, carrying its options. */
+export function refreshButtonComponent(options: SummaryOptions): APIButtonComponent {
+  return {
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    custom_id: customId(options),
+    label: labels.refreshButton,
+  };
 }
 
 async function refreshSummary(
   interaction: ButtonInteraction,
   ctx: RequestContext,
-  options: CarriedOptions,
+  options: SummaryOptions,
   ephemeral: boolean,
 ): Promise<RequestOutcome> {
   const { bot, log } = ctx;
@@ -159,7 +174,7 @@ async function refreshSummary(
 async function summarizeAgain(
   ctx: RequestContext,
   url: string,
-  options: CarriedOptions,
+  options: SummaryOptions,
   requester: Requester,
   show: ((text: string) => Promise<void>) | null,
 ): Promise<Result<SummaryOutcome>> {
