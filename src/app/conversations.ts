@@ -78,7 +78,7 @@ export class Conversations {
     const { config, store, gate, now } = this.#parts;
     const engines = await this.#parts.engines();
     if (!engines.ok) return engines;
-    const { primary, offline } = engines.value;
+    const runner = engines.value;
     const { article } = conversation;
     const limit = config.DISCORD_HISTORY_TURNS;
     const stored = limit > 0 ? await store.recentTurns(conversation.id, limit) : [];
@@ -93,16 +93,20 @@ export class Conversations {
     const admission = await this.#parts.budgets.admit(who, () =>
       estimateAnswerTokens(article, question, history, config.OPENAI_CONTEXT_CHARS),
     );
-    const engine = admission && !admission.ok ? offline : primary;
+    const overBudget = admission !== null && !admission.ok;
     let result: Result<AnswerResult>;
     try {
-      result = await gate.run(
+      const ran = await gate.run(
         () => {
           options.onStep?.('answering');
-          return engine.answer(article, question, history, options.signal);
+          return runner.answer(article, question, history, {
+            engine: overBudget ? 'offline' : 'primary',
+            signal: options.signal,
+          });
         },
         () => options.onStep?.('waiting'),
       );
+      result = ran.ok ? ok(ran.value.value) : ran;
       if (admission?.ok && result.ok) await this.#parts.budgets.record(who, result.value.usage);
     } finally {
       if (admission?.ok) admission.permit.release();
@@ -110,7 +114,7 @@ export class Conversations {
     if (admission && !admission.ok && result.ok) {
       result = ok({
         ...result.value,
-        fallback: { from: primary.name, code: 'budget_exhausted', budget: admission.note },
+        fallback: { from: runner.primary.name, code: 'budget_exhausted', budget: admission.note },
       });
     }
     if (result.ok) {
@@ -134,7 +138,7 @@ export class Conversations {
     const { store, results } = this.#parts;
     await store.deleteThread(conversation.id);
     await store.deleteDelivery(conversation.id);
-    if (conversation.requestKey) await results.delete(conversation.requestKey);
+    if (conversation.requestKey) await results?.delete(conversation.requestKey);
     return { articleDeleted: await store.deleteArticleIfUnreferenced(conversation.articleHash) };
   }
 }

@@ -1,22 +1,14 @@
 import type { WorkerPool } from '../article/worker/index.js';
 import type { Config } from '../config.js';
 import type { Result } from '../core/result.js';
-import type { Engine } from '../engines/engine.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { Budgets } from './budget.js';
+import type { EngineRunner } from './engine-runner.js';
 import type { ConcurrencyGate } from './gate.js';
 import type { LoadedArticle, SourceSpec } from './load-article.js';
 import type { ResultCache } from './result-cache.js';
 import type { AppJobs } from './worker-jobs.js';
-
-/** The engines a process uses. */
-export interface Engines {
-  /** The configured engine: the model engine (falling back by itself) or the offline one. */
-  readonly primary: Engine;
-  /** The offline engine: requests over budget, and what only it can serve when the model fails. */
-  readonly offline: Engine;
-}
 
 /** How an article is loaded (see `loadArticle`). */
 export interface LoadOptions {
@@ -44,9 +36,13 @@ export interface Parts {
   /** Bounds engine work across every user (ENGINE_MAX_ACTIVE, ENGINE_MAX_WAITING). */
   readonly gate: ConcurrencyGate;
   readonly budgets: Budgets;
-  readonly results: ResultCache;
-  /** The engines, built once on first use; a failure is a setting to fix (`engine_unavailable`). */
-  engines(): Promise<Result<Engines>>;
+  /** Null when results are not kept (the CLI's --no-cache). */
+  readonly results: ResultCache | null;
+  /**
+   * The engines with the result cache, shared requests in flight and the fallback around them,
+   * built once on first use; a failure is a setting to fix (`engine_unavailable`).
+   */
+  engines(): Promise<Result<EngineRunner>>;
   /** Any source → a checked article, links through the store (see `loadArticle`). */
   loadArticle(spec: SourceSpec, options?: LoadOptions): Promise<Result<LoadedArticle>>;
 }

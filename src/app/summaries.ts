@@ -1,13 +1,12 @@
 import type { Article } from '../article/article.js';
-import { failureKind, ok, type ReasonCode, type Result } from '../core/result.js';
-import { type SummaryLength, type SummaryResult, ZERO_USAGE } from '../engines/engine.js';
+import { ok, type ReasonCode, type Result } from '../core/result.js';
+import type { SummaryLength, SummaryResult } from '../engines/engine.js';
 import type { SummaryDelivery } from '../store/store.js';
 import { guessLanguage } from '../text/index.js';
 import { estimateSummaryTokens, type Requester } from './budget.js';
 import type { Conversation, Conversations } from './conversations.js';
 import type { SourceSpec } from './load-article.js';
 import type { Parts } from './parts.js';
-import { resultKey } from './result-cache.js';
 
 export type { SummaryDelivery } from '../store/store.js';
 
@@ -93,10 +92,10 @@ export class Summaries {
   }
 
   async summarize(request: SummaryRequest): Promise<Result<SummaryOutcome>> {
-    const { config, store, results, budgets, gate, now } = this.#parts;
+    const { config, store, budgets, gate, now } = this.#parts;
     const engines = await this.#parts.engines();
     if (!engines.ok) return engines;
-    const { primary, offline } = engines.value;
+    const runner = engines.value;
     const loaded = await this.#load(request);
     request.onLoaded?.(loaded.ok ? { fromCache: loaded.value.fromCache } : { failure: loaded.error.code });
     if (!loaded.ok) return loaded;
@@ -110,12 +109,8 @@ export class Summaries {
     }
     request.onStored?.(article);
 
-    const plan = languagePlan(article, request.lang, primary.name === offline.name);
-    const requestKey = resultKey(
-      article,
-      { task: 'summarize', length: request.length, lang: plan.lang },
-      { engine: primary.name, model: primary.model, version: primary.version },
-    );
+    const plan = languagePlan(article, request.lang, !runner.usesModel);
+    const requestKey = runner.summaryKey(article, { length: request.length, lang: plan.lang });
     const outcome = (result: SummaryResult, language: LanguageNote | null, fromResults: boolean) =>
       ok({
         article,
@@ -126,59 +121,53 @@ export class Summaries {
         summaryFromCache: fromResults,
         fetchedAt,
       });
-    const cached = await results.summary(requestKey, article);
-    if (cached) return outcome({ ...cached, usage: ZERO_USAGE }, plan.note, true);
+    // A kept summary costs nothing: it is served before any budget is checked.
+    const cached = await runner.cachedSummary(article, { length: request.length, lang: plan.lang });
+    if (cached) return outcome(cached, plan.note, true);
 
     const admission = await budgets.admit(request.requester, () =>
       estimateSummaryTokens(article, request.length, config.OPENAI_CONTEXT_CHARS),
     );
     // Over a budget: the model is not called; the offline engine answers in the article's language.
     const overBudget = admission !== null && !admission.ok;
-    const engine = overBudget ? offline : primary;
     const used = overBudget ? languagePlan(article, request.lang, true) : plan;
-    const options = { length: request.length, lang: used.lang };
-    let result: Result<SummaryResult>;
+    let ran: Awaited<ReturnType<typeof runner.summarize>>;
     try {
-      result = await gate.run(
+      ran = await gate.run(
         () => {
           request.onStep?.('summarizing');
-          return engine.summarize(article, options, request.signal);
+          return runner.summarize(
+            article,
+            { length: request.length, lang: used.lang },
+            {
+              engine: overBudget ? 'offline' : 'primary',
+              signal: request.signal,
+              fallBackToArticleLanguage: true,
+            },
+          );
         },
         () => request.onStep?.('waiting'),
       );
-      if (admission?.ok && request.requester && result.ok) {
-        await budgets.record(request.requester, result.value.usage);
+      if (admission?.ok && request.requester && ran.ok) {
+        await budgets.record(request.requester, ran.value.value.usage);
       }
     } finally {
       if (admission?.ok) admission.permit.release();
     }
-    let language = used.note;
-    if (overBudget && result.ok) {
-      result = ok({
-        ...result.value,
-        fallback: { from: primary.name, code: 'budget_exhausted', budget: admission.note },
-      });
+    if (!ran.ok) return ran;
+    const { value, fromCache: fromResults, languageDropped } = ran.value;
+    const language =
+      languageDropped && plan.lang !== null
+        ? { wanted: plan.lang, used: articleLanguage(article) }
+        : used.note;
+    if (overBudget) {
+      const budgeted = {
+        ...value,
+        fallback: { from: runner.primary.name, code: 'budget_exhausted', budget: admission.note },
+      };
+      return outcome(budgeted, language, false);
     }
-    if (
-      !overBudget &&
-      !result.ok &&
-      plan.lang !== null &&
-      budgets.usesModel &&
-      failureKind(result.error.code) === 'upstream' &&
-      !request.signal?.aborted
-    ) {
-      // The model engine's own fallback refuses to translate; answer in the article's language.
-      const failed = result.error.code;
-      const fallback = await offline.summarize(article, { ...options, lang: null }, request.signal);
-      if (fallback.ok) {
-        result = ok({ ...fallback.value, fallback: { from: primary.name, code: failed } });
-        language = { wanted: plan.lang, used: articleLanguage(article) };
-      }
-    }
-    if (!result.ok) return result;
-    // A fallback result is not kept: the next request should try the model again.
-    if (result.value.fallback === null) await results.put(requestKey, result.value);
-    return outcome(result.value, language, false);
+    return outcome(value, language, fromResults);
   }
 
   /**

@@ -10,11 +10,12 @@ import { lazyStore } from '../store/lazy-store.js';
 import { openStore, type Store } from '../store/store.js';
 import { Budgets } from './budget.js';
 import { Conversations } from './conversations.js';
+import { EngineRunner } from './engine-runner.js';
 import { ConcurrencyGate } from './gate.js';
 import { Guilds } from './guilds.js';
 import { Jobs } from './jobs.js';
 import type { LoadedArticle, SourceSpec } from './load-article.js';
-import type { Engines, LoadOptions, Parts } from './parts.js';
+import type { LoadOptions, Parts } from './parts.js';
 import { MemoryRateLimits, type RateLimits } from './rate-limits.js';
 import { ResultCache } from './result-cache.js';
 import { type Retention, startRetention } from './retention.js';
@@ -44,8 +45,13 @@ export interface SystemOptions {
   readonly run: 'workers' | 'in-process';
   /** The engine asked for instead of config's (the CLI's `--engine`). */
   readonly engine?: EngineChoice | null;
-  /** Keep model results in the store (default true; the CLI's `--no-cache` turns it off). */
+  /** Keep results in the store (default true; the CLI's `--no-cache` turns it off). */
   readonly cacheResults?: boolean;
+  /**
+   * Keep the offline engine's summaries too (default true, the bot: a summary is shown to many and
+   * takes a worker to recompute); the CLI does not, so a local file never opens the store.
+   */
+  readonly cacheOfflineSummaries?: boolean;
   /** The process's metrics (the bot's, served at /metrics); null or absent: none (the CLI). */
   readonly metrics?: Metrics | null;
   /** Milliseconds since the epoch, for every part (the store too); default `Date.now`. Tests move it. */
@@ -67,8 +73,8 @@ export interface System {
   /** Per-user request limits (in memory: one process's). */
   readonly rateLimits: RateLimits;
   readonly app: App;
-  /** The engines, built on first use (the model engine's SDK loads only then). */
-  engines(): Promise<Result<Engines>>;
+  /** The engines and what runs them (cache, sharing, fallback), built on first use (the model SDK loads only then). */
+  engines(): Promise<Result<EngineRunner>>;
   /** Any source → a checked article; links go through the store (fetched again after CACHE_TTL_SECONDS). */
   loadArticle(spec: SourceSpec, options?: LoadOptions): Promise<Result<LoadedArticle>>;
   /**
@@ -108,19 +114,35 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
   const choice = options.engine ?? defaultEngineChoice(config);
   const cacheResults = options.cacheResults ?? true;
 
-  let engines: Promise<Result<Engines>> | null = null;
-  const buildEngines = async (): Promise<Result<Engines>> => {
+  const results = cacheResults
+    ? new ResultCache(store.cache, { ttlSeconds: config.CACHE_TTL_SECONDS || null, log })
+    : null;
+  let engines: Promise<Result<EngineRunner>> | null = null;
+  const buildEngines = async (): Promise<Result<EngineRunner>> => {
+    // The offline engine runs in the worker pool when there is one: as the fallback during a model
+    // outage too, so that it never holds up the event loop that acknowledges other users.
     const offline = pool
       ? (await import('./pooled-engine.js')).createPooledExtractiveEngine(pool)
       : (await import('../engines/extractive/index.js')).createExtractiveEngine();
-    if (choice === 'extractive') return ok({ primary: offline, offline });
-    const { selectEngine } = await import('../engines/select.js');
-    const primary = await selectEngine('openai', config, {
-      log,
-      ...(cacheResults ? { cache: store.cache } : {}),
-      ...(options.prompts ? { prompts: options.prompts } : {}),
-    });
-    return primary.ok ? ok({ primary: primary.value, offline }) : primary;
+    let primary = offline;
+    if (choice === 'openai') {
+      const { selectEngine } = await import('../engines/select.js');
+      const model = await selectEngine('openai', config, {
+        log,
+        ...(options.prompts ? { prompts: options.prompts } : {}),
+      });
+      if (!model.ok) return model;
+      primary = model.value;
+    }
+    return ok(
+      new EngineRunner({
+        primary,
+        offline,
+        results,
+        cacheOfflineSummaries: options.cacheOfflineSummaries ?? true,
+        log,
+      }),
+    );
   };
 
   let fetchOptions: Promise<Omit<FetchOptions, 'signal'>> | null = null;
@@ -153,7 +175,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     pool,
     gate: new ConcurrencyGate(config.ENGINE_MAX_ACTIVE, config.ENGINE_MAX_WAITING),
     budgets: new Budgets({ usesModel: choice === 'openai', store, config, now, log }),
-    results: new ResultCache(store.cache, { ttlSeconds: config.CACHE_TTL_SECONDS || null, log }),
+    results,
     engines: () => {
       engines ??= buildEngines();
       return engines;

@@ -1,16 +1,13 @@
 import { parseArgs } from 'node:util';
+import type { EngineRunner } from '../app/engine-runner.js';
 import type { System } from '../app/system.js';
 import type { Article } from '../article/article.js';
 import { loadLocalSource, looksLikeUrl } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Failure, failureKind, type Result } from '../core/result.js';
 import { outputJsonSchemas } from '../core/schema.js';
-import {
-  type Engine,
-  SUMMARY_LENGTHS,
-  type SummarizeOptions,
-  type SummaryLength,
-} from '../engines/engine.js';
+import { SUMMARY_LENGTHS, type SummarizeOptions, type SummaryLength } from '../engines/engine.js';
+import type { Prompts } from '../engines/openai/prompts.js';
 import type { EngineChoice } from '../engines/select.js';
 import { createLogger, type Logger } from '../log.js';
 import { askLine, checkLine, errorLine, extractLine, summarizeLine } from './lines.js';
@@ -23,6 +20,8 @@ export interface CliIo {
   readonly stdin: AsyncIterable<Uint8Array>;
   /** Loads configuration; the default reads `.env` and the environment once. */
   readonly config?: () => Config;
+  /** The model's prompts; default read from the repository's `prompts/` (tests change them). */
+  readonly prompts?: Prompts;
 }
 
 export const EXIT = { ok: 0, bug: 1, usage: 2, input: 3, upstream: 4 } as const;
@@ -84,6 +83,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     run: 'in-process',
     engine: flags.engine,
     cacheResults: !flags.noCache,
+    cacheOfflineSummaries: false,
+    ...(io.prompts ? { prompts: io.prompts } : {}),
   });
   const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok, system };
   try {
@@ -181,10 +182,12 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
-/** The engine for this run (`--engine`, else config's); the model engine keeps its results in the store unless --no-cache. */
-async function engineFor(ctx: Ctx): Promise<Result<Engine>> {
-  const engines = await ctx.system.engines();
-  return engines.ok ? { ok: true, value: engines.value.primary } : engines;
+/**
+ * The engine for this run (`--engine`, else config's), run as the bot runs it: a model's results
+ * kept in the store unless --no-cache, the offline engine answering when the model fails.
+ */
+function engineFor(ctx: Ctx): Promise<Result<EngineRunner>> {
+  return ctx.system.engines();
 }
 
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
@@ -222,13 +225,14 @@ async function summarize(ctx: Ctx, [source = '-']: readonly string[]): Promise<v
   const article = await loadSource(ctx, source);
   if (!article.ok) return report(ctx, source, article.error);
   const options: SummarizeOptions = { length: ctx.flags.length, lang: ctx.flags.lang };
-  const result = await engine.value.summarize(article.value, options);
-  if (!result.ok) return report(ctx, source, result.error);
+  const ran = await engine.value.summarize(article.value, options);
+  if (!ran.ok) return report(ctx, source, ran.error);
+  const result = ran.value.value;
   const width = Math.min(ctx.io.stdout.columns ?? 88, 100);
   ctx.io.stdout.write(
     ctx.flags.json
-      ? `${JSON.stringify(summarizeLine(article.value, options, result.value))}\n`
-      : renderSummary(article.value, result.value, width),
+      ? `${JSON.stringify(summarizeLine(article.value, options, result))}\n`
+      : renderSummary(article.value, result, width),
   );
 }
 
@@ -249,15 +253,16 @@ async function ask(ctx: Ctx, [source = '-', ...questions]: readonly string[]): P
       );
       continue;
     }
-    const result = await engine.value.answer(article.value, q, []);
-    if (!result.ok) {
-      report(ctx, source, result.error, question);
+    const ran = await engine.value.answer(article.value, q, []);
+    if (!ran.ok) {
+      report(ctx, source, ran.error, question);
       continue;
     }
+    const result = ran.value.value;
     ctx.io.stdout.write(
       ctx.flags.json
-        ? `${JSON.stringify(askLine(article.value, q, result.value))}\n`
-        : `${i > 0 ? '\n' : ''}${renderAnswer(article.value, q, result.value, width)}`,
+        ? `${JSON.stringify(askLine(article.value, q, result))}\n`
+        : `${i > 0 ? '\n' : ''}${renderAnswer(article.value, q, result, width)}`,
     );
   }
 }

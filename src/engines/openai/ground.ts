@@ -3,7 +3,7 @@ import { locateQuote, type Quote, type SourceIndex } from '../../grounding/index
 import { checkSupport, rankPassages } from '../../grounding/support.js';
 import type { Logger } from '../../log.js';
 import type { Claim, GroundingCounts, Usage } from '../engine.js';
-import { addUsage, type ModelClient } from './client.js';
+import { addUsage, type ModelClient } from './model-client.js';
 import { fillPrompt, makeNonce, type Prompts, stripDelimiters } from './prompts.js';
 
 /** A statement the model proposed, with the quotes it says support it (not yet checked). */
