@@ -26,7 +26,7 @@ RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 
 COPY . .
 RUN npm run build \
-  && rm -rf dist/test \
+  && rm -rf dist/test dist/testkit \
   && npm prune --omit=dev \
   && npm cache clean --force
 

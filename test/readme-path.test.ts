@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { commands } from '../commands/index.js';
 import { repoRoot } from '../src/core/paths.js';
-import { pasted } from './discord/pages.js';
+import { startBotProcess } from '../testkit/discord/bot-process.js';
+import { pasted } from '../testkit/discord/pages.js';
+import { startFakeDiscord } from '../testkit/fakes/discord/index.js';
 import { assertQuotesFromArticle, embedsOf, finalReply } from './discord/views.js';
-import { startFakeDiscord } from './fakes/discord/index.js';
-import { startBotProcess } from './helpers/bot-process.js';
 
 const root = repoRoot();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {

@@ -10,9 +10,9 @@ import { parseConfig } from '../../src/config.js';
 import { articleResultKey } from '../../src/core/cache.js';
 import { loadPrompts, PROMPT_NAMES, type Prompts } from '../../src/engines/openai/index.js';
 import { createLogger } from '../../src/log.js';
-import { pastedBody as text } from '../discord/pages.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { startFakeOpenAI } from '../fakes/openai/server.js';
+import { pastedBody as text } from '../../testkit/discord/pages.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import { startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 
 const article = makeArticle(text, { source: 'discord:text' });
 const identity = { engine: 'openai', model: 'fake-model', version: 'p1' };

@@ -9,8 +9,8 @@ import { parseConfig } from '../../src/config.js';
 import { repoRoot } from '../../src/core/paths.js';
 import { CheckLineSchema, contractProblems, SummarizeLineSchema } from '../../src/core/schema.js';
 import { loadPrompts, PROMPT_NAMES, type Prompts } from '../../src/engines/openai/index.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { type FakeOpenAI, reply, startFakeOpenAI } from '../fakes/openai/server.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import { type FakeOpenAI, reply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 
 const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
 

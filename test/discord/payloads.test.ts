@@ -6,8 +6,8 @@ import { refreshButton } from '../../src/discord/handlers/refresh-button.js';
 import { DISCORD_LIMITS } from '../../src/discord/render/limits.js';
 import { summaryButtons } from '../../src/discord/summary-buttons.js';
 import { SUMMARY_LENGTHS } from '../../src/engines/engine.js';
-import { FormErrors } from '../fakes/discord/errors.js';
-import { validateModal } from '../fakes/discord/validate-message.js';
+import { FormErrors } from '../../testkit/fakes/discord/errors.js';
+import { validateModal } from '../../testkit/fakes/discord/validate-message.js';
 
 const optionsArb = fc.record({
   length: fc.constantFrom(...SUMMARY_LENGTHS),

@@ -6,7 +6,7 @@ import { ok } from '../../../src/core/result.js';
 import type { Engine } from '../../../src/engines/engine.js';
 import { createOpenAIEngine, type OpenAIEngineOptions } from '../../../src/engines/openai/index.js';
 import { createLogger } from '../../../src/log.js';
-import { type FakeHandler, type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai/server.js';
+import { type FakeHandler, type FakeOpenAI, startFakeOpenAI } from '../../../testkit/fakes/openai/server.js';
 import { readFixture } from '../../helpers/fixtures.js';
 
 /** The sample article (a machine translation that turns the researcher Teppo Turki into "Turkey"). */
