@@ -4,14 +4,14 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
 } from 'discord.js';
-import { answerQueued } from '../src/discord/asking.js';
 import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
 import { InteractionDelivery } from '../src/discord/delivery.js';
-import { interactionReply } from '../src/discord/jobs.js';
-import { notices } from '../src/discord/messages.js';
 import { MAX_QUESTION_CHARS } from '../src/discord/payloads.js';
+import { interactionReply, runRequest } from '../src/discord/pipeline.js';
+import { questionRequest } from '../src/discord/requests/question-request.js';
+import { notices } from '../src/discord/texts.js';
 
 /** `/ask question`, inside a summary's thread: answered from the article, with quotes. */
 export const ask = {
@@ -31,30 +31,35 @@ export const ask = {
       },
     ],
   },
-  async execute(interaction, ctx) {
-    const refuse = (content: string) => acknowledge(ctx, () => tellPrivately(interaction, content));
-    if (!interaction.channel?.isThread()) {
-      await refuse(notices.notASummaryThread);
-      return 'bad_usage';
-    }
-    const wait = ctx.bot.questionLimiter.take(interaction.user.id);
-    if (wait !== null) {
-      await refuse(notices.questionsRateLimited(wait));
-      return 'rate_limited';
-    }
-    await acknowledge(ctx, () => interaction.deferReply());
-    const conversation = await ctx.bot.service.conversation(interaction.channelId);
-    if (!conversation) {
-      await tellPrivately(interaction, notices.notASummaryThread);
-      return 'bad_usage';
-    }
-    return answerQueued(
+  execute(interaction, ctx) {
+    return runRequest(
       ctx,
-      conversation,
-      interaction.options.getString('question', true),
-      interaction.user.id,
-      new InteractionDelivery(interaction, false),
-      interactionReply(interaction),
+      questionRequest({
+        question: interaction.options.getString('question', true),
+        userId: interaction.user.id,
+        guildId: interaction.guildId,
+        channelId: interaction.channelId,
+        // Asked inside a summary's thread, whose id is the summary's: its conversation's id.
+        conversationId: interaction.channelId,
+        reply: interactionReply(interaction),
+        preconditions: [
+          () =>
+            interaction.channel?.isThread() ? null : { code: 'bad_usage', notice: notices.notASummaryThread },
+        ],
+        refuse: (notice) => acknowledge(ctx, () => tellPrivately(interaction, notice)),
+        acknowledge: async () => {
+          await acknowledge(ctx, () => interaction.deferReply());
+          return undefined;
+        },
+        resolve: async (runCtx) => {
+          const conversation = await runCtx.bot.app.conversations.get(interaction.channelId);
+          if (!conversation) {
+            await tellPrivately(interaction, notices.notASummaryThread);
+            return 'bad_usage';
+          }
+          return { conversation, out: new InteractionDelivery(interaction, false) };
+        },
+      }),
     );
   },
 } satisfies SlashCommand;

@@ -10,8 +10,8 @@ import type { UsageReport } from '../src/app/budget.js';
 import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
-import { budgetText } from '../src/discord/messages.js';
 import { SAFE_MENTIONS } from '../src/discord/payloads.js';
+import { budgetText } from '../src/discord/texts.js';
 
 /**
  * `/budget [server_tokens] [member_tokens] [reset]`, for members with Manage Server: lowers this
@@ -49,14 +49,14 @@ export const budget = {
     ],
   },
   async execute(interaction, ctx) {
-    const { service } = ctx.bot;
+    const { budgets } = ctx.bot.app;
     const say = (content: string) => acknowledge(ctx, () => tellPrivately(interaction, content));
     const guildId = interaction.guildId;
     if (guildId === null) {
       await say(budgetText.guildOnly);
       return 'bad_usage';
     }
-    if (!service.usesModel) {
+    if (!budgets.usesModel) {
       await say(budgetText.offlineOnly);
       return 'ok';
     }
@@ -66,14 +66,14 @@ export const budget = {
     const reset = interaction.options.getBoolean('reset') ?? false;
     const userId = interaction.user.id;
     if (server === null && member === null && !reset) {
-      const report = await service.usageToday({ guildId, userId });
+      const report = await budgets.usageToday({ guildId, userId });
       await interaction.editReply({
         content: [budgetText.current, inForce(report), '', budgetText.howToChange].join('\n'),
         allowedMentions: SAFE_MENTIONS,
       });
       return 'ok';
     }
-    const { report } = await service.setGuildBudget(
+    const { report } = await budgets.setGuildBudget(
       guildId,
       {
         ...(server !== null ? { dailyTokens: server } : reset ? { dailyTokens: null } : {}),

@@ -1,8 +1,20 @@
-import { ApplicationCommandType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
+import {
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  MessageFlags,
+} from 'discord.js';
 import type { SlashCommand } from '../src/discord/command.js';
-import { showForgetPreview } from '../src/discord/forget-flow.js';
+import { acknowledge } from '../src/discord/context.js';
+import { forgetButtonRow } from '../src/discord/handlers/forget-buttons.js';
+import { SAFE_MENTIONS } from '../src/discord/payloads.js';
+import { notices } from '../src/discord/texts.js';
 
-/** `/forget`: see what Verbatim keeps about you, and delete it (asks first; only you see it). */
+/**
+ * `/forget`: see what Verbatim keeps about you, and delete it. Privately shows the caller what is
+ * kept about them (counts, never contents), with Confirm and Cancel buttons bound to them (see
+ * `forgetButtons`); nothing is deleted until they confirm.
+ */
 export const forget = {
   data: {
     type: ApplicationCommandType.ChatInput,
@@ -11,5 +23,15 @@ export const forget = {
     integration_types: [ApplicationIntegrationType.GuildInstall],
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
   },
-  execute: (interaction, ctx) => showForgetPreview(interaction, ctx),
+  async execute(interaction, ctx) {
+    await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
+    const kept = await ctx.bot.app.userData.preview(interaction.user.id);
+    const empty = kept.threads + kept.turns + kept.usageDays + kept.jobs === 0;
+    await interaction.editReply({
+      content: empty ? notices.forgetNothing : notices.forgetPreview(kept),
+      components: empty ? [] : forgetButtonRow(interaction.user.id),
+      allowedMentions: SAFE_MENTIONS,
+    });
+    return 'ok';
+  },
 } satisfies SlashCommand;

@@ -1,8 +1,9 @@
 import { ApplicationCommandType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
 import type { MessageCommand } from '../src/discord/command.js';
-import { notices } from '../src/discord/messages.js';
-import { sourceInMessage } from '../src/discord/sources.js';
-import { summarizeFromInteraction } from '../src/discord/summarize-interaction.js';
+import { sourceInMessage } from '../src/discord/message-content.js';
+import { runRequest } from '../src/discord/pipeline.js';
+import { summaryFromInteraction } from '../src/discord/requests/summary-request.js';
+import { notices } from '../src/discord/texts.js';
 
 /**
  * The "Summarize" message command (Apps menu on any message): its first link, else its first
@@ -23,10 +24,13 @@ export const summarizeMessage = {
   },
   async execute(interaction, ctx) {
     const input = sourceInMessage(interaction.targetMessage) ?? { refusal: notices.nothingInMessage };
-    return summarizeFromInteraction(interaction, ctx, input, {
-      length: 'standard',
-      lang: interaction.locale,
-      private: false,
-    });
+    return runRequest(
+      ctx,
+      summaryFromInteraction(interaction, ctx, input, {
+        length: 'standard',
+        lang: interaction.locale,
+        private: false,
+      }),
+    );
   },
 } satisfies MessageCommand;

@@ -6,10 +6,16 @@ import {
   InteractionContextType,
 } from 'discord.js';
 import type { SlashCommand } from '../src/discord/command.js';
-import { notices } from '../src/discord/messages.js';
-import { openPasteModal } from '../src/discord/paste.js';
-import { attachmentInfo, type SourceInput } from '../src/discord/sources.js';
-import { type SummaryOptions, summarizeFromInteraction } from '../src/discord/summarize-interaction.js';
+import { acknowledge } from '../src/discord/context.js';
+import { pasteModal } from '../src/discord/handlers/paste-modal.js';
+import { attachmentInfo } from '../src/discord/message-content.js';
+import { runRequest } from '../src/discord/pipeline.js';
+import {
+  type SummaryInput,
+  type SummaryOptions,
+  summaryFromInteraction,
+} from '../src/discord/requests/summary-request.js';
+import { notices } from '../src/discord/texts.js';
 import type { SummaryLength } from '../src/engines/engine.js';
 
 /** Languages offered by `language` (25 at most); anyone else gets their Discord language by default. */
@@ -102,8 +108,12 @@ export const summarize = {
     const text = interaction.options.getString('text');
     const file = interaction.options.getAttachment('file');
     const given = [url, text, file].filter((v) => v !== null).length;
-    if (given === 0) return openPasteModal(interaction, ctx, summaryOptions(interaction));
-    const input: SourceInput | { refusal: string } =
+    if (given === 0) {
+      // Nothing to summarize yet: the "Paste an article" form (a modal must be the first response).
+      await acknowledge(ctx, () => interaction.showModal(pasteModal.modal(summaryOptions(interaction))));
+      return 'ok';
+    }
+    const input: SummaryInput =
       given > 1
         ? { refusal: notices.oneSource }
         : url !== null
@@ -113,7 +123,7 @@ export const summarize = {
             : file
               ? { kind: 'attachment', attachment: attachmentInfo(file) }
               : { refusal: notices.noSource };
-    return summarizeFromInteraction(interaction, ctx, input, summaryOptions(interaction));
+    return runRequest(ctx, summaryFromInteraction(interaction, ctx, input, summaryOptions(interaction)));
   },
 } satisfies SlashCommand;
 

@@ -7,8 +7,8 @@ import {
 import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
-import { budgetText } from '../src/discord/messages.js';
 import { SAFE_MENTIONS } from '../src/discord/payloads.js';
+import { budgetText } from '../src/discord/texts.js';
 
 /**
  * `/usage`, privately: today's model tokens and requests for this server and for the caller, the
@@ -23,13 +23,13 @@ export const usage = {
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
   },
   async execute(interaction, ctx) {
-    const { service } = ctx.bot;
-    if (!service.usesModel) {
+    const { budgets } = ctx.bot.app;
+    if (!budgets.usesModel) {
       await acknowledge(ctx, () => tellPrivately(interaction, budgetText.offlineOnly));
       return 'ok';
     }
     await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
-    const report = await service.usageToday({ guildId: interaction.guildId, userId: interaction.user.id });
+    const report = await budgets.usageToday({ guildId: interaction.guildId, userId: interaction.user.id });
     await interaction.editReply({ content: budgetText.usage(report), allowedMentions: SAFE_MENTIONS });
     return 'ok';
   },

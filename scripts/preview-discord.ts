@@ -22,7 +22,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { APIEmbed } from 'discord.js';
-import { CUSTOM_IDS } from '../src/discord/payloads.js';
+import { askButton } from '../src/discord/handlers/ask-button.js';
+import { askModal, QUESTION_FIELD } from '../src/discord/handlers/ask-modal.js';
+import { forgetButtons } from '../src/discord/handlers/forget-buttons.js';
+import { refreshButton } from '../src/discord/handlers/refresh-button.js';
+import { retryButton } from '../src/discord/handlers/retry-button.js';
 import {
   eventually,
   type Harness,
@@ -178,7 +182,7 @@ async function linkScenes(): Promise<Scene[]> {
       cached.message(
         await settled(
           h.fake.sendButton({
-            customId: customIdOf(again, CUSTOM_IDS.refresh),
+            customId: customIdOf(again, refreshButton.prefix),
             messageId: again.id,
             user: bob,
           }),
@@ -188,7 +192,7 @@ async function linkScenes(): Promise<Scene[]> {
       articles.set('/news/barrier', { body: updatedPage });
       cached.act('alice', '*presses **Refresh** under the first summary, after the page changed*');
       const press = h.fake.sendButton({
-        customId: customIdOf(summary, CUSTOM_IDS.refresh),
+        customId: customIdOf(summary, refreshButton.prefix),
         messageId: summary.id,
       });
       cached.message(await settled(press, hasText));
@@ -303,11 +307,11 @@ async function permissionScenes(): Promise<Scene[]> {
         noThreads.message(summary);
         noThreads.act('bob', '*presses **Ask a question** and asks: “How much did the barrier cost?”*');
         const bob = h.fake.userByName('bob').id;
-        const click = h.fake.sendButton({ customId: CUSTOM_IDS.ask, messageId: summary.id, user: bob });
+        const click = h.fake.sendButton({ customId: askButton.prefix, messageId: summary.id, user: bob });
         await click.waitFor('modal');
         const submit = h.fake.sendModalSubmit({
-          customId: `${CUSTOM_IDS.askModal}:${summary.id}`,
-          fields: { [CUSTOM_IDS.question]: 'How much did the barrier cost?' },
+          customId: askModal.customId({ conversationId: summary.id }),
+          fields: { [QUESTION_FIELD]: 'How much did the barrier cost?' },
           fromInteraction: click,
         });
         noThreads.message(await settled(submit, hasEmbeds));
@@ -361,7 +365,7 @@ async function forgetScene(): Promise<Scene> {
     r.message(preview.original);
     r.act('alice', '*presses **Delete it all***');
     const confirm = h.fake.sendButton({
-      customId: customIdOf(preview.original as StoredMessage, `${CUSTOM_IDS.forget}:confirm`),
+      customId: customIdOf(preview.original as StoredMessage, `${forgetButtons.prefix}:confirm`),
       messageId: preview.original?.id ?? '',
     });
     await confirm.waitFor((x) => x.original?.content.startsWith('Deleted ') ?? false, 15_000);
@@ -380,13 +384,13 @@ async function restartScene(): Promise<Scene> {
       r.act('alice', `/summarize url: ${url}`);
       const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { url } });
       await handle.waitFor('ack');
-      await eventually(async () => (await h.bot.service.store.unfinishedJobs()).length > 0, 5000, 'the job');
+      await eventually(async () => (await h.bot.system.store.unfinishedJobs()).length > 0, 5000, 'the job');
       await h.restart({ graceMs: 100 });
       const notice = await settled(handle, (m) => m.components.length > 0);
       r.message(notice);
       articles.set('/slow', { body: page });
       r.act('alice', '*presses **Try again***');
-      h.fake.sendButton({ customId: customIdOf(notice, CUSTOM_IDS.retry), messageId: notice.id });
+      h.fake.sendButton({ customId: customIdOf(notice, retryButton.prefix), messageId: notice.id });
       await eventually(() => (h.fake.message(notice.id)?.embeds.length ?? 0) > 0, 15_000, 'the summary');
       r.message(h.fake.message(notice.id));
       return { name: 'restart-try-again', shown: r.shown };

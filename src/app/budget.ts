@@ -1,6 +1,7 @@
 import type { Article } from '../article/article.js';
 import type { Config } from '../config.js';
 import type { BudgetNote, BudgetScope, SummaryLength, Turn, Usage } from '../engines/engine.js';
+import type { Logger } from '../log.js';
 import type { GuildSettings, Store, UsageTotals } from '../store/store.js';
 import { utcDay } from '../store/store.js';
 
@@ -234,5 +235,79 @@ export class BudgetLedger {
       if (next <= 0) this.#reserved.delete(key);
       else this.#reserved.set(key, next);
     }
+  }
+}
+
+/**
+ * Model budgets as use cases: whether a model is used at all, what `/usage` shows, what `/budget`
+ * changes, and (for the summary and answer use cases) the permit before a model call and the usage
+ * after it. One per process, over one `BudgetLedger`.
+ */
+export class Budgets {
+  /** Whether requests go to a model (and so count against budgets), not only to the offline engine. */
+  readonly usesModel: boolean;
+  readonly #ledger: BudgetLedger;
+  readonly #store: Store;
+  readonly #now: () => number;
+  readonly #log: Logger;
+
+  constructor(options: {
+    readonly usesModel: boolean;
+    readonly store: Store;
+    readonly config: Pick<Config, 'BUDGET_GUILD_DAILY_TOKENS' | 'BUDGET_USER_DAILY_TOKENS'>;
+    readonly now: () => number;
+    readonly log: Logger;
+  }) {
+    this.usesModel = options.usesModel;
+    this.#store = options.store;
+    this.#now = options.now;
+    this.#log = options.log;
+    this.#ledger = new BudgetLedger(options.store, options.config, options.now);
+  }
+
+  /** Today's model usage, limits and reset time for a requester (and their guild). */
+  usageToday(who: Requester): Promise<UsageReport> {
+    return this.#ledger.report(who);
+  }
+
+  /**
+   * Changes a guild's daily limits (`undefined` keeps a value, null restores the operator's default)
+   * and returns what is now in force. Values above the operator's are kept as asked but cut to it
+   * when read, so `sources` says `ceiling` for them.
+   */
+  async setGuildBudget(
+    guildId: string,
+    change: { readonly dailyTokens?: number | null; readonly memberDailyTokens?: number | null },
+    by: string,
+  ): Promise<{ readonly settings: GuildSettings; readonly report: UsageReport }> {
+    const current = await this.#store.getGuildSettings(guildId);
+    const settings: GuildSettings = {
+      guildId,
+      dailyTokens: change.dailyTokens === undefined ? (current?.dailyTokens ?? null) : change.dailyTokens,
+      memberDailyTokens:
+        change.memberDailyTokens === undefined
+          ? (current?.memberDailyTokens ?? null)
+          : change.memberDailyTokens,
+      updatedBy: by,
+      updatedAt: this.#now(),
+    };
+    await this.#store.putGuildSettings(settings);
+    return { settings, report: await this.#ledger.report({ guildId, userId: by }) };
+  }
+
+  /**
+   * Checks the requester's budgets before a model call and reserves its estimate; null when no
+   * budget applies (no model is configured, or nobody is asking: the CLI).
+   */
+  async admit(who: Requester | null, estimate: () => number): Promise<Admission | null> {
+    if (!this.usesModel || who === null) return null;
+    return this.#ledger.admit(who, estimate());
+  }
+
+  /** Counts a model call's tokens; a store that fails to count them does not cost the user the result. */
+  async record(who: Requester, usage: Usage): Promise<void> {
+    await this.#ledger
+      .record(who, usage)
+      .catch((err: unknown) => this.#log.warn({ err }, 'could not record model usage'));
   }
 }

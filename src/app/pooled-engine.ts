@@ -1,7 +1,7 @@
 import { siblingModule, WorkerPool } from '../article/worker/index.js';
 import { fail } from '../core/result.js';
 import type { Engine } from '../engines/engine.js';
-import { EXTRACTIVE_ENGINE_NAME } from '../engines/extractive/index.js';
+import { EXTRACTIVE_ENGINE_NAME, EXTRACTIVE_ENGINE_VERSION } from '../engines/extractive/index.js';
 import type { AppJobs } from './worker-jobs.js';
 
 /** The bot's worker pool: article parsing and the offline engine, off the event loop. */
@@ -22,6 +22,8 @@ export function createPooledExtractiveEngine(pool: WorkerPool<AppJobs>): Engine 
   const cancelled = () => fail('timeout', 'The request was cancelled before it finished.');
   return {
     name: EXTRACTIVE_ENGINE_NAME,
+    model: null,
+    version: EXTRACTIVE_ENGINE_VERSION,
     summarize: async (article, options, signal) =>
       signal?.aborted ? cancelled() : pool.run('extractiveSummarize', [article, options]),
     answer: async (article, question, history, signal) =>

@@ -1,18 +1,15 @@
 import { parseArgs } from 'node:util';
+import type { EngineRunner } from '../app/engine-runner.js';
+import type { System } from '../app/system.js';
 import type { Article } from '../article/article.js';
 import { loadLocalSource, looksLikeUrl } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Failure, failureKind, type Result } from '../core/result.js';
 import { outputJsonSchemas } from '../core/schema.js';
-import {
-  type Engine,
-  SUMMARY_LENGTHS,
-  type SummarizeOptions,
-  type SummaryLength,
-} from '../engines/engine.js';
-import { defaultEngineChoice, type EngineChoice, selectEngine } from '../engines/select.js';
+import { SUMMARY_LENGTHS, type SummarizeOptions, type SummaryLength } from '../engines/engine.js';
+import type { Prompts } from '../engines/openai/prompts.js';
+import type { EngineChoice } from '../engines/select.js';
 import { createLogger, type Logger } from '../log.js';
-import type { Store } from '../store/store.js';
 import { askLine, checkLine, errorLine, extractLine, summarizeLine } from './lines.js';
 import { renderAnswer, renderCheck, renderSummary } from './render.js';
 
@@ -23,6 +20,8 @@ export interface CliIo {
   readonly stdin: AsyncIterable<Uint8Array>;
   /** Loads configuration; the default reads `.env` and the environment once. */
   readonly config?: () => Config;
+  /** The model's prompts; default read from the repository's `prompts/` (tests change them). */
+  readonly prompts?: Prompts;
 }
 
 export const EXIT = { ok: 0, bug: 1, usage: 2, input: 3, upstream: 4 } as const;
@@ -79,7 +78,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok, store: null };
+  const { createSystem } = await import('../app/system.js');
+  const system = await createSystem(config, log, {
+    run: 'in-process',
+    engine: flags.engine,
+    cacheResults: !flags.noCache,
+    cacheOfflineSummaries: false,
+    ...(io.prompts ? { prompts: io.prompts } : {}),
+  });
+  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok, system };
   try {
     switch (command) {
       case 'extract':
@@ -100,7 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`verbatim: ${err.message}\n`);
     return EXIT.usage;
   } finally {
-    await ctx.store?.close();
+    await system.close();
   }
   return ctx.exit;
 }
@@ -111,8 +118,11 @@ interface Ctx {
   readonly config: Config;
   readonly log: Logger;
   exit: number;
-  /** Opened on first need (a link, a model call): a local file with the offline engine needs none. */
-  store: Store | null;
+  /**
+   * The same assembly as the bot's, with no worker pool; its store opens on first need (a link, a
+   * model result): a local file with the offline engine needs none.
+   */
+  readonly system: System;
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -172,33 +182,17 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
-/** The engine for this run; the model engine keeps its results in the store unless --no-cache. */
-async function engineFor(ctx: Ctx): Promise<Result<Engine>> {
-  const choice = ctx.flags.engine ?? defaultEngineChoice(ctx.config);
-  if (choice === 'openai' && !ctx.flags.noCache) ctx.store ??= await openStoreFor(ctx);
-  const cache = ctx.store && !ctx.flags.noCache ? { cache: ctx.store.cache } : {};
-  return selectEngine(choice, ctx.config, { log: ctx.log, ...cache });
-}
-
-/** The store, the fetcher and their dependencies load only when a run needs them (start-up counts). */
-async function openStoreFor(ctx: Ctx): Promise<Store> {
-  const { openConfiguredStore } = await import('../app/wiring.js');
-  return openConfiguredStore(ctx.config, ctx.log);
+/**
+ * The engine for this run (`--engine`, else config's), run as the bot runs it: a model's results
+ * kept in the store unless --no-cache, the offline engine answering when the model fails.
+ */
+function engineFor(ctx: Ctx): Promise<Result<EngineRunner>> {
+  return ctx.system.engines();
 }
 
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
   if (!looksLikeUrl(source)) return loadLocalSource(source, ctx.io.stdin);
-  const [{ loadArticle }, { fetchOptionsFrom }] = await Promise.all([
-    import('../app/load-article.js'),
-    import('../app/wiring.js'),
-  ]);
-  const fetch = fetchOptionsFrom(ctx.config);
-  ctx.store ??= await openStoreFor(ctx);
-  const loaded = await loadArticle(
-    { kind: 'url', url: source },
-    { fetch, store: ctx.store, cacheTtlSeconds: ctx.config.CACHE_TTL_SECONDS, pool: null },
-    { noCache: ctx.flags.noCache },
-  );
+  const loaded = await ctx.system.loadArticle({ kind: 'url', url: source }, { noCache: ctx.flags.noCache });
   return loaded.ok ? { ok: true, value: loaded.value.article } : loaded;
 }
 
@@ -231,13 +225,14 @@ async function summarize(ctx: Ctx, [source = '-']: readonly string[]): Promise<v
   const article = await loadSource(ctx, source);
   if (!article.ok) return report(ctx, source, article.error);
   const options: SummarizeOptions = { length: ctx.flags.length, lang: ctx.flags.lang };
-  const result = await engine.value.summarize(article.value, options);
-  if (!result.ok) return report(ctx, source, result.error);
+  const ran = await engine.value.summarize(article.value, options);
+  if (!ran.ok) return report(ctx, source, ran.error);
+  const result = ran.value.value;
   const width = Math.min(ctx.io.stdout.columns ?? 88, 100);
   ctx.io.stdout.write(
     ctx.flags.json
-      ? `${JSON.stringify(summarizeLine(article.value, options, result.value))}\n`
-      : renderSummary(article.value, result.value, width),
+      ? `${JSON.stringify(summarizeLine(article.value, options, result))}\n`
+      : renderSummary(article.value, result, width),
   );
 }
 
@@ -258,15 +253,16 @@ async function ask(ctx: Ctx, [source = '-', ...questions]: readonly string[]): P
       );
       continue;
     }
-    const result = await engine.value.answer(article.value, q, []);
-    if (!result.ok) {
-      report(ctx, source, result.error, question);
+    const ran = await engine.value.answer(article.value, q, []);
+    if (!ran.ok) {
+      report(ctx, source, ran.error, question);
       continue;
     }
+    const result = ran.value.value;
     ctx.io.stdout.write(
       ctx.flags.json
-        ? `${JSON.stringify(askLine(article.value, q, result.value))}\n`
-        : `${i > 0 ? '\n' : ''}${renderAnswer(article.value, q, result.value, width)}`,
+        ? `${JSON.stringify(askLine(article.value, q, result))}\n`
+        : `${i > 0 ? '\n' : ''}${renderAnswer(article.value, q, result, width)}`,
     );
   }
 }

@@ -1,11 +1,14 @@
 /**
- * A small key-value cache the core uses for results that must not be computed twice (fetched
- * articles, model outputs). In-memory here; the store backs it persistently (src/store/).
+ * A small key-value cache for results that must not be computed twice but can be (summaries, model
+ * outputs): it may forget any entry at any time, so nothing a user relies on lives in it (records go
+ * in the store's tables). In-memory here; the store backs it persistently (src/store/).
  */
 export interface Cache {
   get<T>(namespace: string, key: string): Promise<T | undefined>;
   /** `ttlSeconds` null: keep until evicted. */
   put<T>(namespace: string, key: string, value: T, ttlSeconds?: number | null): Promise<void>;
+  /** Removes an entry; false when there was none. */
+  delete(namespace: string, key: string): Promise<boolean>;
 }
 
 /**
@@ -33,6 +36,10 @@ export class MemoryCache implements Cache {
     this.#entries.delete(k);
     this.#entries.set(k, entry);
     return entry.value as T;
+  }
+
+  async delete(namespace: string, key: string): Promise<boolean> {
+    return this.#entries.delete(`${namespace}\u0000${key}`);
   }
 
   async put<T>(namespace: string, key: string, value: T, ttlSeconds: number | null = null): Promise<void> {

@@ -1,16 +1,11 @@
 import { extname } from 'node:path';
 import { request } from 'undici';
+import type { RemoteFile } from '../app/source-input.js';
 import { fail, ok, type Result } from '../core/result.js';
-import { notices } from './messages.js';
+import { notices } from './texts.js';
 
-/** What Discord tells us about an attachment before anything is downloaded. */
-export interface AttachmentInfo {
-  readonly name: string;
-  /** Bytes, as Discord states it. */
-  readonly size: number;
-  readonly contentType: string | null;
-  readonly url: string;
-}
+/** What Discord tells us about an attachment before anything is downloaded (size: bytes, as stated). */
+export type AttachmentInfo = RemoteFile;
 
 /** Hosts Discord serves attachments from. */
 const DISCORD_CDN_HOSTS: readonly string[] = ['cdn.discordapp.com', 'media.discordapp.net'];

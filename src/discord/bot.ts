@@ -1,26 +1,25 @@
 import { once } from 'node:events';
 import { type Client, Events, Status } from 'discord.js';
-import { createAppWorkerPool } from '../app/pooled-engine.js';
-import { type Retention, startRetention } from '../app/retention.js';
-import { createService, type VerbatimService } from '../app/service.js';
-import { openConfiguredStore } from '../app/wiring.js';
+import type { Retention } from '../app/retention.js';
+import { createSystem, type System } from '../app/system.js';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ReadinessCheck } from '../ops/health.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
-import type { Store } from '../store/store.js';
 import { createClient } from './client.js';
 import type { Command } from './command.js';
 import { BotContext } from './context.js';
-import { purgeDepartedGuilds, purgeRemovedGuild, recordMembership } from './guild-data.js';
-import { createInteractionHandler } from './interaction-handler.js';
+import { guildSeen, purgeDepartedGuilds } from './guild-membership.js';
+import { handlers } from './handlers/index.js';
 import { apologizeForInterruptedJobs } from './interrupted-jobs.js';
 import { createMessageHandler } from './message-handler.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
+import { createInteractionRouter } from './router.js';
 
 export interface RunningBot {
   readonly client: Client;
-  readonly service: VerbatimService;
+  /** What the bot runs on (store, engines, use cases): see `createSystem`. */
+  readonly system: System;
   readonly context: BotContext;
   /** The retention purge (RETENTION_DAYS): run at start and hourly; `runOnce` purges now. */
   readonly retention: Retention;
@@ -36,11 +35,14 @@ export interface RunningBot {
 export interface StartOptions {
   /** Clock for the retention purge, in ms since the epoch; default `Date.now`. Tests move it. */
   readonly now?: () => number;
+  /** Bound on the store's cache entries (default 5,000); tests shrink it to see eviction. */
+  readonly maxCacheEntries?: number;
 }
 
 /**
- * Starts Verbatim on Discord, in order: store → worker pool → engine (service) → client → handlers →
- * login; resolves once the client is ready. Whatever was opened is closed again if a step fails.
+ * Starts Verbatim on Discord, in order: the system (store, worker pool, engines, use cases) →
+ * retention → warm-up → client → handlers → login; resolves once the client is ready. Whatever was
+ * opened is closed again if a step fails.
  */
 export async function startBot(
   config: Config,
@@ -53,29 +55,27 @@ export async function startBot(
   if (!token) {
     throw new ConfigError('DISCORD_TOKEN is missing: set it in .env (Developer Portal → Bot → Reset Token).');
   }
-  const store: Store = await openConfiguredStore(config, log);
-  const retention = startRetention({
-    store,
-    retentionDays: config.RETENTION_DAYS,
-    log: log.child({ component: 'retention' }),
-    ...(options.now ? { now: options.now } : {}),
+  const system = await createSystem(config, log, {
+    run: 'workers',
+    metrics,
+    ...(options.maxCacheEntries === undefined ? {} : { maxCacheEntries: options.maxCacheEntries }),
   });
-  const pool = createAppWorkerPool(config.WORKER_THREADS);
+  let retention: Retention | null = null;
   const closeCore = async () => {
-    retention.stop();
-    await retention.first;
-    await pool.close();
-    await store.close();
+    retention?.stop();
+    await retention?.first;
+    await system.close();
   };
   try {
-    const service = await createService(config, log, store, pool);
-    if (!service.ok) throw new ConfigError(service.error.message);
+    await system.open();
+    retention = system.startRetention(options.now);
+    const { app } = system;
     // Workers started and code compiled now, not while the first users wait for acknowledgements.
-    const warm = await service.value.warmUp();
+    const warm = await app.summaries.warmUp();
     if (warm) renderSummaryEmbeds(warm.article, warm.result, null);
     const client = createClient(config);
-    const context = new BotContext(client, service.value, config, log, metrics);
-    client.on(Events.InteractionCreate, createInteractionHandler(context, commands));
+    const context = new BotContext(client, app, system.rateLimits, config, log, metrics);
+    client.on(Events.InteractionCreate, createInteractionRouter(context, commands, handlers));
     client.on(Events.MessageCreate, createMessageHandler(context));
     client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
     client.on(Events.ShardDisconnect, (event, shard) =>
@@ -84,18 +84,20 @@ export async function startBot(
     client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
     client.on(Events.GuildDelete, (guild) =>
       context.track(
-        purgeRemovedGuild(store, guild.id, log)
-          .then(() => recordMembership(client, store))
+        app.guilds
+          .left(guild.id)
           .catch((err: unknown) =>
             log.warn({ err, guildId: guild.id }, 'could not purge a guild the bot left'),
           ),
       ),
     );
-    client.on(Events.GuildCreate, () =>
+    client.on(Events.GuildCreate, (guild) =>
       context.track(
-        recordMembership(client, store).catch((err: unknown) =>
-          log.warn({ err }, 'could not record the guilds the bot is in'),
-        ),
+        app.guilds
+          .joined(guildSeen(client, guild))
+          .catch((err: unknown) =>
+            log.warn({ err, guildId: guild.id }, 'could not record a guild the bot is in'),
+          ),
       ),
     );
     client.on(Events.GuildUnavailable, (guild) =>
@@ -111,29 +113,34 @@ export async function startBot(
       await client.destroy();
       throw err;
     }
+    const engines = await system.engines();
     log.info(
-      { user: client.user?.tag, guilds: client.guilds.cache.size, engine: service.value.engine.name },
+      {
+        user: client.user?.tag,
+        guilds: client.guilds.cache.size,
+        engine: engines.ok ? engines.value.primary.name : null,
+      },
       'bot ready',
     );
-    void apologizeForInterruptedJobs(client, store, log, {
+    void apologizeForInterruptedJobs(client, app.jobs, {
       startedBefore: startedAt,
       retryWindowMs: config.DISCORD_RETRY_HOURS * 3_600_000,
       metrics,
     }).catch((err: unknown) => log.warn({ err }, 'could not check interrupted requests'));
     context.track(
-      purgeDepartedGuilds(client, store, log).catch((err: unknown) =>
+      purgeDepartedGuilds(client, app.guilds).catch((err: unknown) =>
         log.warn({ err }, 'could not check for guilds left while offline'),
       ),
     );
     let stopped: Promise<void> | null = null;
     return {
       client,
-      service: service.value,
+      system,
       context,
       retention,
       readiness: [
         { name: 'discord', check: () => client.isReady() && client.ws.status === Status.Ready },
-        { name: 'store', check: async () => (await store.schemaVersion()) > 0 },
+        { name: 'store', check: () => system.storeAnswers() },
       ],
       stop: (options = {}) => {
         stopped ??= (async () => {

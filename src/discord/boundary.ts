@@ -2,8 +2,8 @@ import { type Interaction, type Message, MessageFlags, type RepliableInteraction
 import { runWithRequestId } from '../log.js';
 import type { RequestKind } from '../ops/metrics.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
-import { notices } from './messages.js';
-import { CUSTOM_IDS, SAFE_MENTIONS } from './payloads.js';
+import { SAFE_MENTIONS } from './payloads.js';
+import { notices } from './texts.js';
 
 /**
  * What a handler returns: how the request ended (`ok` when it returns nothing), or null when the
@@ -20,10 +20,10 @@ export type Work = (ctx: RequestContext) => Promise<RequestOutcome | null | unde
 export async function interactionBoundary(
   bot: BotContext,
   interaction: Interaction,
+  kind: RequestKind,
   work: Work,
 ): Promise<void> {
   const receivedAt = performance.now();
-  const kind = interactionKind(interaction);
   const log = bot.log.child({
     requestId: interaction.id,
     interactionId: interaction.id,
@@ -106,18 +106,6 @@ function count(
   if (outcome === null) return;
   bot.metrics.requests.inc({ kind, outcome: outcome ?? 'ok' });
   bot.metrics.requestDuration.observe({ kind }, (performance.now() - receivedAt) / 1000);
-}
-
-function interactionKind(interaction: Interaction): RequestKind {
-  if (interaction.isChatInputCommand()) {
-    if (interaction.commandName === 'ask' || interaction.commandName === 'summarize')
-      return interaction.commandName;
-    return 'other';
-  }
-  if (interaction.isMessageContextMenuCommand()) return 'context_menu';
-  if (interaction.isButton() && interaction.customId.startsWith(`${CUSTOM_IDS.retry}:`)) return 'retry';
-  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return 'button';
-  return 'other';
 }
 
 function interactionName(interaction: Interaction): string {

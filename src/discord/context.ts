@@ -1,20 +1,18 @@
 import type { Client } from 'discord.js';
+import type { JobHandle } from '../app/jobs.js';
 import { KeyedQueue } from '../app/keyed-queue.js';
-import { RateLimiter } from '../app/rate-limiter.js';
-import type { VerbatimService } from '../app/service.js';
+import type { RateLimits } from '../app/rate-limits.js';
+import type { App } from '../app/system.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics, Outcome, RequestKind } from '../ops/metrics.js';
-import type { JobHandle } from './jobs.js';
 
 /**
- * Everything a handler needs, owned by one running bot (nothing lives in module state): the
- * service, per-user rate limits, the per-thread question queue, and the in-flight work that
- * shutdown waits for.
+ * Everything a handler needs, owned by one running bot (nothing lives in module state): the use
+ * cases, per-user rate limits, the per-thread question queue, and the in-flight work that shutdown
+ * waits for.
  */
 export class BotContext {
-  readonly summaryLimiter: RateLimiter;
-  readonly questionLimiter: RateLimiter;
   /** Follow-up questions run one at a time per conversation, in arrival order. */
   readonly conversations = new KeyedQueue();
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -25,14 +23,12 @@ export class BotContext {
 
   constructor(
     readonly client: Client,
-    readonly service: VerbatimService,
+    readonly app: App,
+    readonly rateLimits: RateLimits,
     readonly config: Config,
     readonly log: Logger,
     readonly metrics: Metrics,
-  ) {
-    this.summaryLimiter = new RateLimiter(config.DISCORD_USER_SUMMARIES_PER_MINUTE, 60_000);
-    this.questionLimiter = new RateLimiter(config.DISCORD_USER_QUESTIONS_PER_MINUTE, 60_000);
-  }
+  ) {}
 
   /** False once shutdown began: new events are turned away. */
   get accepting(): boolean {
@@ -112,7 +108,7 @@ export interface RequestContext {
   readonly kind: RequestKind;
   /** `performance.now()` when the event arrived. */
   readonly receivedAt: number;
-  /** The request as recorded in the store while it runs (see `withJob`), once it is. */
+  /** The request as recorded while it runs (see `runRequest`), once it is. */
   readonly job?: JobHandle;
 }
 

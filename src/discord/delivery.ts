@@ -8,9 +8,9 @@ import {
   type RepliableInteraction,
   type SendableChannels,
 } from 'discord.js';
-import { notices } from './messages.js';
 import { SAFE_MENTIONS } from './payloads.js';
 import { embedsAsText } from './render/plain-text.js';
+import { notices } from './texts.js';
 import type { Place } from './where.js';
 
 type Rows = APIActionRowComponent<APIComponentInMessageActionRow>[];

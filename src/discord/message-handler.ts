@@ -1,14 +1,14 @@
 import type { Message, SendableChannels } from 'discord.js';
-import { answerQueued } from './asking.js';
 import { messageBoundary } from './boundary.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
 import { keepTyping, MessageDelivery } from './delivery.js';
-import { retrySourceOf, withJob } from './jobs.js';
-import { notices } from './messages.js';
+import { attachmentInfo, firstLink, mentions, type SourceInput, withoutMention } from './message-content.js';
 import { SAFE_MENTIONS } from './payloads.js';
-import { attachmentInfo, firstLink, mentions, type SourceInput, withoutMention } from './sources.js';
-import { runSummary } from './summarize-flow.js';
-import { noThreadNotice, placeOfMessage } from './where.js';
+import { runRequest } from './pipeline.js';
+import { questionRequest } from './requests/question-request.js';
+import { summaryFromMessage } from './requests/summary-request.js';
+import { notices } from './texts.js';
+import { placeOfMessage } from './where.js';
 
 /**
  * Messages the bot acts on. Without the Message Content intent Discord only shows it the text of
@@ -51,15 +51,15 @@ async function handle(
   botId: string,
   seen: { mentioned: boolean; repliedToBot: boolean; inThread: boolean },
 ): Promise<RequestOutcome | null> {
-  const { service } = ctx.bot;
-  let conversation = seen.inThread ? await service.conversation(message.channelId) : null;
+  const { conversations } = ctx.bot.app;
+  let conversation = seen.inThread ? await conversations.get(message.channelId) : null;
   if (!conversation && seen.repliedToBot && message.reference?.messageId) {
-    conversation = await service.conversation(message.reference.messageId);
+    conversation = await conversations.get(message.reference.messageId);
   }
   if (!conversation && seen.inThread && seen.mentioned && !seen.repliedToBot && !carriesSource(message)) {
     // A question by mention in a thread or forum post where a summary was posted (it opened no
     // thread of its own): about the latest summary there. A link or a file is a new summary instead.
-    conversation = await service.latestConversationIn(message.channelId);
+    conversation = await conversations.latestIn(message.channelId);
   }
   const channel = message.channel as SendableChannels;
   const place = placeOfMessage(message, ctx.bot.client);
@@ -72,33 +72,28 @@ async function handle(
   }
   const out = new MessageDelivery(message, place);
   if (conversation) {
-    if (message.content.trim() === '' && !ctx.bot.config.DISCORD_MESSAGE_CONTENT) {
-      // A reply without a ping reaches the bot with its text removed (no Message Content intent).
-      await out.fail(notices.cannotSeeReply);
-      return 'empty_input';
-    }
-    const wait = ctx.bot.questionLimiter.take(message.author.id);
-    if (wait !== null) {
-      await out.fail(notices.questionsRateLimited(wait));
-      return 'rate_limited';
-    }
-    const stopTyping = keepTyping(channel);
-    try {
-      return await answerQueued(
-        ctx,
-        conversation,
-        withoutMention(message.content, botId),
-        message.author.id,
-        out,
-        {
-          via: 'message',
-          messageId: message.id,
-        },
-        message.channelId,
-      );
-    } finally {
-      stopTyping();
-    }
+    const about = conversation;
+    return runRequest(
+      ctx,
+      questionRequest({
+        question: withoutMention(message.content, botId),
+        userId: message.author.id,
+        guildId: message.guildId,
+        channelId: message.channelId,
+        conversationId: about.id,
+        reply: { via: 'message', messageId: message.id },
+        preconditions: [
+          // A reply without a ping reaches the bot with its text removed (no Message Content intent).
+          () =>
+            message.content.trim() === '' && !ctx.bot.config.DISCORD_MESSAGE_CONTENT
+              ? { code: 'empty_input', notice: notices.cannotSeeReply }
+              : null,
+        ],
+        refuse: (notice) => out.fail(notice),
+        acknowledge: async () => keepTyping(channel),
+        resolve: async () => ({ conversation: about, out }),
+      }),
+    );
   }
   // A summary's thread whose conversation was deleted or purged by retention: say so.
   const orphaned = seen.inThread && message.channel.isThread() && message.channel.ownerId === botId;
@@ -116,53 +111,7 @@ async function handle(
     await out.fail(orphaned ? notices.conversationGone : notices.mentionHelp);
     return 'bad_usage';
   }
-  const wait = ctx.bot.summaryLimiter.take(message.author.id);
-  if (wait !== null) {
-    await out.fail(notices.summariesRateLimited(wait));
-    return 'rate_limited';
-  }
-  const stopTyping = keepTyping(channel);
-  const openThread = place.thread.ok;
-  try {
-    return await withJob(
-      ctx,
-      {
-        kind: 'summarize',
-        guildId: message.guildId,
-        channelId: message.channelId,
-        userId: message.author.id,
-        reply: { via: 'message', messageId: message.id },
-        // A message carries no locale: the summary is in the article's own language.
-        retry: {
-          kind: 'summarize',
-          source: retrySourceOf(input),
-          length: 'standard',
-          lang: null,
-          private: false,
-          openThread,
-        },
-      },
-      async (jobCtx) => {
-        await jobCtx.bot.afterAcknowledgements();
-        return runSummary(
-          jobCtx,
-          {
-            input,
-            length: 'standard',
-            lang: null,
-            requesterId: message.author.id,
-            guildId: message.guildId,
-            channelId: message.channelId,
-            openThread,
-            noThreadNotice: noThreadNotice(place),
-          },
-          out,
-        );
-      },
-    );
-  } finally {
-    stopTyping();
-  }
+  return runRequest(ctx, summaryFromMessage(message, ctx, input, place));
 }
 
 /** Whether a message brings something to summarize: a link or a file. */

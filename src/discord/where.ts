@@ -8,7 +8,7 @@ import {
   type Message,
   PermissionFlagsBits,
 } from 'discord.js';
-import { notices } from './messages.js';
+import { notices } from './texts.js';
 
 /**
  * What kind of place a request came from, as far as Verbatim's answers go:

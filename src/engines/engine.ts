@@ -85,6 +85,13 @@ export interface Turn {
 
 export interface Engine {
   readonly name: string;
+  /** The model it asks, or null for an engine without one. Part of result-cache keys. */
+  readonly model: string | null;
+  /**
+   * Changes whenever the same request could get a different result: the prompt files' version for a
+   * model engine, the algorithm's for the offline one. Part of result-cache keys.
+   */
+  readonly version: string;
   summarize(
     article: Article,
     options: SummarizeOptions,

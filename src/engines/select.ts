@@ -1,16 +1,15 @@
 import type { Config } from '../config.js';
-import type { Cache } from '../core/cache.js';
 import { fail, type Result } from '../core/result.js';
 import type { Logger } from '../log.js';
 import type { Engine } from './engine.js';
-import { createExtractiveEngine } from './extractive/index.js';
+import type { Prompts } from './openai/prompts.js';
 
 export type EngineChoice = 'extractive' | 'openai';
 
 export interface EngineDeps {
   readonly log: Logger;
-  /** Where model results are kept so the same request is never sent twice; absent: kept nowhere. */
-  readonly cache?: Cache;
+  /** The model's prompts; default read once from the repository's `prompts/`. */
+  readonly prompts?: Prompts;
 }
 
 /** True when config names a model server (a key, or a base URL for keyless local servers). */
@@ -25,18 +24,19 @@ export function defaultEngineChoice(config: Config): EngineChoice {
 }
 
 /**
- * Builds the engine asked for (else config's choice). The model engine falls back to the offline
- * extractive engine when the model fails, and says so in `fallback`. The openai SDK is loaded only
- * when the model engine is used (start-up counts).
+ * Builds the engine asked for (else config's choice). Falling back to the offline engine when the
+ * model fails, caching and sharing requests in flight are the caller's (src/app/engine-runner.ts).
+ * Each engine's code (the openai SDK above all) is loaded only when it is used (start-up counts).
  */
 export async function selectEngine(
   asked: EngineChoice | null,
   config: Config,
   deps: EngineDeps,
 ): Promise<Result<Engine>> {
-  const extractive = createExtractiveEngine();
   const choice = asked ?? defaultEngineChoice(config);
-  if (choice === 'extractive') return { ok: true, value: extractive };
+  if (choice === 'extractive') {
+    return { ok: true, value: (await import('./extractive/index.js')).createExtractiveEngine() };
+  }
   if (!modelConfigured(config)) {
     return fail(
       'engine_unavailable',
@@ -55,9 +55,8 @@ export async function selectEngine(
       maxRetries: config.OPENAI_MAX_RETRIES,
       concurrency: config.OPENAI_CONCURRENCY,
       contextChars: config.OPENAI_CONTEXT_CHARS,
-      cache: deps.cache,
-      fallback: extractive,
       logger: deps.log.child({ component: 'openai' }),
+      prompts: deps.prompts,
     }),
   };
 }

@@ -168,10 +168,103 @@ const v3 = (): string => `
 CREATE INDEX threads_channel ON threads (channel_id, created_at);
 `;
 
+/**
+ * Records that were kept in the evictable cache become tables: where each summary was delivered
+ * (for Delete and /forget) and the guilds the bot is a member of (for purging guilds it was removed
+ * from while offline). Rows the cache still held are moved over (a summary's delivery only while its
+ * conversation exists; the membership list as seen by one process running every shard), unreadable
+ * ones are skipped, and the old namespaces are emptied, together with results cached under keys that
+ * no longer match (summaries and model results now share one cache whose keys carry the prompt
+ * version).
+ */
+const v4 = (dialect: 'sqlite' | 'postgres'): string => {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const tables = `
+CREATE TABLE summary_deliveries (
+  summary_id TEXT PRIMARY KEY,
+  guild_id TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  thread_id TEXT,
+  requester_id TEXT NOT NULL,
+  message_ids TEXT NOT NULL,
+  created_at ${int} NOT NULL
+);
+CREATE INDEX summary_deliveries_guild ON summary_deliveries (guild_id);
+CREATE INDEX summary_deliveries_requester ON summary_deliveries (requester_id);
+CREATE INDEX summary_deliveries_created ON summary_deliveries (created_at);
+
+CREATE TABLE guild_memberships (
+  guild_id TEXT PRIMARY KEY,
+  shard_id INTEGER NOT NULL CHECK (shard_id >= 0),
+  shard_count INTEGER NOT NULL CHECK (shard_count > shard_id),
+  seen_at ${int} NOT NULL
+);
+CREATE INDEX guild_memberships_shard ON guild_memberships (shard_count, shard_id, seen_at);
+`;
+  const emptyOld = `
+DELETE FROM cache_entries
+  WHERE namespace IN ('discord-summary-messages', 'discord-guild-membership', 'summaries', 'model-results');
+`;
+  if (dialect === 'sqlite') {
+    return `${tables}
+INSERT OR IGNORE INTO summary_deliveries
+    (summary_id, guild_id, channel_id, thread_id, requester_id, message_ids, created_at)
+  SELECT c.key, t.guild_id, json_extract(c.value, '$.channelId'), json_extract(c.value, '$.threadId'),
+      t.requester_id, json_extract(c.value, '$.messageIds'), t.created_at
+    FROM cache_entries c JOIN threads t ON t.thread_id = c.key
+    WHERE c.namespace = 'discord-summary-messages' AND json_valid(c.value)
+      AND json_type(c.value) = 'object' AND json_type(c.value, '$.messageIds') = 'array'
+      AND json_type(c.value, '$.channelId') = 'text'
+      AND coalesce(json_type(c.value, '$.threadId'), 'null') IN ('text', 'null');
+INSERT OR IGNORE INTO guild_memberships (guild_id, shard_id, shard_count, seen_at)
+  SELECT g.value, 0, 1, c.last_used_at FROM cache_entries c, json_each(c.value) g
+    WHERE c.namespace = 'discord-guild-membership' AND c.key = 'guilds' AND json_valid(c.value)
+      AND json_type(c.value) = 'array' AND g.type = 'text';
+${emptyOld}`;
+  }
+  return `${tables}
+DO $$
+DECLARE
+  r record;
+  j json;
+BEGIN
+  FOR r IN SELECT c.namespace, c.key, c.value, c.last_used_at, t.guild_id, t.requester_id, t.created_at
+      FROM cache_entries c LEFT JOIN threads t ON t.thread_id = c.key
+      WHERE c.namespace IN ('discord-summary-messages', 'discord-guild-membership') LOOP
+    BEGIN
+      j := r.value::json;
+    EXCEPTION WHEN others THEN
+      CONTINUE;
+    END;
+    IF r.namespace = 'discord-summary-messages' AND r.guild_id IS NOT NULL
+        AND json_typeof(j) = 'object' AND json_typeof(j -> 'messageIds') = 'array'
+        AND json_typeof(j -> 'channelId') = 'string'
+        AND coalesce(json_typeof(j -> 'threadId'), 'null') IN ('string', 'null') THEN
+      INSERT INTO summary_deliveries
+          (summary_id, guild_id, channel_id, thread_id, requester_id, message_ids, created_at)
+        VALUES (r.key, r.guild_id, j ->> 'channelId', j ->> 'threadId', r.requester_id,
+          (j -> 'messageIds')::text, r.created_at)
+        ON CONFLICT DO NOTHING;
+    ELSIF r.namespace = 'discord-guild-membership' AND r.key = 'guilds' AND json_typeof(j) = 'array' THEN
+      INSERT INTO guild_memberships (guild_id, shard_id, shard_count, seen_at)
+        SELECT g, 0, 1, r.last_used_at FROM json_array_elements_text(j) AS g
+        ON CONFLICT DO NOTHING;
+    END IF;
+  END LOOP;
+END $$;
+${emptyOld}`;
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
   { version: 2, name: 'guild settings (model budgets)', sqlite: v2('sqlite'), postgres: v2('postgres') },
   { version: 3, name: 'conversations by channel', sqlite: v3(), postgres: v3() },
+  {
+    version: 4,
+    name: 'summary deliveries and guild memberships as tables',
+    sqlite: v4('sqlite'),
+    postgres: v4('postgres'),
+  },
 ];
 
 /** The schema version this code expects: the last migration's number. */

@@ -7,13 +7,17 @@ import {
   checkDay,
   checkGuildSettings,
   checkLimit,
+  checkShards,
   checkUsageEntry,
+  type DeliveryRow,
   decodeArticle,
+  decodeDelivery,
   decodeGuildSettings,
   decodeJob,
   decodeThread,
   decodeTurn,
   encodeArticleMeta,
+  encodeDelivery,
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
@@ -31,10 +35,13 @@ import {
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
   type ResolvedStoreOptions,
+  type ShardRef,
+  type ShardSet,
   type Store,
   type StoredArticle,
   type StoredTurn,
   StoreError,
+  type SummaryDelivery,
   type ThreadRecord,
   type UsageEntry,
   type UsageQuery,
@@ -168,6 +175,13 @@ class PgStore implements Store {
       get: <T>(namespace: string, key: string) => this.#cacheGet<T>(namespace, key),
       put: <T>(namespace: string, key: string, value: T, ttlSeconds?: number | null) =>
         this.#cachePut(namespace, key, value, ttlSeconds),
+      delete: async (namespace: string, key: string) => {
+        const r = await this.#pool.query('DELETE FROM cache_entries WHERE namespace = $1 AND key = $2', [
+          namespace,
+          key,
+        ]);
+        return (r.rowCount ?? 0) > 0;
+      },
     };
   }
 
@@ -404,6 +418,61 @@ class PgStore implements Store {
     );
   }
 
+  async putDelivery(delivery: SummaryDelivery): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO summary_deliveries (summary_id, guild_id, channel_id, thread_id, requester_id, message_ids,
+           created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (summary_id) DO UPDATE SET guild_id = excluded.guild_id, channel_id = excluded.channel_id,
+           thread_id = excluded.thread_id, requester_id = excluded.requester_id,
+           message_ids = excluded.message_ids, created_at = excluded.created_at`,
+      encodeDelivery(delivery),
+    );
+  }
+
+  async getDelivery(summaryId: string): Promise<SummaryDelivery | undefined> {
+    const { rows } = await this.#pool.query<DeliveryRow>(
+      'SELECT * FROM summary_deliveries WHERE summary_id = $1',
+      [summaryId],
+    );
+    const row = rows[0];
+    return row ? decodeDelivery(row, this.#log) : undefined;
+  }
+
+  async deleteDelivery(summaryId: string): Promise<boolean> {
+    const r = await this.#pool.query('DELETE FROM summary_deliveries WHERE summary_id = $1', [summaryId]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async deliveriesRequestedBy(userId: string): Promise<SummaryDelivery[]> {
+    const { rows } = await this.#pool.query<DeliveryRow>(
+      'SELECT * FROM summary_deliveries WHERE requester_id = $1 ORDER BY created_at ASC, summary_id ASC',
+      [userId],
+    );
+    return rows.flatMap((row) => decodeDelivery(row, this.#log) ?? []);
+  }
+
+  async recordGuildMemberships(guildIds: readonly string[], shard: ShardRef, seenAt: number): Promise<void> {
+    checkShards([shard.id], shard.count);
+    if (guildIds.length === 0) return;
+    await this.#pool.query(
+      `INSERT INTO guild_memberships (guild_id, shard_id, shard_count, seen_at)
+         SELECT DISTINCT g, $2::int, $3::int, $4::bigint FROM unnest($1::text[]) AS g
+         ON CONFLICT (guild_id) DO UPDATE SET shard_id = excluded.shard_id, shard_count = excluded.shard_count,
+           seen_at = greatest(guild_memberships.seen_at, excluded.seen_at)`,
+      [guildIds, shard.id, shard.count, seenAt],
+    );
+  }
+
+  async guildsNotSeenSince(before: number, shards: ShardSet | null): Promise<string[]> {
+    if (shards !== null) checkShards(shards.ids, shards.count);
+    const { rows } = await this.#pool.query<{ guild_id: string }>(
+      `SELECT guild_id FROM guild_memberships WHERE seen_at < $1
+         AND ($2::int IS NULL OR (shard_count = $2 AND shard_id = ANY($3::int[]))) ORDER BY guild_id`,
+      [before, shards?.count ?? null, shards ? [...shards.ids] : []],
+    );
+    return rows.map((r) => r.guild_id);
+  }
+
   async recordJob(job: JobRecord): Promise<void> {
     await this.#pool.query(
       `INSERT INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, application_id, interaction_token,
@@ -434,6 +503,7 @@ class PgStore implements Store {
         userId,
       );
       const threads = await run('DELETE FROM threads WHERE requester_id = $1', userId);
+      await run('DELETE FROM summary_deliveries WHERE requester_id = $1', userId);
       const jobs = await run('DELETE FROM jobs WHERE user_id = $1', userId);
       const usageRows = await run('DELETE FROM usage_daily WHERE user_id = $1', userId);
       await run('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = $1', userId);
@@ -453,9 +523,11 @@ class PgStore implements Store {
         guildId,
       );
       const threads = await run('DELETE FROM threads WHERE guild_id = $1', guildId);
+      await run('DELETE FROM summary_deliveries WHERE guild_id = $1', guildId);
       const jobs = await run('DELETE FROM jobs WHERE guild_id = $1', guildId);
       const usageRows = await run('DELETE FROM usage_daily WHERE guild_id = $1', guildId);
       await run('DELETE FROM guild_settings WHERE guild_id = $1', guildId);
+      await run('DELETE FROM guild_memberships WHERE guild_id = $1', guildId);
       let articles = 0;
       for (const { article_hash } of hashes)
         if (await deleteArticleIfUnreferenced(c, article_hash)) articles++;
@@ -505,6 +577,11 @@ class PgStore implements Store {
       const threads = await run(
         `DELETE FROM threads WHERE created_at < $1
            AND NOT EXISTS (SELECT 1 FROM turns WHERE turns.thread_id = threads.thread_id)`,
+        cutoffMs,
+      );
+      await run(
+        `DELETE FROM summary_deliveries WHERE created_at < $1
+           AND NOT EXISTS (SELECT 1 FROM threads WHERE threads.thread_id = summary_deliveries.summary_id)`,
         cutoffMs,
       );
       await run('DELETE FROM article_urls WHERE fetched_at < $1', cutoffMs);

@@ -9,6 +9,7 @@ import type {
   StoredClaim,
   StoredTurn,
   StoreLogger,
+  SummaryDelivery,
   ThreadRecord,
   UsageEntry,
 } from './store.js';
@@ -42,6 +43,8 @@ const storedClaimsSchema = z.array(
     ),
   }),
 );
+
+const messageIdsSchema = z.array(z.string()).min(1);
 
 const USAGE_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -150,6 +153,60 @@ export function decodeThread(row: ThreadRow): ThreadRecord {
     requestKey: row.request_key,
     createdAt: Number(row.created_at),
   };
+}
+
+export interface DeliveryRow {
+  summary_id: string;
+  guild_id: string;
+  channel_id: string;
+  thread_id: string | null;
+  requester_id: string;
+  message_ids: string;
+  created_at: number | string;
+}
+
+/** Column values for a delivery, in the order the backends' INSERT statements list them. */
+export function encodeDelivery(d: SummaryDelivery): (string | number | null)[] {
+  if (d.messageIds.length === 0) throw new RangeError('a delivery has at least one message');
+  return [
+    d.summaryId,
+    d.guildId,
+    d.channelId,
+    d.threadId,
+    d.requesterId,
+    toJson(d.messageIds, 'message ids'),
+    d.createdAt,
+  ];
+}
+
+export function decodeDelivery(row: DeliveryRow, logger: StoreLogger | null): SummaryDelivery | undefined {
+  const where = { table: 'summary_deliveries', summaryId: row.summary_id };
+  const json = parseJson(row.message_ids, logger, where);
+  if (!json) return undefined;
+  const ids = messageIdsSchema.safeParse(json.value);
+  if (!ids.success) {
+    logger?.warn(where, 'store: delivery message ids have the wrong shape; treating it as absent');
+    return undefined;
+  }
+  return {
+    summaryId: row.summary_id,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    messageIds: ids.data,
+    threadId: row.thread_id,
+    requesterId: row.requester_id,
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** Throws RangeError for a shard that is not `0 <= id < count` in integers, or a bad shard set: a caller bug. */
+export function checkShards(ids: readonly number[], count: number): void {
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new RangeError(`shard count must be ≥ 1, got ${count}`);
+  for (const id of ids) {
+    if (!Number.isSafeInteger(id) || id < 0 || id >= count)
+      throw new RangeError(`shard id must be in [0, ${count}), got ${id}`);
+  }
 }
 
 export interface JobRow {

@@ -9,13 +9,17 @@ import {
   checkDay,
   checkGuildSettings,
   checkLimit,
+  checkShards,
   checkUsageEntry,
+  type DeliveryRow,
   decodeArticle,
+  decodeDelivery,
   decodeGuildSettings,
   decodeJob,
   decodeThread,
   decodeTurn,
   encodeArticleMeta,
+  encodeDelivery,
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
@@ -33,10 +37,13 @@ import {
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
   type ResolvedStoreOptions,
+  type ShardRef,
+  type ShardSet,
   type Store,
   type StoredArticle,
   type StoredTurn,
   StoreError,
+  type SummaryDelivery,
   type ThreadRecord,
   type UsageEntry,
   type UsageQuery,
@@ -125,6 +132,7 @@ class SqliteStore implements Store {
       get: async <T>(namespace: string, key: string) => this.#cacheGet<T>(namespace, key),
       put: async <T>(namespace: string, key: string, value: T, ttlSeconds?: number | null) =>
         this.#cachePut(namespace, key, value, ttlSeconds),
+      delete: async (namespace: string, key: string) => this.#q.cacheDelete.run(namespace, key).changes > 0,
     };
   }
 
@@ -263,6 +271,44 @@ class SqliteStore implements Store {
     );
   }
 
+  async putDelivery(delivery: SummaryDelivery): Promise<void> {
+    this.#q.deliveryUpsert.run(...encodeDelivery(delivery));
+  }
+
+  async getDelivery(summaryId: string): Promise<SummaryDelivery | undefined> {
+    const row = this.#q.deliveryGet.get(summaryId) as DeliveryRow | undefined;
+    return row ? decodeDelivery(row, this.#log) : undefined;
+  }
+
+  async deleteDelivery(summaryId: string): Promise<boolean> {
+    return this.#q.deliveryDelete.run(summaryId).changes > 0;
+  }
+
+  async deliveriesRequestedBy(userId: string): Promise<SummaryDelivery[]> {
+    const rows = this.#q.deliveriesByRequester.all(userId) as DeliveryRow[];
+    return rows.flatMap((row) => decodeDelivery(row, this.#log) ?? []);
+  }
+
+  async recordGuildMemberships(guildIds: readonly string[], shard: ShardRef, seenAt: number): Promise<void> {
+    checkShards([shard.id], shard.count);
+    this.#tx(() => {
+      for (const id of guildIds) this.#q.membershipUpsert.run(id, shard.id, shard.count, seenAt);
+    });
+  }
+
+  async guildsNotSeenSince(before: number, shards: ShardSet | null): Promise<string[]> {
+    if (shards === null) return this.#q.membershipsStale.all(before) as string[];
+    checkShards(shards.ids, shards.count);
+    if (shards.ids.length === 0) return [];
+    return this.#db
+      .prepare(
+        `SELECT guild_id FROM guild_memberships WHERE seen_at < ? AND shard_count = ?
+           AND shard_id IN (${shards.ids.map(() => '?').join(', ')}) ORDER BY guild_id`,
+      )
+      .pluck()
+      .all(before, shards.count, ...shards.ids) as string[];
+  }
+
   async recordJob(job: JobRecord): Promise<void> {
     this.#q.jobUpsert.run(...encodeJob(job));
   }
@@ -284,6 +330,7 @@ class SqliteStore implements Store {
         )
         .run(userId, userId).changes;
       const threads = this.#db.prepare('DELETE FROM threads WHERE requester_id = ?').run(userId).changes;
+      this.#db.prepare('DELETE FROM summary_deliveries WHERE requester_id = ?').run(userId);
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE user_id = ?').run(userId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE user_id = ?').run(userId).changes;
       this.#db.prepare('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = ?').run(userId);
@@ -298,9 +345,11 @@ class SqliteStore implements Store {
         .prepare('DELETE FROM turns WHERE thread_id IN (SELECT thread_id FROM threads WHERE guild_id = ?)')
         .run(guildId).changes;
       const threads = this.#db.prepare('DELETE FROM threads WHERE guild_id = ?').run(guildId).changes;
+      this.#db.prepare('DELETE FROM summary_deliveries WHERE guild_id = ?').run(guildId);
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE guild_id = ?').run(guildId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE guild_id = ?').run(guildId).changes;
       this.#db.prepare('DELETE FROM guild_settings WHERE guild_id = ?').run(guildId);
+      this.#db.prepare('DELETE FROM guild_memberships WHERE guild_id = ?').run(guildId);
       const articles = hashes.filter((hash) => this.#deleteArticleIfUnreferenced(hash)).length;
       return { articles, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
@@ -342,6 +391,11 @@ class SqliteStore implements Store {
       const threads = run(
         `DELETE FROM threads WHERE created_at < ?
            AND NOT EXISTS (SELECT 1 FROM turns WHERE turns.thread_id = threads.thread_id)`,
+        cutoffMs,
+      );
+      run(
+        `DELETE FROM summary_deliveries WHERE created_at < ?
+           AND NOT EXISTS (SELECT 1 FROM threads WHERE threads.thread_id = summary_deliveries.summary_id)`,
         cutoffMs,
       );
       run('DELETE FROM article_urls WHERE fetched_at < ?', cutoffMs);
@@ -390,6 +444,7 @@ function prepareStatements(db: Db) {
            expires_at = excluded.expires_at, last_used_at = excluded.last_used_at`,
     ),
     cacheDeleteExpired: p('DELETE FROM cache_entries WHERE expires_at <= ?'),
+    cacheDelete: p('DELETE FROM cache_entries WHERE namespace = ? AND key = ?'),
     cacheEvict: p(
       `DELETE FROM cache_entries WHERE rowid IN (
          SELECT rowid FROM cache_entries ORDER BY last_used_at ASC, rowid ASC
@@ -470,6 +525,24 @@ function prepareStatements(db: Db) {
          interaction_token, message_id, started_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     jobDelete: p('DELETE FROM jobs WHERE id = ?'),
+    deliveryUpsert: p(
+      `INSERT INTO summary_deliveries (summary_id, guild_id, channel_id, thread_id, requester_id, message_ids,
+           created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (summary_id) DO UPDATE SET guild_id = excluded.guild_id, channel_id = excluded.channel_id,
+           thread_id = excluded.thread_id, requester_id = excluded.requester_id,
+           message_ids = excluded.message_ids, created_at = excluded.created_at`,
+    ),
+    deliveryGet: p('SELECT * FROM summary_deliveries WHERE summary_id = ?'),
+    deliveryDelete: p('DELETE FROM summary_deliveries WHERE summary_id = ?'),
+    deliveriesByRequester: p(
+      'SELECT * FROM summary_deliveries WHERE requester_id = ? ORDER BY created_at ASC, summary_id ASC',
+    ),
+    membershipUpsert: p(
+      `INSERT INTO guild_memberships (guild_id, shard_id, shard_count, seen_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (guild_id) DO UPDATE SET shard_id = excluded.shard_id, shard_count = excluded.shard_count,
+           seen_at = max(guild_memberships.seen_at, excluded.seen_at)`,
+    ),
+    membershipsStale: p('SELECT guild_id FROM guild_memberships WHERE seen_at < ? ORDER BY guild_id').pluck(),
     /** Entries whose key starts with the parameter (a prefix of hex digits and `sha256:`: no wildcards). */
     cacheDeleteDerived: p('DELETE FROM cache_entries WHERE substr(key, 1, length(?)) = ?'),
     articleDeleteUnreferenced: p(

@@ -3,8 +3,9 @@ import type { Cache } from '../core/cache.js';
 import type { Claim } from '../engines/engine.js';
 
 /**
- * What Verbatim keeps across restarts: fetched articles, model results (through `cache`), follow-up
- * threads and their turns, daily usage and in-flight jobs. Async so that PostgreSQL can implement
+ * What Verbatim keeps across restarts: fetched articles, computed results (through `cache`),
+ * follow-up threads and their turns, where each summary was delivered, the guilds the bot is in,
+ * daily usage and in-flight jobs. Async so that PostgreSQL can implement
  * it; SQLite (better-sqlite3) is the default. Both backends pass the same conformance tests
  * (test/store/conformance.ts).
  *
@@ -18,9 +19,10 @@ export interface Store {
   readonly backend: 'sqlite' | 'postgres';
 
   /**
-   * A persistent, size-bounded LRU key-value cache (values are JSON). Model results go here under a
-   * request key built from (article hash, task, options, model), so the same request is never sent
-   * to a model twice while its entry is within `maxCacheEntries` and its TTL.
+   * A persistent, size-bounded LRU key-value cache (values are JSON) for what can be computed again:
+   * summaries and answers, under keys built from (article hash, task, options, engine, model, prompt
+   * version), so the same request is never sent to a model twice while its entry is within
+   * `maxCacheEntries` and its TTL. Never records: it may forget any entry at any time.
    */
   readonly cache: Cache;
 
@@ -70,6 +72,33 @@ export interface Store {
   /** Creates or replaces a guild's settings. */
   putGuildSettings(settings: GuildSettings): Promise<void>;
 
+  /**
+   * Creates or replaces where a summary was delivered (a refresh may change its messages). Kept
+   * until the summary is deleted, its requester forgotten, its guild purged, or retention purges its
+   * conversation; never evicted.
+   */
+  putDelivery(delivery: SummaryDelivery): Promise<void>;
+  /** Where a summary was delivered, or undefined when it is not (or no longer) recorded. */
+  getDelivery(summaryId: string): Promise<SummaryDelivery | undefined>;
+  /** Deletes a summary's delivery record; false if there was none. */
+  deleteDelivery(summaryId: string): Promise<boolean>;
+  /** The deliveries of the summaries a user requested, oldest first (what `/forget` removes). */
+  deliveriesRequestedBy(userId: string): Promise<SummaryDelivery[]>;
+
+  /**
+   * Records that the bot is a member of these guilds, as `shard` saw them at `seenAt` (ms). A
+   * guild recorded again moves to the latest shard and time. Membership rows are not personal and
+   * not purged by retention: only `purgeGuild` (the bot left the guild) deletes one.
+   */
+  recordGuildMemberships(guildIds: readonly string[], shard: ShardRef, seenAt: number): Promise<void>;
+  /**
+   * Guilds recorded as members and not seen since `before` (ms): the guilds a process that just
+   * recorded every guild it sees was removed from while nobody watched. `shards` null: every row (a
+   * process running every shard); else only rows recorded under the same shard count by one of
+   * `shards.ids`, so a process running some shards never judges guilds it cannot see.
+   */
+  guildsNotSeenSince(before: number, shards: ShardSet | null): Promise<string[]>;
+
   /** Records work in progress so a restart can answer or apologise. Re-recording an id replaces it. */
   recordJob(job: JobRecord): Promise<void>;
   /** Removes a job; false if it was not recorded (or already finished). */
@@ -78,14 +107,16 @@ export interface Store {
   unfinishedJobs(): Promise<JobRecord[]>;
 
   /**
-   * Deletes what the store holds about a user: threads they requested (with every turn in them),
-   * turns they asked in other threads, their jobs and usage rows; guild settings they changed keep
+   * Deletes what the store holds about a user: threads they requested (with every turn in them and
+   * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows;
+   * guild settings they changed keep
    * their values but no longer name them. Articles and cached model results are not personal (they
    * are keyed by text and request) and stay.
    */
   forgetUser(userId: string): Promise<PurgeCounts>;
   /**
-   * Deletes a guild's threads (with turns), jobs and usage rows, its settings row (not counted:
+   * Deletes a guild's threads (with turns and delivery records), jobs and usage rows, its membership
+   * and settings rows (not counted:
    * `PurgeCounts` counts what users made, and a guild has at most one settings row), and the texts
    * its threads were about that `deleteArticleIfUnreferenced` would delete once they are gone.
    */
@@ -103,9 +134,10 @@ export interface Store {
   countUserData(userId: string): Promise<UserDataCounts>;
   /**
    * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
-   * turn, articles fetched before it that no remaining thread refers to (and URL aliases fetched
-   * before it), cache entries created before it or expired, jobs started before it, and usage rows
-   * for UTC days before the cutoff's day.
+   * turn (and the delivery records of summaries whose thread is gone), articles fetched before it
+   * that no remaining thread refers to (and URL aliases fetched before it), cache entries created
+   * before it or expired, jobs started before it, and usage rows for UTC days before the cutoff's
+   * day. Guild memberships are kept: they say where the bot is, not what anyone did.
    */
   purgeOlderThan(cutoffMs: number): Promise<PurgeCounts>;
   /** Deletes expired cache entries; returns how many. Also done as entries are written. */
@@ -210,6 +242,36 @@ export interface GuildSettings {
   /** The admin who last changed them; null once that user is forgotten. */
   readonly updatedBy: string | null;
   readonly updatedAt: number;
+}
+
+/**
+ * Where a summary was delivered: its messages (in order), its channel and the thread opened under it,
+ * with who asked and in which guild, so that Delete and `/forget` can remove it after any restart.
+ */
+export interface SummaryDelivery {
+  /** The summary's first message id, which is also its conversation's id (`ThreadRecord.threadId`). */
+  readonly summaryId: string;
+  /** `@me` outside a guild, as for threads. */
+  readonly guildId: string;
+  readonly channelId: string;
+  /** Every message the summary was sent as, first to last (the first is `summaryId`). */
+  readonly messageIds: readonly string[];
+  /** The thread opened under the summary for questions, or null when none opened. */
+  readonly threadId: string | null;
+  readonly requesterId: string;
+  readonly createdAt: number;
+}
+
+/** One gateway shard (`id` of `count`, as Discord numbers them from 0). */
+export interface ShardRef {
+  readonly id: number;
+  readonly count: number;
+}
+
+/** The shards one process runs, of `count`. */
+export interface ShardSet {
+  readonly ids: readonly number[];
+  readonly count: number;
 }
 
 /** How to reply once the job is resumed or abandoned after a restart. */

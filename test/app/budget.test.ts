@@ -12,13 +12,13 @@ import {
   resolveLimits,
   SUMMARY_OUTPUT_TOKENS,
 } from '../../src/app/budget.js';
-import { createAppWorkerPool, createPooledExtractiveEngine } from '../../src/app/pooled-engine.js';
-import { SUMMARY_CACHE_NAMESPACE, type SummaryRequest, VerbatimService } from '../../src/app/service.js';
+import { RESULT_CACHE_NAMESPACE } from '../../src/app/result-cache.js';
+import type { SummaryRequest } from '../../src/app/summaries.js';
+import { type App, createSystem, type System } from '../../src/app/system.js';
 import { makeArticle } from '../../src/article/article.js';
 import { parseConfig } from '../../src/config.js';
-import { selectEngine } from '../../src/engines/select.js';
 import { createLogger } from '../../src/log.js';
-import { openStore, utcDay } from '../../src/store/store.js';
+import { utcDay } from '../../src/store/store.js';
 import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, type FakeReply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { readFixture } from '../helpers/fixtures.js';
@@ -102,12 +102,13 @@ describe('budget estimates and limits', () => {
 });
 
 interface Setup {
-  readonly service: VerbatimService;
+  readonly service: App;
+  readonly system: System;
   readonly openai: FakeOpenAI;
   readonly clock: { t: number };
 }
 
-/** The real service, the real model engine against the fake OpenAI server, SQLite in memory. */
+/** The real system, the real model engine against the fake OpenAI server, SQLite in memory. */
 async function startService(
   t: TestContext,
   env: Record<string, string>,
@@ -120,29 +121,18 @@ async function startService(
     OPENAI_API_KEY: 'test-key',
     OPENAI_MODEL: 'fake-model',
     OPENAI_MAX_RETRIES: '0',
+    DATABASE_PATH: ':memory:',
+    WORKER_THREADS: '1',
     ...env,
   });
-  const log = createLogger('silent');
-  const store = await openStore({ path: ':memory:' });
-  const pool = createAppWorkerPool(1);
+  const clock = { t: T0 };
+  const system = await createSystem(config, createLogger('silent'), { run: 'workers', now: () => clock.t });
   t.after(async () => {
-    await pool.close();
-    await store.close();
+    await system.close();
     await openai.close();
   });
-  const engine = await selectEngine('openai', config, { log, cache: store.cache });
-  assert.ok(engine.ok);
-  const clock = { t: T0 };
-  const service = new VerbatimService({
-    config,
-    log,
-    store,
-    pool,
-    engine: engine.value,
-    offline: createPooledExtractiveEngine(pool),
-    now: () => clock.t,
-  });
-  return { service, openai, clock };
+  await system.open();
+  return { service: system.app, system, openai, clock };
 }
 
 function withUsage(request: Parameters<typeof realisticReply>[0]): FakeReply {
@@ -165,20 +155,20 @@ function ask(n: number, guildId: string | null, userId: string): SummaryRequest 
 
 describe('budgets enforced by the service', () => {
   it('GIVEN a small guild budget THEN the model answers until the next call would overrun it, then the offline engine, until midnight', async (t) => {
-    const { service, openai, clock } = await startService(t, { BUDGET_GUILD_DAILY_TOKENS: '5000' });
-    const first = await service.summarize(ask(1, 'g1', 'u1'));
+    const { service, system, openai, clock } = await startService(t, { BUDGET_GUILD_DAILY_TOKENS: '5000' });
+    const first = await service.summaries.summarize(ask(1, 'g1', 'u1'));
     assert.ok(first.ok);
     assert.equal(first.value.result.engine, 'openai');
     const calls = openai.requests.length;
     assert.equal(calls, 1);
     const day = utcDay(T0);
-    assert.deepEqual(await service.store.getUsage({ guildId: 'g1', userId: 'u1', day }), {
+    assert.deepEqual(await system.store.getUsage({ guildId: 'g1', userId: 'u1', day }), {
       requests: 1,
       inputTokens: 1500,
       outputTokens: 500,
     });
 
-    const second = await service.summarize(ask(2, 'g1', 'u2'));
+    const second = await service.summaries.summarize(ask(2, 'g1', 'u2'));
     assert.ok(second.ok);
     assert.equal(second.value.result.engine, 'extractive');
     assert.deepEqual(second.value.result.fallback, {
@@ -189,42 +179,42 @@ describe('budgets enforced by the service', () => {
     assert.ok(second.value.result.summary.length > 0, 'the offline engine still summarizes');
     assert.equal(openai.requests.length, calls, 'the model was not asked');
     assert.equal(
-      await service.store.cache.get(SUMMARY_CACHE_NAMESPACE, second.value.requestKey),
+      await system.store.cache.get(RESULT_CACHE_NAMESPACE, second.value.requestKey),
       undefined,
       'a budget fallback is not kept as the model’s result',
     );
 
-    const again = await service.summarize(ask(1, 'g1', 'u2'));
+    const again = await service.summaries.summarize(ask(1, 'g1', 'u2'));
     assert.ok(again.ok);
     assert.equal(again.value.summaryFromCache, true, 'a cached model summary costs nothing');
     assert.equal(again.value.result.engine, 'openai');
 
-    const elsewhere = await service.summarize(ask(3, 'g2', 'u1'));
+    const elsewhere = await service.summaries.summarize(ask(3, 'g2', 'u1'));
     assert.ok(elsewhere.ok);
     assert.equal(elsewhere.value.result.engine, 'openai', 'another guild has its own budget');
-    const dm = await service.summarize(ask(4, null, 'u1'));
+    const dm = await service.summaries.summarize(ask(4, null, 'u1'));
     assert.ok(dm.ok);
     assert.equal(dm.value.result.engine, 'openai');
-    assert.equal((await service.store.getUsage({ guildId: '@me', userId: 'u1', day })).requests, 1);
+    assert.equal((await system.store.getUsage({ guildId: '@me', userId: 'u1', day })).requests, 1);
 
-    const report = await service.usageToday({ guildId: 'g1', userId: 'u1' });
+    const report = await service.budgets.usageToday({ guildId: 'g1', userId: 'u1' });
     assert.deepEqual(report.guild, { requests: 1, inputTokens: 1500, outputTokens: 500 });
     assert.deepEqual(report.limits, { guild: 5000, member: 100_000 });
     assert.equal(report.resetsAt, MIDNIGHT);
 
     clock.t = MIDNIGHT + 1;
-    const tomorrow = await service.summarize(ask(5, 'g1', 'u2'));
+    const tomorrow = await service.summaries.summarize(ask(5, 'g1', 'u2'));
     assert.ok(tomorrow.ok);
     assert.equal(tomorrow.value.result.engine, 'openai', 'the budget reset at midnight UTC');
   });
 
   it('GIVEN a small per-user budget THEN one user falls back while another in the same guild still gets the model', async (t) => {
     const { service, openai } = await startService(t, { BUDGET_USER_DAILY_TOKENS: '5000' });
-    assert.equal((await service.summarize(ask(1, 'g1', 'u1'))).ok, true);
-    const spent = await service.summarize(ask(2, 'g1', 'u1'));
+    assert.equal((await service.summaries.summarize(ask(1, 'g1', 'u1'))).ok, true);
+    const spent = await service.summaries.summarize(ask(2, 'g1', 'u1'));
     assert.ok(spent.ok);
     assert.equal(spent.value.result.fallback?.budget?.scope, 'user');
-    const other = await service.summarize(ask(3, 'g1', 'u2'));
+    const other = await service.summaries.summarize(ask(3, 'g1', 'u2'));
     assert.ok(other.ok);
     assert.equal(other.value.result.engine, 'openai');
     assert.equal(openai.requests.length, 2);
@@ -235,10 +225,12 @@ describe('budgets enforced by the service', () => {
       await sleep(150);
       return withUsage(r);
     };
-    const { service, openai } = await startService(t, { BUDGET_GUILD_DAILY_TOKENS: '7200' }, slow);
+    const { service, system, openai } = await startService(t, { BUDGET_GUILD_DAILY_TOKENS: '7200' }, slow);
     const estimate = estimateSummaryTokens(makeArticle(copy(1)), 'standard', 48_000);
     assert.ok(2 * estimate <= 7200 && 3 * estimate > 7200, `two estimates (${estimate}) fit, three do not`);
-    const results = await Promise.all([1, 2, 3, 4].map((n) => service.summarize(ask(n, 'g1', `u${n}`))));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => service.summaries.summarize(ask(n, 'g1', `u${n}`))),
+    );
     const engines = results.map((r) => (r.ok ? r.value.result.engine : r.error.code));
     assert.deepEqual(
       engines.filter((e) => e === 'openai').length,
@@ -246,9 +238,9 @@ describe('budgets enforced by the service', () => {
       `without reservations all four would call the model: ${engines.join(', ')}`,
     );
     assert.equal(openai.requests.length, 2);
-    const used = await service.store.getUsage({ guildId: 'g1', day: utcDay(T0) });
+    const used = await system.store.getUsage({ guildId: 'g1', day: utcDay(T0) });
     assert.equal(used.inputTokens + used.outputTokens, 4000, 'within the budget');
-    const after = await service.summarize(ask(9, 'g1', 'u9'));
+    const after = await service.summaries.summarize(ask(9, 'g1', 'u9'));
     assert.ok(after.ok);
     assert.equal(
       after.value.result.engine,
@@ -258,24 +250,27 @@ describe('budgets enforced by the service', () => {
   });
 
   it('GIVEN a spent budget THEN follow-up answers come from the offline engine with the budget note', async (t) => {
-    const { service, openai } = await startService(t, { BUDGET_GUILD_DAILY_TOKENS: '4500' });
-    const summary = await service.summarize(ask(1, 'g1', 'u1'));
+    const { service, system, openai } = await startService(t, { BUDGET_GUILD_DAILY_TOKENS: '4500' });
+    const summary = await service.summaries.summarize(ask(1, 'g1', 'u1'));
     assert.ok(summary.ok);
-    await service.openConversation({
-      threadId: 'th-1',
+    await service.conversations.open({
+      id: 'th-1',
       guildId: 'g1',
       channelId: 'c-1',
       requesterId: 'u1',
       articleHash: summary.value.article.contentHash,
-      summaryMessageId: 'th-1',
       requestKey: summary.value.requestKey,
       createdAt: T0,
     });
-    const conversation = await service.conversation('th-1');
+    const conversation = await service.conversations.get('th-1');
     assert.ok(conversation?.article);
     const article = conversation.article;
     const calls = openai.requests.length;
-    const answered = await service.answer({ ...conversation, article }, 'Who paid for the barrier?', 'u2');
+    const answered = await service.conversations.answer(
+      { ...conversation, article },
+      'Who paid for the barrier?',
+      'u2',
+    );
     assert.ok(answered.ok);
     assert.equal(
       answered.value.fallback?.code,
@@ -285,24 +280,28 @@ describe('budgets enforced by the service', () => {
     assert.equal(answered.value.fallback?.budget?.scope, 'guild');
     assert.equal(answered.value.engine, 'extractive');
     assert.equal(openai.requests.length, calls, 'the model was not asked');
-    assert.equal((await service.store.recentTurns('th-1', 5)).length, 1, 'the turn is kept');
+    assert.equal((await system.store.recentTurns('th-1', 5)).length, 1, 'the turn is kept');
   });
 
   it('GIVEN an admin’s settings THEN lower limits apply, higher ones are cut to the operator’s, 0 keeps the model out, reset restores', async (t) => {
     const { service, openai } = await startService(t, { BUDGET_GUILD_DAILY_TOKENS: '50000' });
-    const raised = await service.setGuildBudget('g1', { dailyTokens: 9_000_000 }, 'admin');
+    const raised = await service.budgets.setGuildBudget('g1', { dailyTokens: 9_000_000 }, 'admin');
     assert.equal(raised.report.limits.guild, 50_000);
     assert.equal(raised.report.sources.guild, 'ceiling');
     assert.equal(raised.settings.dailyTokens, 9_000_000, 'kept as asked, cut when read');
-    const closed = await service.setGuildBudget('g1', { memberDailyTokens: 0 }, 'admin');
+    const closed = await service.budgets.setGuildBudget('g1', { memberDailyTokens: 0 }, 'admin');
     assert.deepEqual(closed.report.limits, { guild: 50_000, member: 0 });
-    const refused = await service.summarize(ask(1, 'g1', 'u1'));
+    const refused = await service.summaries.summarize(ask(1, 'g1', 'u1'));
     assert.ok(refused.ok);
     assert.equal(refused.value.result.fallback?.budget?.scope, 'user');
     assert.equal(openai.requests.length, 0);
-    const reset = await service.setGuildBudget('g1', { dailyTokens: null, memberDailyTokens: null }, 'admin');
+    const reset = await service.budgets.setGuildBudget(
+      'g1',
+      { dailyTokens: null, memberDailyTokens: null },
+      'admin',
+    );
     assert.deepEqual(reset.report.sources, { guild: 'default', member: 'default' });
-    const allowed = await service.summarize(ask(1, 'g1', 'u1'));
+    const allowed = await service.summaries.summarize(ask(1, 'g1', 'u1'));
     assert.ok(allowed.ok);
     assert.equal(allowed.value.result.engine, 'openai');
   });

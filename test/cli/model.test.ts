@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +8,24 @@ import { runCli } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config.js';
 import { repoRoot } from '../../src/core/paths.js';
 import { CheckLineSchema, contractProblems, SummarizeLineSchema } from '../../src/core/schema.js';
+import { loadPrompts, PROMPT_NAMES, type Prompts } from '../../src/engines/openai/index.js';
 import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, reply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 
 const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
+
+/** The repository's prompts with one sentence added to a system prompt: a new prompt version. */
+function changedPrompts(): Prompts {
+  const current = loadPrompts();
+  const dir = mkdtempSync(join(tmpdir(), 'verbatim-prompts-'));
+  try {
+    for (const name of PROMPT_NAMES) writeFileSync(join(dir, `${name}.md`), current.templates[name]);
+    writeFileSync(join(dir, 'summarize.system.md'), `${current.templates['summarize.system']}\nBe brief.`);
+    return loadPrompts(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 let server: FakeOpenAI;
 let failNext = false;
 let dbDir = '';
@@ -23,13 +38,14 @@ before(async () => {
 });
 after(() => server.close());
 
-async function cli(args: string[]) {
+async function cli(args: string[], prompts?: Prompts) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     stdin: (async function* () {})(),
+    ...(prompts ? { prompts } : {}),
     config: () =>
       parseConfig({
         LOG_LEVEL: 'silent',
@@ -63,6 +79,17 @@ describe('verbatim with a model server', () => {
     assert.equal(code, 0);
     assert.equal(server.requests.length, before);
     assert.equal(SummarizeLineSchema.parse(JSON.parse(lines[0] ?? '')).engine, 'openai');
+  });
+
+  it('GIVEN a summary cached under the current prompts WHEN the prompts change THEN it is not served: the model is asked again', async () => {
+    const before = server.requests.length;
+    const cached = await cli(['summarize', sample, '--engine', 'openai', '--json']);
+    assert.equal(cached.code, 0);
+    assert.equal(server.requests.length, before, 'the same prompts: from the store');
+    const changed = await cli(['summarize', sample, '--engine', 'openai', '--json'], changedPrompts());
+    assert.equal(changed.code, 0);
+    assert.ok(server.requests.length > before, 'new prompts: the model was asked again');
+    assert.equal(SummarizeLineSchema.parse(JSON.parse(changed.lines[0] ?? '')).engine, 'openai');
   });
 
   it('GIVEN the server refuses the key THEN the offline engine answers and says it fell back', async () => {

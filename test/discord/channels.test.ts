@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { notices } from '../../src/discord/messages.js';
+import { notices } from '../../src/discord/texts.js';
 import {
   type ArticleServer,
   eventually,
@@ -323,7 +323,7 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
     const before = checks();
     await h.restart();
     await eventually(() => checks() > before, 10_000, 'the start-up check of departed guilds');
-    const kept = await h.bot.service.store.getThread(summary.id);
+    const kept = await h.bot.system.store.getThread(summary.id);
     assert.equal(kept?.guildId, elsewhere.id, 'stored under the server it was asked in');
     assert.equal(
       h.logs.some((l) => l.msg.startsWith('guild data purged')),
@@ -382,8 +382,8 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       assert.ok(fresh?.ephemeral, 'privately');
       assert.ok(shownText(JSON.stringify(fresh.embeds)).includes('325 million'), 'the new text');
       assert.equal(shown(), before, 'the public summary is unchanged');
-      const record = await h.bot.service.store.getThread(summary.id);
-      const stored = await h.bot.service.store.getArticle(record?.articleHash ?? '');
+      const record = await h.bot.system.store.getThread(summary.id);
+      const stored = await h.bot.system.store.getArticle(record?.articleHash ?? '');
       assert.ok(stored?.article.text.includes('310 million'), 'questions still read what the summary shows');
     }
     assert.deepEqual(refusedIn(plainWhere.id), []);

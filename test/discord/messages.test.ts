@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { notices } from '../../src/discord/messages.js';
+import { notices } from '../../src/discord/texts.js';
 
 describe('what /forget says', () => {
   it('GIVEN kinds of data with none kept THEN the preview leaves them out, and one summary is “it”', () => {

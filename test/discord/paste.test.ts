@@ -49,8 +49,8 @@ describe('the "Paste an article" modal, end to end', () => {
     assert.equal(submit.ephemeral, false);
     const text = parts.join('\n\n');
     assert.ok(text.length >= 14_500, `${text.length} characters`);
-    const record = await eventually(() => h.bot.service.store.getThread(summary.id), 5000, 'conversation');
-    const stored = await h.bot.service.store.getArticle(record?.articleHash ?? '');
+    const record = await eventually(() => h.bot.system.store.getThread(summary.id), 5000, 'conversation');
+    const stored = await h.bot.system.store.getArticle(record?.articleHash ?? '');
     assert.equal(stored?.article.text, text, 'the boxes are joined with blank lines, nothing lost');
     assert.equal(stored?.article.title, PASTE_TITLE, 'the title box is the title, not a paragraph');
     const pastedParagraphs = text.split('\n\n');

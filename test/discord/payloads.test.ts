@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  CUSTOM_IDS,
-  decodeSummaryOptions,
-  encodeSummaryOptions,
-  pasteModal,
-  summaryButtons,
-} from '../../src/discord/payloads.js';
+import { pasteModal } from '../../src/discord/handlers/paste-modal.js';
+import { refreshButton } from '../../src/discord/handlers/refresh-button.js';
 import { DISCORD_LIMITS } from '../../src/discord/render/limits.js';
+import { summaryButtons } from '../../src/discord/summary-buttons.js';
 import { SUMMARY_LENGTHS } from '../../src/engines/engine.js';
 import { FormErrors } from '../../testkit/fakes/discord/errors.js';
 import { validateModal } from '../../testkit/fakes/discord/validate-message.js';
@@ -23,10 +19,10 @@ describe('component payloads', () => {
   it('GIVEN any summary options THEN they survive a custom id within 100 characters, for Refresh and the paste modal', () => {
     fc.assert(
       fc.property(optionsArb, (options) => {
-        for (const prefix of [CUSTOM_IDS.refresh, CUSTOM_IDS.pasteModal]) {
-          const id = `${prefix}:${encodeSummaryOptions(options)}`;
+        for (const handler of [refreshButton, pasteModal]) {
+          const id = handler.customId(options);
           assert.ok(id.length <= DISCORD_LIMITS.customId, id);
-          const back = decodeSummaryOptions(id, prefix);
+          const back = handler.parse(id);
           assert.equal(back?.length, options.length);
           assert.equal(back?.private, options.private);
           if (options.lang === null || options.lang.length <= 35) assert.equal(back?.lang, options.lang);
@@ -44,7 +40,7 @@ describe('component payloads', () => {
       'verbatim:refresh:short:en:x',
       'verbatim:paste:short:en:-',
     ]) {
-      assert.equal(decodeSummaryOptions(id, CUSTOM_IDS.refresh), null, id);
+      assert.equal(refreshButton.parse(id), null, id);
     }
   });
 
@@ -60,7 +56,7 @@ describe('component payloads', () => {
   });
 
   it('GIVEN the paste modal THEN Discord would accept it: five labelled inputs of at most 4,000 characters, the first text box required', () => {
-    const modal = pasteModal({ length: 'detailed', lang: 'zh-TW', private: true });
+    const modal = pasteModal.modal({ length: 'detailed', lang: 'zh-TW', private: true });
     const errors = new FormErrors();
     validateModal(modal as unknown as Record<string, unknown>, errors);
     assert.equal(errors.empty, true, JSON.stringify(errors.toError()?.body()));

@@ -11,7 +11,7 @@ import {
   startHarness,
   WIDE_BUCKETS,
 } from '../../testkit/discord/harness.js';
-import { page, paragraphs } from '../../testkit/discord/pages.js';
+import { longPage, page, paragraphs } from '../../testkit/discord/pages.js';
 import type { ApiChannel, StoredMessage } from '../../testkit/fakes/discord/index.js';
 import { finalReply, replyTo } from './views.js';
 
@@ -41,7 +41,7 @@ async function summarize(
   const summary = await finalReply(handle);
   const thread = await eventually(() => h.fake.threads().find((t) => t.id === summary.id), 5000, 'thread');
   const invite = await h.fake.waitForMessage(thread.id);
-  const record = await h.bot.service.store.getThread(summary.id);
+  const record = await h.bot.system.store.getThread(summary.id);
   assert.ok(record, 'the conversation is stored');
   return { summary, thread, invite, articleHash: record.articleHash };
 }
@@ -68,7 +68,7 @@ describe('privacy on Discord: Delete and /forget', () => {
   before(async () => {
     articles = await startArticleServer({ '/news/tidal-barrier': { body: page } });
     h = await startHarness(null, { articles, fake: { rateLimits: WIDE_BUCKETS } });
-    store = h.bot.service.store;
+    store = h.bot.system.store;
   });
   after(async () => {
     await h.close();
@@ -248,7 +248,7 @@ describe('privacy on Discord: retention', () => {
   });
 
   it('GIVEN summaries older than RETENTION_DAYS WHEN retention runs THEN their conversations and articles are gone and a reply in a thread says the conversation is no longer available, and its requester can still delete it', async () => {
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     const pasted = await summarize(h, { text: pastedText('retention') });
     const linked = await summarize(h, { url: articles.url('/news/tidal-barrier') });
     await ask(h, pasted, 'How much did the barrier cost?');
@@ -305,7 +305,7 @@ describe('privacy on Discord: guilds the bot leaves', () => {
     });
     const [one = '', two = '', three = ''] = [...h.fake.world.guilds.keys()];
     ids = { one, two, three };
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     for (const [name, guildId] of Object.entries(ids)) {
       const channelId = h.fake.channelByName('general', guildId).id;
       const summary = await summarize(h, { text: pastedText(`guild ${name}`) }, { channelId });
@@ -317,7 +317,7 @@ describe('privacy on Discord: guilds the bot leaves', () => {
   after(() => h.close());
 
   const keeps = async (guildId: string) => {
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     const summary = posted.get(guildId);
     assert.ok(summary);
     return {
@@ -340,7 +340,7 @@ describe('privacy on Discord: guilds the bot leaves', () => {
   });
 
   it('GIVEN the bot is removed from a guild THEN that guild’s threads, turns, jobs and usage are purged and the others are untouched', async () => {
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     const job = (id: string, guildId: string) => ({
       id,
       kind: 'summarize',
@@ -396,9 +396,96 @@ describe('privacy on Discord: guilds the bot leaves', () => {
     );
     assert.deepEqual(await keeps(ids.three), { thread: false, turns: 0, usage: 0 });
     assert.deepEqual(await keeps(ids.one), { thread: true, turns: 1, usage: 1 });
-    const store = h.bot.service.store;
+    const store = h.bot.system.store;
     assert.equal(await store.getArticle(posted.get(ids.three)?.articleHash ?? ''), undefined);
     assert.ok(await store.getArticle(posted.get(ids.one)?.articleHash ?? ''));
+    assert.deepEqual(problems(h), []);
+  });
+});
+
+describe('privacy on Discord: records a full cache cannot lose', () => {
+  const clock = { offsetMs: 0 };
+  let h: Harness;
+  let articles: ArticleServer;
+  let ids: { one: string; two: string };
+
+  before(async () => {
+    articles = await startArticleServer({ '/news/plans': { body: longPage } });
+    h = await startHarness(null, {
+      articles,
+      global: true,
+      fake: { rateLimits: WIDE_BUCKETS, guilds: [{ name: 'one' }, { name: 'two' }] },
+      env: { RETENTION_DAYS: '30' },
+      now: () => Date.now() + clock.offsetMs,
+      maxCacheEntries: 1,
+    });
+    const [one = '', two = ''] = [...h.fake.world.guilds.keys()];
+    ids = { one, two };
+  });
+  after(async () => {
+    await h.close();
+    await articles.close();
+  });
+
+  /** Summaries of distinct pasted texts: each result cached evicts the one before (the bound is 1). */
+  const fillCache = async (tag: string, count: number, channelId?: string) => {
+    for (let i = 0; i < count; i++) {
+      await summarize(h, { text: pastedText(`${tag} ${i}`) }, channelId ? { channelId } : {});
+    }
+  };
+
+  it('GIVEN a summary over two messages WHEN the cache has evicted everything since THEN Delete still removes every message and closes its thread', async () => {
+    const channelId = h.fake.channelByName('general', ids.one).id;
+    const posted = await summarize(h, { url: articles.url('/news/plans') }, { channelId });
+    const delivered = await eventually(
+      async () => {
+        const record = await h.bot.system.store.getDelivery(posted.summary.id);
+        return record && record.messageIds.length >= 2 ? record : null;
+      },
+      5000,
+      'the summary’s two messages recorded',
+    );
+    await fillCache('evict', 3, channelId);
+
+    const click = h.fake.sendButton({ customId: 'verbatim:delete', messageId: posted.summary.id });
+    await click.waitFor((x) => x.followups.some((f) => f.content.startsWith('Deleted')), 10_000);
+    for (const id of delivered.messageIds) {
+      assert.equal(h.fake.message(id)?.deleted, true, `message ${id} of the summary is deleted`);
+    }
+    assert.deepEqual(botMessagesIn(h, posted.thread.id), [], 'the invitation in its thread is gone');
+    assert.equal(h.fake.channel(posted.thread.id).name, 'Deleted summary');
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN retention ran and the cache was used heavily WHEN the bot is removed from a guild while offline THEN that guild is still purged at start-up', async () => {
+    clock.offsetMs = 31 * DAY_MS;
+    const counts = await h.bot.retention.runOnce();
+    assert.ok(counts, 'retention ran');
+    clock.offsetMs = 0;
+    const channelOne = h.fake.channelByName('general', ids.one).id;
+    const channelTwo = h.fake.channelByName('general', ids.two).id;
+    const inTwo = await summarize(
+      h,
+      { text: pastedText('guild two after retention') },
+      { channelId: channelTwo },
+    );
+    const inOne = await summarize(
+      h,
+      { text: pastedText('guild one after retention') },
+      { channelId: channelOne },
+    );
+    await fillCache('heavy', 3, channelOne);
+
+    await h.restart({ whileStopped: () => h.fake.removeBotFromGuild(ids.two) });
+    await eventually(
+      () => h.logs.find((l) => l.msg.startsWith('guild data purged') && l.guildId === ids.two),
+      10_000,
+      'the start-up purge of the guild left while offline',
+    );
+    const store = h.bot.system.store;
+    assert.equal(await store.getThread(inTwo.summary.id), undefined);
+    assert.equal(await store.getArticle(inTwo.articleHash), undefined, 'its pasted text');
+    assert.ok(await store.getThread(inOne.summary.id), 'the other guild keeps its conversation');
     assert.deepEqual(problems(h), []);
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { APIEmbed } from 'discord.js';
-import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from '../../src/discord/summarize-flow.js';
 import {
   type ArticleServer,
   eventually,
@@ -118,8 +117,8 @@ describe('Refresh and fetch times on Discord, end to end', () => {
     assertQuotesFromArticle(embedsOf(refreshed), textOf(updatedPage));
     assertWithinLimits(refreshed);
     assert.equal(refreshId(refreshed), customId, 'Refresh stays');
-    const record = await h.bot.service.store.getThread(summary.id);
-    const stored = await h.bot.service.store.getArticle(record?.articleHash ?? '');
+    const record = await h.bot.system.store.getThread(summary.id);
+    const stored = await h.bot.system.store.getArticle(record?.articleHash ?? '');
     assert.match(stored?.article.text ?? '', /Storm Petra/u, 'the conversation points at the new text');
     const note = await h.fake.waitForMessage(thread.id, (m) =>
       m.content.startsWith('The article was refreshed'),
@@ -154,10 +153,7 @@ describe('Refresh and fetch times on Discord, end to end', () => {
     const record = (min: number) =>
       eventually(
         async () => {
-          const r = await h.bot.service.store.cache.get<SummaryMessages>(
-            SUMMARY_MESSAGES_NAMESPACE,
-            summary.id,
-          );
+          const r = await h.bot.system.store.getDelivery(summary.id);
           return r && r.messageIds.length === min ? r : null;
         },
         5000,

@@ -116,7 +116,7 @@ describe('a bot that keeps working when things go wrong', () => {
 
   it('GIVEN a failure nobody planned for (the database gone) THEN the user gets a short apology with a reference, and the log has the details', async (t) => {
     const h = await startHarness(t);
-    await h.bot.service.store.close();
+    await h.bot.system.store.close();
     const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
     // The job cannot be recorded, so the request fails before its acknowledgement: a private reply.
     await handle.waitFor('responded', 10_000);
@@ -174,7 +174,7 @@ describe('a bot that keeps working when things go wrong', () => {
         ),
       5000,
     );
-    const [kept] = await h.bot.service.store.unfinishedJobs();
+    const [kept] = await h.bot.system.store.unfinishedJobs();
     assert.equal(kept?.id, handle.id, 'kept for its retry');
     await h.bot.stop();
 

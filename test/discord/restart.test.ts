@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { notices } from '../../src/discord/messages.js';
-import { CUSTOM_IDS } from '../../src/discord/payloads.js';
+import { retryButton } from '../../src/discord/handlers/retry-button.js';
+import { notices } from '../../src/discord/texts.js';
 import {
   eventually,
   type Harness,
@@ -24,14 +24,14 @@ function retryButtonOf(message: StoredMessage | null | undefined): string | unde
   return rows
     .flatMap((r) => r.components ?? [])
     .map((c) => c.custom_id)
-    .find((id) => id?.startsWith(`${CUSTOM_IDS.retry}:`));
+    .find((id) => id?.startsWith(`${retryButton.prefix}:`));
 }
 
 /** A summary of a slow link, interrupted by a restart whose drain gives it 100 ms. */
 async function interruptedSummary(h: Harness, url: string): Promise<InteractionHandle> {
   const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { url } });
   await handle.waitFor('ack');
-  await eventually(async () => (await h.bot.service.store.unfinishedJobs()).length > 0, 5000, 'the job');
+  await eventually(async () => (await h.bot.system.store.unfinishedJobs()).length > 0, 5000, 'the job');
   await h.restart({ graceMs: 100 });
   await handle.waitFor((x) => retryButtonOf(x.original) !== undefined, 5000);
   return handle;
@@ -68,7 +68,7 @@ describe('restarts', () => {
     const handle = await interruptedSummary(h, articles.url('/slow'));
     assert.equal(handle.original?.content, notices.stoppedRetry);
     const customId = retryButtonOf(handle.original) as string;
-    assert.equal(customId, `${CUSTOM_IDS.retry}:${handle.id}`);
+    assert.equal(customId, retryButton.customId({ jobId: handle.id }));
 
     const bob = h.fake.sendButton({
       customId,
@@ -86,11 +86,7 @@ describe('restarts', () => {
     assertQuotesFromArticle(press.original?.embeds ?? [], pasted);
     assert.equal(retryButtonOf(press.original), undefined, 'no Try again left on it');
     await eventually(() => h.fake.threads().some((x) => x.id === handle.original?.id), 5000, 'its thread');
-    await eventually(
-      async () => (await h.bot.service.store.unfinishedJobs()).length === 0,
-      5000,
-      'jobs done',
-    );
+    await eventually(async () => (await h.bot.system.store.unfinishedJobs()).length === 0, 5000, 'jobs done');
     assert.deepEqual(problems(h), []);
   });
 
@@ -114,7 +110,7 @@ describe('restarts', () => {
     const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
     const job = await eventually(
       async () => {
-        const [j] = await h.bot.service.store.unfinishedJobs();
+        const [j] = await h.bot.system.store.unfinishedJobs();
         return (j?.payload as { retry?: { source?: { kind?: string } } } | undefined)?.retry?.source?.kind ===
           'stored'
           ? j
@@ -151,7 +147,7 @@ describe('restarts', () => {
     await tooOld.waitFor((x) => x.original?.content === notices.retryTooOld, 5000);
     assert.equal(retryButtonOf(tooOld.original), undefined);
 
-    const stored = await h.bot.service.store.unfinishedJobs();
+    const stored = await h.bot.system.store.unfinishedJobs();
     assert.deepEqual(stored, [], 'the old job is forgotten');
     const gone = {
       id: '900000000000000001',
@@ -174,7 +170,7 @@ describe('restarts', () => {
         interruptedAt: null,
       },
     };
-    await h.bot.service.store.recordJob(gone);
+    await h.bot.system.store.recordJob(gone);
     await h.restart();
     const notice = await h.fake.waitForMessage(
       h.fake.channelId,
@@ -182,7 +178,7 @@ describe('restarts', () => {
     );
     const press = h.fake.sendButton({ customId: retryButtonOf(notice) as string, messageId: notice.id });
     await press.waitFor((x) => x.original?.content === notices.retryGone, 5000);
-    assert.deepEqual(await h.bot.service.store.unfinishedJobs(), []);
+    assert.deepEqual(await h.bot.system.store.unfinishedJobs(), []);
     assert.deepEqual(problems(h), []);
   });
 
@@ -205,7 +201,7 @@ describe('restarts', () => {
     assert.equal(reply.content, notices.shuttingDown);
     assertQuotesFromArticle((await finalReply(running)).embeds, pasted);
     await eventually(
-      async () => (await h.bot.service.store.unfinishedJobs()).length === 0,
+      async () => (await h.bot.system.store.unfinishedJobs()).length === 0,
       2000,
       'nothing left for the next start to apologise for',
     );

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseJobPayload, retrySourceOf } from '../../src/discord/jobs.js';
-import { attachmentExpired } from '../../src/discord/retry.js';
+import { parseJobPayload, retrySourceOf } from '../../src/app/jobs.js';
+import { attachmentExpired } from '../../src/discord/handlers/retry-button.js';
 
 describe('retrying an interrupted request', () => {
   it('GIVEN Discord attachment URLs THEN one whose signed expiry (hex Unix seconds) has passed is expired; one without is not', () => {

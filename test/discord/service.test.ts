@@ -6,19 +6,14 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyGate } from '../../src/app/gate.js';
 import { KeyedQueue } from '../../src/app/keyed-queue.js';
-import { createAppWorkerPool, createPooledExtractiveEngine } from '../../src/app/pooled-engine.js';
-import { RateLimiter } from '../../src/app/rate-limiter.js';
-import {
-  createService,
-  languagePlan,
-  SUMMARY_CACHE_NAMESPACE,
-  VerbatimService,
-} from '../../src/app/service.js';
+import { RateLimiter } from '../../src/app/rate-limits.js';
+import { RESULT_CACHE_NAMESPACE } from '../../src/app/result-cache.js';
+import { languagePlan } from '../../src/app/summaries.js';
+import { createSystem } from '../../src/app/system.js';
 import { makeArticle } from '../../src/article/article.js';
 import { parseConfig } from '../../src/config.js';
 import { ok } from '../../src/core/result.js';
 import { createLogger } from '../../src/log.js';
-import { openStore } from '../../src/store/store.js';
 import { startArticleServer } from '../../testkit/discord/harness.js';
 import { page, pastedBody as text } from '../../testkit/discord/pages.js';
 
@@ -92,17 +87,18 @@ describe('the service under the bot', () => {
 
   it('GIVEN a summary kept in the store THEN it is reused, and one whose quotes no longer match the article is recomputed', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'verbatim-service-'));
-    const config = parseConfig({ VERBATIM_ENGINE: 'extractive', DATABASE_PATH: join(dir, 'v.db') });
-    const store = await openStore({ path: config.DATABASE_PATH });
-    const pool = createAppWorkerPool(1);
+    const config = parseConfig({
+      VERBATIM_ENGINE: 'extractive',
+      DATABASE_PATH: join(dir, 'v.db'),
+      WORKER_THREADS: '1',
+    });
+    const system = await createSystem(config, createLogger('silent'), { run: 'workers' });
     t.after(async () => {
-      await pool.close();
-      await store.close();
+      await system.close();
       await rm(dir, { recursive: true, force: true });
     });
-    const created = await createService(config, createLogger('silent'), store, pool);
-    assert.ok(created.ok);
-    const service = created.value;
+    const { store } = system;
+    const service = system.app.summaries;
     const request = {
       source: { kind: 'text', text, source: 'discord:text' },
       length: 'standard',
@@ -129,7 +125,7 @@ describe('the service under the bot', () => {
       ...first.value.result,
       summary: [{ text: 'Invented.', quotes: [{ text: 'Invented.', start: real.start, end: real.end }] }],
     };
-    await store.cache.put(SUMMARY_CACHE_NAMESPACE, first.value.requestKey, tampered);
+    await store.cache.put(RESULT_CACHE_NAMESPACE, first.value.requestKey, tampered);
     const third = await service.summarize(request);
     assert.ok(third.ok);
     assert.equal(third.value.summaryFromCache, false, 'a stored quote that does not match is never shown');
@@ -144,20 +140,17 @@ describe('the service under the bot', () => {
       DATABASE_PATH: join(dir, 'v.db'),
       FETCH_ALLOW: '127.0.0.1/32',
       FETCH_ALLOWED_PORTS: String(articles.port),
+      WORKER_THREADS: '1',
     });
     let clock = 1_700_000_000_000;
     const now = () => clock;
-    const store = await openStore({ path: config.DATABASE_PATH, now });
-    const pool = createAppWorkerPool(1);
+    const system = await createSystem(config, createLogger('silent'), { run: 'workers', now });
     t.after(async () => {
-      await pool.close();
-      await store.close();
+      await system.close();
       await articles.close();
       await rm(dir, { recursive: true, force: true });
     });
-    const engine = createPooledExtractiveEngine(pool);
-    const log = createLogger('silent');
-    const service = new VerbatimService({ config, log, store, pool, engine, offline: engine, now });
+    const service = system.app.summaries;
     const source = { kind: 'url', url: articles.url('/a') } as const;
     const ask = async (refresh: boolean) => {
       const outcome = await service.summarize({

@@ -214,7 +214,7 @@ describe('summaries on Discord, end to end', () => {
     const summary = await finalReply(handle);
     const thread = await eventually(() => h.fake.threads().find((t) => t.id === summary.id), 5000, 'thread');
     await h.fake.waitForMessage(thread.id);
-    assert.ok(await h.bot.service.store.getThread(summary.id));
+    assert.ok(await h.bot.system.store.getThread(summary.id));
 
     const bob = h.fake.userByName('bob');
     const refused = h.fake.sendButton({ customId: 'verbatim:delete', messageId: summary.id, user: bob.id });
@@ -226,7 +226,7 @@ describe('summaries on Discord, end to end', () => {
     const click = h.fake.sendButton({ customId: 'verbatim:delete', messageId: summary.id });
     await click.waitFor((x) => x.followups.some((f) => f.content.startsWith('Deleted')), 10_000);
     assert.equal(h.fake.message(summary.id)?.deleted, true);
-    assert.equal(await h.bot.service.store.getThread(summary.id), undefined);
+    assert.equal(await h.bot.system.store.getThread(summary.id), undefined);
     assert.deepEqual(
       h.fake.messages(thread.id).filter((m) => m.authorId === h.fake.botUser.id),
       [],

@@ -4,7 +4,7 @@ import { makeArticle } from '../../src/article/article.js';
 import { articleResultKey } from '../../src/core/cache.js';
 import type { Claim } from '../../src/engines/engine.js';
 import { unsafeMakeQuote } from '../../src/grounding/quote.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from '../../src/store/migrations.js';
 import {
   type GuildSettings,
   type JobRecord,
@@ -12,6 +12,7 @@ import {
   type Store,
   StoreError,
   type StoreLogger,
+  type SummaryDelivery,
   type ThreadRecord,
 } from '../../src/store/store.js';
 
@@ -20,6 +21,8 @@ import {
  * `runStoreConformance(name, newHarness)`; each test gets a fresh, empty database from the harness.
  */
 export interface StoreHarness {
+  /** The SQL dialect of the database (raw SQL in tests differs per backend). */
+  readonly dialect: 'sqlite' | 'postgres';
   /** Opens a store on this test's database; opening again reaches the same database. */
   open(options?: { now?: () => number; maxCacheEntries?: number; logger?: StoreLogger }): Promise<Store>;
   /** First column of the first row of a raw query against the same database. */
@@ -93,6 +96,19 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
     reply: { via: 'interaction', applicationId: 'app-1', interactionToken: 'tok-1' },
     startedAt: T0,
     payload: { url: 'https://example.com/news/1', options: { length: 'short', lang: null } },
+    ...overrides,
+  };
+}
+
+function delivery(overrides: Partial<SummaryDelivery> = {}): SummaryDelivery {
+  return {
+    summaryId: 'th-1',
+    guildId: 'g-1',
+    channelId: 'c-1',
+    messageIds: ['th-1', 'm-2', 'm-3'],
+    threadId: 'th-1',
+    requesterId: 'u-1',
+    createdAt: T0,
     ...overrides,
   };
 }
@@ -871,6 +887,184 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         await store.forgetUser('u-1');
         assert.deepEqual(await store.countUserData('u-1'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
         assert.deepEqual(await store.threadsRequestedBy('u-1'), []);
+      });
+    });
+
+    describe('records that are not cache entries', () => {
+      it('GIVEN a cache entry deleted THEN it is gone at once and deleting again returns false', async (h) => {
+        const store = await h.open();
+        await store.cache.put('ns', 'k', { v: 1 });
+        await store.cache.put('ns', 'other', { v: 2 });
+        assert.equal(await store.cache.delete('ns', 'k'), true);
+        assert.equal(await store.cache.get('ns', 'k'), undefined);
+        assert.equal(await store.cache.delete('ns', 'k'), false);
+        assert.deepEqual(await store.cache.get('ns', 'other'), { v: 2 });
+        await assertRowCountsKept(h);
+      });
+
+      it('GIVEN a summary delivery THEN it round-trips, a refresh replaces it, and it survives any cache eviction', async (h) => {
+        const store = await h.open({ maxCacheEntries: 1 });
+        await store.putThread(thread());
+        await store.putDelivery(delivery());
+        for (let i = 0; i < 20; i++) await store.cache.put('results', `k${i}`, { i });
+        assert.deepEqual(await store.getDelivery('th-1'), delivery());
+        await store.putDelivery(delivery({ messageIds: ['th-1', 'm-9'], threadId: null }));
+        assert.deepEqual(
+          await store.getDelivery('th-1'),
+          delivery({ messageIds: ['th-1', 'm-9'], threadId: null }),
+        );
+        assert.equal(await store.getDelivery('nope'), undefined);
+        assert.equal(await store.deleteDelivery('th-1'), true);
+        assert.equal(await store.getDelivery('th-1'), undefined);
+        assert.equal(await store.deleteDelivery('th-1'), false);
+        await assert.rejects(store.putDelivery(delivery({ messageIds: [] })), RangeError);
+      });
+
+      it('GIVEN deliveries of several users and guilds THEN forgetUser and purgeGuild delete exactly theirs', async (h) => {
+        const store = await h.open();
+        await store.putDelivery(
+          delivery({ summaryId: 's-1', requesterId: 'u-1', guildId: 'g-1', createdAt: T0 }),
+        );
+        await store.putDelivery(
+          delivery({ summaryId: 's-2', requesterId: 'u-1', guildId: 'g-2', createdAt: T0 + 1 }),
+        );
+        await store.putDelivery(
+          delivery({ summaryId: 's-3', requesterId: 'u-2', guildId: 'g-1', createdAt: T0 }),
+        );
+        await store.putDelivery(
+          delivery({ summaryId: 's-4', requesterId: 'u-2', guildId: 'g-2', createdAt: T0 }),
+        );
+        assert.deepEqual(
+          (await store.deliveriesRequestedBy('u-1')).map((d) => d.summaryId),
+          ['s-1', 's-2'],
+        );
+        await store.forgetUser('u-1');
+        assert.deepEqual(await store.deliveriesRequestedBy('u-1'), []);
+        await store.purgeGuild('g-2');
+        assert.equal(await store.getDelivery('s-4'), undefined);
+        assert.ok(await store.getDelivery('s-3'), 'another user in another guild keeps theirs');
+      });
+
+      it('GIVEN retention THEN a delivery goes with its purged conversation and stays while the conversation does', async (h) => {
+        const clock = manualClock(T0 + 30 * DAY);
+        const store = await h.open({ now: clock.now });
+        const cutoff = T0 + 10 * DAY;
+        await store.putThread(thread({ threadId: 'quiet', createdAt: T0 }));
+        await store.putThread(thread({ threadId: 'active', createdAt: T0 }));
+        await store.appendTurn('active', {
+          question: 'q',
+          answer: [],
+          askedBy: 'u-1',
+          createdAt: cutoff + DAY,
+        });
+        await store.putDelivery(delivery({ summaryId: 'quiet', createdAt: T0 }));
+        await store.putDelivery(delivery({ summaryId: 'active', createdAt: T0 }));
+        await store.purgeOlderThan(cutoff);
+        assert.equal(await store.getDelivery('quiet'), undefined);
+        assert.ok(await store.getDelivery('active'));
+      });
+
+      it('GIVEN a delivery row whose message ids are unreadable THEN it is treated as absent with a warning', async (h) => {
+        const { logger, warnings } = recordingLogger();
+        const store = await h.open({ logger });
+        await store.putDelivery(delivery());
+        await h.exec(`UPDATE summary_deliveries SET message_ids = '["th-1",'`);
+        assert.equal(await store.getDelivery('th-1'), undefined);
+        await h.exec(`UPDATE summary_deliveries SET message_ids = '[]'`);
+        assert.deepEqual(await store.deliveriesRequestedBy('u-1'), []);
+        assert.equal(warnings.length, 2);
+      });
+
+      it('GIVEN guild memberships seen by shards THEN the guilds not seen since a time are listed per shard set, and only purgeGuild removes one', async (h) => {
+        const clock = manualClock(T0 + 400 * DAY);
+        const store = await h.open({ now: clock.now });
+        await store.recordGuildMemberships(['g-1', 'g-2'], { id: 0, count: 2 }, T0);
+        await store.recordGuildMemberships(['g-3'], { id: 1, count: 2 }, T0);
+        await store.recordGuildMemberships(['g-4'], { id: 0, count: 1 }, T0);
+        await store.recordGuildMemberships(['g-1'], { id: 0, count: 2 }, T0 + MINUTE);
+        assert.deepEqual(await store.guildsNotSeenSince(T0 + MINUTE, null), ['g-2', 'g-3', 'g-4']);
+        assert.deepEqual(await store.guildsNotSeenSince(T0 + MINUTE, { ids: [0], count: 2 }), ['g-2']);
+        assert.deepEqual(await store.guildsNotSeenSince(T0 + MINUTE, { ids: [0, 1], count: 2 }), [
+          'g-2',
+          'g-3',
+        ]);
+        assert.deepEqual(await store.guildsNotSeenSince(T0 + MINUTE, { ids: [], count: 2 }), []);
+        assert.deepEqual(
+          await store.guildsNotSeenSince(T0, null),
+          [],
+          'nothing was seen before the first look',
+        );
+        await store.purgeOlderThan(T0 + 200 * DAY);
+        assert.deepEqual(
+          await store.guildsNotSeenSince(T0 + MINUTE, null),
+          ['g-2', 'g-3', 'g-4'],
+          'retention keeps memberships',
+        );
+        await store.purgeGuild('g-2');
+        assert.deepEqual(await store.guildsNotSeenSince(T0 + MINUTE, null), ['g-3', 'g-4']);
+        await assert.rejects(store.recordGuildMemberships(['g-5'], { id: 2, count: 2 }, T0), RangeError);
+      });
+
+      it('GIVEN a version-3 database whose cache holds summary messages and the membership list THEN upgrading moves them into tables', async (h) => {
+        const dialect = h.dialect;
+        await h.exec(SCHEMA_MIGRATIONS_TABLE(dialect));
+        for (const m of MIGRATIONS.filter((m) => m.version <= 3)) {
+          await h.exec(m[dialect]);
+          await h.exec(
+            `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, 'test', 0)`,
+          );
+        }
+        const cacheRow = (namespace: string, key: string, value: string) =>
+          h.exec(
+            `INSERT INTO cache_entries (namespace, key, value, created_at, expires_at, last_used_at)
+               VALUES ('${namespace}', '${key}', '${value}', ${T0}, NULL, ${T0 + 5})`,
+          );
+        await h.exec(
+          `INSERT INTO threads (thread_id, guild_id, channel_id, requester_id, article_hash, summary_message_id,
+             request_key, created_at) VALUES ('s-1', 'g-1', 'c-1', 'u-1', 'h', 's-1', NULL, ${T0})`,
+        );
+        await h.exec(
+          `INSERT INTO threads (thread_id, guild_id, channel_id, requester_id, article_hash, summary_message_id,
+             request_key, created_at) VALUES ('s-2', 'g-1', 'c-1', 'u-1', 'h', 's-2', NULL, ${T0})`,
+        );
+        await cacheRow(
+          'discord-summary-messages',
+          's-1',
+          '{"channelId":"c-1","messageIds":["s-1","m-2"],"threadId":"s-1"}',
+        );
+        await cacheRow(
+          'discord-summary-messages',
+          's-2',
+          '{"channelId":"c-1","messageIds":["s-2"],"threadId":null}',
+        );
+        await cacheRow(
+          'discord-summary-messages',
+          's-3',
+          '{"channelId":"c-1","messageIds":["s-3"],"threadId":null}',
+        );
+        await cacheRow('discord-summary-messages', 'gone', 'null');
+        await cacheRow('discord-summary-messages', 's-2x', '{"channelId":');
+        await cacheRow('discord-guild-membership', 'guilds', '["g-1","g-2"]');
+        await cacheRow('summaries', 'old', '{}');
+        await cacheRow('model-results', 'old', '{}');
+        await cacheRow('articles-elsewhere', 'kept', '1');
+
+        const store = await h.open({ now: manualClock(T0 + DAY).now });
+        assert.equal(await store.schemaVersion(), LATEST_SCHEMA_VERSION);
+        assert.deepEqual(await store.getDelivery('s-1'), {
+          summaryId: 's-1',
+          guildId: 'g-1',
+          channelId: 'c-1',
+          messageIds: ['s-1', 'm-2'],
+          threadId: 's-1',
+          requesterId: 'u-1',
+          createdAt: T0,
+        });
+        assert.equal((await store.getDelivery('s-2'))?.threadId, null);
+        assert.equal(await store.getDelivery('s-3'), undefined, 'no conversation: nothing to delete it for');
+        assert.deepEqual(await store.guildsNotSeenSince(T0 + DAY, { ids: [0], count: 1 }), ['g-1', 'g-2']);
+        assert.equal(await rowCount(h, 'cache_entries'), 1, 'only the unrelated entry is left');
+        await assertRowCountsKept(h);
       });
     });
 

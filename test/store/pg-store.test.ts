@@ -46,10 +46,12 @@ async function pgHarness(): Promise<StoreHarness> {
     if (!raw) {
       raw = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
       await raw.connect();
+      await raw.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     }
     return raw;
   };
   return {
+    dialect: 'postgres',
     async open(options = {}) {
       const store = await openStore({ url: PG_URL, pgSchema: schema, ...options });
       opened.push(store);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -20,10 +20,12 @@ async function sqliteHarness(): Promise<StoreHarness> {
   const opened: Store[] = [];
   let raw: Database.Database | undefined;
   const rawDb = () => {
+    mkdirSync(dirname(path), { recursive: true });
     raw ??= new Database(path, { timeout: 10_000 });
     return raw;
   };
   return {
+    dialect: 'sqlite',
     async open(options = {}) {
       const store = await openStore({ path, ...options });
       opened.push(store);

@@ -94,6 +94,8 @@ export interface HarnessOptions {
   readonly global?: boolean;
   /** The bot's clock for retention (see StartOptions); tests move it instead of waiting days. */
   readonly now?: () => number;
+  /** The store's cache bound (see StartOptions); tests shrink it to see eviction. */
+  readonly maxCacheEntries?: number;
 }
 
 export interface Harness {
@@ -154,7 +156,10 @@ export async function startHarness(
     apiUrl: fake.apiUrl,
   });
   const start = async () => {
-    const bot = await startBot(config, log, commands, undefined, options.now ? { now: options.now } : {});
+    const bot = await startBot(config, log, commands, undefined, {
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.maxCacheEntries ? { maxCacheEntries: options.maxCacheEntries } : {}),
+    });
     bot.client.on(Events.Error, (error) => errors.push(error));
     bot.client.on(Events.ShardError, (error) => errors.push(error));
     return bot;

@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
-import { notices, progress } from '../../src/discord/messages.js';
-import { CUSTOM_IDS } from '../../src/discord/payloads.js';
+import { retryButton } from '../../src/discord/handlers/retry-button.js';
+import { notices, progress } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess } from '../discord/bot-process.js';
 import { pastedBody as fixtureText, page } from '../discord/pages.js';
 import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../fakes/discord/index.js';
@@ -368,7 +368,7 @@ function interactionReply(
 function retryCustomId(message: StoredMessage): string | null {
   for (const row of message.components as { components?: { custom_id?: string }[] }[]) {
     for (const c of row.components ?? []) {
-      if (c.custom_id?.startsWith(`${CUSTOM_IDS.retry}:`)) return c.custom_id;
+      if (c.custom_id?.startsWith(`${retryButton.prefix}:`)) return c.custom_id;
     }
   }
   return null;

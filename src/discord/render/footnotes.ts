@@ -1,7 +1,7 @@
 import type { APIEmbedField } from 'discord.js';
 import type { Claim } from '../../engines/engine.js';
 import type { Quote } from '../../grounding/index.js';
-import { labels } from '../messages.js';
+import { labels } from '../texts.js';
 import { ParagraphIndex } from './article-facts.js';
 import { inert } from './escape.js';
 import { DISCORD_LIMITS as L } from './limits.js';

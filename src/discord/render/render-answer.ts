@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Article } from '../../article/article.js';
 import type { AnswerResult } from '../../engines/engine.js';
-import { labels } from '../messages.js';
+import { labels } from '../texts.js';
 import { webUrl } from './article-facts.js';
 import { inert } from './escape.js';
 import { Footnotes } from './footnotes.js';

@@ -1,8 +1,8 @@
 import type { APIEmbed } from 'discord.js';
-import type { LanguageNote } from '../../app/service.js';
+import type { LanguageNote } from '../../app/summaries.js';
 import type { Article } from '../../article/article.js';
 import type { EngineInfo, SummaryResult } from '../../engines/engine.js';
-import { labels } from '../messages.js';
+import { labels } from '../texts.js';
 import { readingMinutes, webUrl } from './article-facts.js';
 import { inert } from './escape.js';
 import { Footnotes } from './footnotes.js';

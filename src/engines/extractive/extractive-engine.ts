@@ -20,6 +20,9 @@ import { sentenceClaim } from './sentence-claim.js';
 
 export const EXTRACTIVE_ENGINE_NAME = 'extractive';
 
+/** Bump when a change to the algorithm changes summaries or answers, so cached ones are recomputed. */
+export const EXTRACTIVE_ENGINE_VERSION = '1';
+
 /**
  * Confidence of the best sentence (see AnswerCandidate) below which the engine says the article
  * doesn't say. Calibrated by `npm run eval:qa` on half of SQuAD 2.0's articles (questions asked of
@@ -73,6 +76,8 @@ export function createExtractiveEngine(): Engine {
 
   return {
     name: EXTRACTIVE_ENGINE_NAME,
+    model: null,
+    version: EXTRACTIVE_ENGINE_VERSION,
 
     async summarize(article, options, signal) {
       const refused = checkRequest(article, signal) ?? checkLanguage(article, options);

@@ -1,13 +1,11 @@
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import pLimit, { type LimitFunction } from 'p-limit';
-import type { Failure, Result } from '../../core/result.js';
-import { fail, ok } from '../../core/result.js';
 import type { Logger } from '../../log.js';
 import type { Usage } from '../engine.js';
 import { failureFromSdkError, isResponseFormatError } from './errors.js';
-import { REPLY_SCHEMAS, type ReplyOf, type TaskName } from './schemas.js';
+import { type Attempt, type Messages, StructuredChatClient } from './model-client.js';
+import { REPLY_SCHEMAS, type TaskName } from './schemas.js';
 
 export interface ModelClientOptions {
   readonly apiKey: string;
@@ -23,43 +21,26 @@ export interface ModelClientOptions {
   readonly logger?: Logger | undefined;
 }
 
-export interface ModelReply<T> {
-  readonly data: T;
-  readonly usage: Usage;
-}
-
-export interface Messages {
-  readonly system: string;
-  readonly user: string;
-}
-
-/** Attempts per call when the reply is not valid JSON of the right shape: the first and one retry. */
-export const INVALID_REPLY_ATTEMPTS = 2;
-
 /**
- * One model, one server, one concurrency cap. Asks for structured output (strict `json_schema`
- * built by `zodResponseFormat` from the task's zod schema) and validates the reply with that schema.
- * Once a server has said it does not support `json_schema`, switches to JSON mode (`json_object`),
- * validated the same way, for the rest of this client's life. A reply that is still invalid is
- * asked again once, then is `engine_failed`. Never throws for expected failures.
+ * The model client for OpenAI and OpenAI-compatible servers, through the official SDK: one model,
+ * one server, one concurrency cap (see `StructuredChatClient` for what every API shares). Asks for
+ * structured output (strict `json_schema` built by `zodResponseFormat` from the task's zod schema)
+ * and validates the reply with that schema. Once a server has said it does not support
+ * `json_schema`, switches to JSON mode (`json_object`), validated the same way, for the rest of
+ * this client's life.
  */
-export class ModelClient {
-  readonly model: string;
+export class OpenAIClient extends StructuredChatClient {
   readonly #sdk: OpenAI;
-  readonly #limit: LimitFunction;
-  readonly #logger: Logger | undefined;
   #jsonSchemaSupported = true;
 
   constructor(options: ModelClientOptions) {
-    this.model = options.model;
+    super(options);
     this.#sdk = new OpenAI({
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,
     });
-    this.#limit = pLimit(Math.max(1, options.concurrency));
-    this.#logger = options.logger;
   }
 
   /** False once the server rejected `response_format: json_schema`. */
@@ -67,29 +48,11 @@ export class ModelClient {
     return this.#jsonSchemaSupported;
   }
 
-  async call<T extends TaskName>(
-    task: T,
+  protected async attempt(
+    task: TaskName,
     messages: Messages,
-    signal?: AbortSignal,
-  ): Promise<Result<ModelReply<ReplyOf<T>>>> {
-    let usage: Usage = { inputTokens: 0, outputTokens: 0 };
-    let lastProblem = '';
-    for (let attempt = 1; attempt <= INVALID_REPLY_ATTEMPTS; attempt++) {
-      const outcome = await this.#limit(() => this.#once(task, messages, signal));
-      if (outcome.usage) usage = addUsage(usage, outcome.usage);
-      if (outcome.kind === 'failure') return { ok: false, error: outcome.failure };
-      if (outcome.kind === 'ok') return ok({ data: outcome.data as ReplyOf<T>, usage });
-      lastProblem = outcome.problem;
-      this.#logger?.warn({ task, attempt, problem: outcome.problem }, 'model reply invalid');
-    }
-    return fail('engine_failed', "The model's reply was not in the expected format.", {
-      task,
-      attempts: INVALID_REPLY_ATTEMPTS,
-      problem: lastProblem,
-    });
-  }
-
-  async #once(task: TaskName, messages: Messages, signal: AbortSignal | undefined): Promise<Outcome> {
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
     const chat: ChatCompletionMessageParam[] = [
       { role: 'system', content: messages.system },
       { role: 'user', content: messages.user },
@@ -127,7 +90,7 @@ export class ModelClient {
       } catch (err) {
         if (structured && isResponseFormatError(err)) {
           this.#jsonSchemaSupported = false;
-          this.#logger?.info(
+          this.logger?.info(
             { model: this.model },
             'server lacks json_schema response_format; using JSON mode',
           );
@@ -138,10 +101,10 @@ export class ModelClient {
     }
   }
 
-  #fromThrown(err: unknown): Outcome {
+  #fromThrown(err: unknown): Attempt {
     const failure = failureFromSdkError(err);
     if (failure) {
-      this.#logger?.warn({ code: failure.code, details: failure.details }, 'model call failed');
+      this.logger?.warn({ code: failure.code, details: failure.details }, 'model call failed');
       return { kind: 'failure', failure };
     }
     if (err instanceof SyntaxError) return { kind: 'invalid', problem: 'not JSON' };
@@ -151,12 +114,7 @@ export class ModelClient {
   }
 }
 
-type Outcome =
-  | { readonly kind: 'ok'; readonly data: unknown; readonly usage?: Usage }
-  | { readonly kind: 'invalid'; readonly problem: string; readonly usage?: Usage }
-  | { readonly kind: 'failure'; readonly failure: Failure; readonly usage?: Usage };
-
-function refusal(usage: Usage): Outcome {
+function refusal(usage: Usage): Attempt {
   return {
     kind: 'failure',
     failure: { code: 'refused', message: 'The model declined to process this article.', details: null },
@@ -166,10 +124,6 @@ function refusal(usage: Usage): Outcome {
 
 function usageOf(u: { prompt_tokens?: number; completion_tokens?: number } | undefined | null): Usage {
   return { inputTokens: u?.prompt_tokens ?? 0, outputTokens: u?.completion_tokens ?? 0 };
-}
-
-export function addUsage(a: Usage, b: Usage): Usage {
-  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
 }
 
 /** Some JSON-mode servers still wrap the object in a Markdown code fence. */

@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Article } from '../../article/article.js';
-import { articleResultKey, type Cache } from '../../core/cache.js';
-import { fail, failureKind, ok, type Result } from '../../core/result.js';
-import { buildSourceIndex, locateQuote, type Quote, revalidateQuote } from '../../grounding/index.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { buildSourceIndex, locateQuote, type Quote } from '../../grounding/index.js';
 import { articleSentences, namesComparable, properNounsOf } from '../../grounding/support/index.js';
 import type { Logger } from '../../log.js';
 import { chunkText, guessLanguage, rankPassages } from '../../text/index.js';
 import {
   type AnswerResult,
-  type Claim,
   type Engine,
   type SummarizeOptions,
   type SummaryLength,
@@ -17,7 +14,7 @@ import {
   type Usage,
   ZERO_USAGE,
 } from '../engine.js';
-import { addUsage, ModelClient } from './client.js';
+import { OpenAIClient } from './client.js';
 import {
   countsFor,
   type GroundedClaim,
@@ -25,6 +22,7 @@ import {
   groundProposals,
   type Proposal,
 } from './ground.js';
+import { addUsage, type ModelClient } from './model-client.js';
 import { fillPrompt, loadPrompts, makeNonce, type Prompts, stripDelimiters } from './prompts.js';
 
 export interface OpenAIEngineOptions {
@@ -43,13 +41,12 @@ export interface OpenAIEngineOptions {
    * articles are summarized by map (per chunk) and reduce; questions get the best-matching chunks.
    */
   readonly contextChars: number;
-  /** Where results are kept so the same request never reaches the model twice (namespace `model-results`). */
-  readonly cache?: Cache | undefined;
-  /** Seconds a cached result lives; null or absent: until evicted. */
-  readonly cacheTtlSeconds?: number | null | undefined;
-  /** Answers instead when the model fails; its result then carries `fallback: { from: 'openai', code }`. */
-  readonly fallback?: Engine | undefined;
   readonly logger?: Logger | undefined;
+  /**
+   * The model API; default the openai SDK client for `baseURL` (`OpenAIClient`). Another API plugs
+   * in here (see `ModelClient`); the engine's prompts, map-reduce, retrieval and grounding stay.
+   */
+  readonly client?: ModelClient | undefined;
   /** Prompts to use; default: read once from the repository's `prompts/`. */
   readonly prompts?: Prompts | undefined;
 }
@@ -66,17 +63,17 @@ export const HISTORY_TURNS = 6;
 export const HISTORY_CHARS = 3000;
 /** A question longer than this is cut (characters). */
 export const MAX_QUESTION_CHARS = 1000;
-/** Cache namespace of model results. */
-export const CACHE_NAMESPACE = 'model-results';
 /** Times a request is split further when the server still says the context is too long. */
 const MAX_SPLITS = 3;
 
 const ENGINE_NAME = 'openai';
 
 /**
- * An Engine backed by any OpenAI-compatible server through the official SDK (Chat Completions,
- * structured output). Every statement it returns is grounded: its quotes are located in the article
- * and its names, numbers and dates checked against them; what cannot be grounded is dropped.
+ * The model engine: prompts, map-reduce over long articles, retrieval for questions, and grounding,
+ * over a `ModelClient` (by default any OpenAI-compatible server through the official SDK). Every
+ * statement it returns is grounded: its quotes are located in the article and its names, numbers
+ * and dates checked against them; what cannot be grounded is dropped. Caching, sharing identical
+ * requests in flight and falling back to the offline engine are the caller's (src/app/engine-runner.ts).
  */
 export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
   return new OpenAIEngine(options);
@@ -87,15 +84,23 @@ class OpenAIEngine implements Engine {
   readonly #options: OpenAIEngineOptions;
   readonly #client: ModelClient;
   readonly #prompts: Prompts;
-  readonly #inFlight = new Map<string, Promise<Result<unknown>>>();
   /** Lowered when the server says a request of this many characters was too long. */
   #contextChars: number;
 
   constructor(options: OpenAIEngineOptions) {
     this.#options = options;
-    this.#client = new ModelClient(options);
+    this.#client = options.client ?? new OpenAIClient(options);
     this.#prompts = options.prompts ?? loadPrompts();
     this.#contextChars = Math.max(1000, options.contextChars);
+  }
+
+  get model(): string {
+    return this.#client.model;
+  }
+
+  /** The prompts' version: a prompt change is a different engine for cached results. */
+  get version(): string {
+    return this.#prompts.version;
   }
 
   summarize(
@@ -103,13 +108,7 @@ class OpenAIEngine implements Engine {
     options: SummarizeOptions,
     signal?: AbortSignal,
   ): Promise<Result<SummaryResult>> {
-    const request = { task: 'summarize', length: options.length, lang: options.lang };
-    return this.#cached(
-      article,
-      request,
-      () => this.#summarize(article, options, signal),
-      (value) => revalidateSummary(article, value),
-    ).then((r) => (r.ok ? r : this.#fallBack(r, signal, (e) => e.summarize(article, options, signal))));
+    return this.#summarize(article, options, signal);
   }
 
   answer(
@@ -120,83 +119,7 @@ class OpenAIEngine implements Engine {
   ): Promise<Result<AnswerResult>> {
     const q = question.trim().slice(0, MAX_QUESTION_CHARS);
     if (q === '') return Promise.resolve(fail('empty_input', 'Ask a question about the article.'));
-    const turns = boundedHistory(history);
-    const request = { task: 'answer', question: q, history: turns };
-    return this.#cached(
-      article,
-      request,
-      () => this.#answer(article, q, turns, signal),
-      (value) => revalidateAnswer(article, value),
-    ).then((r) =>
-      r.ok ? r : this.#fallBack(r, signal, (e) => e.answer(article, question, history, signal)),
-    );
-  }
-
-  async #fallBack<T extends SummaryResult | AnswerResult>(
-    failed: Result<T> & { ok: false },
-    signal: AbortSignal | undefined,
-    run: (engine: Engine) => Promise<Result<T>>,
-  ): Promise<Result<T>> {
-    const engine = this.#options.fallback;
-    if (!engine || signal?.aborted || failureKind(failed.error.code) !== 'upstream') return failed;
-    this.#options.logger?.info(
-      { code: failed.error.code, fallback: engine.name },
-      'model failed; using fallback engine',
-    );
-    const r = await run(engine);
-    if (!r.ok) return failed;
-    return ok({ ...r.value, fallback: { from: ENGINE_NAME, code: failed.error.code } });
-  }
-
-  /**
-   * Runs `compute` unless the same request (article, task, options, model, prompts) is cached or in
-   * flight. A cached value is re-checked against the article (`revalidate`) before it is trusted;
-   * a cache hit reports zero usage, since nothing was sent to the model.
-   */
-  async #cached<T extends SummaryResult | AnswerResult>(
-    article: Article,
-    request: Record<string, unknown>,
-    compute: () => Promise<Result<T>>,
-    revalidate: (value: T) => T | null,
-  ): Promise<Result<T>> {
-    const digest = createHash('sha256')
-      .update(
-        JSON.stringify({
-          contentHash: article.contentHash,
-          ...request,
-          model: this.#client.model,
-          promptVersion: this.#prompts.version,
-        }),
-      )
-      .digest('hex');
-    const key = articleResultKey(article.contentHash, digest);
-    const pending = this.#inFlight.get(key);
-    if (pending) return pending as Promise<Result<T>>;
-    const run = (async (): Promise<Result<T>> => {
-      const cache = this.#options.cache;
-      const logger = this.#options.logger;
-      if (cache) {
-        const hit = await cache.get<T>(CACHE_NAMESPACE, key).catch((err: unknown) => {
-          logger?.warn({ err }, 'cache read failed; asking the model');
-          return undefined;
-        });
-        const valid = hit === undefined ? null : revalidate(hit);
-        if (valid) return ok({ ...valid, usage: ZERO_USAGE });
-      }
-      const result = await compute();
-      if (result.ok && cache) {
-        await cache
-          .put(CACHE_NAMESPACE, key, result.value, this.#options.cacheTtlSeconds ?? null)
-          .catch((err: unknown) => logger?.warn({ err }, 'cache write failed'));
-      }
-      return result;
-    })();
-    this.#inFlight.set(key, run);
-    try {
-      return await run;
-    } finally {
-      this.#inFlight.delete(key);
-    }
+    return this.#answer(article, q, boundedHistory(history), signal);
   }
 
   #groundingContext(article: Article, claimLang: string | null): GroundingContext {
@@ -566,30 +489,4 @@ function answerContext(
     text: chosen.map((i) => chunks[i]?.text.slice(0, budget) ?? '').join('\n\n[…]\n\n'),
     partial: true,
   };
-}
-
-function revalidateClaims(article: Article, claims: readonly Claim[]): Claim[] | null {
-  const out: Claim[] = [];
-  for (const c of claims) {
-    const quotes = c.quotes.map((q) => revalidateQuote(article.text, q));
-    if (quotes.some((q) => q === null) || typeof c.text !== 'string') return null;
-    out.push({ text: c.text, quotes: quotes as Quote[] });
-  }
-  return out;
-}
-
-function revalidateSummary(article: Article, value: SummaryResult): SummaryResult | null {
-  const summary = revalidateClaims(article, value.summary);
-  const keyPoints = revalidateClaims(article, value.keyPoints);
-  const grounding = { ...value.grounding, unsupported: value.grounding.unsupported ?? 0 };
-  return summary && keyPoints ? { ...value, grounding, summary, keyPoints } : null;
-}
-
-/** Results cached before `nearest` and `grounding.unsupported` existed read as having none. */
-function revalidateAnswer(article: Article, value: AnswerResult): AnswerResult | null {
-  const answer = revalidateClaims(article, value.answer);
-  const nearest = (value.nearest ?? []).map((q) => revalidateQuote(article.text, q));
-  if (!answer || nearest.some((q) => q === null)) return null;
-  const grounding = { ...value.grounding, unsupported: value.grounding.unsupported ?? 0 };
-  return { ...value, grounding, answer, nearest: nearest as Quote[] };
 }

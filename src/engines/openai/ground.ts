@@ -4,7 +4,7 @@ import { checkSupport } from '../../grounding/support/index.js';
 import type { Logger } from '../../log.js';
 import { rankPassages } from '../../text/index.js';
 import type { Claim, GroundingCounts, Usage } from '../engine.js';
-import { addUsage, type ModelClient } from './client.js';
+import { addUsage, type ModelClient } from './model-client.js';
 import { fillPrompt, makeNonce, type Prompts, stripDelimiters } from './prompts.js';
 
 /** A statement the model proposed, with the quotes it says support it (not yet checked). */

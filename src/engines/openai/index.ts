@@ -1,8 +1,7 @@
 // The model engine: any OpenAI-compatible server through the official SDK, every output grounded.
-export { INVALID_REPLY_ATTEMPTS } from './client.js';
+export { OpenAIClient } from './client.js';
 export {
   boundedHistory,
-  CACHE_NAMESPACE,
   createOpenAIEngine,
   HISTORY_CHARS,
   HISTORY_TURNS,
@@ -11,6 +10,14 @@ export {
   MAX_SUMMARY_CLAIMS,
   type OpenAIEngineOptions,
 } from './engine.js';
+export {
+  type Attempt,
+  INVALID_REPLY_ATTEMPTS,
+  type Messages,
+  type ModelClient,
+  type ModelReply,
+  StructuredChatClient,
+} from './model-client.js';
 export {
   fillPrompt,
   loadPrompts,

@@ -14,6 +14,8 @@ const standard = { length: 'standard', lang: null } as const;
 function stubFallback(): Engine & { calls: number } {
   const stub = {
     name: 'stub',
+    model: null,
+    version: 'stub',
     calls: 0,
     async summarize(a: Article): Promise<Result<SummaryResult>> {
       stub.calls++;

@@ -1,7 +1,11 @@
+import { EngineRunner } from '../../../src/app/engine-runner.js';
+import { ResultCache } from '../../../src/app/result-cache.js';
 import { type Article, makeArticle } from '../../../src/article/article.js';
 import type { Cache } from '../../../src/core/cache.js';
+import { ok } from '../../../src/core/result.js';
 import type { Engine } from '../../../src/engines/engine.js';
 import { createOpenAIEngine, type OpenAIEngineOptions } from '../../../src/engines/openai/index.js';
+import { createLogger } from '../../../src/log.js';
 import { type FakeHandler, type FakeOpenAI, startFakeOpenAI } from '../../../testkit/fakes/openai/server.js';
 import { readFixture } from '../../helpers/fixtures.js';
 
@@ -16,12 +20,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * What runs the engine in src/app (the result cache, sharing identical requests in flight, the
+ * fallback engine); any of them makes `engine` the model engine run that way, as the bot and the CLI
+ * run it.
+ */
+export interface RunnerOptions {
+  readonly cache?: Cache;
+  readonly fallback?: Engine;
+  readonly share?: boolean;
+}
+
 /** A fake server with `handler` and an engine pointed at it; fast timeouts, no SDK retries by default. */
 export async function startHarness(
   handler: FakeHandler,
-  options: Partial<OpenAIEngineOptions> & { rejectJsonSchema?: boolean } = {},
+  options: Partial<OpenAIEngineOptions> & { rejectJsonSchema?: boolean } & RunnerOptions = {},
 ): Promise<Harness> {
-  const { rejectJsonSchema, ...engineOptions } = options;
+  const { rejectJsonSchema, cache, fallback, share, ...engineOptions } = options;
   const fake = await startFakeOpenAI({ handler, rejectJsonSchema: rejectJsonSchema ?? false });
   const engine = createOpenAIEngine({
     apiKey: 'test-key',
@@ -33,7 +48,36 @@ export async function startHarness(
     contextChars: 48_000,
     ...engineOptions,
   });
-  return { fake, engine, close: () => fake.close() };
+  const run = cache || fallback || share ? runEngine(engine, { cache, fallback }) : engine;
+  return { fake, engine: run, close: () => fake.close() };
+}
+
+/** The engine as src/app runs it, in the Engine interface. */
+function runEngine(
+  engine: Engine,
+  options: { cache: Cache | undefined; fallback: Engine | undefined },
+): Engine {
+  const log = createLogger('silent');
+  const runner = new EngineRunner({
+    primary: engine,
+    offline: options.fallback ?? engine,
+    results: options.cache ? new ResultCache(options.cache, { ttlSeconds: null, log }) : null,
+    cacheOfflineSummaries: false,
+    log,
+  });
+  return {
+    name: engine.name,
+    model: engine.model,
+    version: engine.version,
+    summarize: async (article, summarizeOptions, signal) => {
+      const r = await runner.summarize(article, summarizeOptions, { signal });
+      return r.ok ? ok(r.value.value) : r;
+    },
+    answer: async (article, question, history, signal) => {
+      const r = await runner.answer(article, question, history, { signal });
+      return r.ok ? ok(r.value.value) : r;
+    },
+  };
 }
 
 /** A cache that counts reads and writes, over a Map. */
@@ -48,5 +92,8 @@ export class CountingCache implements Cache {
   async put<T>(namespace: string, key: string, value: T): Promise<void> {
     this.puts++;
     this.entries.set(`${namespace}:${key}`, value);
+  }
+  async delete(namespace: string, key: string): Promise<boolean> {
+    return this.entries.delete(`${namespace}:${key}`);
   }
 }

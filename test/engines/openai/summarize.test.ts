@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RESULT_CACHE_NAMESPACE } from '../../../src/app/result-cache.js';
 import type { Claim, GroundingCounts, SummaryResult } from '../../../src/engines/engine.js';
-import { CACHE_NAMESPACE } from '../../../src/engines/openai/index.js';
 import { realisticContent, taskOf, userMessage } from '../../../testkit/fakes/openai/realistic.js';
 import { type FakeRequest, reply } from '../../../testkit/fakes/openai/server.js';
 import { CountingCache, lavrovArticle, startHarness } from './harness.js';
@@ -279,7 +279,7 @@ describe('summarize: cache and in-flight sharing', () => {
       assert.equal(h.fake.requests.length, 1);
       assert.deepEqual(second.value.summary, first.value.summary);
       assert.deepEqual(second.value.usage, { inputTokens: 0, outputTokens: 0 });
-      assert.ok([...cache.entries.keys()].every((k) => k.startsWith(`${CACHE_NAMESPACE}:`)));
+      assert.ok([...cache.entries.keys()].every((k) => k.startsWith(`${RESULT_CACHE_NAMESPACE}:`)));
       const other = await h.engine.summarize(article, { length: 'short', lang: null });
       assert.ok(other.ok);
       assert.equal(h.fake.requests.length, 2, 'different options are a different request');
@@ -314,10 +314,13 @@ describe('summarize: cache and in-flight sharing', () => {
   });
 
   it('GIVEN identical requests at the same time THEN they share one model call', async () => {
-    const h = await startHarness(async (r) => {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return reply.json(realisticContent(r.body));
-    });
+    const h = await startHarness(
+      async (r) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return reply.json(realisticContent(r.body));
+      },
+      { share: true },
+    );
     try {
       const [a, b, c] = await Promise.all([
         h.engine.summarize(article, { length: 'standard', lang: null }),
@@ -340,6 +343,9 @@ describe('summarize: a broken cache', () => {
         throw new Error('disk full');
       },
       put: async () => {
+        throw new Error('disk full');
+      },
+      delete: async () => {
         throw new Error('disk full');
       },
     };

@@ -3,87 +3,94 @@ import {
   type APIButtonComponent,
   type APIEmbed,
   type ButtonInteraction,
+  ButtonStyle,
+  ComponentType,
   MessageFlags,
 } from 'discord.js';
-import type { Requester } from '../app/budget.js';
-import type { SummaryOutcome } from '../app/service.js';
-import type { Article } from '../article/article.js';
-import type { Result } from '../core/result.js';
-import { tellPrivately } from './boundary.js';
-import { acknowledge, type RequestContext, type RequestOutcome } from './context.js';
-import { interactionReply, withJob } from './jobs.js';
-import { failureMessage, notices, progress as progressText } from './messages.js';
-import {
-  type CarriedOptions,
-  CUSTOM_IDS,
-  decodeSummaryOptions,
-  messagesOf,
-  SAFE_MENTIONS,
-  summaryButtons,
-} from './payloads.js';
-import { webUrl } from './render/article-facts.js';
-import { renderSummaryEmbeds } from './render/render-summary.js';
-import {
-  recordArticleLoad,
-  recordSummaryWork,
-  SUMMARY_MESSAGES_NAMESPACE,
-  type SummaryMessages,
-  withProgress,
-} from './summarize-flow.js';
-import { placeOfInteraction } from './where.js';
+import type { Requester } from '../../app/budget.js';
+import type { SummaryDelivery, SummaryOutcome } from '../../app/summaries.js';
+import type { Result } from '../../core/result.js';
+import { tellPrivately } from '../boundary.js';
+import { acknowledge, type RequestContext, type RequestOutcome } from '../context.js';
+import { type ButtonHandler, dataOf } from '../handler.js';
+import { messagesOf, SAFE_MENTIONS } from '../payloads.js';
+import { interactionReply, runRequest, withProgress } from '../pipeline.js';
+import { renderSummaryEmbeds } from '../render/render-summary.js';
+import type { SummaryOptions } from '../requests/summary-request.js';
+import { summaryButtons } from '../summary-buttons.js';
+import { decodeSummaryOptions, encodeSummaryOptions } from '../summary-options.js';
+import { failureMessage, labels, notices, progress as progressText } from '../texts.js';
+import { placeOfInteraction } from '../where.js';
+import { recordArticleLoad, recordSummaryWork } from '../work-metrics.js';
+
+const PREFIX = 'verbatim:refresh';
+
+/** The custom id of this handler's component. */
+const customId = (options: SummaryOptions) => `${PREFIX}:${encodeSummaryOptions(options)}`;
 
 /**
  * "Refresh" under a link's summary: fetches the page again through the same summary path as
  * `/summarize` (budgets, the engine gate), unless it was fetched less than
- * `REFRESH_MIN_INTERVAL_SECONDS` ago. Unchanged text only moves the fetch time (the summary cache
+ * `REFRESH_MIN_INTERVAL_SECONDS` ago. Unchanged text only moves the fetch time (the result cache
  * answers, no model call); changed text replaces the summary in place, points the conversation at
  * the new text and notes it in the thread. Anyone who can see the summary may press it, rate-limited
  * like summaries: it removes nothing and makes the shared summary truer for every reader. Everything
- * it needs comes from the store and the button's custom id, so it works after a restart.
+ * it needs is kept or in the button's custom id (the summary's options), so it works after a restart.
  */
-export async function onRefreshButton(
-  interaction: ButtonInteraction,
-  ctx: RequestContext,
-): Promise<RequestOutcome> {
-  const options = decodeSummaryOptions(interaction.customId, CUSTOM_IDS.refresh);
-  const wait = options ? ctx.bot.summaryLimiter.take(interaction.user.id) : null;
-  if (!options || wait !== null) {
-    if (wait !== null) ctx.log.info({ waitMs: wait }, 'user rate limited');
-    const content = wait !== null ? notices.summariesRateLimited(wait) : notices.unexpected(ctx.requestId);
-    await acknowledge(ctx, () => tellPrivately(interaction, content));
-    return wait !== null ? 'rate_limited' : 'bad_usage';
-  }
-  // Only its requester sees a private summary: its message is updated through this interaction.
-  const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
-  await acknowledge(ctx, () =>
-    ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
-  );
-  await ctx.bot.afterAcknowledgements();
-  if (ephemeral) return refreshSummary(interaction, ctx, options, true);
-  // A public refresh's pending reply is private, so a restart may edit it with an apology.
-  return withJob(
-    ctx,
-    {
-      kind: 'summarize',
-      guildId: interaction.guildId,
-      channelId: interaction.channelId,
+export const refreshButton = {
+  type: 'button',
+  prefix: PREFIX,
+  customId,
+  parse: (customId: string) => decodeSummaryOptions(dataOf(customId, PREFIX)),
+  run(interaction, options, ctx) {
+    // Only its requester sees a private summary: its message is updated through this interaction.
+    const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+    return runRequest(ctx, {
       userId: interaction.user.id,
-      reply: interactionReply(interaction),
-      // Pressing Refresh again is the retry: the button is still there after a restart.
-      retry: null,
-    },
-    () => refreshSummary(interaction, ctx, options, false),
-  );
+      rateLimit: 'summaries',
+      preconditions: [],
+      refuse: (notice) => acknowledge(ctx, () => tellPrivately(interaction, notice)),
+      // A public refresh's pending reply is private, so a restart may edit it with an apology;
+      // pressing Refresh again is the retry: the button is still there after a restart.
+      job: ephemeral
+        ? null
+        : {
+            kind: 'summarize',
+            guildId: interaction.guildId,
+            channelId: interaction.channelId,
+            userId: interaction.user.id,
+            reply: interactionReply(interaction),
+            retry: null,
+          },
+      acknowledge: async () => {
+        await acknowledge(ctx, () =>
+          ephemeral ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+        );
+        return undefined;
+      },
+      run: (runCtx) => refreshSummary(interaction, runCtx, options, ephemeral),
+    });
+  },
+} satisfies ButtonHandler<SummaryOptions>;
+
+/** The "Refresh" button, between Ask and Delete under a link's summary, carrying its options. */
+export function refreshButtonComponent(options: SummaryOptions): APIButtonComponent {
+  return {
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    custom_id: customId(options),
+    label: labels.refreshButton,
+  };
 }
 
 async function refreshSummary(
   interaction: ButtonInteraction,
   ctx: RequestContext,
-  options: CarriedOptions,
+  options: SummaryOptions,
   ephemeral: boolean,
 ): Promise<RequestOutcome> {
   const { bot, log } = ctx;
-  const { store } = bot.service;
+  const { summaries } = bot.app;
   const tell = async (content: string): Promise<void> => {
     if (ephemeral) {
       await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: SAFE_MENTIONS });
@@ -92,18 +99,18 @@ async function refreshSummary(
     }
   };
   const summaryId = interaction.message.id;
-  const record = await store.getThread(summaryId);
-  const stored = record ? await store.getArticle(record.articleHash) : undefined;
-  const url = stored ? linkOf(stored.article) : null;
-  if (!record || !url) {
+  const gone = async (): Promise<RequestOutcome> => {
     await tell(notices.conversationGone);
     return 'bad_usage';
-  }
+  };
+  if (!(await summaries.refreshTarget(summaryId))) return gone();
 
   // Queued with the conversation's questions: one in progress is answered from the text it began with.
-  return bot.conversations.run(record.threadId, async () => {
+  return bot.conversations.run(summaryId, async () => {
+    const target = await summaries.refreshTarget(summaryId);
+    if (!target) return gone();
     const requester = { guildId: interaction.guildId, userId: interaction.user.id };
-    const outcome = await summarizeAgain(ctx, url, options, requester, ephemeral ? null : tell);
+    const outcome = await summarizeAgain(ctx, target.url, options, requester, ephemeral ? null : tell);
     if (!outcome.ok) {
       const restarting = bot.signal.aborted;
       log.info({ code: outcome.error.code, details: outcome.error.details, restarting }, 'refresh failed');
@@ -111,9 +118,8 @@ async function refreshSummary(
       return outcome.error.code;
     }
     recordSummaryWork(bot.metrics, outcome.value);
-    const { article, result, requestKey, language, fetchedAt, articleFromCache } = outcome.value;
-    const changed = article.contentHash !== record.articleHash;
-    const sent = await store.cache.get<SummaryMessages>(SUMMARY_MESSAGES_NAMESPACE, summaryId);
+    const { article, result, language, fetchedAt, articleFromCache } = outcome.value;
+    const sent = target.delivery ?? undefined;
     const embeds = messagesOf(renderSummaryEmbeds(article, result, language, fetchedAt));
     // The bot edits a public summary as itself: where it may not (a plain-text summary where it may
     // not embed, a server it is not a member of) the presser gets the new summary privately, and the
@@ -144,14 +150,8 @@ async function refreshSummary(
       }
       return 'ok';
     }
-    if (changed)
-      await bot.service.openConversation({ ...record, articleHash: article.contentHash, requestKey });
+    const { changed } = await summaries.refreshed(target, outcome.value, messageIds, interaction.channelId);
     const threadId = sent?.threadId ?? null;
-    await store.cache.put(SUMMARY_MESSAGES_NAMESPACE, summaryId, {
-      channelId: sent?.channelId ?? interaction.channelId,
-      messageIds,
-      threadId,
-    } satisfies SummaryMessages);
     const at = Math.floor((fetchedAt ?? Date.now()) / 1000);
     if (changed && threadId) await noteInThread(ctx, threadId, notices.refreshedInThread(at));
     await tell(
@@ -174,13 +174,13 @@ async function refreshSummary(
 async function summarizeAgain(
   ctx: RequestContext,
   url: string,
-  options: CarriedOptions,
+  options: SummaryOptions,
   requester: Requester,
   show: ((text: string) => Promise<void>) | null,
 ): Promise<Result<SummaryOutcome>> {
   const { bot } = ctx;
   return withProgress(ctx, show ?? (async () => undefined), (progress) =>
-    bot.service.summarize({
+    bot.app.summaries.summarize({
       source: { kind: 'url', url },
       length: options.length,
       lang: options.lang,
@@ -193,11 +193,6 @@ async function summarizeAgain(
   );
 }
 
-/** The link the summary was asked for (what the user gave, as the URL cache knows it). */
-function linkOf(article: Article): string | null {
-  return /^https?:\/\//iu.test(article.source) ? article.source : webUrl(article);
-}
-
 /**
  * Replaces a summary's messages with `messages`, keeping their ids: the first (with the buttons) is
  * edited, as are the others while there are enough; a longer summary adds messages after them and a
@@ -208,7 +203,7 @@ async function replaceSummary(
   ctx: RequestContext,
   interaction: ButtonInteraction,
   ephemeral: boolean,
-  sent: SummaryMessages | undefined,
+  sent: SummaryDelivery | undefined,
   messages: readonly APIEmbed[][],
   components: APIActionRowComponent<APIButtonComponent>[],
 ): Promise<string[]> {

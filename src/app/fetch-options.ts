@@ -1,8 +1,6 @@
 import type { FetchOptions } from '../article/fetch/index.js';
 import { parseAllowList } from '../article/fetch/index.js';
 import { type Config, ConfigError } from '../config.js';
-import type { Logger } from '../log.js';
-import { openStore, type Store } from '../store/store.js';
 
 /** Fetch settings from config; a malformed FETCH_ALLOW entry stops start-up, not the first fetch. */
 export function fetchOptionsFrom(config: Config): Omit<FetchOptions, 'signal'> {
@@ -21,13 +19,4 @@ export function fetchOptionsFrom(config: Config): Omit<FetchOptions, 'signal'> {
     maxHtmlBytes: config.FETCH_MAX_HTML_BYTES,
     maxPdfBytes: config.FETCH_MAX_PDF_BYTES,
   };
-}
-
-/** The configured store: PostgreSQL when DATABASE_URL is set, else SQLite at DATABASE_PATH. */
-export function openConfiguredStore(config: Config, log: Logger): Promise<Store> {
-  return openStore({
-    path: config.DATABASE_PATH,
-    url: config.DATABASE_URL,
-    logger: log.child({ component: 'store' }),
-  });
 }

@@ -1,14 +1,8 @@
 import type { Attachment, Message } from 'discord.js';
-import type { Article } from '../article/article.js';
+import type { SourceInput } from '../app/source-input.js';
 import type { AttachmentInfo } from './attachments.js';
 
-/** What a user asked to summarize, before anything is fetched or downloaded. */
-export type SourceInput =
-  | { readonly kind: 'url'; readonly url: string }
-  | { readonly kind: 'text'; readonly text: string; readonly source: string; readonly title?: string }
-  | { readonly kind: 'attachment'; readonly attachment: AttachmentInfo }
-  /** An article kept in the store: a pasted text or a file, asked for again after a restart. */
-  | { readonly kind: 'article'; readonly article: Article };
+export type { SourceInput } from '../app/source-input.js';
 
 const TRAILING = /[.,;:!?'"*_~>\]}]+$/u;
 

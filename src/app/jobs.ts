@@ -1,0 +1,306 @@
+import { z } from 'zod';
+import { SUMMARY_LENGTHS } from '../engines/engine.js';
+import type { JobRecord, JobReply, Store } from '../store/store.js';
+import type { Conversation, Conversations } from './conversations.js';
+import type { Parts } from './parts.js';
+import type { RemoteFile, SourceInput } from './source-input.js';
+
+export type { JobRecord, JobReply } from '../store/store.js';
+
+const remoteFileSchema = z.object({
+  name: z.string(),
+  size: z.number(),
+  contentType: z.string().nullable(),
+  url: z.string(),
+});
+
+/**
+ * Where a summary's article comes from when it is run again. Links are fetched again (or found in
+ * the store by URL). Pastes and files are kept only until their article is stored, then by its
+ * content hash: the store then holds the one copy, which retention and the privacy purges delete,
+ * and a file no longer depends on its attachment URL, which expires (about a day on Discord).
+ */
+const retrySourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('url'), url: z.string() }),
+  z.object({ kind: z.literal('text'), text: z.string(), source: z.string() }),
+  z.object({ kind: z.literal('attachment'), attachment: remoteFileSchema }),
+  z.object({ kind: z.literal('stored'), contentHash: z.string() }),
+]);
+export type RetrySource = z.infer<typeof retrySourceSchema>;
+
+/** What running a request again needs: a summary's source and options, or a question. */
+const retrySchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('summarize'),
+    source: retrySourceSchema,
+    length: z.enum(SUMMARY_LENGTHS as ['short', 'standard', 'detailed']),
+    lang: z.string().nullable(),
+    private: z.boolean(),
+    openThread: z.boolean(),
+  }),
+  z.object({ kind: z.literal('answer'), conversationId: z.string(), question: z.string() }),
+]);
+export type RetryRequest = z.infer<typeof retrySchema>;
+
+/**
+ * A job's payload in the store. `interruptedAt` is set once its user was told that a restart cut it
+ * short and offered a retry: the row then stays (until retried, too old, or purged by retention,
+ * `forgetUser` or `purgeGuild`) instead of being deleted, so there is no second copy to purge.
+ */
+const payloadSchema = z.object({
+  v: z.literal(1),
+  retry: retrySchema.nullable(),
+  interruptedAt: z.number().nullable(),
+});
+export type JobPayload = z.infer<typeof payloadSchema>;
+
+/** A stored payload, or (a job of an older version, a corrupted row) one with nothing to retry. */
+export function parseJobPayload(raw: unknown): JobPayload {
+  const parsed = payloadSchema.safeParse(raw);
+  return parsed.success ? parsed.data : { v: 1, retry: null, interruptedAt: null };
+}
+
+/** How a summary's source is kept for a retry (an article from the store, by its hash). */
+export function retrySourceOf(input: SourceInput): RetrySource {
+  switch (input.kind) {
+    case 'article':
+      return { kind: 'stored', contentHash: input.article.contentHash };
+    case 'attachment':
+      return { kind: 'attachment', attachment: input.attachment };
+    default:
+      return input;
+  }
+}
+
+/** What a job record needs: who asked, where the result goes, and what running it again needs. */
+export interface JobInfo {
+  /** The request's id (an interaction's or a message's): also what users quote. */
+  readonly id: string;
+  readonly kind: 'summarize' | 'answer';
+  readonly guildId: string | null;
+  readonly channelId: string;
+  readonly userId: string;
+  readonly reply: JobReply;
+  /** What running it again needs; null when it cannot be run again. */
+  readonly retry: RetryRequest | null;
+}
+
+/**
+ * One recorded request while it runs. Store writes go one at a time, in call order, so a late
+ * update never brings back a finished job.
+ */
+export class JobHandle {
+  readonly #store: Store;
+  #record: JobRecord;
+  #payload: JobPayload;
+  #state: 'running' | 'done' | 'interrupted' = 'running';
+  #writes: Promise<unknown>;
+
+  private constructor(store: Store, record: Omit<JobRecord, 'payload'>, retry: RetryRequest | null) {
+    this.#store = store;
+    this.#payload = { v: 1, retry, interruptedAt: null };
+    this.#record = { ...record, payload: this.#payload };
+    this.#writes = Promise.resolve();
+  }
+
+  /** Records a job as running; rejects if the store cannot (then nothing was recorded). */
+  static async start(
+    store: Store,
+    record: Omit<JobRecord, 'payload'>,
+    retry: RetryRequest | null,
+  ): Promise<JobHandle> {
+    const job = new JobHandle(store, record, retry);
+    await job.#write(() => store.recordJob(job.#record));
+    return job;
+  }
+
+  get id(): string {
+    return this.#record.id;
+  }
+
+  get running(): boolean {
+    return this.#state === 'running';
+  }
+
+  get canRetry(): boolean {
+    return this.#payload.retry !== null;
+  }
+
+  /** The article of a paste or a file is stored: a retry loads it by hash from now on. */
+  articleStored(contentHash: string): void {
+    const retry = this.#payload.retry;
+    if (this.#state !== 'running' || retry?.kind !== 'summarize' || retry.source.kind === 'url') return;
+    if (retry.source.kind === 'stored') return;
+    this.#payload = { ...this.#payload, retry: { ...retry, source: { kind: 'stored', contentHash } } };
+    // Not awaited: should it fail, a retry simply reads the paste or the file again.
+    this.#write(() => this.#store.recordJob({ ...this.#record, payload: this.#payload })).catch(
+      () => undefined,
+    );
+  }
+
+  /**
+   * The user has their answer (or was told why not): nothing to apologise for if the process dies
+   * now. Never rejects (the result is out whatever the store says): false if the job stays recorded.
+   */
+  async done(): Promise<boolean> {
+    if (this.#state !== 'running') return true;
+    this.#state = 'done';
+    return this.#write(() => this.#store.finishJob(this.id)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Its user was told a restart cut it short and offered a retry: kept until retried or purged. */
+  async interrupted(now = Date.now()): Promise<void> {
+    if (this.#state !== 'running') return;
+    this.#state = 'interrupted';
+    this.#payload = { ...this.#payload, interruptedAt: now };
+    await this.#write(() => this.#store.recordJob({ ...this.#record, payload: this.#payload }));
+  }
+
+  /** The notice could not be sent after all: left running, so that the next start tells the user. */
+  async untold(): Promise<void> {
+    if (this.#state !== 'interrupted') return;
+    this.#state = 'running';
+    this.#payload = { ...this.#payload, interruptedAt: null };
+    await this.#write(() => this.#store.recordJob({ ...this.#record, payload: this.#payload }));
+  }
+
+  #write(step: () => Promise<unknown>): Promise<unknown> {
+    this.#writes = this.#writes.catch(() => undefined).then(step);
+    return this.#writes;
+  }
+}
+
+/** Why "Try again" cannot run a request (see `Jobs.claimRetry`). */
+export type RetryRefusal =
+  /** Already run again (by another press or process), or never recorded. */
+  | 'taken'
+  | 'not_yours'
+  /** Older than DISCORD_RETRY_HOURS. */
+  | 'too_old'
+  /** Its conversation (a question's) or stored text (a summary's) was deleted or purged. */
+  | 'gone'
+  /** Its file's URL has expired. */
+  | 'file_gone';
+
+/** A claimed retry: the interrupted job is removed and the caller runs the request again. */
+export type RetryClaim =
+  | { readonly ok: false; readonly refusal: RetryRefusal; readonly job: JobRecord | null }
+  | {
+      readonly ok: true;
+      readonly job: JobRecord;
+      readonly retry: Extract<RetryRequest, { kind: 'summarize' }>;
+      readonly input: SourceInput;
+    }
+  | {
+      readonly ok: true;
+      readonly job: JobRecord;
+      readonly retry: Extract<RetryRequest, { kind: 'answer' }>;
+      readonly conversation: Conversation & { readonly article: NonNullable<Conversation['article']> };
+    };
+
+/**
+ * Requests recorded while they run (so that a restart can tell their users and offer a retry), the
+ * retry itself, and the scan for requests a restart interrupted.
+ */
+export class Jobs {
+  readonly #parts: Parts;
+  readonly #conversations: Conversations;
+
+  constructor(parts: Parts, conversations: Conversations) {
+    this.#parts = parts;
+    this.#conversations = conversations;
+  }
+
+  /** Records a request as running, with what running it again needs (see `JobHandle`). */
+  start(info: JobInfo): Promise<JobHandle> {
+    const { retry, ...record } = info;
+    return JobHandle.start(this.#parts.store, { ...record, startedAt: this.#parts.now() }, retry);
+  }
+
+  /**
+   * "Try again" on an interrupted request: only its requester may, within DISCORD_RETRY_HOURS. Loads
+   * what the retry runs on (a question's conversation, a summary's source), then claims the job by
+   * removing it: whoever removes it runs it, so a second press (or a second process) finds it
+   * taken. A request that can no longer run (too old, its data gone) is removed too, and refused.
+   * `fileExpired` says whether an attachment's URL can still be downloaded (the adapter knows).
+   */
+  async claimRetry(
+    jobId: string,
+    userId: string,
+    fileExpired: (file: RemoteFile) => boolean,
+  ): Promise<RetryClaim> {
+    const { store, config, now } = this.#parts;
+    const job = (await store.unfinishedJobs()).find((j) => j.id === jobId);
+    const retry = job ? parseJobPayload(job.payload).retry : null;
+    if (!job || !retry) return { ok: false, refusal: 'taken', job: job ?? null };
+    if (job.userId !== userId) return { ok: false, refusal: 'not_yours', job };
+    const gone = async (refusal: RetryRefusal): Promise<RetryClaim> => {
+      await store.finishJob(job.id);
+      return { ok: false, refusal, job };
+    };
+    if (now() - job.startedAt > config.DISCORD_RETRY_HOURS * 3_600_000) return gone('too_old');
+    let ready: RetryClaim;
+    if (retry.kind === 'answer') {
+      const conversation = await this.#conversations.get(retry.conversationId);
+      if (!conversation?.article) return gone('gone');
+      ready = { ok: true, job, retry, conversation: { ...conversation, article: conversation.article } };
+    } else {
+      const source = retry.source;
+      let input: SourceInput;
+      if (source.kind === 'stored') {
+        const stored = await store.getArticle(source.contentHash);
+        if (!stored) return gone('gone');
+        input = { kind: 'article', article: stored.article };
+      } else if (source.kind === 'attachment') {
+        if (fileExpired(source.attachment)) return gone('file_gone');
+        input = { kind: 'attachment', attachment: source.attachment };
+      } else {
+        input = source;
+      }
+      ready = { ok: true, job, retry, input };
+    }
+    if (!(await store.finishJob(job.id))) return { ok: false, refusal: 'taken', job };
+    return ready;
+  }
+
+  /**
+   * After a restart, for every request recorded before `startedBefore` and not finished: `tell`
+   * its user that it was interrupted (where the result would have gone), offering a retry when the
+   * job holds what running it again needs and is within `retryWindowMs`. A job offered a retry is
+   * kept, marked interrupted (before `tell`, since its button may be pressed at once); any other is
+   * forgotten. Jobs already told (by the process that stopped them, or an earlier start) are kept
+   * until their retry window passes. Returns how many users were told.
+   */
+  async recoverInterrupted(
+    options: { readonly startedBefore: number; readonly retryWindowMs: number },
+    tell: (job: JobRecord, retry: boolean) => Promise<boolean>,
+  ): Promise<number> {
+    const { store, log, now } = this.#parts;
+    const jobs = (await store.unfinishedJobs()).filter((job) => job.startedAt < options.startedBefore);
+    let told = 0;
+    for (const job of jobs) {
+      const payload = parseJobPayload(job.payload);
+      const expired = now() - job.startedAt > options.retryWindowMs;
+      if (payload.interruptedAt !== null) {
+        if (expired) await store.finishJob(job.id);
+        continue;
+      }
+      const retry = payload.retry !== null && !expired;
+      if (retry) await store.recordJob({ ...job, payload: { ...payload, interruptedAt: now() } });
+      try {
+        if (await tell(job, retry)) {
+          told++;
+          if (retry) continue;
+        }
+      } catch (err) {
+        log.warn({ err, jobId: job.id }, 'could not tell a user about an interrupted request');
+      }
+      await store.finishJob(job.id);
+    }
+    if (told > 0) log.info({ jobs: told }, 'told users about interrupted requests');
+    return told;
+  }
+}

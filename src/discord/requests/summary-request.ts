@@ -1,0 +1,331 @@
+import {
+  type ChatInputCommandInteraction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
+  MessageFlags,
+  type ModalSubmitInteraction,
+  type SendableChannels,
+  ThreadAutoArchiveDuration,
+} from 'discord.js';
+import { type JobReply, retrySourceOf } from '../../app/jobs.js';
+import type { SourceSpec } from '../../app/load-article.js';
+import type { SourceInput } from '../../app/source-input.js';
+import type { SummaryOutcome } from '../../app/summaries.js';
+import type { Result } from '../../core/result.js';
+import type { SummaryLength } from '../../engines/engine.js';
+import { checkAttachment, downloadAttachment } from '../attachments.js';
+import { tellPrivately } from '../boundary.js';
+import { acknowledge, type RequestContext, type RequestOutcome } from '../context.js';
+import { type Delivery, InteractionDelivery, keepTyping, MessageDelivery } from '../delivery.js';
+import { messagesOf, SAFE_MENTIONS } from '../payloads.js';
+import {
+  interactionReply,
+  type Precondition,
+  type Request,
+  reportFailure,
+  withProgress,
+} from '../pipeline.js';
+import type { Progress } from '../progress.js';
+import { renderSummaryEmbeds, threadName } from '../render/render-summary.js';
+import { summaryButtons } from '../summary-buttons.js';
+import { labels, progress as progressText } from '../texts.js';
+import { noThreadNotice, type Place, placeOfInteraction } from '../where.js';
+import { recordArticleLoad, recordSummaryWork } from '../work-metrics.js';
+
+/** How a summary is asked for: its length, the reader's language, and whether only they see it. */
+export interface SummaryOptions {
+  readonly length: SummaryLength;
+  /** BCP 47, or null for the article's own language. */
+  readonly lang: string | null;
+  readonly private: boolean;
+}
+
+/** What to summarize, or why there is nothing to (nothing given, two things given): a precondition refuses it. */
+export type SummaryInput = SourceInput | { readonly refusal: string };
+
+export interface SummaryJob {
+  readonly input: SourceInput;
+  readonly length: SummaryLength;
+  /** The reader's language (their Discord locale), or null for the article's own. */
+  readonly lang: string | null;
+  readonly requesterId: string;
+  readonly guildId: string | null;
+  readonly channelId: string;
+  /** Whether to open a public thread under the summary (public summaries in guild text channels). */
+  readonly openThread: boolean;
+  /** One plain line shown with a public summary that gets no thread, saying why (see where.ts). */
+  readonly noThreadNotice?: string | null;
+}
+
+/** An interaction that asks for a summary: `/summarize`, the Summarize message command, the paste form. */
+type SummaryInteraction =
+  | ChatInputCommandInteraction
+  | MessageContextMenuCommandInteraction
+  | (ModalSubmitInteraction & { readonly channelId: string });
+
+/**
+ * A summary asked for through an interaction. Declares the summaries rate limit, then that there is
+ * one thing to summarize and that a file is one Verbatim reads (from its metadata, before any
+ * download); refusals are the acknowledgement itself, privately. Otherwise deferred at once (privately
+ * for a private summary), then worked on, the reply edited with progress and finally the summary.
+ */
+export function summaryFromInteraction(
+  interaction: SummaryInteraction,
+  ctx: RequestContext,
+  input: SummaryInput,
+  options: SummaryOptions,
+): Request {
+  const place = placeOfInteraction(interaction);
+  const openThread = !options.private && place.thread.ok;
+  return summaryRequest(ctx, {
+    input,
+    options,
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    openThread,
+    noThreadNotice: options.private ? null : noThreadNotice(place),
+    reply: interactionReply(interaction),
+    refuse: (notice) => acknowledge(ctx, () => tellPrivately(interaction, notice)),
+    acknowledge: async () => {
+      await acknowledge(ctx, () =>
+        interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {}),
+      );
+      return undefined;
+    },
+    out: new InteractionDelivery(interaction, options.private),
+  });
+}
+
+/**
+ * A summary asked for by mentioning the bot with a link or a file. A message carries no locale: the
+ * summary is in the article's own language, standard length, public. Acknowledged by "typing…"
+ * until the summary is posted; refusals are replies.
+ */
+export function summaryFromMessage(
+  message: Message,
+  ctx: RequestContext,
+  input: SourceInput,
+  place: Place,
+): Request {
+  const out = new MessageDelivery(message, place);
+  return summaryRequest(ctx, {
+    input,
+    options: { length: 'standard', lang: null, private: false },
+    userId: message.author.id,
+    guildId: message.guildId,
+    channelId: message.channelId,
+    openThread: place.thread.ok,
+    noThreadNotice: noThreadNotice(place),
+    reply: { via: 'message', messageId: message.id },
+    refuse: (notice) => out.fail(notice),
+    acknowledge: async () => keepTyping(message.channel as SendableChannels),
+    out,
+  });
+}
+
+/** The parts of a summary request that differ by the way in; the rest is declared here, once. */
+interface SummaryWayIn {
+  readonly input: SummaryInput;
+  readonly options: SummaryOptions;
+  readonly userId: string;
+  readonly guildId: string | null;
+  readonly channelId: string;
+  readonly openThread: boolean;
+  readonly noThreadNotice: string | null;
+  readonly reply: JobReply;
+  readonly refuse: Request['refuse'];
+  readonly acknowledge: Request['acknowledge'];
+  readonly out: Delivery;
+}
+
+function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
+  const { input, options } = way;
+  return {
+    userId: way.userId,
+    rateLimit: 'summaries',
+    preconditions: [sourceGiven(input), attachmentReadable(ctx, input)],
+    refuse: way.refuse,
+    job:
+      'refusal' in input
+        ? null
+        : {
+            kind: 'summarize',
+            guildId: way.guildId,
+            channelId: way.channelId,
+            userId: way.userId,
+            reply: way.reply,
+            retry: {
+              kind: 'summarize',
+              source: retrySourceOf(input),
+              length: options.length,
+              lang: options.lang,
+              private: options.private,
+              openThread: way.openThread,
+            },
+          },
+    acknowledge: way.acknowledge,
+    run: (runCtx) => {
+      if ('refusal' in input) throw new Error('a refused summary request ran');
+      return runSummary(
+        runCtx,
+        {
+          input,
+          length: options.length,
+          lang: options.lang,
+          requesterId: way.userId,
+          guildId: way.guildId,
+          channelId: way.channelId,
+          openThread: way.openThread,
+          noThreadNotice: way.noThreadNotice,
+        },
+        way.out,
+      );
+    },
+  };
+}
+
+/** Precondition: one thing to summarize was given. */
+function sourceGiven(input: SummaryInput): Precondition {
+  return () => ('refusal' in input ? { code: 'bad_usage', notice: input.refusal } : null);
+}
+
+/** Precondition: a file's stated size and type are ones Verbatim reads (before any download). */
+function attachmentReadable(ctx: RequestContext, input: SummaryInput): Precondition {
+  return () => {
+    if (!('kind' in input) || input.kind !== 'attachment') return null;
+    const refused = checkAttachment(input.attachment, ctx.bot.config.DISCORD_MAX_ATTACHMENT_BYTES);
+    return refused
+      ? {
+          code: refused.code,
+          notice: refused.notice,
+          details: { attachment: { size: input.attachment.size, type: input.attachment.contentType } },
+        }
+      : null;
+  };
+}
+
+/**
+ * The work of every summary request (and of "Try again" on one): summarizes what the user gave and
+ * posts it: progress while slow steps run, the summary (split over messages when long) with its
+ * buttons, then a thread under it with an ordinary message inviting questions. The conversation is
+ * stored before the thread opens, so the first reply finds it; where the summary went is recorded
+ * last, with its thread.
+ */
+export async function runSummary(
+  ctx: RequestContext,
+  job: SummaryJob,
+  out: Delivery,
+): Promise<RequestOutcome> {
+  const { bot, log } = ctx;
+  const outcome = await withProgress(
+    ctx,
+    (text) => out.progress(text),
+    async (progress): Promise<Result<SummaryOutcome>> => {
+      const source = await sourceSpec(ctx, job.input, progress);
+      if (!source.ok) return source;
+      return bot.app.summaries.summarize({
+        source: source.value,
+        length: job.length,
+        lang: job.lang,
+        requester: { guildId: job.guildId, userId: job.requesterId },
+        signal: bot.signal,
+        onStep: (step) => progress.step(progressText[step]),
+        onLoaded: (loaded) => {
+          if (job.input.kind === 'url') recordArticleLoad(bot.metrics, loaded);
+        },
+        onStored: (article) => ctx.job?.articleStored(article.contentHash),
+      });
+    },
+  );
+  if (!outcome.ok) return reportFailure(ctx, out, outcome.error);
+  recordSummaryWork(bot.metrics, outcome.value);
+
+  const { article, result, requestKey, language } = outcome.value;
+  const note = !job.openThread && !out.ephemeral ? (job.noThreadNotice ?? undefined) : undefined;
+  const sent = await out.deliver(
+    messagesOf(renderSummaryEmbeds(article, result, language, outcome.value.fetchedAt)),
+    summaryButtons(
+      job.input.kind === 'url' ? { length: job.length, lang: job.lang, private: out.ephemeral } : null,
+    ),
+    note,
+  );
+  await ctx.job?.done();
+  const first = sent[0];
+  if (!first) throw new Error('a summary was delivered as no message');
+  await bot.app.conversations.open({
+    id: first.id,
+    guildId: job.guildId ?? '@me',
+    channelId: job.channelId,
+    requesterId: job.requesterId,
+    articleHash: article.contentHash,
+    requestKey,
+    createdAt: Date.now(),
+  });
+  const threadId =
+    job.openThread && !out.ephemeral ? await openThread(ctx, first, threadName(article)) : null;
+  await bot.app.summaries.recordDelivery({
+    summaryId: first.id,
+    guildId: job.guildId ?? '@me',
+    channelId: first.channelId,
+    messageIds: sent.map((m) => m.id),
+    threadId,
+    requesterId: job.requesterId,
+    createdAt: Date.now(),
+  });
+  log.info(
+    {
+      articleHash: article.contentHash,
+      engine: result.engine,
+      model: result.model,
+      fallback: result.fallback?.code ?? null,
+      grounding: result.grounding,
+      fromCache: { article: outcome.value.articleFromCache, summary: outcome.value.summaryFromCache },
+      messages: sent.length,
+      threadId,
+    },
+    'summary posted',
+  );
+  return 'ok';
+}
+
+async function openThread(ctx: RequestContext, first: Message, name: string): Promise<string | null> {
+  try {
+    const thread = await first.startThread({ name, autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
+    await thread.send({ content: labels.threadInvite, allowedMentions: SAFE_MENTIONS });
+    return thread.id;
+  } catch (err) {
+    // No permission to create threads, or a channel without threads: questions still work through
+    // the button, and replies to the summary.
+    ctx.log.warn({ err }, 'could not open a thread under the summary');
+    return null;
+  }
+}
+
+/** What the user gave as the app's source: an attachment is downloaded from Discord first. */
+async function sourceSpec(
+  ctx: RequestContext,
+  input: SourceInput,
+  progress: Progress,
+): Promise<Result<SourceSpec>> {
+  if (input.kind !== 'attachment') return { ok: true, value: input };
+  const { config } = ctx.bot;
+  progress.step(progressText.reading);
+  const bytes = await downloadAttachment(input.attachment, {
+    maxBytes: config.DISCORD_MAX_ATTACHMENT_BYTES,
+    timeoutMs: config.FETCH_TIMEOUT_MS,
+    apiUrl: config.DISCORD_API_URL,
+    signal: ctx.bot.signal,
+  });
+  if (!bytes.ok) return bytes;
+  return {
+    ok: true,
+    value: {
+      kind: 'bytes',
+      bytes: bytes.value,
+      filename: input.attachment.name,
+      contentType: input.attachment.contentType,
+      source: `discord:attachment/${input.attachment.name}`,
+    },
+  };
+}
