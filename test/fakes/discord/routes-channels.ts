@@ -59,7 +59,9 @@ export function channelRoutes(world: World): Route[] {
         // Sending to an archived (unlocked) thread unarchives it, as in Discord.
         meta.archived = false;
         ctx.after(() =>
-          world.dispatch('THREAD_UPDATE', (s) => ((s.intents & Intent.Guilds) === 0 ? null : channel.api)),
+          world.dispatch('THREAD_UPDATE', channel.guildId, (s) =>
+            (s.intents & Intent.Guilds) === 0 ? null : channel.api,
+          ),
         );
       }
       const message = world.createMessage({
@@ -283,7 +285,11 @@ export function channelRoutes(world: World): Route[] {
         channel.api.topic = typeof body.topic === 'string' ? body.topic : null;
       }
       const event = meta ? 'THREAD_UPDATE' : 'CHANNEL_UPDATE';
-      ctx.after(() => world.dispatch(event, (s) => ((s.intents & Intent.Guilds) === 0 ? null : channel.api)));
+      ctx.after(() =>
+        world.dispatch(event, channel.guildId, (s) =>
+          (s.intents & Intent.Guilds) === 0 ? null : channel.api,
+        ),
+      );
       return { status: 200, body: channel.api };
     },
   };
@@ -367,7 +373,7 @@ export function resolveReference(
 
 /** THREAD_CREATE as Discord sends it to the creator: `newly_created`, with the bot as a member. */
 export function dispatchThreadCreate(world: World, thread: ChannelState): void {
-  world.dispatch('THREAD_CREATE', (session) =>
+  world.dispatch('THREAD_CREATE', thread.guildId, (session) =>
     (session.intents & Intent.Guilds) === 0
       ? null
       : {
