@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { REDIS_URL, testRedis } from './redis.js';
 
 /** Resolves with the first `count` jobs a worker completes. */
@@ -161,5 +161,47 @@ describe('BullMQ 6.7.6 on the local Redis (the queue issue 12 builds on)', () =>
     );
     assert.equal((await queue.add('x', {}, { jobId: '1234567890123456789' })).id, '1234567890123456789');
     await assert.rejects(queue.add('x', {}, { jobId: 'thread:1' }), /Custom Id cannot contain :/u);
+  });
+
+  it('GIVEN three requests for one URL at once WHEN each adds the fetch job under the URL’s id and waits for it THEN the fetch runs once, all three get its result, and a later request reuses it while the job is kept', async (t) => {
+    const { prefix, connection, own } = await testRedis(t);
+    const queue = own(
+      new Queue('fetches', {
+        connection: connection(),
+        prefix,
+        defaultJobOptions: { removeOnComplete: { age: 60 } },
+      }),
+    );
+    const events = own(new QueueEvents('fetches', { connection: connection(), prefix }));
+    await events.waitUntilReady();
+    let fetches = 0;
+    own(
+      new Worker<{ url: string }, { text: string }>(
+        'fetches',
+        async (job) => {
+          fetches += 1;
+          await sleep(200);
+          return { text: `body of ${job.data.url}` };
+        },
+        { connection: connection(), prefix, concurrency: 4 },
+      ),
+    );
+    const url = 'https://example.com/article';
+    const request = async () => {
+      const job = await queue.add(
+        'fetch',
+        { url },
+        { jobId: `fetch-${Buffer.from(url).toString('base64url')}` },
+      );
+      return job.waitUntilFinished(events, 10_000) as Promise<{ text: string }>;
+    };
+    const results = await Promise.all([request(), request(), request()]);
+    assert.deepEqual(
+      results.map((r) => r.text),
+      Array.from({ length: 3 }, () => `body of ${url}`),
+    );
+    assert.equal(fetches, 1);
+    assert.equal((await request()).text, `body of ${url}`, 'a later request reuses the kept result');
+    assert.equal(fetches, 1);
   });
 });
