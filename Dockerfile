@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Verbatim, the Discord bot. Build:  docker build -t verbatim .
-# Run:  docker run --init --env-file .env -v verbatim-data:/data verbatim
+# Run:  docker run --init --env-file .env -e DATABASE_PATH=/data/verbatim.db -e HEALTH_PORT=8080
+#         -v verbatim-data:/data verbatim
+#   (.env, copied from .env.example, sets DATABASE_PATH and HEALTH_PORT too; the -e flags win.)
 # (or `docker compose up -d`, see compose.yaml and docs/operations.md).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -24,7 +26,7 @@ RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 
 COPY . .
 RUN npm run build \
-  && rm -rf dist/test \
+  && rm -rf dist/test dist/testkit \
   && npm prune --omit=dev \
   && npm cache clean --force
 
@@ -49,8 +51,9 @@ USER node
 VOLUME ["/data"]
 
 # Ready = the health server's /readyz answers 2xx. With HEALTH_PORT empty or 0 (no health server)
-# the check always passes. HEALTH_HOST 0.0.0.0 or :: is reached through 127.0.0.1.
+# the check always passes. HEALTH_HOST empty (the default, 127.0.0.1), 0.0.0.0 or :: is reached
+# through 127.0.0.1, as the config reads it.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "const{HEALTH_PORT:p,HEALTH_HOST:h}=process.env;if(!(Number(p)>0))process.exit(0);const host=!h||h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+host+':'+p+'/readyz',{signal:AbortSignal.timeout(4000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const p=process.env.HEALTH_PORT,h=(process.env.HEALTH_HOST??'').trim();if(!(Number(p)>0))process.exit(0);const host=!h||h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+host+':'+p+'/readyz',{signal:AbortSignal.timeout(4000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
 CMD ["node", "dist/src/discord/main.js"]

@@ -1,124 +1,18 @@
-// Runs every hostile URL of <shared>/corpus/urls/*.txt through the real fetchDocument with resolvers
-// that answer as an attacker would, and a transport that counts connection attempts and fails them
-// at once (nothing ever leaves the process). Prints counts by file and code, lists any URL that was
-// not refused, and exits 1 if any was not refused or any connection was attempted.
-//   node --import tsx scripts/eval-urls.ts [sharedDir]      (or node dist/scripts/eval-urls.js)
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  type Connector,
-  type FetchOptions,
-  fetchDocument,
-  type Resolver,
-} from '../src/article/fetch/index.js';
+// `npm run eval:urls`: every hostile URL of <shared>/corpus/urls/*.txt, and a few DNS names, through
+// the real fetchDocument with attacker resolvers (testkit/drivers/hostile-urls.ts). Prints counts by
+// file and code, lists any URL that was not refused, and exits 1 if any was not refused or any
+// connection was attempted.
+//   node dist/scripts/eval-urls.js [sharedDir]      (or node --import tsx scripts/eval-urls.ts)
+import { join } from 'node:path';
 import { sharedDir } from '../src/core/paths.js';
-
-export interface HostileUrl {
-  readonly file: string;
-  readonly url: string;
-}
-
-/**
- * Public-looking names that pass every static check, so only the connect-time check of the
- * resolver's answer can refuse them. Appended to the corpus as the `dns_names` file.
- */
-export const DNS_NAME_URLS: readonly HostileUrl[] = [
-  'http://attacker.example.com/',
-  'https://rebind.example.net/latest/meta-data/',
-  'http://169.254.169.254.nip.io/',
-  'http://localtest.me/',
-  'http://spoofed.burpcollaborator.net/',
-  'https://xn--n3h.example.org/',
-  'http://example.com./',
-].map((url) => ({ file: 'dns_names', url }));
-
-/** Name → addresses an attacker controlling DNS would answer with; `refuse` answers nothing. */
-export const ATTACKER_RESOLVERS: Readonly<Record<string, readonly string[]>> = {
-  loopback: ['127.0.0.1'],
-  private: ['10.0.0.1'],
-  metadata: ['169.254.169.254'],
-  'ipv6-loopback': ['::1'],
-  'aws-ipv6-metadata': ['fd00:ec2::254'],
-  'mapped-loopback': ['::ffff:127.0.0.1'],
-  'public-then-private': ['93.184.216.34', '10.0.0.1'],
-  refuse: [],
-};
-
-export interface HostileOutcome {
-  readonly file: string;
-  readonly url: string;
-  readonly resolver: string;
-  /** The failure code, or `ok` when the fetch succeeded (it never should). */
-  readonly code: string;
-  readonly rule: string | null;
-  readonly connections: number;
-}
-
-export interface HostileReport {
-  readonly outcomes: readonly HostileOutcome[];
-  readonly connectionAttempts: number;
-  /** Outcomes that were not a failure with zero connection attempts. */
-  readonly notRefused: readonly HostileOutcome[];
-}
-
-/** Reads every `*.txt` in `dir`: one URL a line, blank lines skipped, nothing trimmed inside. */
-export function readUrlFiles(dir: string): HostileUrl[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.txt'))
-    .sort()
-    .flatMap((name) =>
-      readFileSync(join(dir, name), 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((url) => ({ file: basename(name, '.txt'), url })),
-    );
-}
-
-/** Runs each URL once per attacker resolver; counts connection attempts per run. */
-export async function runHostileUrls(urls: readonly HostileUrl[]): Promise<HostileReport> {
-  const outcomes: HostileOutcome[] = [];
-  let connectionAttempts = 0;
-  for (const { file, url } of urls) {
-    for (const [name, addresses] of Object.entries(ATTACKER_RESOLVERS)) {
-      let connections = 0;
-      const connector: Connector = (_options, callback) => {
-        connections++;
-        callback(new Error('eval-urls: connections are never made'), null);
-      };
-      const resolver: Resolver = async () =>
-        addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }) as const);
-      const options: FetchOptions = {
-        allow: [],
-        allowedPorts: [],
-        timeoutMs: 2000,
-        connectTimeoutMs: 500,
-        maxHtmlBytes: 1_000_000,
-        maxPdfBytes: 1_000_000,
-        resolver,
-        connector,
-      };
-      const result = await fetchDocument(url, options);
-      connectionAttempts += connections;
-      const rule = result.ok
-        ? null
-        : String(result.error.details?.rule ?? result.error.details?.reason ?? '');
-      outcomes.push({
-        file,
-        url,
-        resolver: name,
-        code: result.ok ? 'ok' : result.error.code,
-        rule,
-        connections,
-      });
-    }
-  }
-  return {
-    outcomes,
-    connectionAttempts,
-    notRefused: outcomes.filter((o) => o.code === 'ok' || o.connections > 0),
-  };
-}
+import {
+  ATTACKER_RESOLVERS,
+  DNS_NAME_URLS,
+  type HostileOutcome,
+  type HostileReport,
+  readUrlFiles,
+  runHostileUrls,
+} from '../testkit/drivers/hostile-urls.js';
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
@@ -126,7 +20,7 @@ function table(rows: readonly (readonly string[])[]): string {
 }
 
 /** A file × code table and a code/rule table of the outcomes. */
-export function formatReport(report: HostileReport): string {
+function formatReport(report: HostileReport): string {
   const files = [...new Set(report.outcomes.map((o) => o.file))];
   const codes = [...new Set(report.outcomes.map((o) => o.code))].sort();
   const count = (filter: (o: HostileOutcome) => boolean) => String(report.outcomes.filter(filter).length);
@@ -171,4 +65,4 @@ async function main(): Promise<void> {
   process.exitCode = report.connectionAttempts === 0 && report.notRefused.length === 0 ? 0 : 1;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+await main();

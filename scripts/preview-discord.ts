@@ -29,8 +29,8 @@ import {
   startArticleServer,
   startHarness,
   WIDE_BUCKETS,
-} from '../test/discord/harness.js';
-import { longPage, PASTE_TITLE, page, pasteBoxes, updatedPage } from '../test/discord/pages.js';
+} from '../testkit/discord/harness.js';
+import { longPage, PASTE_TITLE, page, pasteBoxes, updatedPage } from '../testkit/discord/pages.js';
 import {
   DEFAULT_BOT_PERMISSIONS,
   DEFAULT_MEMBER_PERMISSIONS,
@@ -38,9 +38,9 @@ import {
   type InteractionHandle,
   Permission,
   type StoredMessage,
-} from '../test/fakes/discord/index.js';
-import { realisticReply } from '../test/fakes/openai/realistic.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../test/fakes/openai/server.js';
+} from '../testkit/fakes/discord/index.js';
+import { realisticReply } from '../testkit/fakes/openai/realistic.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../testkit/fakes/openai/server.js';
 
 const run = promisify(execFile);
 

@@ -4,17 +4,14 @@ import { z } from 'zod';
 /**
  * Every setting Verbatim reads, from the environment (and `.env`). This is the only module that
  * reads `process.env`; everything else receives the frozen `Config` (or the part it needs).
- * `.env.example` documents each variable.
+ * `.env.example` documents each variable. An empty (or blank) value is the same as no value: the
+ * default applies (`parseConfig` drops such values before the schema sees them).
  */
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const optionalString = z
-  .string()
-  .transform((v) => (v.trim() === '' ? null : v.trim()))
-  .nullable()
-  .default(null);
+const optionalString = z.string().trim().nullable().default(null);
 const list = z
   .string()
   .default('')
@@ -30,10 +27,7 @@ const schema = z.object({
   /** Port of the health and metrics HTTP server (/healthz, /readyz, /metrics); 0 or empty: no server. */
   HEALTH_PORT: intFrom(0, 65_535).default(0),
   /** Interface the health server listens on. It has no authentication: keep it off public networks. */
-  HEALTH_HOST: z
-    .string()
-    .transform((v) => v.trim() || '127.0.0.1')
-    .default('127.0.0.1'),
+  HEALTH_HOST: z.string().trim().default('127.0.0.1'),
 
   VERBATIM_ENGINE: z.enum(['auto', 'extractive', 'openai']).default('auto'),
   OPENAI_API_KEY: optionalString,
@@ -108,14 +102,25 @@ const schema = z.object({
 
 export type Config = Readonly<z.infer<typeof schema>>;
 
+/** The name of every variable the config reads, in the schema's order (for checking `.env.example`). */
+export const CONFIG_VARIABLES: readonly (keyof Config)[] = Object.freeze(
+  Object.keys(schema.shape) as (keyof Config)[],
+);
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Parses an environment into a frozen Config; throws ConfigError naming the first bad variable. */
+/**
+ * Parses an environment into a frozen Config; throws ConfigError naming the first bad variable.
+ * A variable that is unset, empty or only whitespace takes its default (`KEY=` in `.env` = no line).
+ */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const present = Object.fromEntries(
-    Object.keys(schema.shape).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])),
+    CONFIG_VARIABLES.flatMap((k) => {
+      const value = env[k];
+      return value === undefined || value.trim() === '' ? [] : [[k, value]];
+    }),
   );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {

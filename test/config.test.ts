@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { parse as parseDotenv } from 'dotenv';
+import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../src/config.js';
+import { repoRoot } from '../src/core/paths.js';
+
+/** `.env.example` exactly as shipped: what `cp .env.example .env` gives a self-hoster. */
+const example = readFileSync(join(repoRoot(), '.env.example'), 'utf8');
 
 describe('config', () => {
   it('GIVEN an empty environment THEN every default applies and the result is frozen', () => {
@@ -34,7 +41,65 @@ describe('config', () => {
     assert.throws(() => parseConfig({ VERBATIM_ENGINE: 'gpt' }), /VERBATIM_ENGINE is invalid .*\.env/);
   });
 
-  it('GIVEN a blank secret THEN it counts as unset', () => {
-    assert.equal(parseConfig({ OPENAI_API_KEY: '   ' }).OPENAI_API_KEY, null);
+  it('GIVEN any variable empty or blank THEN it takes its default, one at a time and all at once', () => {
+    const defaults = parseConfig({});
+    for (const blank of ['', '   ', '\t']) {
+      for (const name of CONFIG_VARIABLES) {
+        assert.deepEqual(
+          parseConfig({ [name]: blank })[name],
+          defaults[name],
+          `${name}=${JSON.stringify(blank)}`,
+        );
+      }
+      assert.deepEqual(parseConfig(Object.fromEntries(CONFIG_VARIABLES.map((n) => [n, blank]))), defaults);
+    }
+  });
+
+  it('GIVEN a secret with spaces around it THEN the spaces are dropped', () => {
+    assert.equal(parseConfig({ OPENAI_API_KEY: ' sk-test \n' }).OPENAI_API_KEY, 'sk-test');
+  });
+});
+
+describe('.env.example', () => {
+  const assignment = /^([A-Z][A-Z0-9_]*)=/u;
+  const lines = example.split('\n');
+  const names = lines.flatMap((l) => assignment.exec(l)?.[1] ?? []);
+
+  it('GIVEN .env.example copied to .env as shipped THEN it parses (as loadConfig reads it) to the defaults', () => {
+    const env = parseDotenv(example);
+    assert.deepEqual(Object.keys(env), names, 'dotenv sees the same variables as this test');
+    assert.deepEqual(parseConfig(env), parseConfig({}));
+  });
+
+  it('GIVEN .env.example THEN it sets every variable the config reads, once, and nothing else', () => {
+    const known = new Set<string>(CONFIG_VARIABLES);
+    assert.deepEqual(
+      lines.filter((l) => l !== '' && !l.startsWith('#') && !assignment.test(l)),
+      [],
+      'every line is blank, a comment or NAME=value',
+    );
+    assert.deepEqual(
+      names.filter((n) => !known.has(n)),
+      [],
+      'variables the config does not know',
+    );
+    assert.deepEqual(
+      CONFIG_VARIABLES.filter((n) => !names.includes(n)),
+      [],
+      'config variables missing from .env.example',
+    );
+    assert.equal(new Set(names).size, names.length, 'each variable once');
+  });
+
+  it('GIVEN .env.example THEN a comment describes every variable, directly above it or above its group', () => {
+    const undescribed = lines.flatMap((line, index) => {
+      const name = assignment.exec(line)?.[1];
+      if (name === undefined) return [];
+      let above = index - 1;
+      while (above >= 0 && assignment.test(lines[above] ?? '')) above -= 1;
+      // A section heading (`# --- Storage ---`) is not a description.
+      return /^# (?!---)\S/u.test(lines[above] ?? '') ? [] : [name];
+    });
+    assert.deepEqual(undescribed, []);
   });
 });

@@ -40,7 +40,7 @@ const stop = async (signal: NodeJS.Signals) => {
 process.once('SIGINT', (signal) => void stop(signal));
 process.once('SIGTERM', (signal) => void stop(signal));
 try {
-  const metrics = createMetrics();
+  const metrics = createMetrics({ processMetrics: true });
   bot = await startBot(config, log, commands, metrics);
   if (config.HEALTH_PORT && !stopping) {
     health = await startHealthServer({

@@ -14,7 +14,7 @@ export interface ReadinessCheck {
 
 /** Anything that renders Prometheus text, such as `createMetrics()`'s result. */
 export interface MetricsSource {
-  render(): string;
+  render(): Promise<string>;
 }
 
 /** Where the server reports failed checks and its start. A pino `Logger` fits. */
@@ -94,7 +94,11 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
         body: `${JSON.stringify(report)}\n`,
       };
     },
-    '/metrics': () => ({ status: 200, type: METRICS_CONTENT_TYPE, body: options.metrics.render() }),
+    '/metrics': async () => ({
+      status: 200,
+      type: METRICS_CONTENT_TYPE,
+      body: await options.metrics.render(),
+    }),
   };
 
   const server = createServer((req, res) => {

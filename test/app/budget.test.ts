@@ -19,8 +19,8 @@ import { parseConfig } from '../../src/config.js';
 import { selectEngine } from '../../src/engines/select.js';
 import { createLogger } from '../../src/log.js';
 import { openStore, utcDay } from '../../src/store/store.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { type FakeOpenAI, type FakeReply, startFakeOpenAI } from '../fakes/openai/server.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import { type FakeOpenAI, type FakeReply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 const text = readFixture('discord', 'article.html')

@@ -7,8 +7,8 @@ import { runCli } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config.js';
 import { repoRoot } from '../../src/core/paths.js';
 import { CheckLineSchema, contractProblems, SummarizeLineSchema } from '../../src/core/schema.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { type FakeOpenAI, reply, startFakeOpenAI } from '../fakes/openai/server.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import { type FakeOpenAI, reply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 
 const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
 let server: FakeOpenAI;

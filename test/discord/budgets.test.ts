@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { nextUtcMidnight } from '../../src/app/budget.js';
-import { DEFAULT_MEMBER_PERMISSIONS, type InteractionHandle, Permission } from '../fakes/discord/index.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
-import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { pastedBody as pasted } from './pages.js';
+import {
+  eventually,
+  type Harness,
+  modelEnv,
+  problems,
+  startHarness,
+  WIDE_BUCKETS,
+} from '../../testkit/discord/harness.js';
+import { pastedBody as pasted } from '../../testkit/discord/pages.js';
+import {
+  DEFAULT_MEMBER_PERMISSIONS,
+  type InteractionHandle,
+  Permission,
+} from '../../testkit/fakes/discord/index.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { assertQuotesFromArticle, embedsOf, finalReply } from './views.js';
 
 /** A distinct copy of the article, so that no cached summary answers. */
@@ -111,7 +122,10 @@ describe('daily model budgets on Discord', () => {
     assert.match(description, /`\/usage` shows what is left/u, 'says where to look next');
     assertQuotesFromArticle(embedsOf(summary), copy(2));
     assert.equal(openai.requests.length, before, 'no request reached the model');
-    assert.match(h.bot.context.metrics.render(), /verbatim_budget_fallbacks_total\{scope="guild"\} 1\n/u);
+    assert.match(
+      await h.bot.context.metrics.render(),
+      /verbatim_budget_fallbacks_total\{scope="guild"\} 1\n/u,
+    );
 
     const other = h.fake.sendSlashCommand({
       name: 'summarize',
@@ -215,7 +229,10 @@ describe('daily model budgets on Discord', () => {
       reset,
       /Server: 4,500 tokens a day \(the bot’s default\)\nEach member: 100,000 tokens a day \(the bot’s default\)/u,
     );
-    assert.match(h.bot.context.metrics.render(), /verbatim_budget_fallbacks_total\{scope="user"\} 1\n/u);
+    assert.match(
+      await h.bot.context.metrics.render(),
+      /verbatim_budget_fallbacks_total\{scope="user"\} 1\n/u,
+    );
     assert.deepEqual(problems(h), []);
   });
 

@@ -2,12 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { notices } from '../../src/discord/messages.js';
 import {
-  ChannelType,
-  DEFAULT_BOT_PERMISSIONS,
-  Permission,
-  type StoredMessage,
-} from '../fakes/discord/index.js';
-import {
   type ArticleServer,
   eventually,
   type Harness,
@@ -15,8 +9,14 @@ import {
   startArticleServer,
   startHarness,
   WIDE_BUCKETS,
-} from './harness.js';
-import { page, pasted } from './pages.js';
+} from '../../testkit/discord/harness.js';
+import { page, pasted } from '../../testkit/discord/pages.js';
+import {
+  ChannelType,
+  DEFAULT_BOT_PERMISSIONS,
+  Permission,
+  type StoredMessage,
+} from '../../testkit/fakes/discord/index.js';
 import { assertQuotesFromArticle, embedsOf, finalReply, replyTo, shownText, squash } from './views.js';
 
 const without = (...bits: bigint[]): bigint => bits.reduce((p, b) => p & ~b, DEFAULT_BOT_PERMISSIONS);
@@ -173,7 +173,10 @@ describe('where Verbatim runs: channel kinds, permissions, installs', () => {
       'the log line',
     );
     assert.deepEqual(line.missing, ['Send Messages']);
-    assert.match(h.bot.context.metrics.render(), /verbatim_unanswerable_messages_total\{kind="mention"\} 1/u);
+    assert.match(
+      await h.bot.context.metrics.render(),
+      /verbatim_unanswerable_messages_total\{kind="mention"\} 1/u,
+    );
     assert.deepEqual(botMessages(where.id), []);
     assert.deepEqual(refusedIn(where.id), [], 'not even attempted');
     assert.deepEqual(problems(h), []);

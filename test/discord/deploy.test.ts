@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
-import { startFakeDiscord } from '../fakes/discord/index.js';
+import { startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 
 /** Runs `npm run deploy-commands` (the compiled script, or the TypeScript one under tsx) with `env`. */
 async function runDeployScript(env: Record<string, string>): Promise<{ code: number | null; out: string }> {

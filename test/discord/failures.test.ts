@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { InteractionHandle } from '../fakes/discord/index.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { type FakeOpenAI, type FakeReply, reply, startFakeOpenAI } from '../fakes/openai/server.js';
 import {
   type ArticleServer,
   type Harness,
@@ -11,8 +8,16 @@ import {
   startArticleServer,
   startHarness,
   WIDE_BUCKETS,
-} from './harness.js';
-import { page, pastedBody as pasted } from './pages.js';
+} from '../../testkit/discord/harness.js';
+import { page, pastedBody as pasted } from '../../testkit/discord/pages.js';
+import type { InteractionHandle } from '../../testkit/fakes/discord/index.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import {
+  type FakeOpenAI,
+  type FakeReply,
+  reply,
+  startFakeOpenAI,
+} from '../../testkit/fakes/openai/server.js';
 import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** Waits for a failure told privately after a public deferral: the pending reply removed, an ephemeral follow-up. */

@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StoredMessage } from '../fakes/discord/index.js';
-import { realisticReply, taggedBlock, taskOf } from '../fakes/openai/realistic.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
-import { eventually, type Harness, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { pasted } from './pages.js';
+import {
+  eventually,
+  type Harness,
+  modelEnv,
+  problems,
+  startHarness,
+  WIDE_BUCKETS,
+} from '../../testkit/discord/harness.js';
+import { pasted } from '../../testkit/discord/pages.js';
+import type { StoredMessage } from '../../testkit/fakes/discord/index.js';
+import { realisticReply, taggedBlock, taskOf } from '../../testkit/fakes/openai/realistic.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** Posts a summary of the pasted article and returns its thread id and invitation message. */

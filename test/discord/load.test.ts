@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runDiscordBench } from '../../scripts/bench-discord.js';
+import { runDiscordBench } from '../../testkit/drivers/discord-load.js';
 
 describe('many users at once', () => {
   it('GIVEN 50 summaries requested at the same moment THEN every one is acknowledged within Discord’s 3 s and finished', async (t) => {

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { APIEmbed } from 'discord.js';
-import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { PASTE_TITLE, pasteBoxes } from './pages.js';
+import {
+  eventually,
+  type Harness,
+  problems,
+  startHarness,
+  WIDE_BUCKETS,
+} from '../../testkit/discord/harness.js';
+import { PASTE_TITLE, pasteBoxes } from '../../testkit/discord/pages.js';
 import { assertQuotesFromArticle, assertWithinLimits, finalReply, quotesShown } from './views.js';
 
 let h: Harness;

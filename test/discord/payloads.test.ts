@@ -10,8 +10,8 @@ import {
 } from '../../src/discord/payloads.js';
 import { DISCORD_LIMITS } from '../../src/discord/render/limits.js';
 import { SUMMARY_LENGTHS } from '../../src/engines/engine.js';
-import { FormErrors } from '../fakes/discord/errors.js';
-import { validateModal } from '../fakes/discord/validate-message.js';
+import { FormErrors } from '../../testkit/fakes/discord/errors.js';
+import { validateModal } from '../../testkit/fakes/discord/validate-message.js';
 
 const optionsArb = fc.record({
   length: fc.constantFrom(...SUMMARY_LENGTHS),

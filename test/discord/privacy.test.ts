@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { type Store, utcDay } from '../../src/store/store.js';
-import type { ApiChannel, StoredMessage } from '../fakes/discord/index.js';
 import {
   type ArticleServer,
   eventually,
@@ -11,8 +10,9 @@ import {
   startArticleServer,
   startHarness,
   WIDE_BUCKETS,
-} from './harness.js';
-import { page, paragraphs } from './pages.js';
+} from '../../testkit/discord/harness.js';
+import { page, paragraphs } from '../../testkit/discord/pages.js';
+import type { ApiChannel, StoredMessage } from '../../testkit/fakes/discord/index.js';
 import { finalReply, replyTo } from './views.js';
 
 const DAY_MS = 86_400_000;

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { APIEmbed } from 'discord.js';
 import { SUMMARY_MESSAGES_NAMESPACE, type SummaryMessages } from '../../src/discord/summarize-flow.js';
-import type { StoredMessage } from '../fakes/discord/index.js';
 import {
   type ArticleServer,
   eventually,
@@ -11,8 +10,9 @@ import {
   startArticleServer,
   startHarness,
   WIDE_BUCKETS,
-} from './harness.js';
-import { longPage, page, updatedPage } from './pages.js';
+} from '../../testkit/discord/harness.js';
+import { longPage, page, updatedPage } from '../../testkit/discord/pages.js';
+import type { StoredMessage } from '../../testkit/fakes/discord/index.js';
 import { assertQuotesFromArticle, assertWithinLimits, finalReply } from './views.js';
 
 /** Seconds within which a Refresh reuses the stored page (60 in production; short so tests can wait it out). */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { realisticReply, taskOf } from '../fakes/openai/realistic.js';
-import { reply, startFakeOpenAI } from '../fakes/openai/server.js';
-import { eventually, startHarness } from './harness.js';
-import { pastedBody as pasted } from './pages.js';
+import { eventually, startHarness } from '../../testkit/discord/harness.js';
+import { pastedBody as pasted } from '../../testkit/discord/pages.js';
+import { realisticReply, taskOf } from '../../testkit/fakes/openai/realistic.js';
+import { reply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { finalReply } from './views.js';
 
 describe('logs of a request', () => {
@@ -67,7 +67,7 @@ describe('logs of a request', () => {
     for (const line of lines)
       assert.equal(line.requestId, question.id, `"${line.msg}" carries the request id`);
 
-    const metrics = h.bot.context.metrics.render();
+    const metrics = await h.bot.context.metrics.render();
     assert.match(metrics, /^verbatim_requests_total\{kind="thread_message",outcome="ok"\} 2$/mu);
     assert.match(metrics, /^verbatim_model_tokens_total\{direction="input"\} [1-9]\d*$/mu);
     assert.match(metrics, /^verbatim_interrupted_requests_total\{told="after_restart"\} 0$/mu);

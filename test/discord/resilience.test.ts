@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Events } from 'discord.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { startFakeOpenAI } from '../fakes/openai/server.js';
-import { startBotProcess } from '../helpers/bot-process.js';
-import { eventually, problems, startArticleServer, startHarness } from './harness.js';
-import { page, pastedBody as pasted } from './pages.js';
+import { startBotProcess } from '../../testkit/discord/bot-process.js';
+import { eventually, problems, startArticleServer, startHarness } from '../../testkit/discord/harness.js';
+import { page, pastedBody as pasted } from '../../testkit/discord/pages.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import { startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { assertQuotesFromArticle, finalReply } from './views.js';
 
 describe('a bot that keeps working when things go wrong', () => {
@@ -98,8 +98,8 @@ describe('a bot that keeps working when things go wrong', () => {
     const help = h.fake.postUserMessage({ content: 'hi', mentionsBot: true });
     await h.fake.waitForMessage(h.fake.channelId, (m) => m.api.message_reference?.message_id === help.id);
     const text = await eventually(
-      () => {
-        const rendered = h.bot.context.metrics.render();
+      async () => {
+        const rendered = await h.bot.context.metrics.render();
         return rendered.includes('outcome="bad_usage"') ? rendered : null;
       },
       5000,

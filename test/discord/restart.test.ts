@@ -2,14 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { runRestartUnderLoad } from '../../scripts/restart-under-load.js';
 import { notices } from '../../src/discord/messages.js';
 import { CUSTOM_IDS } from '../../src/discord/payloads.js';
-import type { InteractionHandle, StoredMessage } from '../fakes/discord/index.js';
-import { realisticReply } from '../fakes/openai/realistic.js';
-import { startFakeOpenAI } from '../fakes/openai/server.js';
-import { eventually, type Harness, problems, startArticleServer, startHarness } from './harness.js';
-import { page, pastedBody as pasted } from './pages.js';
+import {
+  eventually,
+  type Harness,
+  problems,
+  startArticleServer,
+  startHarness,
+} from '../../testkit/discord/harness.js';
+import { page, pastedBody as pasted } from '../../testkit/discord/pages.js';
+import { runRestartUnderLoad } from '../../testkit/drivers/restart-under-load.js';
+import type { InteractionHandle, StoredMessage } from '../../testkit/fakes/discord/index.js';
+import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
+import { startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { assertQuotesFromArticle, finalReply } from './views.js';
 
 /** The custom id of the "Try again" button on a message, if it has one. */

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RecordedPayload } from '../fakes/discord/index.js';
+import {
+  eventually,
+  type Harness,
+  problems,
+  startHarness,
+  WIDE_BUCKETS,
+} from '../../testkit/discord/harness.js';
+import type { RecordedPayload } from '../../testkit/fakes/discord/index.js';
 import { readFixture } from '../helpers/fixtures.js';
-import { eventually, type Harness, problems, startHarness, WIDE_BUCKETS } from './harness.js';
 import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply, replyTo } from './views.js';
 
 /** The message body inside a recorded request (callbacks wrap it in `data`). */

@@ -19,8 +19,8 @@ import { parseConfig } from '../../src/config.js';
 import { ok } from '../../src/core/result.js';
 import { createLogger } from '../../src/log.js';
 import { openStore } from '../../src/store/store.js';
-import { startArticleServer } from './harness.js';
-import { page, pastedBody as text } from './pages.js';
+import { startArticleServer } from '../../testkit/discord/harness.js';
+import { page, pastedBody as text } from '../../testkit/discord/pages.js';
 
 describe('the service under the bot', () => {
   it('GIVEN a gate of 1 active and 1 waiting THEN a third request is busy at once and waiters run in order', async () => {

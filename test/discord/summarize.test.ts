@@ -8,8 +8,8 @@ import {
   startArticleServer,
   startHarness,
   WIDE_BUCKETS,
-} from './harness.js';
-import { page, pasted } from './pages.js';
+} from '../../testkit/discord/harness.js';
+import { page, pasted } from '../../testkit/discord/pages.js';
 import { assertQuotesFromArticle, assertWithinLimits, embedsOf, finalReply, replyTo } from './views.js';
 
 /** The article's text as a reader sees it: what every quote must come from. */

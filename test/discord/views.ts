@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { APIEmbed } from 'discord.js';
 import { DISCORD_LIMITS, embedLength } from '../../src/discord/render/limits.js';
-import type { FakeDiscord, InteractionHandle, StoredMessage } from '../fakes/discord/index.js';
+import type { FakeDiscord, InteractionHandle, StoredMessage } from '../../testkit/fakes/discord/index.js';
 
 /** `s` with runs of whitespace as one space, trimmed: for comparing text across line breaks. */
 export const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();

@@ -1,7 +1,11 @@
 import { once } from 'node:events';
 import type { TestContext } from 'node:test';
 import { Client, Events, GatewayIntentBits, type Message } from 'discord.js';
-import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/discord/index.js';
+import {
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  startFakeDiscord,
+} from '../../testkit/fakes/discord/index.js';
 
 export const DEFAULT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
 

@@ -71,6 +71,13 @@ describe('container health check', () => {
       await runHealthScript(script, { HEALTH_PORT: String(server.port), HEALTH_HOST: '0.0.0.0' }),
       0,
     );
+    for (const blank of ['', '  ']) {
+      assert.equal(
+        await runHealthScript(script, { HEALTH_PORT: String(server.port), HEALTH_HOST: blank }),
+        0,
+        `HEALTH_HOST=${JSON.stringify(blank)} is the default, 127.0.0.1, as the config reads it`,
+      );
+    }
     ready = false;
     assert.equal(
       await runHealthScript(script, { HEALTH_PORT: String(server.port), HEALTH_HOST: '127.0.0.1' }),

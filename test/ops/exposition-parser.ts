@@ -1,6 +1,6 @@
 /**
  * A strict reader of the Prometheus text exposition format 0.0.4, for tests: every line must be a
- * HELP, a TYPE or a sample; it throws (naming the line) on anything the format does not allow and
+ * HELP, a TYPE, a sample or empty (the format ignores empty lines); it throws (naming the line) on anything the format does not allow and
  * on what Prometheus would reject: a sample before its TYPE, a family split in two, a duplicate
  * series, histogram buckets that are not cumulative or whose `+Inf` bucket differs from `_count`.
  */
@@ -20,7 +20,8 @@ export interface Family {
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const LABEL = '[a-zA-Z_][a-zA-Z0-9_]*';
-const VALUE = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]Inf|NaN)$/;
+/** Prometheus reads values with Go's ParseFloat, which takes NaN in any case (prom-client writes `Nan`). */
+const VALUE = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]Inf|[Nn][Aa][Nn])$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
 export function parseExposition(text: string): Map<string, Family> {
@@ -40,6 +41,7 @@ export function parseExposition(text: string): Map<string, Family> {
   };
   lines.forEach((line, i) => {
     const lineNo = i + 1;
+    if (line === '') return;
     const meta = new RegExp(`^# (HELP|TYPE) (${NAME}) (.*)$`).exec(line);
     if (meta) {
       const [, keyword, name, rest] = meta as unknown as [string, string, string, string];

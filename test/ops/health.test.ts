@@ -131,7 +131,7 @@ describe('startHealthServer', () => {
 
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), METRICS_CONTENT_TYPE);
-    assert.equal(body, metrics.render());
+    assert.equal(body, await metrics.render());
     assert.equal(parseExposition(body).get('verbatim_requests_total')?.samples[0]?.labels.kind, 'summarize');
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DNS_NAME_URLS, readUrlFiles, runHostileUrls } from '../../../scripts/eval-urls.js';
 import { type Connector, fetchDocument } from '../../../src/article/fetch/index.js';
+import { DNS_NAME_URLS, readUrlFiles, runHostileUrls } from '../../../testkit/drivers/hostile-urls.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { stubResolver } from './local-server.js';
 

@@ -8,8 +8,8 @@ import {
   taggedBlock,
   taskOf,
   userMessage,
-} from '../../fakes/openai/realistic.js';
-import { type FakeRequest, reply } from '../../fakes/openai/server.js';
+} from '../../../testkit/fakes/openai/realistic.js';
+import { type FakeRequest, reply } from '../../../testkit/fakes/openai/server.js';
 import { CountingCache, lavrovArticle, startHarness } from './harness.js';
 
 const article = lavrovArticle();

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import type { Article } from '../../../src/article/article.js';
 import { ok, type Result } from '../../../src/core/result.js';
 import type { AnswerResult, Engine, SummaryResult } from '../../../src/engines/engine.js';
-import { realisticContent } from '../../fakes/openai/realistic.js';
-import { type FakeReply, reply } from '../../fakes/openai/server.js';
+import { realisticContent } from '../../../testkit/fakes/openai/realistic.js';
+import { type FakeReply, reply } from '../../../testkit/fakes/openai/server.js';
 import { lavrovArticle, startHarness } from './harness.js';
 
 const article = lavrovArticle();

@@ -2,7 +2,7 @@ import { type Article, makeArticle } from '../../../src/article/article.js';
 import type { Cache } from '../../../src/core/cache.js';
 import type { Engine } from '../../../src/engines/engine.js';
 import { createOpenAIEngine, type OpenAIEngineOptions } from '../../../src/engines/openai/index.js';
-import { type FakeHandler, type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai/server.js';
+import { type FakeHandler, type FakeOpenAI, startFakeOpenAI } from '../../../testkit/fakes/openai/server.js';
 import { readFixture } from '../../helpers/fixtures.js';
 
 /** The sample article (a machine translation that turns the researcher Teppo Turki into "Turkey"). */

@@ -7,8 +7,8 @@ import {
   taggedBlock,
   taskOf,
   userMessage,
-} from '../../fakes/openai/realistic.js';
-import { type FakeRequest, reply } from '../../fakes/openai/server.js';
+} from '../../../testkit/fakes/openai/realistic.js';
+import { type FakeRequest, reply } from '../../../testkit/fakes/openai/server.js';
 import { readFixture } from '../../helpers/fixtures.js';
 import { startHarness } from './harness.js';
 

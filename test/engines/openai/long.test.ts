@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeArticle } from '../../../src/article/article.js';
-import { articleIn, realisticContent, taskOf, userMessage } from '../../fakes/openai/realistic.js';
-import { type FakeRequest, reply } from '../../fakes/openai/server.js';
+import { articleIn, realisticContent, taskOf, userMessage } from '../../../testkit/fakes/openai/realistic.js';
+import { type FakeRequest, reply } from '../../../testkit/fakes/openai/server.js';
 import { lavrovArticle, startHarness } from './harness.js';
 
 const article = lavrovArticle();

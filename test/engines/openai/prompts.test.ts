@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { makeArticle } from '../../../src/article/article.js';
 import { fillPrompt, loadPrompts, PROMPT_NAMES, placeholdersOf } from '../../../src/engines/openai/index.js';
 import { stripDelimiters } from '../../../src/engines/openai/prompts.js';
-import { realisticContent, taskOf } from '../../fakes/openai/realistic.js';
-import { reply } from '../../fakes/openai/server.js';
+import { realisticContent, taskOf } from '../../../testkit/fakes/openai/realistic.js';
+import { reply } from '../../../testkit/fakes/openai/server.js';
 import { lavrovArticle, startHarness } from './harness.js';
 
 const prompts = loadPrompts();

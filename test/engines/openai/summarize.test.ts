@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Claim, GroundingCounts, SummaryResult } from '../../../src/engines/engine.js';
 import { CACHE_NAMESPACE } from '../../../src/engines/openai/index.js';
-import { realisticContent, taskOf, userMessage } from '../../fakes/openai/realistic.js';
-import { type FakeRequest, reply } from '../../fakes/openai/server.js';
+import { realisticContent, taskOf, userMessage } from '../../../testkit/fakes/openai/realistic.js';
+import { type FakeRequest, reply } from '../../../testkit/fakes/openai/server.js';
 import { CountingCache, lavrovArticle, startHarness } from './harness.js';
 
 const article = lavrovArticle();

@@ -11,8 +11,8 @@ import {
   PermissionFlagsBits,
   Routes,
 } from 'discord.js';
-import { startBot } from '../../helpers/fake-discord-client.js';
-import { ChannelType, DEFAULT_BOT_PERMISSIONS, Permission } from './index.js';
+import { ChannelType, DEFAULT_BOT_PERMISSIONS, Permission } from '../../../../testkit/fakes/discord/index.js';
+import { startBot } from '../../../helpers/fake-discord-client.js';
 
 const isApiError =
   (code: number) =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startBareClientProcess } from './bare-client-process.js';
-import { startFakeDiscord } from './index.js';
+import { startBareClientProcess } from '../../../../testkit/fakes/discord/bare-client-process.js';
+import { startFakeDiscord } from '../../../../testkit/fakes/discord/index.js';
 
 describe('bare discord.js client (the acknowledgement baseline)', () => {
   it('GIVEN the bare client in its own process on shard 1 of 2 WHEN 20 interactions arrive at once on that shard THEN it defers every one and reports each, and the fake measures every acknowledgement', async (t) => {

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, DiscordAPIError, Events, type Guild, Routes } from 'discord.js';
-import { startBot } from '../../helpers/fake-discord-client.js';
-import type { FakeDiscord } from './index.js';
+import type { FakeDiscord } from '../../../../testkit/fakes/discord/index.js';
+import { startBot } from '../../../helpers/fake-discord-client.js';
 
 /** A fake with two guilds and a real discord.js client logged into it, torn down after the test. */
 async function twoGuilds(t: TestContext): Promise<{ fake: FakeDiscord; client: Client; other: string }> {

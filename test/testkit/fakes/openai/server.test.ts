@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { reply, startFakeOpenAI } from './server.js';
+import { reply, startFakeOpenAI } from '../../../../testkit/fakes/openai/server.js';
 
 describe('fake OpenAI-compatible server', () => {
   it('GIVEN the real SDK THEN models are listed, completions answered as scripted, and every request recorded', async () => {

@@ -12,16 +12,19 @@ export interface BotProcess {
 
 /**
  * `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx), with
- * only PATH and `env` for its environment; resolves once it logs "bot ready" (at most 30 s).
+ * only PATH and `env` for its environment, in `cwd` (default: the temp folder, so that no `.env` of
+ * the repository's leaks in); resolves once it logs "bot ready" (at most 30 s).
  */
-export async function startBotProcess(env: Readonly<Record<string, string>>): Promise<BotProcess> {
+export async function startBotProcess(
+  env: Readonly<Record<string, string>>,
+  { cwd = tmpdir() }: { readonly cwd?: string } = {},
+): Promise<BotProcess> {
   const entry = new URL(`../../src/discord/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
   const args = entry.pathname.endsWith('.ts')
     ? ['--import', import.meta.resolve('tsx'), fileURLToPath(entry)]
     : [fileURLToPath(entry)];
   const child = spawn(process.execPath, args, {
-    // Not the repository: a developer's .env must not leak into the child's configuration.
-    cwd: tmpdir(),
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

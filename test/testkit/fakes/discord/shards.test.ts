@@ -17,7 +17,7 @@ import {
   guildIdOnShard,
   shardOf,
   startFakeDiscord,
-} from './index.js';
+} from '../../../../testkit/fakes/discord/index.js';
 
 const INTENTS: Intents[] = [
   GatewayIntentBits.Guilds,

@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { FormErrors } from './errors.js';
-import { charLength } from './json.js';
-import { LIMITS } from './limits.js';
-import { isValidChatInputName, validateCommandList } from './validate-commands.js';
-import { validateMessageBody, validateModal, validateThreadBody } from './validate-message.js';
+import { FormErrors } from '../../../../testkit/fakes/discord/errors.js';
+import { charLength } from '../../../../testkit/fakes/discord/json.js';
+import { LIMITS } from '../../../../testkit/fakes/discord/limits.js';
+import {
+  isValidChatInputName,
+  validateCommandList,
+} from '../../../../testkit/fakes/discord/validate-commands.js';
+import {
+  validateMessageBody,
+  validateModal,
+  validateThreadBody,
+} from '../../../../testkit/fakes/discord/validate-message.js';
 
 const errorsFor = (check: (errors: FormErrors) => void): FormErrors => {
   const errors = new FormErrors();

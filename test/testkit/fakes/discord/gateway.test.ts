@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { createInflate } from 'node:zlib';
 import { WebSocket } from 'ws';
-import { type FakeDiscord, startFakeDiscord } from './index.js';
+import { type FakeDiscord, startFakeDiscord } from '../../../../testkit/fakes/discord/index.js';
 
 /** A raw gateway client: collects payloads, so tests see exactly what the fake sends. */
 async function rawConnect(t: TestContext, fake: FakeDiscord, query = 'v=10&encoding=json') {

@@ -20,8 +20,13 @@ import {
   TextChannel,
   type ThreadAutoArchiveDuration,
 } from 'discord.js';
-import { type Bot, DEFAULT_INTENTS, startBot } from '../../helpers/fake-discord-client.js';
-import { DEFAULT_MEMBER_PERMISSIONS, type FakeDiscord, Permission, startFakeDiscord } from './index.js';
+import {
+  DEFAULT_MEMBER_PERMISSIONS,
+  type FakeDiscord,
+  Permission,
+  startFakeDiscord,
+} from '../../../../testkit/fakes/discord/index.js';
+import { type Bot, DEFAULT_INTENTS, startBot } from '../../../helpers/fake-discord-client.js';
 
 function assertHealthy(bot: Bot): void {
   assert.deepEqual(bot.errors, []);

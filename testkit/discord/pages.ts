@@ -1,12 +1,14 @@
 /**
- * Pages and pasted texts shared by the Discord tests and scripts/preview-discord.ts: the article
- * fixture, its text as a user would paste it, the same page after an update, a page long enough to
- * need two messages, and a long council report for the paste form.
+ * Pages and pasted texts shared by the Discord tests, the drivers and scripts/preview-discord.ts:
+ * the article fixture, its text as a user would paste it, the same page after an update, a page
+ * long enough to need two messages, and a long council report for the paste form.
  */
-import { readFixture } from '../helpers/fixtures.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../src/core/paths.js';
 
-/** The fixture article (Harbor Town's tidal barrier), as its site serves it. */
-export const page = readFixture('discord', 'article.html');
+/** The fixture article (Harbor Town's tidal barrier), as its site serves it: test/fixtures/discord/article.html. */
+export const page = readFileSync(join(repoRoot(), 'test', 'fixtures', 'discord', 'article.html'), 'utf8');
 
 /** The page's paragraphs (byline included) as plain text, in order. */
 export const paragraphs = page
