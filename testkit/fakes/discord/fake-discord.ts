@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GatewayServer, type GatewayStats } from './gateway.js';
+import { GatewayServer, type GatewayStats, receives, type ShardId } from './gateway.js';
 import { FakeHttpServer, type RecordedRequest } from './http-server.js';
 import {
   buildCommandOptions,
@@ -27,7 +27,7 @@ import { type BucketLimit, RateLimiter } from './rate-limits.js';
 import { appRoutes, type CommandRegistration } from './routes-app.js';
 import { channelRoutes } from './routes-channels.js';
 import { interactionRoutes } from './routes-interactions.js';
-import { createSnowflakeGenerator } from './snowflake.js';
+import { createSnowflakeGenerator, guildIdOnShard, shardOf } from './snowflake.js';
 import { type GuildState, World } from './world.js';
 
 export interface ChannelSeed {
@@ -55,6 +55,11 @@ export interface ThreadSeed {
 
 export interface GuildSeed {
   readonly id?: string;
+  /**
+   * The shard (of `FakeDiscordOptions.shards`) whose sessions receive this guild's events; the fake
+   * picks an id that lands there (`guildIdOnShard`). Default: wherever `id` (or a fresh id) lands.
+   */
+  readonly shard?: number;
   readonly name?: string;
   readonly locale?: string;
   readonly botPermissions?: bigint;
@@ -67,6 +72,11 @@ export interface GuildSeed {
    * `authorizing_integration_owners` without the guild key. Default true.
    */
   readonly botMember?: boolean;
+  /**
+   * Usernames or ids of the seeded users who are members (only members can use commands, post or
+   * start threads there). Default: every user; `addUser` adds a new user to every guild.
+   */
+  readonly members?: readonly string[];
 }
 
 export interface UserSeed {
@@ -102,6 +112,14 @@ export interface FakeDiscordOptions {
   readonly users?: readonly UserSeed[];
   /** Clock for Discord-side time (deadlines, token expiry, timestamps). Default Date.now; see also `advanceTime`. */
   readonly now?: () => number;
+  /**
+   * The shard count `GET /gateway/bot` recommends (default 1). Sessions may identify with any
+   * `[shard_id, num_shards]`: each gets READY, GUILD_CREATE and every dispatch of the guilds with
+   * `(guild_id >> 22) % num_shards === shard_id`, and events without a guild (DMs) go to shard 0.
+   */
+  readonly shards?: number;
+  /** `session_start_limit.max_concurrency` (default 1: discord.js then waits 5 s between identifies of one client). */
+  readonly maxConcurrency?: number;
 }
 
 export interface SlashCommandInput extends InteractionOrigin {
@@ -164,6 +182,8 @@ export class FakeDiscord {
   readonly #http: FakeHttpServer;
   readonly #rateLimiter: RateLimiter;
   readonly #options: FakeDiscordOptions;
+  /** The shard count `GET /gateway/bot` recommends. */
+  readonly shardCount: number;
   #clockOffset = 0;
   #ackDeadlineMs: number;
   #tokenTtlMs: number;
@@ -190,8 +210,29 @@ export class FakeDiscord {
     });
     for (const seed of options.users ?? [{ username: 'alice' }, { username: 'bob' }])
       this.world.addUser(seed);
+    const shardCount = options.shards ?? 1;
+    if (!Number.isInteger(shardCount) || shardCount < 1) throw new Error('fake Discord: shards must be ≥ 1');
+    this.shardCount = shardCount;
+    const seededOnShard = new Map<number, number>();
     for (const seed of options.guilds ?? [{}]) {
-      const guild = this.world.addGuild(seed);
+      let id = seed.id;
+      if (seed.shard !== undefined) {
+        const seq = seededOnShard.get(seed.shard) ?? 0;
+        seededOnShard.set(seed.shard, seq + 1);
+        id ??= guildIdOnShard(seed.shard, shardCount, seq);
+        if (shardOf(id, shardCount) !== seed.shard) {
+          throw new Error(
+            `fake Discord: guild id ${id} is on shard ${shardOf(id, shardCount)}, not ${seed.shard}`,
+          );
+        }
+      }
+      const guild = this.world.addGuild({
+        ...seed,
+        ...(id === undefined ? {} : { id }),
+        ...(seed.members === undefined
+          ? {}
+          : { memberIds: seed.members.map((m) => (this.world.users.get(m) ?? this.userByName(m)).id) }),
+      });
       for (const channel of seed.channels ?? [{ name: 'general' }]) {
         const state = this.world.addTextChannel(guild.id, channel);
         for (const thread of channel.threads ?? []) this.#seedThread(state.api.id, thread);
@@ -208,15 +249,15 @@ export class FakeDiscord {
       enabledPrivilegedIntents: privileged,
       url: () => this.gatewayUrl,
       onChange: () => this.world.changed(),
-      ready: (sessionId) => ({
+      ready: (sessionId, shard) => ({
         ready: {
           v: 10,
           user: this.world.bot,
-          guilds: this.#memberGuilds().map((g) => ({ id: g.id, unavailable: true })),
+          guilds: this.#memberGuilds(shard).map((g) => ({ id: g.id, unavailable: true })),
           session_id: sessionId,
           session_type: 'normal',
           resume_gateway_url: this.gatewayUrl,
-          shard: [0, 1],
+          shard,
           application: { id: this.world.application.id, flags: this.world.application.flags },
           user_settings: {},
           private_channels: [],
@@ -226,7 +267,7 @@ export class FakeDiscord {
           geo_ordered_rtc_regions: [],
           auth: {},
         },
-        guilds: this.#memberGuilds().map((g) => this.world.guildCreatePayload(g)),
+        guilds: this.#memberGuilds(shard).map((g) => this.world.guildCreatePayload(g)),
       }),
     });
     this.world.setDispatcher(this.#gateway);
@@ -236,6 +277,8 @@ export class FakeDiscord {
         world: this.world,
         gatewayUrl: () => this.gatewayUrl,
         registrations: this.commandRegistrations,
+        shards: shardCount,
+        maxConcurrency: options.maxConcurrency ?? 1,
       }),
       ...channelRoutes(this.world),
       ...interactionRoutes({
@@ -354,8 +397,11 @@ export class FakeDiscord {
     this.world.threadIds.splice(this.world.threadIds.indexOf(thread.api.id), 1);
   }
 
-  #memberGuilds(): GuildState[] {
-    return [...this.world.guilds.values()].filter((g) => g.botMember);
+  /** Guilds the bot is in, all or those a session of `shard` receives. */
+  #memberGuilds(shard?: ShardId): GuildState[] {
+    return [...this.world.guilds.values()].filter(
+      (g) => g.botMember && (shard === undefined || receives(shard, g.id)),
+    );
   }
 
   // ---- clock -------------------------------------------------------------------------------
@@ -508,6 +554,9 @@ export class FakeDiscord {
     const userId =
       input.user === undefined ? this.user.id : typeof input.user === 'string' ? input.user : input.user.id;
     this.world.requireUser(userId);
+    if (guildId !== null && this.world.guilds.get(guildId)?.memberIds.has(userId) === false) {
+      throw new Error(`fake Discord: user ${userId} is not a member of guild ${guildId}`);
+    }
     return { channelId, guildId, userId };
   }
 
@@ -543,7 +592,13 @@ export class FakeDiscord {
     sourceMessageId: string | null,
     extra: JsonRecord,
   ): InteractionHandle {
-    if (!this.#gateway.hasSession) throw new Error('fake Discord: no bot is connected to the gateway');
+    if (!this.#gateway.hasSessionFor(where.guildId)) {
+      throw new Error(
+        this.#gateway.shards.length === 0
+          ? 'fake Discord: no bot is connected to the gateway'
+          : `fake Discord: no gateway session receives ${where.guildId === null ? 'DMs (shard 0)' : `guild ${where.guildId}`}; sessions: ${JSON.stringify(this.#gateway.shards)}`,
+      );
+    }
     const id = this.world.nextId();
     const token = newInteractionToken();
     const payload: JsonRecord = {
@@ -575,7 +630,7 @@ export class FakeDiscord {
     );
     this.#interactions.set(id, handle);
     this.#byToken.set(token, handle);
-    this.world.dispatch('INTERACTION_CREATE', () => payload);
+    this.world.dispatch('INTERACTION_CREATE', where.guildId, () => payload);
     return handle;
   }
 
@@ -596,11 +651,16 @@ export class FakeDiscord {
       // A message unarchives the thread first, so clients learn of it before the message.
       meta.archived = false;
       meta.archive_timestamp = this.world.isoNow();
-      this.world.dispatch('THREAD_UPDATE', (s) => ((s.intents & Intent.Guilds) === 0 ? null : channel.api));
+      this.world.dispatch('THREAD_UPDATE', channel.guildId, (s) =>
+        (s.intents & Intent.Guilds) === 0 ? null : channel.api,
+      );
     }
     const userId =
       input.user === undefined ? this.user.id : typeof input.user === 'string' ? input.user : input.user.id;
     const author = this.world.requireUser(userId);
+    if (channel.guildId !== null && this.world.guilds.get(channel.guildId)?.memberIds.has(userId) === false) {
+      throw new Error(`fake Discord: user ${userId} is not a member of guild ${channel.guildId}`);
+    }
     let content = input.content;
     if (input.mentionsBot && !mentionsUserInContent(content, this.world.bot.id))
       content = `<@${this.world.bot.id}> ${content}`;
@@ -665,7 +725,7 @@ export class FakeDiscord {
       autoArchiveDuration: input.autoArchiveDuration ?? 4320,
       rateLimitPerUser: 0,
     });
-    this.world.dispatch('THREAD_CREATE', (session) =>
+    this.world.dispatch('THREAD_CREATE', thread.guildId, (session) =>
       (session.intents & Intent.Guilds) === 0 ? null : { ...thread.api, newly_created: true },
     );
     if (starter) {
@@ -807,14 +867,14 @@ export class FakeDiscord {
    */
   removeBotFromGuild(guildId: string): void {
     if (!this.world.guilds.delete(guildId)) throw new Error(`fake Discord: no guild ${guildId}`);
-    this.world.dispatch('GUILD_DELETE', (session) =>
+    this.world.dispatch('GUILD_DELETE', guildId, (session) =>
       (session.intents & Intent.Guilds) === 0 ? null : { id: guildId },
     );
   }
   /** A Discord outage for a guild: GUILD_DELETE with `unavailable: true`; the bot is still in it. */
   guildOutage(guildId: string): void {
     if (!this.world.guilds.has(guildId)) throw new Error(`fake Discord: no guild ${guildId}`);
-    this.world.dispatch('GUILD_DELETE', (session) =>
+    this.world.dispatch('GUILD_DELETE', guildId, (session) =>
       (session.intents & Intent.Guilds) === 0 ? null : { id: guildId, unavailable: true },
     );
   }
@@ -822,9 +882,17 @@ export class FakeDiscord {
   guildRecovered(guildId: string): void {
     const guild = this.world.guilds.get(guildId);
     if (!guild) throw new Error(`fake Discord: no guild ${guildId}`);
-    this.world.dispatch('GUILD_CREATE', (session) =>
+    this.world.dispatch('GUILD_CREATE', guildId, (session) =>
       (session.intents & Intent.Guilds) === 0 ? null : this.world.guildCreatePayload(guild),
     );
+  }
+  /** The shard of `shardCount` (default: the recommended count) whose sessions receive a guild's events. */
+  shardOf(guildId: string, shardCount: number = this.shardCount): number {
+    return shardOf(guildId, shardCount);
+  }
+  /** `[shard_id, num_shards]` of every session that still receives dispatches (live or resumable), oldest first. */
+  sessionShards(): ShardId[] {
+    return this.#gateway.shards;
   }
   /** Waits until the gateway stats satisfy a predicate (e.g. `s => s.resumes >= 1`). */
   waitForGateway(predicate: (stats: Readonly<GatewayStats>) => boolean, timeoutMs = 5000): Promise<void> {

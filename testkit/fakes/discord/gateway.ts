@@ -4,6 +4,7 @@ import { createDeflate, type Deflate, deflateSync, constants as zlibConstants } 
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { isRecord, type JsonRecord } from './json.js';
 import { Intent } from './limits.js';
+import { shardOf } from './snowflake.js';
 import type { Dispatcher, SessionView } from './world.js';
 
 /** Gateway opcodes (Discord docs, "Gateway Opcodes"). */
@@ -46,14 +47,27 @@ export interface GatewayOptions {
   /** Privileged intents enabled for the app in the (imaginary) developer portal. */
   readonly enabledPrivilegedIntents: number;
   readonly url: () => string;
-  /** READY's `d` for a new session, and the GUILD_CREATE payloads that follow it. */
-  readonly ready: (sessionId: string) => { ready: JsonRecord; guilds: JsonRecord[] };
+  /** READY's `d` for a new session of a shard, and the GUILD_CREATE payloads that follow it. */
+  readonly ready: (sessionId: string, shard: ShardId) => { ready: JsonRecord; guilds: JsonRecord[] };
   readonly onChange: () => void;
+}
+
+/** `[shard_id, num_shards]` as sent in IDENTIFY; `[0, 1]` when the client does not shard. */
+export type ShardId = readonly [number, number];
+
+/**
+ * Whether a session of `shard` receives the events of a guild (null: events without a guild, such
+ * as DMs, which go to shard 0 only). Each session routes by its own `num_shards`, as Discord does.
+ */
+export function receives(shard: ShardId, guildId: string | null): boolean {
+  const [id, count] = shard;
+  return guildId === null ? id === 0 : shardOf(guildId, count) === id;
 }
 
 interface Session extends SessionView {
   readonly id: string;
   readonly intents: number;
+  readonly shard: ShardId;
   seq: number;
   readonly buffer: { s: number; t: string; d: unknown }[];
   connection: Connection | null;
@@ -113,14 +127,19 @@ export class GatewayServer implements Dispatcher {
     return [...this.sessions.values()].filter((s) => s.connection?.live).length;
   }
 
-  /** Whether any session exists that a dispatch can reach now or on resume. */
-  get hasSession(): boolean {
-    return [...this.sessions.values()].some((s) => !s.invalid);
+  /** Whether a session exists that a dispatch about this guild (null: no guild) can reach now or on resume. */
+  hasSessionFor(guildId: string | null): boolean {
+    return [...this.sessions.values()].some((s) => !s.invalid && receives(s.shard, guildId));
   }
 
-  dispatch(event: string, build: (session: SessionView) => unknown | null): void {
+  /** The shards of the sessions that can still receive dispatches (connected or resumable), in identify order. */
+  get shards(): ShardId[] {
+    return [...this.sessions.values()].filter((s) => !s.invalid).map((s) => s.shard);
+  }
+
+  dispatch(event: string, guildId: string | null, build: (session: SessionView) => unknown | null): void {
     for (const session of this.sessions.values()) {
-      if (session.invalid) continue;
+      if (session.invalid || !receives(session.shard, guildId)) continue;
       const d = build(session);
       if (d === null) continue;
       this.#dispatchTo(session, event, d);
@@ -247,19 +266,19 @@ export class GatewayServer implements Dispatcher {
       this.#close(connection, GatewayClose.DisallowedIntents, 'Disallowed intent(s).');
       return;
     }
-    const shard = Array.isArray(d.shard) ? d.shard : [0, 1];
-    if (shard[0] !== 0 || shard[1] !== 1) {
+    const shard = parseShard(d.shard);
+    if (!shard) {
       this.#close(connection, GatewayClose.InvalidShard, 'Invalid shard.');
       return;
     }
     connection.identifyCompress = d.compress === true && connection.zlibStream === null;
     const id = randomBytes(16).toString('hex');
-    const session: Session = { id, intents, seq: 0, buffer: [], connection, invalid: false };
+    const session: Session = { id, intents, shard, seq: 0, buffer: [], connection, invalid: false };
     this.sessions.set(id, session);
     connection.session = session;
     connection.live = true;
     this.stats.identifies += 1;
-    const { ready, guilds } = this.options.ready(id);
+    const { ready, guilds } = this.options.ready(id, shard);
     this.#dispatchTo(session, 'READY', ready);
     for (const guild of guilds) this.#dispatchTo(session, 'GUILD_CREATE', guild);
     this.options.onChange();
@@ -339,6 +358,21 @@ export class GatewayServer implements Dispatcher {
     connection.socket.close(code, reason);
     this.options.onChange();
   }
+}
+
+/**
+ * IDENTIFY's `shard`: absent means `[0, 1]`; otherwise two integers with 0 ≤ shard_id < num_shards,
+ * else null (close 4010). Any `num_shards` is accepted: Discord routes each session by its own
+ * count, so sessions with the same shard, or with different counts, may coexist (docs, "Sharding").
+ */
+function parseShard(value: unknown): ShardId | null {
+  if (value === undefined || value === null) return [0, 1];
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [id, count] = value as unknown[];
+  if (!Number.isInteger(id) || !Number.isInteger(count)) return null;
+  const shard = id as number;
+  const total = count as number;
+  return total >= 1 && shard >= 0 && shard < total ? [shard, total] : null;
 }
 
 function rawToString(data: RawData): string {

@@ -14,7 +14,7 @@ export {
   type UserMessageInput,
   type UserSeed,
 } from './fake-discord.js';
-export type { GatewayStats } from './gateway.js';
+export type { GatewayStats, ShardId } from './gateway.js';
 export type { RecordedRequest } from './http-server.js';
 export type { InteractionOrigin, OptionValue } from './interaction-payloads.js';
 export { type InteractionCondition, InteractionHandle, type InteractionKind } from './interaction-record.js';
@@ -38,3 +38,4 @@ export type {
 } from './model.js';
 export type { BucketLimit } from './rate-limits.js';
 export type { CommandRegistration } from './routes-app.js';
+export { guildIdOnShard, shardOf } from './snowflake.js';

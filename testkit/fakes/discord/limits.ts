@@ -1,6 +1,13 @@
 /** Discord's documented limits that the fake enforces (characters unless a unit is named). */
 export const LIMITS = {
   messageContent: 2000,
+  /** A message's `nonce` (string length; an integer is also accepted). */
+  nonce: 25,
+  /**
+   * Milliseconds a channel message's nonce is remembered for `enforce_nonce` (Discord: "the past few
+   * minutes", not documented exactly).
+   */
+  nonceWindowMs: 5 * 60_000,
   embedsPerMessage: 10,
   embedTitle: 256,
   embedDescription: 4096,

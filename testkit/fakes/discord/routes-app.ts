@@ -19,6 +19,9 @@ export interface AppRouteDeps {
   readonly world: World;
   readonly gatewayUrl: () => string;
   readonly registrations: CommandRegistration[];
+  /** Recommended shard count for `GET /gateway/bot`. */
+  readonly shards: number;
+  readonly maxConcurrency: number;
 }
 
 /** Gateway discovery, users, the application, command registration and guild reads. */
@@ -128,7 +131,12 @@ export function appRoutes(deps: AppRouteDeps): Route[] {
     return guild;
   };
 
-  const sessionStartLimit = { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 };
+  const sessionStartLimit = {
+    total: 1000,
+    remaining: 999,
+    reset_after: 86_400_000,
+    max_concurrency: deps.maxConcurrency,
+  };
 
   return [
     {
@@ -143,7 +151,7 @@ export function appRoutes(deps: AppRouteDeps): Route[] {
       auth: true,
       handle: () => ({
         status: 200,
-        body: { url: deps.gatewayUrl(), shards: 1, session_start_limit: sessionStartLimit },
+        body: { url: deps.gatewayUrl(), shards: deps.shards, session_start_limit: sessionStartLimit },
       }),
     },
     { method: 'GET', pattern: '/users/@me', auth: true, handle: () => ({ status: 200, body: world.bot }) },

@@ -1,7 +1,15 @@
 import { discordErrors, FormErrors } from './errors.js';
 import type { Route, RouteContext } from './http-server.js';
 import { arrayOr, isRecord, type JsonRecord, recordOr } from './json.js';
-import { ChannelType, holdsMessages, Intent, isThreadType, MessageFlag, Permission } from './limits.js';
+import {
+  ChannelType,
+  holdsMessages,
+  Intent,
+  isThreadType,
+  LIMITS,
+  MessageFlag,
+  Permission,
+} from './limits.js';
 import { readMessageInput } from './message-input.js';
 import type { StoredMessage } from './model.js';
 import { validateThreadBody } from './validate-message.js';
@@ -51,6 +59,13 @@ export function channelRoutes(world: World): Route[] {
       if (meta?.locked && !hasPermission(channel, Permission.ManageThreads))
         throw discordErrors.threadLocked();
       const input = readMessageInput(ctx, world, 'create', null);
+      const repeated = nonceRepeat(world, input.body);
+      if (repeated) {
+        // A retried post: Discord answers with the message the first post made (even in another
+        // channel), or 10008 if that one was deleted; nothing new is created or dispatched.
+        if (repeated.deleted) throw discordErrors.unknownMessage();
+        return { status: 200, body: repeated.api };
+      }
       // The bot posting as itself needs Embed Links for embeds, and Read Message History for replies.
       if (arrayOr(input.body.embeds).length > 0) requirePermission(channel, Permission.EmbedLinks);
       if (isRecord(input.body.message_reference)) requirePermission(channel, Permission.ReadMessageHistory);
@@ -59,7 +74,9 @@ export function channelRoutes(world: World): Route[] {
         // Sending to an archived (unlocked) thread unarchives it, as in Discord.
         meta.archived = false;
         ctx.after(() =>
-          world.dispatch('THREAD_UPDATE', (s) => ((s.intents & Intent.Guilds) === 0 ? null : channel.api)),
+          world.dispatch('THREAD_UPDATE', channel.guildId, (s) =>
+            (s.intents & Intent.Guilds) === 0 ? null : channel.api,
+          ),
         );
       }
       const message = world.createMessage({
@@ -283,7 +300,11 @@ export function channelRoutes(world: World): Route[] {
         channel.api.topic = typeof body.topic === 'string' ? body.topic : null;
       }
       const event = meta ? 'THREAD_UPDATE' : 'CHANNEL_UPDATE';
-      ctx.after(() => world.dispatch(event, (s) => ((s.intents & Intent.Guilds) === 0 ? null : channel.api)));
+      ctx.after(() =>
+        world.dispatch(event, channel.guildId, (s) =>
+          (s.intents & Intent.Guilds) === 0 ? null : channel.api,
+        ),
+      );
       return { status: 200, body: channel.api };
     },
   };
@@ -365,9 +386,32 @@ export function resolveReference(
   throw errors.toError();
 }
 
+/**
+ * With `enforce_nonce: true` and a nonce, the message the same author (the bot) posted with that
+ * nonce in the last few minutes (`LIMITS.nonceWindowMs`), deleted ones included; otherwise null.
+ * Only channel posts: Discord does not deduplicate webhook or interaction messages by nonce.
+ */
+function nonceRepeat(world: World, body: JsonRecord): StoredMessage | null {
+  const nonce = body.nonce;
+  if (body.enforce_nonce !== true || (typeof nonce !== 'string' && typeof nonce !== 'number')) return null;
+  const since = world.now - LIMITS.nonceWindowMs;
+  for (const message of world.messages.values()) {
+    if (
+      message.origin === 'bot' &&
+      message.authorId === world.bot.id &&
+      message.api.nonce !== undefined &&
+      String(message.api.nonce) === String(nonce) &&
+      Date.parse(message.api.timestamp) >= since
+    ) {
+      return message;
+    }
+  }
+  return null;
+}
+
 /** THREAD_CREATE as Discord sends it to the creator: `newly_created`, with the bot as a member. */
 export function dispatchThreadCreate(world: World, thread: ChannelState): void {
-  world.dispatch('THREAD_CREATE', (session) =>
+  world.dispatch('THREAD_CREATE', thread.guildId, (session) =>
     (session.intents & Intent.Guilds) === 0
       ? null
       : {

@@ -30,3 +30,33 @@ export function createSnowflakeGenerator(now: () => number): () => string {
 export function snowflakeTimestamp(id: string): number {
   return Number(BigInt(id) >> 22n) + DISCORD_EPOCH_MS;
 }
+
+/**
+ * The shard of `shardCount` that receives a guild's events: `(guild_id >> 22) % num_shards`
+ * (Discord docs, "Sharding Formula"). Snowflakes exceed 2^53, so the arithmetic is on BigInt.
+ */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** Milliseconds after Discord's epoch near which `guildIdOnShard` makes ids (2024-01-01): 19 digits. */
+const SHARD_ID_BASE_MS = 283_996_800_000n;
+
+/**
+ * A guild id that lands on `shard` of `shardCount`, for seeding guilds on chosen shards. Distinct
+ * `seq` values give distinct ids for the same shard and count (the timestamp steps by `shardCount`);
+ * the worker bits (2) keep them apart from the fake's own ids (worker 1). Fixed, so a test's ids are
+ * the same on every run.
+ */
+export function guildIdOnShard(shard: number, shardCount: number, seq = 0): string {
+  if (!Number.isInteger(shardCount) || shardCount < 1)
+    throw new Error(`shard count ${shardCount} is not ≥ 1`);
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shardCount) {
+    throw new Error(`shard ${shard} is not in 0..${shardCount - 1}`);
+  }
+  if (!Number.isInteger(seq) || seq < 0) throw new Error(`seq ${seq} is not a non-negative integer`);
+  const count = BigInt(shardCount);
+  const offset = (BigInt(shard) - (SHARD_ID_BASE_MS % count) + count) % count;
+  const ms = SHARD_ID_BASE_MS + offset + BigInt(seq) * count;
+  return ((ms << 22n) | (2n << 17n)).toString();
+}

@@ -39,6 +39,12 @@ export function validateMessageBody(body: JsonRecord, errors: FormErrors, fileCo
     );
   }
 
+  const nonce = body.nonce;
+  if (typeof nonce === 'string') maxLength(errors, ['nonce'], nonce, LIMITS.nonce);
+  else if (nonce !== undefined && nonce !== null && !Number.isSafeInteger(nonce)) {
+    errors.add(['nonce'], 'BASE_TYPE_CONVERT', 'Could not interpret value as string or integer.');
+  }
+
   const reference = body.message_reference;
   if (reference !== undefined && reference !== null && !isRecord(reference)) {
     errors.add(['message_reference'], 'MODEL_TYPE_CONVERT', 'Only dictionaries may be used in a ModelType');

@@ -47,9 +47,12 @@ export interface ChannelState {
   readonly runtime: boolean;
 }
 
-/** How the world hands events to the gateway; `build` runs once per session so it can strip content. */
+/**
+ * How the world hands events to the gateway: only to the sessions of the guild's shard (null: an
+ * event without a guild, e.g. in a DM, for shard 0); `build` runs once per session so it can strip content.
+ */
 export interface Dispatcher {
-  dispatch(event: string, build: (session: SessionView) => unknown | null): void;
+  dispatch(event: string, guildId: string | null, build: (session: SessionView) => unknown | null): void;
 }
 
 /** What a dispatch builder may know about the receiving gateway session. */
@@ -142,8 +145,8 @@ export class World {
     this.#dispatcher = dispatcher;
   }
 
-  dispatch(event: string, build: (session: SessionView) => unknown | null): void {
-    this.#dispatcher?.dispatch(event, build);
+  dispatch(event: string, guildId: string | null, build: (session: SessionView) => unknown | null): void {
+    this.#dispatcher?.dispatch(event, guildId, build);
   }
 
   changed(): void {
@@ -201,6 +204,8 @@ export class World {
     botPermissions?: bigint;
     memberPermissions?: bigint;
     botMember?: boolean;
+    /** Default: every user. */
+    memberIds?: readonly string[];
   }): GuildState {
     const id = seed.id ?? this.nextId();
     const guild: GuildState = {
@@ -212,7 +217,7 @@ export class World {
       botPermissions: seed.botPermissions ?? DEFAULT_BOT_PERMISSIONS,
       memberPermissions: seed.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS,
       memberPermissionsById: new Map(),
-      memberIds: new Set(this.users.keys()),
+      memberIds: new Set(seed.memberIds ?? this.users.keys()),
       joinedAt: this.isoNow(),
       botMember: seed.botMember ?? true,
     };
@@ -618,18 +623,18 @@ export class World {
 
   dispatchMessageCreate(message: StoredMessage): void {
     if (message.ephemeral) return;
-    this.dispatch('MESSAGE_CREATE', (session) => this.messageDispatch(message, session));
+    this.dispatch('MESSAGE_CREATE', message.guildId, (session) => this.messageDispatch(message, session));
   }
 
   dispatchMessageUpdate(message: StoredMessage): void {
     if (message.ephemeral) return;
-    this.dispatch('MESSAGE_UPDATE', (session) => this.messageDispatch(message, session));
+    this.dispatch('MESSAGE_UPDATE', message.guildId, (session) => this.messageDispatch(message, session));
   }
 
   dispatchMessageDelete(message: StoredMessage): void {
     if (message.ephemeral) return;
     const dm = this.isDm(message.channelId);
-    this.dispatch('MESSAGE_DELETE', (session) =>
+    this.dispatch('MESSAGE_DELETE', message.guildId, (session) =>
       (session.intents & (dm ? Intent.DirectMessages : Intent.GuildMessages)) === 0
         ? null
         : {

@@ -201,3 +201,67 @@ describe('fake Discord: channel kinds, permissions and user installs', () => {
     assert.deepEqual(fake.problems(), []);
   });
 });
+
+describe('fake Discord: nonce and enforce_nonce on channel posts', () => {
+  it('GIVEN enforce_nonce WHEN the bot posts twice with one nonce THEN the second post returns the first message and nothing new is made or dispatched', async (t) => {
+    const bot = await startBot(t);
+    const { fake, client } = bot;
+    const channel = client.channels.cache.get(fake.channelId);
+    assert.ok(channel?.isSendable());
+    const first = await channel.send({ content: 'Summary', nonce: 'job-42-summary', enforceNonce: true });
+    const again = await channel.send({
+      content: 'Summary (retry)',
+      nonce: 'job-42-summary',
+      enforceNonce: true,
+    });
+    assert.equal(again.id, first.id);
+    assert.equal(again.content, 'Summary');
+    assert.deepEqual(
+      fake.messages(fake.channelId).map((m) => m.content),
+      ['Summary'],
+    );
+    // The gateway delivers in order: once a later user message arrives, any second create would have.
+    const markerId = new Promise<string>((resolve) =>
+      client.on(Events.MessageCreate, (m) => {
+        if (m.author.id !== fake.botUser.id) resolve(m.id);
+      }),
+    );
+    const marker = fake.postUserMessage({ content: 'later' });
+    assert.equal(await markerId, marker.id);
+    const seen = bot.received.filter((m) => m.author.id === fake.botUser.id).map((m) => m.id);
+    assert.deepEqual(seen, [first.id], 'one MESSAGE_CREATE');
+    assert.deepEqual(bot.errors, []);
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN a nonce without enforce_nonce THEN each post makes a message; and an enforced nonce is forgotten after the window', async (t) => {
+    const { fake, client } = await startBot(t);
+    const post = (body: Record<string, unknown>) =>
+      client.rest.post(Routes.channelMessages(fake.channelId), { body }) as Promise<{ id: string }>;
+    const a = await post({ content: 'a', nonce: 'n1' });
+    const b = await post({ content: 'b', nonce: 'n1' });
+    assert.notEqual(a.id, b.id);
+    assert.equal((await post({ content: 'c', nonce: 'n1', enforce_nonce: true })).id, a.id);
+    fake.advanceTime(5 * 60_000 + 1);
+    const later = await post({ content: 'd', nonce: 'n1', enforce_nonce: true });
+    assert.ok(![a.id, b.id].includes(later.id));
+  });
+
+  it('GIVEN the first message was deleted WHEN the post is repeated with enforce_nonce THEN Discord answers 10008 instead of posting again; a nonce over 25 characters is 50035', async (t) => {
+    const { fake, client } = await startBot(t);
+    const route = Routes.channelMessages(fake.channelId);
+    const first = (await client.rest.post(route, {
+      body: { content: 'x', nonce: 'gone', enforce_nonce: true },
+    })) as { id: string };
+    await client.rest.delete(Routes.channelMessage(fake.channelId, first.id));
+    await assert.rejects(
+      client.rest.post(route, { body: { content: 'x', nonce: 'gone', enforce_nonce: true } }),
+      isApiError(10008),
+    );
+    await assert.rejects(
+      client.rest.post(route, { body: { content: 'x', nonce: 'n'.repeat(26), enforce_nonce: true } }),
+      isApiError(50035),
+    );
+    assert.equal(fake.messages(fake.channelId).length, 0);
+  });
+});
