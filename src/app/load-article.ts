@@ -5,6 +5,7 @@ import {
   checkArticle,
   DEFAULT_INGEST_LIMITS,
   type IngestLimits,
+  pdfLimits,
 } from '../article/ingest.js';
 import type { WorkerPool } from '../article/worker/index.js';
 import type { Result } from '../core/result.js';
@@ -101,8 +102,8 @@ export async function loadArticle(
   let article: Result<Article>;
   if (doc.kind === 'pdf') {
     const pdf = deps.pool
-      ? await deps.pool.run('pdfToText', [doc.bytes ?? new Uint8Array()])
-      : await (await import('../article/pdf.js')).pdfToText(doc.bytes ?? new Uint8Array());
+      ? await deps.pool.run('pdfToText', [doc.bytes ?? new Uint8Array(), pdfLimits(limits)])
+      : await (await import('../article/pdf.js')).pdfToText(doc.bytes ?? new Uint8Array(), pdfLimits(limits));
     article = pdf.ok
       ? { ok: true, value: makeArticle(pdf.value.text, { ...meta, title: pdf.value.title }) }
       : pdf;

@@ -5,6 +5,7 @@ import {
   DEFAULT_INGEST_LIMITS,
   decodeText,
   type IngestLimits,
+  pdfLimits,
   type RawInput,
   sniffKind,
   tooLarge,
@@ -30,7 +31,7 @@ export async function loadUpload(
   if (input.bytes.length === 0) return fail('empty_input', 'There is no text to read.');
 
   if (kind.value === 'pdf') {
-    const pdf = await pool.run('pdfToText', [input.bytes]);
+    const pdf = await pool.run('pdfToText', [input.bytes, pdfLimits(limits)]);
     if (!pdf.ok) return pdf;
     return checkArticle(makeArticle(pdf.value.text, { title: pdf.value.title, ...input.meta }), limits);
   }

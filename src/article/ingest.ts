@@ -1,19 +1,28 @@
 import { extname } from 'node:path';
 import { fail, type Result } from '../core/result.js';
 import { type Article, type ArticleMeta, makeArticle } from './article.js';
+import type { PdfLimits } from './pdf.js';
 
 /** Limits on what one input may be. Bytes are raw input bytes; chars are normalized article text. */
 export interface IngestLimits {
   readonly maxTextBytes: number;
   readonly maxPdfBytes: number;
   readonly maxArticleChars: number;
+  /** Pages of a PDF; a longer one is refused before its text is read. */
+  readonly maxPdfPages: number;
 }
 
 export const DEFAULT_INGEST_LIMITS: IngestLimits = Object.freeze({
   maxTextBytes: 5_000_000,
   maxPdfBytes: 20_000_000,
   maxArticleChars: 1_000_000,
+  maxPdfPages: 1_000,
 });
+
+/** The PDF extraction bounds that follow from the ingest limits. */
+export function pdfLimits(limits: IngestLimits): PdfLimits {
+  return { maxChars: limits.maxArticleChars, maxPages: limits.maxPdfPages };
+}
 
 export type InputKind = 'text' | 'markdown' | 'html' | 'pdf';
 
@@ -130,7 +139,7 @@ export async function articleFromBytes(
   let article: Result<Article>;
   if (kind.value === 'pdf') {
     const { pdfToText } = await import('./pdf.js');
-    const pdf = await pdfToText(input.bytes);
+    const pdf = await pdfToText(input.bytes, pdfLimits(limits));
     if (!pdf.ok) return pdf;
     article = { ok: true, value: makeArticle(pdf.value.text, { title: pdf.value.title, ...input.meta }) };
   } else {
