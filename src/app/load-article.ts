@@ -8,7 +8,7 @@ import {
   pdfLimits,
 } from '../article/ingest.js';
 import type { WorkerPool } from '../article/worker/index.js';
-import type { Result } from '../core/result.js';
+import { type Result, timeoutDuring } from '../core/result.js';
 import type { Store } from '../store/store.js';
 import { loadUpload } from './load-upload.js';
 
@@ -118,7 +118,7 @@ export async function loadArticle(
   } else {
     article = { ok: true, value: makeArticle(doc.text ?? '', meta) };
   }
-  if (!article.ok) return article;
+  if (!article.ok) return timeoutDuring(article, 'parse');
   const valid = checkArticle(article.value, limits);
   if (!valid.ok) return valid;
   const fetchedAt = now();

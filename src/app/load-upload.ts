@@ -11,7 +11,7 @@ import {
   tooLarge,
 } from '../article/ingest.js';
 import type { WorkerPool } from '../article/worker/index.js';
-import { fail, type Result } from '../core/result.js';
+import { fail, type Result, timeoutDuring } from '../core/result.js';
 
 /**
  * Uploaded bytes → a checked Article, like `articleFromBytes`, except that PDF text and HTML
@@ -31,15 +31,18 @@ export async function loadUpload(
   if (input.bytes.length === 0) return fail('empty_input', 'There is no text to read.');
 
   if (kind.value === 'pdf') {
-    const pdf = await pool.run('pdfToText', [input.bytes, pdfLimits(limits)]);
+    const pdf = timeoutDuring(await pool.run('pdfToText', [input.bytes, pdfLimits(limits)]), 'parse');
     if (!pdf.ok) return pdf;
     return checkArticle(makeArticle(pdf.value.text, { title: pdf.value.title, ...input.meta }), limits);
   }
   const decoded = decodeText(input.bytes);
   if (!decoded.ok) return decoded;
-  const article = await pool.run('extractHtml', [
-    decoded.value,
-    { source: input.meta.source, url: input.meta.url ?? null },
-  ]);
+  const article = timeoutDuring(
+    await pool.run('extractHtml', [
+      decoded.value,
+      { source: input.meta.source, url: input.meta.url ?? null },
+    ]),
+    'parse',
+  );
   return article.ok ? checkArticle(article.value, limits) : article;
 }

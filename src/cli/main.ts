@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Article } from '../article/article.js';
-import { loadLocalSource, looksLikeUrl } from '../article/sources.js';
+import { looksLikeUrl, type ReadDeadline, readLocalInput } from '../article/sources.js';
+import type { WorkerPool } from '../article/worker/index.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Failure, failureKind, type Result } from '../core/result.js';
 import { outputJsonSchemas } from '../core/schema.js';
@@ -79,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok, store: null };
+  const ctx: Ctx = { io, flags, config, log, exit: EXIT.ok, store: null, pool: null };
   try {
     switch (command) {
       case 'extract':
@@ -100,6 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`verbatim: ${err.message}\n`);
     return EXIT.usage;
   } finally {
+    await ctx.pool?.close();
     await ctx.store?.close();
   }
   return ctx.exit;
@@ -113,6 +115,8 @@ interface Ctx {
   exit: number;
   /** Opened on first need (a link, a model call): a local file with the offline engine needs none. */
   store: Store | null;
+  /** Parses HTML and PDF within the bot's limits (time, memory); its one worker starts on first use. */
+  pool: WorkerPool | null;
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -186,8 +190,20 @@ async function openStoreFor(ctx: Ctx): Promise<Store> {
   return openConfiguredStore(ctx.config, ctx.log);
 }
 
+/**
+ * A source → Article within the bot's bounds: a file or standard input is read within
+ * FETCH_TIMEOUT_MS (like an attachment download; not when a person types into a terminal), a link
+ * is fetched with the fetch timeouts, and HTML and PDF are parsed in a worker with the pool's time
+ * and memory limits.
+ */
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
-  if (!looksLikeUrl(source)) return loadLocalSource(source, ctx.io.stdin);
+  ctx.pool ??= await createPool();
+  if (!looksLikeUrl(source)) {
+    const input = await readLocalInput(source, ctx.io.stdin, undefined, readDeadline(ctx, source));
+    if (!input.ok) return input;
+    const { loadUpload } = await import('../app/load-upload.js');
+    return loadUpload(input.value, ctx.pool);
+  }
   const [{ loadArticle }, { fetchOptionsFrom }] = await Promise.all([
     import('../app/load-article.js'),
     import('../app/wiring.js'),
@@ -196,10 +212,23 @@ async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
   ctx.store ??= await openStoreFor(ctx);
   const loaded = await loadArticle(
     { kind: 'url', url: source },
-    { fetch, store: ctx.store, cacheTtlSeconds: ctx.config.CACHE_TTL_SECONDS, pool: null },
+    { fetch, store: ctx.store, cacheTtlSeconds: ctx.config.CACHE_TTL_SECONDS, pool: ctx.pool },
     { noCache: ctx.flags.noCache },
   );
   return loaded.ok ? { ok: true, value: loaded.value.article } : loaded;
+}
+
+async function createPool(): Promise<WorkerPool> {
+  const [{ WorkerPool }, { WORKER_LIMITS }] = await Promise.all([
+    import('../article/worker/index.js'),
+    import('../app/worker-limits.js'),
+  ]);
+  return new WorkerPool({ size: 1, ...WORKER_LIMITS });
+}
+
+function readDeadline(ctx: Ctx, source: string): ReadDeadline | undefined {
+  if (source === '-' && (ctx.io.stdin as { isTTY?: boolean }).isTTY === true) return undefined;
+  return { timeoutMs: ctx.config.FETCH_TIMEOUT_MS };
 }
 
 /** Reports a failure: a JSON line on stdout under --json, else one line on stderr; sets the exit code once. */

@@ -47,7 +47,7 @@ export interface FetchOptions {
   readonly maxRedirects?: number;
   /** Defaults to the system resolver. */
   readonly resolver?: Resolver;
-  /** Aborting it ends the fetch with `timeout` (details.reason `aborted`). */
+  /** Aborting it ends the fetch with `timeout` (details.reason `aborted`). Every timeout has details.step `fetch`. */
   readonly signal?: AbortSignal;
   readonly userAgent?: string;
   /**
@@ -115,7 +115,10 @@ export async function fetchDocument(url: string, options: FetchOptions): Promise
     return ok({ ...result.value, fetchMs: performance.now() - started });
   } catch (error) {
     if (deadline.aborted) {
-      return fail('timeout', 'The page took too long to load.', { timeoutMs: options.timeoutMs });
+      return fail('timeout', 'The page took too long to load.', {
+        step: 'fetch',
+        timeoutMs: options.timeoutMs,
+      });
     }
     if (options.signal?.aborted) return aborted();
     const failure = failureFromError(error, options);
@@ -136,7 +139,7 @@ function discard(body: { on(event: 'error', listener: () => void): unknown; dest
 }
 
 function aborted(): Result<never> {
-  return fail('timeout', 'The fetch was cancelled.', { reason: 'aborted' });
+  return fail('timeout', 'The fetch was cancelled.', { step: 'fetch', reason: 'aborted' });
 }
 
 async function follow(
@@ -298,12 +301,16 @@ function failureFromError(error: unknown, options: FetchOptions): Result<never> 
   }
   if (cause instanceof ResolveTimeoutError || cause instanceof undiciErrors.ConnectTimeoutError) {
     return fail('timeout', 'The site took too long to answer.', {
+      step: 'fetch',
       phase: 'connect',
       timeoutMs: options.connectTimeoutMs,
     });
   }
   if (cause instanceof undiciErrors.HeadersTimeoutError || cause instanceof undiciErrors.BodyTimeoutError) {
-    return fail('timeout', 'The page took too long to load.', { timeoutMs: options.timeoutMs });
+    return fail('timeout', 'The page took too long to load.', {
+      step: 'fetch',
+      timeoutMs: options.timeoutMs,
+    });
   }
   if (cause instanceof ResolveError) {
     return fail('fetch_failed', 'That site could not be found.', { reason: 'dns', code: cause.code });
