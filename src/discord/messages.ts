@@ -35,8 +35,10 @@ const FAILURES: Readonly<Record<ReasonCode, (d: Readonly<Record<string, unknown>
     'I can read web pages, PDF files, and text, Markdown or HTML files, but not that kind of file.',
   not_an_article: () =>
     'That page does not look like an article (it may be a home page, a login or a paywall). Try the link to the article itself, or paste its text with `/summarize text:`.',
-  unreadable: () =>
-    'I could not read that document (it may be damaged, encrypted or scanned). Try pasting its text with `/summarize text:`.',
+  unreadable: (d) =>
+    d.reason === 'charset'
+      ? 'I could not decode that text: it is not in the character set it claims, and I could not tell which one it uses. Save it as UTF-8, or paste the text with `/summarize text:`.'
+      : 'I could not read that document (it may be damaged, encrypted or scanned). Try pasting its text with `/summarize text:`.',
   bad_usage: () => 'That request is missing something. Check the command options and try again.',
   invalid_url: () => 'That does not look like a web link. Use a full address that starts with `https://`.',
   blocked_address: () =>

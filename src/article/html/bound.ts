@@ -159,7 +159,7 @@ class NestingScan implements TokenizerCallbacks {
   /** Dropped start tags not yet closed, by name: their end tags are dropped too. */
   readonly #dropped = new Map<string, number>();
   #elements = 0;
-  #tag: { name: string; start: number; dropped: boolean } | null = null;
+  #tag: { name: string; start: number } | null = null;
 
   constructor(html: string, maxDepth: number, maxElements: number) {
     this.#html = html;
@@ -169,8 +169,37 @@ class NestingScan implements TokenizerCallbacks {
 
   onopentagname(start: number, endIndex: number): void {
     if (this.cutAt !== null) return;
-    const name = this.#html.slice(start, endIndex).toLowerCase();
-    const tagStart = this.#html.lastIndexOf('<', start);
+    this.#tag = {
+      name: this.#html.slice(start, endIndex).toLowerCase(),
+      start: this.#html.lastIndexOf('<', start),
+    };
+  }
+
+  onopentagend(endIndex: number): void {
+    this.#openTag(endIndex, {
+      selfClosing: false,
+      rawText: this.#tag !== null && RAW_TEXT.has(this.#tag.name),
+    });
+  }
+
+  /** `/>` closes the tag in a foreign context, as the parser sees it after the tag's own start (`<desc/>` in SVG does not close). */
+  onselfclosingtag(endIndex: number): void {
+    const name = this.#tag?.name ?? '';
+    const foreign = VOID.has(name)
+      ? this.#foreign.at(-1)
+      : FOREIGN.has(name) || (!HTML_INTEGRATION.has(name) && this.#foreign.at(-1));
+    this.#openTag(endIndex, { selfClosing: foreign === true, rawText: false });
+  }
+
+  /**
+   * A start tag, decided at its end: `<script>` makes the tokenizer read raw text up to `</script>`
+   * (so it cannot nest and is never dropped), `<script/>` does not (it opens an element like any other).
+   */
+  #openTag(endIndex: number, { selfClosing, rawText }: { selfClosing: boolean; rawText: boolean }): void {
+    const tag = this.#tag;
+    this.#tag = null;
+    if (tag === null || this.cutAt !== null) return;
+    const { name } = tag;
     const closes = OPEN_IMPLIES_CLOSE.get(name);
     let implied = 0;
     if (closes !== undefined) {
@@ -181,44 +210,26 @@ class NestingScan implements TokenizerCallbacks {
         implied++;
       }
     }
-    const nests = !VOID.has(name);
+    const nests = !VOID.has(name) && !selfClosing;
     const tooDeep =
-      nests &&
-      !RAW_TEXT.has(name) &&
-      (this.#stack.length - implied >= this.#maxDepth ||
-        ((FOREIGN.has(name) || HTML_INTEGRATION.has(name)) && this.#foreign.length >= this.#maxDepth));
-    this.#tag = { name, start: tagStart, dropped: tooDeep };
-    if (tooDeep) return;
+      (nests && !rawText && this.#stack.length - implied >= this.#maxDepth) ||
+      ((FOREIGN.has(name) || HTML_INTEGRATION.has(name)) && this.#foreign.length >= this.#maxDepth);
+    if (tooDeep) {
+      this.removed.push([tag.start, endIndex + 1]);
+      if (nests) this.#dropped.set(name, (this.#dropped.get(name) ?? 0) + 1);
+      return;
+    }
     if (++this.#elements > this.#maxElements) {
-      this.#tag = null;
-      this.cutAt = tagStart;
+      this.cutAt = tag.start;
       return;
     }
     for (let i = 0; i < implied; i++) this.#pop();
-    if (!nests) return;
+    if (VOID.has(name)) return;
     this.#stack.push(name);
     this.#open.set(name, (this.#open.get(name) ?? 0) + 1);
     if (FOREIGN.has(name)) this.#foreign.push(true);
     else if (HTML_INTEGRATION.has(name)) this.#foreign.push(false);
-  }
-
-  onopentagend(endIndex: number): void {
-    const tag = this.#tag;
-    this.#tag = null;
-    if (tag === null || !tag.dropped) return;
-    this.removed.push([tag.start, endIndex + 1]);
-    this.#dropped.set(tag.name, (this.#dropped.get(tag.name) ?? 0) + 1);
-  }
-
-  onselfclosingtag(endIndex: number): void {
-    const tag = this.#tag;
-    if (tag === null || this.#foreign.at(-1) !== true) {
-      this.onopentagend(endIndex);
-      return;
-    }
-    this.#tag = null;
-    if (tag.dropped) this.removed.push([tag.start, endIndex + 1]);
-    else if (this.#stack.at(-1) === tag.name) this.#pop();
+    if (selfClosing) this.#pop();
   }
 
   onclosetag(start: number, endIndex: number): void {
