@@ -77,20 +77,25 @@ export interface DecodedText {
 }
 
 /**
- * Whether decoding failed on more than 1 character in 1,000: the declared charset is wrong and no
- * other could be found. A few bad bytes in a long page are damage, not a wrong charset.
+ * Share of characters that may fail to decode in a page declared UTF-8 before the declaration is
+ * doubted: a few bad bytes (a windows-1252 quote pasted into a UTF-8 page) are damage, shown as
+ * U+FFFD; a windows-1251 body fails on every Cyrillic letter.
  */
+const GARBLED_SHARE = 0.01;
+
+/** Whether decoding failed on more than 1 character in 100: the declared charset is wrong and no other could be found. */
 export function isGarbled(decoded: DecodedText): boolean {
-  return decoded.replaced > 0 && decoded.replaced > decoded.text.length / 1000;
+  return decoded.replaced > 0 && decoded.replaced > decoded.text.length * GARBLED_SHARE;
 }
 
 /**
  * Decodes a text or HTML body. Precedence as browsers do: a byte-order mark, then the header's
  * charset, then (HTML only) an XML declaration or `<meta charset>` / `<meta http-equiv>` in the
  * first 4 KB, then UTF-8. Unlike browsers, a UTF-8 declaration (or none) over bytes that are not
- * UTF-8 is not trusted blindly: the page's own declaration is tried next, then the charset the
- * bytes look like (`guessLegacyCharset`), then windows-1252 when nothing was declared. A declared
- * UTF-8 that nothing replaces stays, with `replaced` counting the bytes lost. Labels unknown to
+ * UTF-8 is not trusted blindly: when more than 1 character in 100 would not decode, the page's own
+ * declaration is tried next, then the charset the bytes look like (`guessLegacyCharset`), then
+ * windows-1252 when nothing was declared. A declared UTF-8 that nothing replaces stays, with
+ * `replaced` counting the bytes lost (`isGarbled` then says so). Labels unknown to
  * TextDecoder (Node's full ICU knows the WHATWG set, windows-1251 and Shift_JIS included) are tried
  * with iconv-lite before being ignored.
  */
@@ -121,6 +126,11 @@ export function decodeText(
     };
   } catch {
     // Not UTF-8 whatever was said: below.
+  }
+  if (source !== 'default') {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const replaced = countReplacements(text);
+    if (replaced <= text.length * GARBLED_SHARE) return { text, charset: 'utf-8', source, replaced };
   }
   if (fromHeader !== null && fromMeta !== null && fromMeta.name !== 'utf-8') {
     return { text: fromMeta.decode(bytes), charset: fromMeta.name, source: 'meta', replaced: 0 };
