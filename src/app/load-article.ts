@@ -5,9 +5,10 @@ import {
   checkArticle,
   DEFAULT_INGEST_LIMITS,
   type IngestLimits,
+  pdfLimits,
 } from '../article/ingest.js';
-import type { WorkerPool } from '../article/worker/index.js';
-import type { Result } from '../core/result.js';
+import type { JobRunner } from '../article/worker/index.js';
+import { type Result, timeoutDuring } from '../core/result.js';
 import type { Store } from '../store/store.js';
 import { loadUpload } from './load-upload.js';
 
@@ -43,7 +44,7 @@ export interface LoadDeps {
   /** Seconds a stored article is reused before it is fetched again. */
   readonly cacheTtlSeconds: number;
   /** HTML and PDF parsing run here, off the event loop; null parses in-process (the CLI). */
-  readonly pool: WorkerPool | null;
+  readonly pool: JobRunner | null;
   readonly now?: () => number;
 }
 
@@ -101,8 +102,8 @@ export async function loadArticle(
   let article: Result<Article>;
   if (doc.kind === 'pdf') {
     const pdf = deps.pool
-      ? await deps.pool.run('pdfToText', [doc.bytes ?? new Uint8Array()])
-      : await (await import('../article/pdf.js')).pdfToText(doc.bytes ?? new Uint8Array());
+      ? await deps.pool.run('pdfToText', [doc.bytes ?? new Uint8Array(), pdfLimits(limits)])
+      : await (await import('../article/pdf.js')).pdfToText(doc.bytes ?? new Uint8Array(), pdfLimits(limits));
     article = pdf.ok
       ? { ok: true, value: makeArticle(pdf.value.text, { ...meta, title: pdf.value.title }) }
       : pdf;
@@ -117,7 +118,7 @@ export async function loadArticle(
   } else {
     article = { ok: true, value: makeArticle(doc.text ?? '', meta) };
   }
-  if (!article.ok) return article;
+  if (!article.ok) return timeoutDuring(article, 'parse');
   const valid = checkArticle(article.value, limits);
   if (!valid.ok) return valid;
   const fetchedAt = now();

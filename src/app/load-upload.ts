@@ -5,12 +5,13 @@ import {
   DEFAULT_INGEST_LIMITS,
   decodeText,
   type IngestLimits,
+  pdfLimits,
   type RawInput,
   sniffKind,
   tooLarge,
 } from '../article/ingest.js';
-import type { WorkerPool } from '../article/worker/index.js';
-import { fail, type Result } from '../core/result.js';
+import type { JobRunner } from '../article/worker/index.js';
+import { fail, type Result, timeoutDuring } from '../core/result.js';
 
 /**
  * Uploaded bytes → a checked Article, like `articleFromBytes`, except that PDF text and HTML
@@ -19,7 +20,7 @@ import { fail, type Result } from '../core/result.js';
  */
 export async function loadUpload(
   input: RawInput,
-  pool: WorkerPool,
+  pool: JobRunner,
   limits: IngestLimits = DEFAULT_INGEST_LIMITS,
 ): Promise<Result<Article>> {
   const kind = sniffKind(input);
@@ -30,15 +31,18 @@ export async function loadUpload(
   if (input.bytes.length === 0) return fail('empty_input', 'There is no text to read.');
 
   if (kind.value === 'pdf') {
-    const pdf = await pool.run('pdfToText', [input.bytes]);
+    const pdf = timeoutDuring(await pool.run('pdfToText', [input.bytes, pdfLimits(limits)]), 'parse');
     if (!pdf.ok) return pdf;
     return checkArticle(makeArticle(pdf.value.text, { title: pdf.value.title, ...input.meta }), limits);
   }
   const decoded = decodeText(input.bytes);
   if (!decoded.ok) return decoded;
-  const article = await pool.run('extractHtml', [
-    decoded.value,
-    { source: input.meta.source, url: input.meta.url ?? null },
-  ]);
+  const article = timeoutDuring(
+    await pool.run('extractHtml', [
+      decoded.value,
+      { source: input.meta.source, url: input.meta.url ?? null },
+    ]),
+    'parse',
+  );
   return article.ok ? checkArticle(article.value, limits) : article;
 }

@@ -1,4 +1,4 @@
-import type { WorkerPool } from '../article/worker/index.js';
+import type { JobRunner } from '../article/worker/index.js';
 import type { Config } from '../config.js';
 import type { Result } from '../core/result.js';
 import type { Logger } from '../log.js';
@@ -31,8 +31,10 @@ export interface Parts {
   readonly store: Store;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
-  /** Parsing and the offline engine off the event loop; null runs them in-process (the CLI). */
-  readonly pool: WorkerPool<AppJobs> | null;
+  /** HTML and PDF parsing off the event loop, within time and memory bounds; null parses in-process. */
+  readonly pool: JobRunner<AppJobs> | null;
+  /** The offline engine off the event loop (the bot); null runs it in-process (the CLI, a small article). */
+  readonly enginePool: JobRunner<AppJobs> | null;
   /** Bounds engine work across every user (ENGINE_MAX_ACTIVE, ENGINE_MAX_WAITING). */
   readonly gate: ConcurrencyGate;
   readonly budgets: Budgets;

@@ -1,5 +1,5 @@
 import type { FetchOptions } from '../article/fetch/index.js';
-import type { WorkerPool } from '../article/worker/index.js';
+import type { JobRunner } from '../article/worker/index.js';
 import { type Config, ConfigError } from '../config.js';
 import { ok, type Result } from '../core/result.js';
 import type { Prompts } from '../engines/openai/prompts.js';
@@ -40,9 +40,12 @@ export interface App {
 export interface SystemOptions {
   /**
    * `workers`: article parsing and the offline engine run in a pool of WORKER_THREADS worker threads,
-   * off the event loop that answers users (the bot). `in-process`: no pool (one command-line run).
+   * off the event loop that answers users (the bot). `parse-in-worker`: the offline engine runs
+   * in-process (a small article pays no thread start-up), HTML and PDF are parsed in one worker
+   * started on first need, within the same time and memory bounds as the bot's (one command-line
+   * run). `in-process`: no worker at all.
    */
-  readonly run: 'workers' | 'in-process';
+  readonly run: 'workers' | 'parse-in-worker' | 'in-process';
   /** The engine asked for instead of config's (the CLI's `--engine`). */
   readonly engine?: EngineChoice | null;
   /** Keep results in the store (default true; the CLI's `--no-cache` turns it off). */
@@ -69,7 +72,8 @@ export interface System {
   readonly metrics: Metrics | null;
   /** PostgreSQL when DATABASE_URL is set, else SQLite at DATABASE_PATH; opened on first use. */
   readonly store: Store;
-  readonly pool: WorkerPool<AppJobs> | null;
+  /** Where HTML and PDF are parsed (and, for the bot, the offline engine runs); null: in-process. */
+  readonly pool: JobRunner<AppJobs> | null;
   /** Per-user request limits (in memory: one process's). */
   readonly rateLimits: RateLimits;
   readonly app: App;
@@ -110,7 +114,10 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
   const pool =
     options.run === 'workers'
       ? (await import('./pooled-engine.js')).createAppWorkerPool(config.WORKER_THREADS)
-      : null;
+      : options.run === 'parse-in-worker'
+        ? startedOnFirstJob(async () => (await import('./pooled-engine.js')).createAppWorkerPool(1))
+        : null;
+  const enginePool = options.run === 'workers' ? pool : null;
   const choice = options.engine ?? defaultEngineChoice(config);
   const cacheResults = options.cacheResults ?? true;
 
@@ -121,8 +128,8 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
   const buildEngines = async (): Promise<Result<EngineRunner>> => {
     // The offline engine runs in the worker pool when there is one: as the fallback during a model
     // outage too, so that it never holds up the event loop that acknowledges other users.
-    const offline = pool
-      ? (await import('./pooled-engine.js')).createPooledExtractiveEngine(pool)
+    const offline = enginePool
+      ? (await import('./pooled-engine.js')).createPooledExtractiveEngine(enginePool)
       : (await import('../engines/extractive/index.js')).createExtractiveEngine();
     let primary = offline;
     if (choice === 'openai') {
@@ -173,6 +180,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     store,
     now,
     pool,
+    enginePool,
     gate: new ConcurrencyGate(config.ENGINE_MAX_ACTIVE, config.ENGINE_MAX_WAITING),
     budgets: new Budgets({ usesModel: choice === 'openai', store, config, now, log }),
     results,
@@ -226,6 +234,27 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     close: async () => {
       await pool?.close();
       await store.close();
+    },
+  };
+}
+
+/**
+ * A pool whose module and worker load on its first job: a run that parses no HTML or PDF (a text
+ * file, a cached link) never pays for either.
+ */
+function startedOnFirstJob(create: () => Promise<JobRunner<AppJobs>>): JobRunner<AppJobs> {
+  let pool: Promise<JobRunner<AppJobs>> | null = null;
+  return {
+    async run<N extends keyof AppJobs & string>(
+      name: N,
+      args: Parameters<AppJobs[N]>,
+      options?: { readonly timeoutMs?: number },
+    ): Promise<Awaited<ReturnType<AppJobs[N]>> | Result<never>> {
+      pool ??= create();
+      return (await pool).run(name, args, options);
+    },
+    close: async () => {
+      await (await pool)?.close();
     },
   };
 }

@@ -1,19 +1,31 @@
 import { extname } from 'node:path';
+import iconv from 'iconv-lite';
 import { fail, type Result } from '../core/result.js';
 import { type Article, type ArticleMeta, makeArticle } from './article.js';
+import { guessLegacyCharset } from './charset.js';
+import type { PdfLimits } from './pdf.js';
+import { bomEncoding, looksBinary, startsWithPdf } from './sniff.js';
 
 /** Limits on what one input may be. Bytes are raw input bytes; chars are normalized article text. */
 export interface IngestLimits {
   readonly maxTextBytes: number;
   readonly maxPdfBytes: number;
   readonly maxArticleChars: number;
+  /** Pages of a PDF; a longer one is refused before its text is read. */
+  readonly maxPdfPages: number;
 }
 
 export const DEFAULT_INGEST_LIMITS: IngestLimits = Object.freeze({
   maxTextBytes: 5_000_000,
   maxPdfBytes: 20_000_000,
   maxArticleChars: 1_000_000,
+  maxPdfPages: 1_000,
 });
+
+/** The PDF extraction bounds that follow from the ingest limits. */
+export function pdfLimits(limits: IngestLimits): PdfLimits {
+  return { maxChars: limits.maxArticleChars, maxPages: limits.maxPdfPages };
+}
 
 export type InputKind = 'text' | 'markdown' | 'html' | 'pdf';
 
@@ -26,12 +38,10 @@ export interface RawInput {
   readonly meta: Partial<ArticleMeta> & { readonly source: string };
 }
 
-const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
-
 /** Decides what the bytes are, from their content first, then the declared type, then the name. */
 export function sniffKind(input: Pick<RawInput, 'bytes' | 'filename' | 'contentType'>): Result<InputKind> {
   const { bytes } = input;
-  if (PDF_MAGIC.every((b, i) => bytes[i] === b)) return { ok: true, value: 'pdf' };
+  if (startsWithPdf(bytes)) return { ok: true, value: 'pdf' };
   const ext = input.filename ? extname(input.filename).toLowerCase() : '';
   const type = (input.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (ext === '.pdf' || type === 'application/pdf') {
@@ -47,7 +57,10 @@ export function sniffKind(input: Pick<RawInput, 'bytes' | 'filename' | 'contentT
       },
     );
   }
-  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 1024)).trimStart().toLowerCase();
+  const head = new TextDecoder(bomEncoding(bytes) ?? 'utf-8')
+    .decode(bytes.subarray(0, 2048))
+    .trimStart()
+    .toLowerCase();
   if (
     ext === '.html' ||
     ext === '.htm' ||
@@ -69,31 +82,37 @@ export function sniffKind(input: Pick<RawInput, 'bytes' | 'filename' | 'contentT
   return { ok: true, value: 'text' };
 }
 
-/** NUL bytes or many control characters in the first 8 KB: not text in any encoding we read. */
-function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8192);
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const b = bytes[i] as number;
-    if (b === 0) return true;
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
-  }
-  return n > 0 && control / n > 0.1;
-}
-
-/** Strict UTF-8 (BOM allowed; UTF-16 with a BOM too). Invalid bytes are `unreadable`, never U+FFFD soup. */
+/**
+ * Decodes uploaded text: a byte-order mark's encoding (UTF-8, or UTF-16 as Windows Notepad saves
+ * "Unicode"), else strict UTF-8, else the legacy charset the bytes look like (a windows-1251 or
+ * Shift_JIS file). Bytes that are none of these are `unreadable` with details.reason `charset`,
+ * never U+FFFD soup. Stray NUL bytes decode and are removed with the other control characters.
+ */
 export function decodeText(bytes: Uint8Array): Result<string> {
-  const utf16 =
-    bytes[0] === 0xff && bytes[1] === 0xfe
-      ? 'utf-16le'
-      : bytes[0] === 0xfe && bytes[1] === 0xff
-        ? 'utf-16be'
-        : null;
+  const bom = bomEncoding(bytes);
   try {
-    return { ok: true, value: new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(bytes) };
+    return { ok: true, value: new TextDecoder(bom ?? 'utf-8', { fatal: true }).decode(bytes) };
   } catch {
-    return fail('unreadable', 'This text is not valid UTF-8; save it as UTF-8 and try again.');
+    // Below: what else the bytes could be.
   }
+  const guessed = bom === null ? guessLegacyCharset(bytes) : null;
+  if (guessed !== null) {
+    try {
+      return { ok: true, value: new TextDecoder(guessed).decode(bytes) };
+    } catch {
+      if (iconv.encodingExists(guessed)) {
+        return {
+          ok: true,
+          value: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), guessed),
+        };
+      }
+    }
+  }
+  return fail(
+    'unreadable',
+    `This text is not valid ${bom ?? 'UTF-8'} and its encoding could not be recognized; save it as UTF-8 and try again.`,
+    { reason: 'charset', charset: bom ?? 'utf-8' },
+  );
 }
 
 /**
@@ -130,7 +149,7 @@ export async function articleFromBytes(
   let article: Result<Article>;
   if (kind.value === 'pdf') {
     const { pdfToText } = await import('./pdf.js');
-    const pdf = await pdfToText(input.bytes);
+    const pdf = await pdfToText(input.bytes, pdfLimits(limits));
     if (!pdf.ok) return pdf;
     article = { ok: true, value: makeArticle(pdf.value.text, { title: pdf.value.title, ...input.meta }) };
   } else {

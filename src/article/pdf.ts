@@ -1,5 +1,20 @@
-import { extractTextItems, getDocumentProxy, getMeta } from 'unpdf';
+import { getDocumentProxy, getMeta } from 'unpdf';
 import { fail, ok, type Result } from '../core/result.js';
+
+/**
+ * Bounds on one PDF's extraction, checked while it runs: pages are read one at a time and reading
+ * stops as soon as the text passes `maxChars`. The page count is checked first because pdf.js finds
+ * page n by walking the page tree from the start: on a flat tree (one /Kids array, as a crafted
+ * file has) reading every page costs pages² steps, ~7 s of CPU for 1,000 pages.
+ */
+export interface PdfLimits {
+  /** Characters of extracted text (the article limit); past it the PDF is `too_large`. */
+  readonly maxChars: number;
+  /** Pages in the document; more is refused before any page is read. */
+  readonly maxPages: number;
+}
+
+export const DEFAULT_PDF_LIMITS: PdfLimits = Object.freeze({ maxChars: 1_000_000, maxPages: 1_000 });
 
 export interface PdfText {
   /** Page text in reading order: lines of a paragraph joined by spaces, paragraphs and pages by a blank line. */
@@ -30,9 +45,14 @@ interface Line {
  * paper: run it through the worker pool in a server). Paragraph breaks are inferred from layout: a
  * vertical gap clearly larger than the line spacing, a change of font size, a jump back up the page
  * (next column) or an indented first line. Failures are `unreadable` with details.reason:
- * `not_pdf`, `encrypted` (needs a password), `corrupt`, or `no_text` (e.g. a scan without OCR).
+ * `not_pdf`, `encrypted` (needs a password), `corrupt`, or `no_text` (e.g. a scan without OCR); and
+ * `too_large` with details.reason `pages` (more than `limits.maxPages`, nothing read) or `chars`
+ * (the text passed `limits.maxChars` by page `pagesRead`; the rest is not read).
  */
-export async function pdfToText(bytes: Uint8Array): Promise<Result<PdfText>> {
+export async function pdfToText(
+  bytes: Uint8Array,
+  limits: PdfLimits = DEFAULT_PDF_LIMITS,
+): Promise<Result<PdfText>> {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString(
     'latin1',
   );
@@ -50,11 +70,30 @@ export async function pdfToText(bytes: Uint8Array): Promise<Result<PdfText>> {
     );
   }
   try {
-    const { items, totalPages } = await extractTextItems(document);
-    const text = items
-      .map((page) => pageText(page))
-      .filter((page) => page !== '')
-      .join('\n\n');
+    const totalPages = document.numPages;
+    if (totalPages > limits.maxPages) {
+      return fail(
+        'too_large',
+        `This PDF has ${totalPages} pages; Verbatim reads PDFs of up to ${limits.maxPages} pages.`,
+        { reason: 'pages', pages: totalPages, limit: limits.maxPages },
+      );
+    }
+    const pages: string[] = [];
+    let chars = 0;
+    for (let number = 1; number <= totalPages; number++) {
+      const text = pageText(await pageItems(document, number));
+      if (text === '') continue;
+      pages.push(text);
+      chars += text.length + 2;
+      if (chars > limits.maxChars) {
+        return fail(
+          'too_large',
+          `This PDF has more than ${limits.maxChars} characters of text (the limit), reached on page ${number} of ${totalPages}.`,
+          { reason: 'chars', chars, limit: limits.maxChars, pagesRead: number, pages: totalPages },
+        );
+      }
+    }
+    const text = pages.join('\n\n');
     if (text.trim() === '') {
       return fail('unreadable', 'That PDF has no text layer (it may be a scan).', {
         reason: 'no_text',
@@ -69,7 +108,26 @@ export async function pdfToText(bytes: Uint8Array): Promise<Result<PdfText>> {
   }
 }
 
-async function documentTitle(document: Awaited<ReturnType<typeof getDocumentProxy>>): Promise<string | null> {
+type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
+
+/** One page's text items; the page's parsed resources are released before the next page is read. */
+async function pageItems(document: PdfDocument, number: number): Promise<Item[]> {
+  const page = await document.getPage(number);
+  try {
+    const content = await page.getTextContent();
+    const items: Item[] = [];
+    for (const item of content.items) {
+      if (!('str' in item)) continue;
+      const [, , c = 0, d = 0, x = 0, y = 0] = item.transform as number[];
+      items.push({ str: item.str, x, y, width: item.width, fontSize: Math.hypot(c, d), hasEOL: item.hasEOL });
+    }
+    return items;
+  } finally {
+    page.cleanup();
+  }
+}
+
+async function documentTitle(document: PdfDocument): Promise<string | null> {
   try {
     const { info, metadata } = await getMeta(document);
     const fromInfo = typeof info.Title === 'string' ? info.Title : '';

@@ -1,14 +1,30 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fail, type Result } from '../core/result.js';
 import type { Article } from './article.js';
-import { articleFromBytes, DEFAULT_INGEST_LIMITS, type IngestLimits, tooLarge } from './ingest.js';
+import {
+  articleFromBytes,
+  DEFAULT_INGEST_LIMITS,
+  type IngestLimits,
+  type RawInput,
+  tooLarge,
+} from './ingest.js';
+
+/** How long reading one input may take, in milliseconds; past it, a `timeout` with details.step `read`. */
+export interface ReadDeadline {
+  readonly timeoutMs: number;
+}
 
 /**
  * Reads a file into memory, refusing before reading anything when it is larger than `maxBytes`
- * (a 50 MB file costs one stat, not 50 MB of memory).
+ * (a 50 MB file costs one stat, not 50 MB of memory), and stopping between reads at the deadline.
  */
-export async function readFileBounded(path: string, maxBytes: number): Promise<Result<Uint8Array>> {
+export async function readFileBounded(
+  path: string,
+  maxBytes: number,
+  deadline?: ReadDeadline,
+): Promise<Result<Uint8Array>> {
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
@@ -26,10 +42,12 @@ export async function readFileBounded(path: string, maxBytes: number): Promise<R
   if (!info.isFile()) return fail('unreadable', `${path} is not a regular file.`, { path });
   if (info.size > maxBytes) return tooLarge(info.size, maxBytes);
   const handle = await open(path, 'r');
+  const started = performance.now();
   try {
     const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
     let length = 0;
     while (length < buffer.length) {
+      if (deadline && performance.now() - started > deadline.timeoutMs) return readTimeout(deadline);
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
@@ -41,40 +59,86 @@ export async function readFileBounded(path: string, maxBytes: number): Promise<R
   }
 }
 
-/** Reads a stream (stdin) up to `maxBytes`; past that it stops reading and answers `too_large`. */
+/**
+ * Reads a stream (stdin) up to `maxBytes`; past that it stops reading and answers `too_large`. At the
+ * deadline it stops waiting (a producer that never ends the stream) and answers `timeout`.
+ */
 export async function readStreamBounded(
   stream: AsyncIterable<Uint8Array>,
   maxBytes: number,
+  deadline?: ReadDeadline,
 ): Promise<Result<Uint8Array>> {
   const parts: Uint8Array[] = [];
   let length = 0;
-  for await (const chunk of stream) {
-    length += chunk.length;
-    if (length > maxBytes) return tooLarge(length, maxBytes);
-    parts.push(chunk);
+  const chunks = stream[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    if (deadline) timer = setTimeout(() => resolve('expired'), deadline.timeoutMs);
+  });
+  const stop = () => void Promise.resolve(chunks.return?.()).catch(() => {});
+  try {
+    for (;;) {
+      const next = await Promise.race([chunks.next(), expired]);
+      if (next === 'expired') {
+        stop();
+        return readTimeout(deadline as ReadDeadline);
+      }
+      if (next.done) return { ok: true, value: Buffer.concat(parts, length) };
+      length += next.value.length;
+      if (length > maxBytes) {
+        stop();
+        return tooLarge(length, maxBytes);
+      }
+      parts.push(next.value);
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  return { ok: true, value: Buffer.concat(parts, length) };
 }
 
-/** A file path, or `-` for stdin, → Article. */
-export async function loadLocalSource(
+function readTimeout<T>(deadline: ReadDeadline): Result<T> {
+  return fail(
+    'timeout',
+    `Reading the input took longer than ${Math.round(deadline.timeoutMs / 1000)} seconds.`,
+    {
+      step: 'read',
+      timeoutMs: deadline.timeoutMs,
+    },
+  );
+}
+
+/** A file path, or `-` for stdin, → the raw input (bytes, file name), read within the byte limits and the deadline. */
+export async function readLocalInput(
   source: string,
   stdin: AsyncIterable<Uint8Array>,
   limits: IngestLimits = DEFAULT_INGEST_LIMITS,
-): Promise<Result<Article>> {
+  deadline?: ReadDeadline,
+): Promise<Result<RawInput>> {
   const maxBytes = Math.max(limits.maxTextBytes, limits.maxPdfBytes);
   const bytes =
-    source === '-' ? await readStreamBounded(stdin, maxBytes) : await readFileBounded(source, maxBytes);
+    source === '-'
+      ? await readStreamBounded(stdin, maxBytes, deadline)
+      : await readFileBounded(source, maxBytes, deadline);
   if (!bytes.ok) return bytes;
-  return articleFromBytes(
-    {
+  return {
+    ok: true,
+    value: {
       bytes: bytes.value,
       filename: source === '-' ? null : basename(source),
       contentType: null,
       meta: { source },
     },
-    limits,
-  );
+  };
+}
+
+/** A file path, or `-` for stdin, → Article, parsed in this thread (no time limit on parsing). */
+export async function loadLocalSource(
+  source: string,
+  stdin: AsyncIterable<Uint8Array>,
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+): Promise<Result<Article>> {
+  const input = await readLocalInput(source, stdin, limits);
+  return input.ok ? articleFromBytes(input.value, limits) : input;
 }
 
 /** A URL-looking string (`scheme://…`): what the CLI treats as a link rather than a file path or `-`. */

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { EngineRunner } from '../app/engine-runner.js';
 import type { System } from '../app/system.js';
 import type { Article } from '../article/article.js';
-import { loadLocalSource, looksLikeUrl } from '../article/sources.js';
+import { looksLikeUrl, type ReadDeadline, readLocalInput } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Failure, failureKind, type Result } from '../core/result.js';
 import { outputJsonSchemas } from '../core/schema.js';
@@ -80,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const log = createLogger(config.LOG_LEVEL);
   const { createSystem } = await import('../app/system.js');
   const system = await createSystem(config, log, {
-    run: 'in-process',
+    run: 'parse-in-worker',
     engine: flags.engine,
     cacheResults: !flags.noCache,
     cacheOfflineSummaries: false,
@@ -190,10 +190,33 @@ function engineFor(ctx: Ctx): Promise<Result<EngineRunner>> {
   return ctx.system.engines();
 }
 
+/**
+ * A source → Article within the bot's bounds: a file or standard input is read within
+ * FETCH_TIMEOUT_MS (like an attachment download; not when a person types into a terminal), a link
+ * is fetched with the fetch timeouts, and HTML and PDF are parsed in a worker with the pool's time
+ * and memory limits.
+ */
 async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
-  if (!looksLikeUrl(source)) return loadLocalSource(source, ctx.io.stdin);
+  if (!looksLikeUrl(source)) {
+    const input = await readLocalInput(source, ctx.io.stdin, undefined, readDeadline(ctx, source));
+    if (!input.ok) return input;
+    const { bytes, filename, contentType, meta } = input.value;
+    const loaded = await ctx.system.loadArticle({
+      kind: 'bytes',
+      bytes,
+      filename,
+      contentType,
+      source: meta.source,
+    });
+    return loaded.ok ? { ok: true, value: loaded.value.article } : loaded;
+  }
   const loaded = await ctx.system.loadArticle({ kind: 'url', url: source }, { noCache: ctx.flags.noCache });
   return loaded.ok ? { ok: true, value: loaded.value.article } : loaded;
+}
+
+function readDeadline(ctx: Ctx, source: string): ReadDeadline | undefined {
+  if (source === '-' && (ctx.io.stdin as { isTTY?: boolean }).isTTY === true) return undefined;
+  return { timeoutMs: ctx.config.FETCH_TIMEOUT_MS };
 }
 
 /** Reports a failure: a JSON line on stdout under --json, else one line on stderr; sets the exit code once. */

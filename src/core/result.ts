@@ -32,6 +32,20 @@ export const REASON_CODES = [
 
 export type ReasonCode = (typeof REASON_CODES)[number];
 
+/**
+ * What a `timeout` failure was waiting for, in its `details.step`: the message a user sees depends
+ * on it (a file someone uploaded has no site that could be slow). `fetch`: a web page; `download`:
+ * a file from Discord; `read`: a local file or standard input; `parse`: turning a page or PDF into
+ * text; `engine`: summarizing or answering. A timeout without a step is described as neither.
+ */
+export type TimeoutStep = 'fetch' | 'download' | 'read' | 'parse' | 'engine';
+
+/** `result`, with `details.step` set when it is a timeout that does not name its step yet. */
+export function timeoutDuring<T>(result: Result<T>, step: TimeoutStep): Result<T> {
+  if (result.ok || result.error.code !== 'timeout' || result.error.details?.step !== undefined) return result;
+  return fail('timeout', result.error.message, { ...result.error.details, step });
+}
+
 export interface Failure {
   readonly code: ReasonCode;
   /** One sentence a user can act on. Never contains a stack trace or raw upstream error text. */

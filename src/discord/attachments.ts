@@ -109,7 +109,10 @@ export async function downloadAttachment(
     return ok(bytes);
   } catch (err) {
     if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
-      return fail('timeout', 'Downloading the file took too long.', { timeoutMs: options.timeoutMs });
+      return fail('timeout', 'Downloading the file took too long.', {
+        step: 'download',
+        timeoutMs: options.timeoutMs,
+      });
     }
     return fail('fetch_failed', 'The file could not be downloaded.', {
       code: (err as { code?: string }).code ?? null,

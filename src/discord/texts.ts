@@ -23,20 +23,41 @@ const FAILURES: Readonly<Record<ReasonCode, (d: Readonly<Record<string, unknown>
     if (typeof d.chars === 'number') {
       return 'That article is too long for me to read. Try a shorter article, or paste the part you care about with `/summarize text:`.';
     }
+    if (d.reason === 'pages' && typeof d.limit === 'number') {
+      return `That PDF has too many pages for me (I read up to ${d.limit.toLocaleString('en-US')}). Try a shorter document, or paste the part you care about with \`/summarize text:\`.`;
+    }
+    if (d.reason === 'memory') {
+      return 'That document needs more memory than I may use to read it. Try a smaller file, or paste the part you care about with `/summarize text:`.';
+    }
     return `That is too big for me${limit ? ` (the limit is ${limit})` : ''}. Try a smaller file, or paste the part you care about with \`/summarize text:\`.`;
   },
   unsupported_type: () =>
     'I can read web pages, PDF files, and text, Markdown or HTML files, but not that kind of file.',
   not_an_article: () =>
     'That page does not look like an article (it may be a home page, a login or a paywall). Try the link to the article itself, or paste its text with `/summarize text:`.',
-  unreadable: () =>
-    'I could not read that document (it may be damaged, encrypted or scanned). Try pasting its text with `/summarize text:`.',
+  unreadable: (d) =>
+    d.reason === 'charset'
+      ? 'I could not decode that text: it is not in the character set it claims, and I could not tell which one it uses. Save it as UTF-8, or paste the text with `/summarize text:`.'
+      : 'I could not read that document (it may be damaged, encrypted or scanned). Try pasting its text with `/summarize text:`.',
   bad_usage: () => 'That request is missing something. Check the command options and try again.',
   invalid_url: () => 'That does not look like a web link. Use a full address that starts with `https://`.',
   blocked_address: () =>
     'I cannot open that address: it points to a private or local network. Links must be public web pages.',
-  timeout: () =>
-    'The site took too long to answer. Try again later, or paste the text with `/summarize text:`.',
+  timeout: (d) => {
+    switch (d.step) {
+      case 'fetch':
+        return 'The site took too long to answer. Try again later, or paste the text with `/summarize text:`.';
+      case 'download':
+        return 'Getting the file from Discord took too long. Try again in a minute.';
+      case 'read':
+      case 'parse':
+        return 'Reading that document took me too long (it may be very large or unusually built). Try a smaller file, or paste the part you care about with `/summarize text:`.';
+      case 'engine':
+        return 'Working on that article took me too long. Try again in a minute.';
+      default:
+        return 'That took me too long. Try again in a minute.';
+    }
+  },
   fetch_failed: (d) => {
     if (typeof d.status === 'number') {
       return d.status === 404 || d.status === 410

@@ -3,6 +3,7 @@ import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import iconv from 'iconv-lite';
 import { articleFromBytes, markdownToText, sniffKind } from '../../src/article/ingest.js';
 import { loadLocalSource, readStreamBounded } from '../../src/article/sources.js';
 
@@ -53,6 +54,72 @@ describe('ingest', () => {
     );
     assert.ok(!result.ok);
     assert.equal(result.error.code, 'unreadable');
+  });
+
+  it('GIVEN a UTF-16 file with a byte-order mark (Notepad’s “Unicode”), LE or BE THEN it is read as text', async () => {
+    const text = 'Заголовок\r\n\r\nThe council met on Tuesday and voted to keep the clinic open.\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le.subarray(2)).swap16();
+    for (const bytes of [le, Buffer.concat([Buffer.from([0xfe, 0xff]), be])]) {
+      const result = await articleFromBytes(input(new Uint8Array(bytes), 'notes.txt', 'text/plain'));
+      assert.ok(result.ok, result.ok ? '' : result.error.message);
+      assert.equal(
+        result.value.text,
+        'Заголовок\n\nThe council met on Tuesday and voted to keep the clinic open.',
+      );
+    }
+  });
+
+  it('GIVEN a UTF-16 HTML file with a byte-order mark THEN it is read as HTML', () => {
+    const html = '<!doctype html><html><body><p>Hi</p></body></html>';
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(html, 'utf16le')]);
+    const kind = sniffKind({ bytes: new Uint8Array(bytes), filename: null, contentType: null });
+    assert.deepEqual(kind, { ok: true, value: 'html' });
+  });
+
+  it('GIVEN a text with a stray NUL byte or two THEN it is read as text and the NULs are dropped', async () => {
+    const bytes = enc('The council met on Tuesday.\u0000 It voted to keep the clinic open.\u0000\n');
+    const result = await articleFromBytes(input(bytes, 'notes.txt'));
+    assert.ok(result.ok, result.ok ? '' : result.error.message);
+    assert.equal(result.value.text, 'The council met on Tuesday. It voted to keep the clinic open.');
+  });
+
+  it('GIVEN binaries whose declared type or name says text THEN unsupported_type (many NULs, or a known signature)', async () => {
+    const elfLike = new Uint8Array(4096).map((_, i) => (i % 3 === 0 ? 0 : 65));
+    const png = new Uint8Array([
+      0x89,
+      0x50,
+      0x4e,
+      0x47,
+      0x0d,
+      0x0a,
+      0x1a,
+      0x0a,
+      ...enc('IHDR plain looking text'),
+    ]);
+    for (const bytes of [elfLike, png]) {
+      const result = await articleFromBytes(input(bytes, 'notes.txt', 'text/plain'));
+      assert.ok(!result.ok);
+      assert.equal(result.error.code, 'unsupported_type');
+    }
+  });
+
+  it('GIVEN a PDF named .txt or declared text/html THEN it is read as a PDF', () => {
+    const pdf = enc('%PDF-1.4\n1 0 obj\n');
+    assert.deepEqual(sniffKind({ bytes: pdf, filename: 'notes.txt', contentType: 'text/html' }), {
+      ok: true,
+      value: 'pdf',
+    });
+  });
+
+  it('GIVEN a windows-1251 text file THEN its charset is recognized instead of refusing it', async () => {
+    const text =
+      'Президент заявил, что переговоры продолжатся на следующей неделе в Москве. Съешь же ещё этих мягких французских булок, да выпей чаю.';
+    const result = await articleFromBytes(
+      input(new Uint8Array(iconv.encode(text, 'windows-1251')), 'news.txt'),
+    );
+    assert.ok(result.ok, result.ok ? '' : result.error.message);
+    assert.equal(result.value.text, text);
   });
 
   it('GIVEN a file named .pdf that is not a PDF THEN unreadable', async () => {

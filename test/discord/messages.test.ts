@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { notices } from '../../src/discord/texts.js';
+import type { Failure } from '../../src/core/result.js';
+import { failureMessage, notices } from '../../src/discord/texts.js';
 
 describe('what /forget says', () => {
   it('GIVEN kinds of data with none kept THEN the preview leaves them out, and one summary is “it”', () => {
@@ -27,5 +28,22 @@ describe('what /forget says', () => {
       notices.forgotten({ threads: 0, turns: 0, usageDays: 2, jobs: 0, texts: 0, messages: 0 }),
       'Deleted usage counts for 2 days.',
     );
+  });
+});
+
+describe('what a timeout says, by the step that took too long', () => {
+  const timeout = (details: Failure['details']): Failure => ({ code: 'timeout', message: 'x', details });
+
+  it('GIVEN a fetch that timed out THEN the site is named as slow', () => {
+    assert.match(failureMessage(timeout({ step: 'fetch', timeoutMs: 15_000 })), /site took too long/);
+  });
+
+  it('GIVEN a timeout while downloading, reading, parsing or summarizing THEN no site is mentioned', () => {
+    for (const step of ['download', 'read', 'parse', 'engine', undefined]) {
+      const message = failureMessage(timeout(step === undefined ? null : { step }));
+      assert.doesNotMatch(message, /site/i, `step ${step}`);
+    }
+    assert.match(failureMessage(timeout({ step: 'download' })), /from Discord/);
+    assert.match(failureMessage(timeout({ step: 'parse' })), /Reading that document/);
   });
 });

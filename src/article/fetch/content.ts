@@ -1,4 +1,6 @@
 import iconv from 'iconv-lite';
+import { countReplacements, guessLegacyCharset } from '../charset.js';
+import { bomEncoding } from '../sniff.js';
 
 export type DocumentKind = 'html' | 'text' | 'pdf';
 
@@ -65,14 +67,35 @@ export interface DecodedText {
   readonly text: string;
   /** The WHATWG name of the encoding used, e.g. `utf-8`, `windows-1251`, `shift_jis`. */
   readonly charset: string;
-  /** Where the encoding came from. */
-  readonly source: 'bom' | 'header' | 'meta' | 'default' | 'fallback';
+  /**
+   * Where the encoding came from. `detected`: the header or page said UTF-8 (or nothing) but the
+   * bytes are not, and their statistics name a legacy charset.
+   */
+  readonly source: 'bom' | 'header' | 'meta' | 'default' | 'fallback' | 'detected';
+  /** Bytes that did not decode (each became U+FFFD in `text`); see `isGarbled`. */
+  readonly replaced: number;
+}
+
+/**
+ * Share of characters that may fail to decode in a page declared UTF-8 before the declaration is
+ * doubted: a few bad bytes (a windows-1252 quote pasted into a UTF-8 page) are damage, shown as
+ * U+FFFD; a windows-1251 body fails on every Cyrillic letter.
+ */
+const GARBLED_SHARE = 0.01;
+
+/** Whether decoding failed on more than 1 character in 100: the declared charset is wrong and no other could be found. */
+export function isGarbled(decoded: DecodedText): boolean {
+  return decoded.replaced > 0 && decoded.replaced > decoded.text.length * GARBLED_SHARE;
 }
 
 /**
  * Decodes a text or HTML body. Precedence as browsers do: a byte-order mark, then the header's
  * charset, then (HTML only) an XML declaration or `<meta charset>` / `<meta http-equiv>` in the
- * first 4 KB, then UTF-8 — and if the bytes are not valid UTF-8, windows-1252. Labels unknown to
+ * first 4 KB, then UTF-8. Unlike browsers, a UTF-8 declaration (or none) over bytes that are not
+ * UTF-8 is not trusted blindly: when more than 1 character in 100 would not decode, the page's own
+ * declaration is tried next, then the charset the bytes look like (`guessLegacyCharset`), then
+ * windows-1252 when nothing was declared. A declared UTF-8 that nothing replaces stays, with
+ * `replaced` counting the bytes lost (`isGarbled` then says so). Labels unknown to
  * TextDecoder (Node's full ICU knows the WHATWG set, windows-1251 and Shift_JIS included) are tried
  * with iconv-lite before being ignored.
  */
@@ -82,35 +105,51 @@ export function decodeText(
   headerCharset: string | null,
 ): DecodedText {
   const bom = bomEncoding(bytes);
-  if (bom !== null) return { text: new TextDecoder(bom).decode(bytes), charset: bom, source: 'bom' };
+  if (bom !== null)
+    return { text: new TextDecoder(bom).decode(bytes), charset: bom, source: 'bom', replaced: 0 };
   const fromHeader = headerCharset === null ? null : decoderFor(headerCharset);
-  if (fromHeader !== null)
-    return { text: fromHeader.decode(bytes), charset: fromHeader.name, source: 'header' };
-  if (kind === 'html') {
-    const declared = prescanCharset(bytes.subarray(0, CHARSET_PRESCAN_BYTES));
-    const fromMeta = declared === null ? null : decoderFor(declared, true);
-    if (fromMeta !== null) return { text: fromMeta.decode(bytes), charset: fromMeta.name, source: 'meta' };
+  if (fromHeader !== null && fromHeader.name !== 'utf-8') {
+    return { text: fromHeader.decode(bytes), charset: fromHeader.name, source: 'header', replaced: 0 };
   }
+  const declared = kind === 'html' ? prescanCharset(bytes.subarray(0, CHARSET_PRESCAN_BYTES)) : null;
+  const fromMeta = declared === null ? null : decoderFor(declared, true);
+  if (fromHeader === null && fromMeta !== null && fromMeta.name !== 'utf-8') {
+    return { text: fromMeta.decode(bytes), charset: fromMeta.name, source: 'meta', replaced: 0 };
+  }
+  const source = fromHeader !== null ? 'header' : fromMeta !== null ? 'meta' : 'default';
   try {
     return {
       text: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
       charset: 'utf-8',
-      source: 'default',
+      source,
+      replaced: 0,
     };
   } catch {
+    // Not UTF-8 whatever was said: below.
+  }
+  if (source !== 'default') {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const replaced = countReplacements(text);
+    if (replaced <= text.length * GARBLED_SHARE) return { text, charset: 'utf-8', source, replaced };
+  }
+  if (fromHeader !== null && fromMeta !== null && fromMeta.name !== 'utf-8') {
+    return { text: fromMeta.decode(bytes), charset: fromMeta.name, source: 'meta', replaced: 0 };
+  }
+  const guessed = guessLegacyCharset(bytes);
+  const fromGuess = guessed === null ? null : decoderFor(guessed);
+  if (fromGuess !== null) {
+    return { text: fromGuess.decode(bytes), charset: fromGuess.name, source: 'detected', replaced: 0 };
+  }
+  if (source === 'default') {
     return {
       text: new TextDecoder('windows-1252').decode(bytes),
       charset: 'windows-1252',
       source: 'fallback',
+      replaced: 0,
     };
   }
-}
-
-function bomEncoding(bytes: Uint8Array): string | null {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  return null;
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return { text, charset: 'utf-8', source, replaced: countReplacements(text) };
 }
 
 interface Decoder {

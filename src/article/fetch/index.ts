@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, type Dispatcher, errors as undiciErrors } from 'undici';
 import { fail, ok, type Result } from '../../core/result.js';
+import { looksBinary, startsWithPdf } from '../sniff.js';
 import { parseContentEncoding, readBody } from './body.js';
 import {
   BlockedAddressError,
@@ -12,7 +13,13 @@ import {
   ResolveTimeoutError,
   systemResolver,
 } from './connector.js';
-import { type DocumentKind, decodeText, kindFromContentType, parseContentType } from './content.js';
+import {
+  type DocumentKind,
+  decodeText,
+  isGarbled,
+  kindFromContentType,
+  parseContentType,
+} from './content.js';
 import { type AccessPolicy, checkParsedUrl, createAccessPolicy, parseUrl } from './url.js';
 
 export type { AddressRule, AllowList } from './address.js';
@@ -47,7 +54,7 @@ export interface FetchOptions {
   readonly maxRedirects?: number;
   /** Defaults to the system resolver. */
   readonly resolver?: Resolver;
-  /** Aborting it ends the fetch with `timeout` (details.reason `aborted`). */
+  /** Aborting it ends the fetch with `timeout` (details.reason `aborted`). Every timeout has details.step `fetch`. */
   readonly signal?: AbortSignal;
   readonly userAgent?: string;
   /**
@@ -84,7 +91,9 @@ export interface FetchedDocument {
  * to the checked address), at most `maxRedirects` redirects, a total and a connect timeout, body
  * caps on decoded bytes, and HTML / XHTML / plain text / PDF only. Every expected failure is a
  * value: `invalid_url`, `blocked_address`, `timeout`, `too_large`, `fetch_failed` (details.status
- * for HTTP errors), `unsupported_type` (details.contentType).
+ * for HTTP errors), `unsupported_type` (details.contentType), `unreadable` (details.reason
+ * `charset`: text that is not in its declared charset, nor in one it can be recognized as). The body
+ * decides over the header: a PDF served as `text/html` is read as a PDF, binary data as none.
  */
 export async function fetchDocument(url: string, options: FetchOptions): Promise<Result<FetchedDocument>> {
   const started = performance.now();
@@ -115,7 +124,10 @@ export async function fetchDocument(url: string, options: FetchOptions): Promise
     return ok({ ...result.value, fetchMs: performance.now() - started });
   } catch (error) {
     if (deadline.aborted) {
-      return fail('timeout', 'The page took too long to load.', { timeoutMs: options.timeoutMs });
+      return fail('timeout', 'The page took too long to load.', {
+        step: 'fetch',
+        timeoutMs: options.timeoutMs,
+      });
     }
     if (options.signal?.aborted) return aborted();
     const failure = failureFromError(error, options);
@@ -136,7 +148,7 @@ function discard(body: { on(event: 'error', listener: () => void): unknown; dest
 }
 
 function aborted(): Result<never> {
-  return fail('timeout', 'The fetch was cancelled.', { reason: 'aborted' });
+  return fail('timeout', 'The fetch was cancelled.', { step: 'fetch', reason: 'aborted' });
 }
 
 async function follow(
@@ -260,9 +272,26 @@ async function readDocument(
       contentType: contentType.essence ?? '',
     });
   }
-  const common = { kind: body.kind, contentType: contentTypeHeader ?? '' };
-  if (body.kind === 'pdf') return ok({ ...common, text: null, charset: null, bytes: body.bytes });
-  const decoded = decodeText(body.bytes, body.kind, contentType.charset);
+  const kind = startsWithPdf(body.bytes) ? 'pdf' : body.kind;
+  const common = { kind, contentType: contentTypeHeader ?? '' };
+  if (kind === 'pdf') {
+    if (body.bytes.byteLength > options.maxPdfBytes) return tooLarge(options.maxPdfBytes, kind, null);
+    return ok({ ...common, text: null, charset: null, bytes: body.bytes });
+  }
+  if (!/^utf-?16/i.test(contentType.charset ?? '') && looksBinary(body.bytes)) {
+    return fail('unsupported_type', 'That link is not a web page, a text file or a PDF.', {
+      contentType: contentType.essence ?? '',
+      reason: 'binary',
+    });
+  }
+  const decoded = decodeText(body.bytes, kind, contentType.charset);
+  if (isGarbled(decoded)) {
+    return fail(
+      'unreadable',
+      `The page says its text is in ${decoded.charset}, but it is not, and its real encoding could not be recognized.`,
+      { reason: 'charset', charset: decoded.charset, declaredBy: decoded.source, replaced: decoded.replaced },
+    );
+  }
   return ok({ ...common, text: decoded.text, charset: decoded.charset, bytes: null });
 }
 
@@ -298,12 +327,16 @@ function failureFromError(error: unknown, options: FetchOptions): Result<never> 
   }
   if (cause instanceof ResolveTimeoutError || cause instanceof undiciErrors.ConnectTimeoutError) {
     return fail('timeout', 'The site took too long to answer.', {
+      step: 'fetch',
       phase: 'connect',
       timeoutMs: options.connectTimeoutMs,
     });
   }
   if (cause instanceof undiciErrors.HeadersTimeoutError || cause instanceof undiciErrors.BodyTimeoutError) {
-    return fail('timeout', 'The page took too long to load.', { timeoutMs: options.timeoutMs });
+    return fail('timeout', 'The page took too long to load.', {
+      step: 'fetch',
+      timeoutMs: options.timeoutMs,
+    });
   }
   if (cause instanceof ResolveError) {
     return fail('fetch_failed', 'That site could not be found.', { reason: 'dns', code: cause.code });

@@ -28,6 +28,8 @@ export interface ContentSignals {
   readonly linkDensity: number;
   /** Headings that are one link to elsewhere: story teasers. */
   readonly linkedHeadings: number;
+  /** Words of the container's text outside links: a list of long linked headlines has almost none. */
+  readonly unlinkedWords: number;
 }
 
 /*
@@ -125,13 +127,23 @@ export function readContentSignals(content: DomElement): ContentSignals {
     if (length > 0 && linkTextLength(heading) >= length * 0.9) linkedHeadings++;
   }
   const total = textLength(content);
-  return { linkDensity: total === 0 ? 0 : linkTextLength(content) / total, linkedHeadings };
+  let linkedWords = 0;
+  for (const link of Array.from(content.querySelectorAll('a'))) {
+    if (!link.parentElement?.closest('a')) linkedWords += countWords(link.textContent ?? '');
+  }
+  return {
+    linkDensity: total === 0 ? 0 : linkTextLength(content) / total,
+    linkedHeadings,
+    unlinkedWords: Math.max(0, countWords(content.textContent ?? '') - linkedWords),
+  };
 }
 
 /**
  * Decides whether extracted text is an article; returns the reason it is not, or null. A listing
  * (home page, section front) is little prose in a container made of links or linked headlines,
  * or, on a page that does not declare itself an article, little prose on a page made of links.
+ * Prose counts only words outside links: 60 linked headlines of 8+ words are a listing, not 480
+ * words of prose.
  */
 export function notArticleReason(
   text: string,
@@ -140,10 +152,12 @@ export function notArticleReason(
 ): NotArticleReason | null {
   const words = countWords(text);
   const prose = proseWords(text);
+  // Long headlines read as prose lines; text that is all inside links is not prose.
+  const ownProse = content === null ? prose : Math.min(prose, content.unlinkedWords);
   if (page.video && prose < VIDEO_MAX_PROSE_WORDS) return 'video';
   if (page.login && words < LOGIN_MAX_WORDS) return 'login_wall';
   if (page.paywall && words < PAYWALL_MAX_WORDS) return 'paywall';
-  if (prose < LISTING_MAX_PROSE_WORDS) {
+  if (ownProse < LISTING_MAX_PROSE_WORDS) {
     if (content !== null && (content.linkDensity >= 0.5 || content.linkedHeadings >= 3)) return 'listing';
     if (!page.declaresArticle && page.linkDensity >= 0.5 && page.links >= 30) return 'listing';
   }

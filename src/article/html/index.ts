@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../../core/result.js';
 import { type Article, makeArticle } from '../article.js';
+import { boundHtml } from './bound.js';
 import {
   type ContentSignals,
   type NotArticleReason,
@@ -28,7 +29,9 @@ export interface HtmlExtractOptions {
 }
 
 /**
- * HTML string → Article (text normalized via makeArticle) with metadata. Fails with `not_an_article`
+ * HTML string → Article (text normalized via makeArticle) with metadata. Nesting and element count
+ * are bounded before parsing (`boundHtml`), so no shape of page costs more than a large ordinary one.
+ * Fails with `not_an_article`
  * (details: { title, words, reason }) for home pages and link listings, video pages, login walls
  * and paywalled stubs, and with `empty_input` when the page has no text. Pure and synchronous: it
  * runs in a worker thread.
@@ -36,13 +39,14 @@ export interface HtmlExtractOptions {
  * The text is the article body only: the title lives in `title` and is not prepended (quotes must
  * come from the body, and a repeated headline at the top is removed as clutter).
  */
-export function extractArticleFromHtml(html: string, options: HtmlExtractOptions): Result<Article> {
-  if (html.trim() === '') return fail('empty_input', 'The page is empty: there is no text to read.');
+export function extractArticleFromHtml(page: string, options: HtmlExtractOptions): Result<Article> {
+  if (page.trim() === '') return fail('empty_input', 'The page is empty: there is no text to read.');
+  const { html } = boundHtml(page);
   const document = parseDocument(html, options.url);
-  const page = indexPage(document);
-  const jsonLd = readJsonLd(page.jsonLdScripts);
-  const meta = readMetadata(page, jsonLd, effectiveBaseUrl(document, options.url));
-  const signals = readPageSignals(document, page, jsonLd);
+  const index = indexPage(document);
+  const jsonLd = readJsonLd(index.jsonLdScripts);
+  const meta = readMetadata(index, jsonLd, effectiveBaseUrl(document, options.url));
+  const signals = readPageSignals(document, index, jsonLd);
   const body = extractBody(document, html, options.url, meta);
 
   const article = makeArticle(body.text, {

@@ -1,6 +1,7 @@
 export {
   type DefaultJobs,
   type Job,
+  type JobRunner,
   type JobTable,
   siblingModule,
   WorkerCrashedError,

@@ -20,7 +20,10 @@ export interface WorkerPoolOptions {
   readonly maxQueue?: number;
   /** The module whose `jobs` export is the allow-list; default `./jobs` beside this file. */
   readonly jobsModule?: URL;
-  /** V8 heap limits per worker (a hostile PDF then kills a worker, not the process). */
+  /**
+   * V8 heap limits per worker: a hostile PDF then kills a worker, not the process, and its job
+   * answers `too_large` with details.reason `memory`.
+   */
   readonly resourceLimits?: ResourceLimits;
 }
 
@@ -98,12 +101,25 @@ type Reply =
     };
 
 /**
+ * What callers need of a pool: run a named job, close. `WorkerPool` is one; a pool started on first
+ * use (the CLI's) or a scheduler in front of one are others.
+ */
+export interface JobRunner<J extends JobTable = DefaultJobs> {
+  run<N extends keyof J & string>(
+    name: N,
+    args: Parameters<J[N]>,
+    options?: { readonly timeoutMs?: number },
+  ): Promise<Awaited<ReturnType<J[N]>> | Result<never>>;
+  close(): Promise<void>;
+}
+
+/**
  * A small worker_threads pool for CPU-heavy steps (PDF text, HTML parsing) so they never stall the
  * event loop that serves users. Runs only the named jobs of its jobs module. Top-level typed-array
  * arguments covering their whole buffer are moved to the worker, not copied (the caller's copy
  * becomes empty). Idle workers do not keep the process alive; call `close()` on shutdown.
  */
-export class WorkerPool<J extends JobTable = DefaultJobs> {
+export class WorkerPool<J extends JobTable = DefaultJobs> implements JobRunner<J> {
   readonly #size: number;
   readonly #timeoutMs: number;
   readonly #maxQueue: number;
@@ -124,8 +140,9 @@ export class WorkerPool<J extends JobTable = DefaultJobs> {
 
   /**
    * Runs job `name` with `args` in a worker. Resolves to the job's own Result, or `timeout` (the
-   * worker was terminated and will be replaced) or `busy` (queue full, or the pool closed). Rejects
-   * with WorkerJobError / WorkerCrashedError on a bug or a crash.
+   * worker was terminated and will be replaced), `too_large` with details.reason `memory` (the job
+   * ran out of the worker's `resourceLimits`), or `busy` (queue full, or the pool closed). Rejects
+   * with WorkerJobError / WorkerCrashedError on a bug or any other crash.
    */
   run<N extends keyof J & string>(
     name: N,
@@ -243,7 +260,15 @@ export class WorkerPool<J extends JobTable = DefaultJobs> {
     const job = slot.job;
     this.#finish(slot);
     void slot.worker.terminate();
-    job?.reject(new WorkerCrashedError(job.name, exitCode, cause));
+    if (job !== null && (cause as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      job.resolve(
+        fail('too_large', 'Processing the document needed more memory than Verbatim allows.', {
+          reason: 'memory',
+          job: job.name,
+          limitMb: this.#resourceLimits?.maxOldGenerationSizeMb ?? null,
+        }),
+      );
+    } else job?.reject(new WorkerCrashedError(job.name, exitCode, cause));
     this.#dispatch();
   }
 

@@ -23,6 +23,34 @@ describe('extractArticleFromHtml: pages that are not articles', () => {
     assert.match(error.message, /paste/i);
   });
 
+  it('GIVEN a listing of 60 long linked headlines with no other text, in any markup THEN not_an_article with reason listing', () => {
+    const headline = (i: number) =>
+      `Council members vote to expand the harbor ferry service for route ${i} after a long debate`;
+    const items = (wrap: (link: string) => string) =>
+      Array.from({ length: 60 }, (_, i) => wrap(`<a href="/news/${i}">${headline(i)}</a>`)).join('');
+    const shapes = {
+      list: `<main><h1>Latest news</h1><ul>${items((a) => `<li>${a}</li>`)}</ul></main>`,
+      paragraphs: `<article>${items((a) => `<p>${a}</p>`)}</article>`,
+      headings: `<main>${items((a) => `<h2>${a}</h2>`)}</main>`,
+      blocks: `<div class="stream">${items((a) => `<div class="item">${a}</div>`)}</div>`,
+    };
+    for (const [shape, body] of Object.entries(shapes)) {
+      const error = failureOf(`<html><head><title>Latest</title></head><body>${body}</body></html>`);
+      assert.equal(error.code, 'not_an_article', shape);
+      assert.equal(error.details?.reason, 'listing', shape);
+    }
+  });
+
+  it('GIVEN an article whose paragraphs carry many links THEN it is still an article', () => {
+    const linked = PARAGRAPH.replace('committee', '<a href="/c">committee</a>').replace(
+      'east side clinic',
+      '<a href="/clinic">east side clinic</a>',
+    );
+    const html = `<html><head><title>Clinic vote</title></head><body><article>${`<p>${linked}</p>`.repeat(6)}</article></body></html>`;
+    const result = extractArticleFromHtml(html, { source: 'x', url: 'https://site.example/clinic' });
+    assert.ok(result.ok, result.ok ? '' : result.error.message);
+  });
+
   it('GIVEN a paywalled stub THEN not_an_article with reason paywall and a hint to paste or upload', () => {
     const error = failureOf(readFixture('html', 'paywall-stub.html'), 'https://review.example/a/1');
     assert.equal(error.code, 'not_an_article');

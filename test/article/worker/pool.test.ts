@@ -79,6 +79,24 @@ describe('WorkerPool with the sample jobs', () => {
     assert.equal(expectValue(await pool.run('echo', [new Uint8Array([1]), 'after'])).length, 1);
   });
 
+  test('GIVEN a job that outgrows the worker heap limit THEN too_large with reason memory, and the pool recovers', async () => {
+    const small = new WorkerPool<typeof sampleJobs>({
+      timeoutMs: 60_000,
+      jobsModule,
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+    });
+    try {
+      const error = expectFailure(await small.run('hog', []));
+      assert.equal(error.code, 'too_large');
+      assert.equal(error.details.reason, 'memory');
+      assert.equal(error.details.job, 'hog');
+      assert.equal(error.details.limitMb, 32);
+      assert.equal(expectValue(await small.run('echo', [new Uint8Array([1]), 'after'])).length, 1);
+    } finally {
+      await small.close();
+    }
+  });
+
   test('GIVEN a 600 ms CPU-bound job THEN the main event loop keeps ticking meanwhile', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
