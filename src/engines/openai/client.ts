@@ -8,6 +8,7 @@ import type { Logger } from '../../log.js';
 import type { Usage } from '../engine.js';
 import { failureFromSdkError, isResponseFormatError } from './errors.js';
 import { REPLY_SCHEMAS, type ReplyOf, type TaskName } from './schemas.js';
+import { wholeBodyFetch } from './transport.js';
 
 export interface ModelClientOptions {
   readonly apiKey: string;
@@ -57,6 +58,7 @@ export class ModelClient {
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,
+      fetch: wholeBodyFetch,
     });
     this.#limit = pLimit(Math.max(1, options.concurrency));
     this.#logger = options.logger;
