@@ -13,6 +13,7 @@ import {
   ExtractLineSchema,
   SummarizeLineSchema,
 } from '../../src/core/schema.js';
+import { processWarnings } from '../helpers/process-warnings.js';
 
 const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
 
@@ -145,7 +146,7 @@ describe('verbatim command', () => {
 
   it('GIVEN the installed bin THEN it runs the compiled command as a process', async () => {
     const bin = join(repoRoot(), 'bin', 'verbatim.js');
-    const { stdout } = await promisify(execFile)(
+    const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       [bin, 'summarize', sample, '--json', '--length', 'short'],
       {
@@ -154,5 +155,6 @@ describe('verbatim command', () => {
     );
     const line = SummarizeLineSchema.parse(JSON.parse(stdout));
     assert.ok(line.keyPoints.length >= 1);
+    assert.deepEqual(processWarnings(stderr), []);
   });
 });

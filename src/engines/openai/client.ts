@@ -8,7 +8,7 @@ import type { Logger } from '../../log.js';
 import type { Usage } from '../engine.js';
 import { failureFromSdkError, isResponseFormatError } from './errors.js';
 import { REPLY_SCHEMAS, type ReplyOf, type TaskName } from './schemas.js';
-import { wholeBodyFetch } from './transport.js';
+import { callSignal, wholeBodyFetch } from './transport.js';
 
 export interface ModelClientOptions {
   readonly apiKey: string;
@@ -92,6 +92,15 @@ export class ModelClient {
   }
 
   async #once(task: TaskName, messages: Messages, signal: AbortSignal | undefined): Promise<Outcome> {
+    const call = callSignal(signal);
+    try {
+      return await this.#request(task, messages, call.signal);
+    } finally {
+      call.release();
+    }
+  }
+
+  async #request(task: TaskName, messages: Messages, signal: AbortSignal | undefined): Promise<Outcome> {
     const chat: ChatCompletionMessageParam[] = [
       { role: 'system', content: messages.system },
       { role: 'user', content: messages.user },

@@ -1,3 +1,5 @@
+import { addAbortListener } from 'node:events';
+
 /**
  * A `fetch` for the SDK that reads a successful reply's whole body before handing it over. The SDK
  * retries and classifies failures of `fetch` itself, but not of reading the body afterwards, and
@@ -16,4 +18,28 @@ export async function wholeBodyFetch(input: string | URL | Request, init?: Reque
     statusText: response.statusText,
     headers: response.headers,
   });
+}
+
+/** A signal for one model call, and the release that detaches it from the caller's signal. */
+export interface CallSignal {
+  readonly signal: AbortSignal | undefined;
+  release(): void;
+}
+
+/**
+ * A signal that aborts with `outer` but belongs to one model call. The SDK adds an `abort` listener
+ * to the signal it is given for every request and retry and never removes it; handed a long-lived
+ * signal (the bot's shutdown signal), those listeners piled up for the life of the process
+ * (MaxListenersExceededWarning after 11 model calls). They now pile up on this signal, which is
+ * dropped after the call, and `release` removes the one listener this adds to `outer`.
+ */
+export function callSignal(outer: AbortSignal | undefined): CallSignal {
+  if (outer === undefined) return { signal: undefined, release: () => {} };
+  const controller = new AbortController();
+  if (outer.aborted) {
+    controller.abort(outer.reason);
+    return { signal: controller.signal, release: () => {} };
+  }
+  const listener = addAbortListener(outer, () => controller.abort(outer.reason));
+  return { signal: controller.signal, release: () => listener[Symbol.dispose]() };
 }
