@@ -14,6 +14,7 @@ import { defaultEngineChoice, type EngineChoice, selectEngine } from '../engines
 import { createLogger, type Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { askLine, checkLine, errorLine, extractLine, summarizeLine } from './lines.js';
+import { safeStreams } from './output.js';
 import { renderAnswer, renderCheck, renderSummary } from './render.js';
 
 /** Where the CLI reads and writes; a test passes its own. */
@@ -48,8 +49,11 @@ interface Flags {
   noCache: boolean;
 }
 
-/** Runs one CLI invocation and returns its exit code. Never throws for expected failures. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs one CLI invocation and returns its exit code. Never throws for expected failures. Everything
+ * it prints goes through `safeStreams` (no terminal control characters from articles or files).
+ */
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
   let command: string | undefined;
   let positionals: string[];
   let flags: Flags;
@@ -58,9 +62,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     if (!(err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')))
       throw err;
-    io.stderr.write(`verbatim: ${(err as Error).message}\n${USAGE}\n`);
+    safeStreams(rawIo, false).stderr.write(`verbatim: ${(err as Error).message}\n${USAGE}\n`);
     return EXIT.usage;
   }
+  const io: CliIo = { ...rawIo, ...safeStreams(rawIo, flags.json) };
   if (command === 'help' || command === undefined) {
     io.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT.usage : EXIT.ok;
