@@ -50,7 +50,7 @@ describe('the model client’s requests', () => {
     assert.equal(getEventListeners(outer.signal, 'abort').length, 1);
     outer.abort(new Error('shutting down'));
     assert.equal(call.signal?.aborted, true);
-    assert.equal((call.signal?.reason as Error).message, 'shutting down');
+    assert.equal(String(call.signal?.reason), 'Error: shutting down');
     call.release();
 
     const other = new AbortController();
