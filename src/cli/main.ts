@@ -13,7 +13,7 @@ import {
 import { defaultEngineChoice, type EngineChoice, selectEngine } from '../engines/select.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { askLine, checkLine, errorLine, extractLine, summarizeLine } from './lines.js';
+import { askLine, checkLine, type ErrorAbout, errorLine, extractLine, summarizeLine } from './lines.js';
 import { safeStreams } from './output.js';
 import { renderAnswer, renderCheck, renderSummary } from './render.js';
 
@@ -207,9 +207,12 @@ async function loadSource(ctx: Ctx, source: string): Promise<Result<Article>> {
   return loaded.ok ? { ok: true, value: loaded.value.article } : loaded;
 }
 
-/** Reports a failure: a JSON line on stdout under --json, else one line on stderr; sets the exit code once. */
-function report(ctx: Ctx, source: string, error: Failure, question?: string): void {
-  if (ctx.flags.json) ctx.io.stdout.write(`${JSON.stringify(errorLine(source, error, question))}\n`);
+/**
+ * Reports a failure: a JSON line on stdout under --json, else one line on stderr; sets the exit
+ * code once. `about` names the question or claim it concerns, when it concerns one of several.
+ */
+function report(ctx: Ctx, source: string, error: Failure, about: ErrorAbout = {}): void {
+  if (ctx.flags.json) ctx.io.stdout.write(`${JSON.stringify(errorLine(source, error, about))}\n`);
   else ctx.io.stderr.write(`verbatim: ${source}: ${error.message} [${error.code}]\n`);
   if (ctx.exit === EXIT.ok) ctx.exit = EXIT[failureKind(error.code)];
   ctx.log.debug({ source, code: error.code, details: error.details }, 'request failed');
@@ -259,13 +262,13 @@ async function ask(ctx: Ctx, [source = '-', ...questions]: readonly string[]): P
         ctx,
         source,
         { code: 'empty_input', message: 'The question is empty.', details: { index: i } },
-        question,
+        { question },
       );
       continue;
     }
     const result = await engine.value.answer(article.value, q, []);
     if (!result.ok) {
-      report(ctx, source, result.error, question);
+      report(ctx, source, result.error, { question });
       continue;
     }
     ctx.io.stdout.write(
@@ -281,7 +284,22 @@ async function check(ctx: Ctx, [source = '-', ...claims]: readonly string[]): Pr
   if (!article.ok) return report(ctx, source, article.error);
   const { checkClaims } = await import('../grounding/support.js');
   const width = Math.min(ctx.io.stdout.columns ?? 88, 100);
-  for (const result of checkClaims(article.value, claims.map((c) => c.trim()).filter(Boolean))) {
+  const trimmed = claims.map((c) => c.trim());
+  const results = checkClaims(
+    article.value,
+    trimmed.filter((c) => c !== ''),
+  ).values();
+  for (const [i, claim] of trimmed.entries()) {
+    const result = claim === '' ? undefined : results.next().value;
+    if (result === undefined) {
+      report(
+        ctx,
+        source,
+        { code: 'empty_input', message: 'The claim is empty.', details: { index: i } },
+        { claim: claims[i] ?? '' },
+      );
+      continue;
+    }
     ctx.io.stdout.write(
       ctx.flags.json
         ? `${JSON.stringify(checkLine(result))}\n`

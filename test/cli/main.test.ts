@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config.js';
 import { repoRoot } from '../../src/core/paths.js';
 import {
   AskLineSchema,
+  CheckLineSchema,
   contractProblems,
   ErrorLineSchema,
   ExtractLineSchema,
@@ -88,6 +89,30 @@ describe('verbatim command', () => {
     assert.ok(first.answer.some((c) => c.quotes.some((q) => /Monday and tomorrow, Tuesday/.test(q.text))));
     assert.equal(second.answerable, false);
     assert.deepEqual(second.answer, []);
+  });
+
+  it('GIVEN check with an empty claim among others THEN a line per claim, in order: an empty_input error line for the empty one, and exit 3', async () => {
+    const claims = ['Lavrov will visit China.', '', '   ', 'Lavrov will visit Japan.'];
+    const json = await cli(['check', sample, ...claims, '--json']);
+    assert.equal(json.code, 3);
+    assert.equal(json.lines.length, 4);
+    const [first, empty, blank, last] = json.lines;
+    assert.equal(CheckLineSchema.parse(first).supported, true);
+    for (const [line, claim, index] of [
+      [empty, '', 1],
+      [blank, '   ', 2],
+    ] as const) {
+      const error = ErrorLineSchema.parse(line);
+      assert.equal(error.error.code, 'empty_input');
+      assert.equal(error.claim, claim);
+      assert.deepEqual(error.error.details, { index });
+    }
+    assert.equal(CheckLineSchema.parse(last).supported, false);
+
+    const human = await cli(['check', sample, ...claims]);
+    assert.equal(human.code, 3);
+    assert.equal(human.stdout.match(/^[✓✗] /gmu)?.length, 2);
+    assert.deepEqual(human.stderr.match(/^verbatim: .*\[empty_input\]$/gmu)?.length, 2);
   });
 
   it('GIVEN --engine openai and no model configured THEN exit 2 saying what to set', async () => {
