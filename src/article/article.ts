@@ -40,7 +40,8 @@ export const EMPTY_META: ArticleMeta = Object.freeze({
 
 /**
  * Normalizes raw text the way every ingest path must: Unicode NFC, CRLF/CR/U+2028/U+2029 to `\n`,
- * other C0 and C1 controls removed, tabs, NBSP and other odd spaces to plain spaces inside lines,
+ * other C0 and C1 controls and the bidi embeddings, overrides and isolates (which can make a quote
+ * read as something else) removed, tabs, NBSP and other odd spaces to plain spaces inside lines,
  * trailing spaces trimmed, runs of blank lines collapsed to one (a paragraph break), leading and
  * trailing blank lines removed.
  */
@@ -50,7 +51,7 @@ export function normalizeText(raw: string): string {
       .normalize('NFC')
       .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u200b]/g, '')
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff\u200b]/g, '')
       .replace(/[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
       .split('\n')
       .map((line) => line.replace(/ +$/u, ''))

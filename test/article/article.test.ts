@@ -27,7 +27,7 @@ describe('article metadata', () => {
     assert.equal(article.publishedTime, '2024-05-02[5m');
   });
 
-  it('GIVEN a page whose title, byline and site name carry terminal escapes THEN the extracted article’s metadata has no control character, and its text no C0 or C1 control', async () => {
+  it('GIVEN a page whose title, byline, site name and text carry terminal escapes and bidi overrides THEN the extracted article has none of them, in its metadata or its text', async () => {
     const result = await articleFromBytes({
       bytes: new TextEncoder().encode(readFixture('html', 'hostile-metadata.html')),
       filename: 'hostile.html',
@@ -43,6 +43,7 @@ describe('article metadata', () => {
     assert.equal(meta.byline, 'Ines[31m Calloway');
     assert.equal(meta.siteName, 'The Coastal Courier[5m');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-    assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u);
+    assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+    assert.match(text, /^A sign read evil and 2J nothing\.$/mu, 'the words stay');
   });
 });

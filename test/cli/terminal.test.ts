@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config.js';
-import { ExtractLineSchema, SummarizeLineSchema } from '../../src/core/schema.js';
+import { CheckLineSchema, ExtractLineSchema, SummarizeLineSchema } from '../../src/core/schema.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 /** What a terminal acts on: C0 controls but line feed and tab, DEL, C1, bidi embeddings/overrides/isolates. */
@@ -56,24 +56,29 @@ describe('what the command prints to a terminal', () => {
     assert.match(check ?? '', /^✓ supported: The barrier cost 310 million euros evil$/mu);
   });
 
-  it('GIVEN --json THEN every line parses back to clean metadata and exact text, and no raw DEL, C1 or bidi control reaches the terminal', async () => {
+  it('GIVEN --json THEN every line parses back to clean metadata and the exact values given, and no raw DEL, C1 or bidi control reaches the terminal', async () => {
     const extract = await cli(['extract', page, '--json']);
     const summary = await cli(['summarize', page, '--json', '--length', 'short']);
-    for (const { code, stdout } of [extract, summary]) {
+    const claim = 'The barrier cost 310 million euros \u202eevil\u202c\u009b2J\u007f';
+    const check = await cli(['check', page, claim, '--json']);
+    for (const { code, stdout } of [extract, summary, check]) {
       assert.equal(code, 0);
       assert.doesNotMatch(stdout, RAW_IN_JSON);
     }
     const line = ExtractLineSchema.parse(JSON.parse(extract.stdout));
-    for (const value of [line.title, line.byline, line.siteName, line.source, line.publishedTime]) {
+    for (const value of [
+      line.title,
+      line.byline,
+      line.siteName,
+      line.source,
+      line.publishedTime,
+      line.text,
+    ]) {
       assert.doesNotMatch(value ?? '', UNSAFE);
     }
-    assert.ok(
-      line.text.includes('A sign read \u202eevil\u202c and 2J nothing.'),
-      'bidi in the body is kept, escaped',
-    );
-    assert.ok(extract.stdout.includes('\\u202eevil\\u202c'));
-    const summarized = SummarizeLineSchema.parse(JSON.parse(summary.stdout));
-    assert.equal(summarized.article.title, line.title);
+    assert.equal(SummarizeLineSchema.parse(JSON.parse(summary.stdout)).article.title, line.title);
+    assert.equal(CheckLineSchema.parse(JSON.parse(check.stdout)).claim, claim, 'exact, through \\u escapes');
+    assert.ok(check.stdout.includes('evil\\u202c\\u009b2J\\u007f'));
   });
 
   it('GIVEN a source name carrying escape sequences that cannot be read THEN the one error line on stderr carries none', async () => {
