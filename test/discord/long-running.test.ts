@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { startFakeOpenAI } from '../fakes/openai/server.js';
-import { eventually, modelEnv, problems, startHarness, WIDE_BUCKETS } from './harness.js';
-import { pastedBody as pasted } from './pages.js';
+import { eventually, modelEnv, problems, startArticleServer, startHarness, WIDE_BUCKETS } from './harness.js';
+import { page, pastedBody as pasted } from './pages.js';
 import { embedsOf, finalReply } from './views.js';
 
 /** Requests through one running bot: well past the 10 listeners after which node warns. */
@@ -14,14 +14,20 @@ const REQUESTS = 50;
 const AT_ONCE = 5;
 
 describe('a long-running bot', () => {
-  it(`GIVEN ${REQUESTS} model-written summaries and answers through one running bot THEN no process warning, and the shutdown signal holds no more abort listeners than before`, async (t) => {
+  it(`GIVEN ${REQUESTS} model-written summaries (pasted and fetched) and answers through one running bot THEN no process warning, and the shutdown signal holds no more abort listeners than before`, async (t) => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => void warnings.push(`${w.name}: ${w.message}`);
     process.on('warning', onWarning);
     t.after(() => void process.off('warning', onWarning));
     const openai = await startFakeOpenAI({ handler: realisticReply });
     t.after(() => openai.close());
-    const h = await startHarness(t, { fake: { rateLimits: WIDE_BUCKETS }, env: modelEnv(openai) });
+    const articles = await startArticleServer({ '/news/barrier': { body: page } });
+    t.after(() => articles.close());
+    const h = await startHarness(t, {
+      articles,
+      fake: { rateLimits: WIDE_BUCKETS },
+      env: modelEnv(openai),
+    });
     const signal = h.bot.context.signal;
     const listenersBefore = getEventListeners(signal, 'abort').length;
 
@@ -34,7 +40,12 @@ describe('a long-running bot', () => {
             options: { question: `How much does each gate weigh? (${i})` },
             channelId: thread.id,
           })
-        : h.fake.sendSlashCommand({ name: 'summarize', options: { text: `${pasted}\n\nCopy ${i}.` } });
+        : i % 5 === 3
+          ? h.fake.sendSlashCommand({
+              name: 'summarize',
+              options: { url: `${articles.url('/news/barrier')}?copy=${i}` },
+            })
+          : h.fake.sendSlashCommand({ name: 'summarize', options: { text: `${pasted}\n\nCopy ${i}.` } });
     for (let i = 1; i < REQUESTS; i += AT_ONCE) {
       const batch = Array.from({ length: Math.min(AT_ONCE, REQUESTS - i) }, (_, k) => request(i + k));
       const replies = await Promise.all(batch.map((handle) => finalReply(handle, 30_000)));
@@ -42,7 +53,9 @@ describe('a long-running bot', () => {
     }
     await tick();
 
-    assert.ok(openai.requests.length >= REQUESTS, `${openai.requests.length} model calls`);
+    // The fetched copies are one text: its summary is written once, then comes from the cache.
+    assert.ok(openai.requests.length >= REQUESTS - 10, `${openai.requests.length} model calls`);
+    assert.equal(articles.hits.get('/news/barrier'), 10, 'every fetched copy was fetched');
     assert.equal(getEventListeners(signal, 'abort').length, listenersBefore);
     assert.deepEqual(warnings, []);
     assert.deepEqual(problems(h), []);
