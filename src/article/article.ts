@@ -51,7 +51,8 @@ export function normalizeText(raw: string): string {
       .normalize('NFC')
       .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff\u200b]/g, '')
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff\u200b]/g, '')
+      .replace(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
       .replace(/[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
       .split('\n')
       .map((line) => line.replace(/ +$/u, ''))
