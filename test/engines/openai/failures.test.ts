@@ -229,6 +229,19 @@ describe('HTTP failures become reason codes', () => {
     }
   });
 
+  // Without a timeout on the body this waits forever: the test's own timeout makes that a failure.
+  it('GIVEN a reply whose body stalls after the headers THEN timeout: the per-request timeout covers the body', {
+    timeout: 20_000,
+  }, async () => {
+    const h = await startHarness(() => reply.stall(), { timeoutMs: 300, maxRetries: 0 });
+    try {
+      const r = await h.engine.summarize(article, standard);
+      assert.equal(!r.ok && r.error.code, 'timeout');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('GIVEN a server that hangs past the timeout THEN timeout', async () => {
     const h = await startHarness(() => reply.hang(), { timeoutMs: 300, maxRetries: 0 });
     try {

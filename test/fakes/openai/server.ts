@@ -63,7 +63,9 @@ export type FakeReply =
    * A server that dies mid-reply: the 200 headers (with the full `content-length`) and the first
    * `bodyBytes` bytes of a realistic completion of `content`, then the socket is destroyed.
    */
-  | { readonly kind: 'cutOff'; readonly content: unknown; readonly bodyBytes: number };
+  | { readonly kind: 'cutOff'; readonly content: unknown; readonly bodyBytes: number }
+  /** Like `cutOff`, but the socket stays open, silent, until the client gives up or the server closes. */
+  | { readonly kind: 'stall'; readonly content: unknown; readonly bodyBytes: number };
 
 export type FakeHandler = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
 
@@ -121,6 +123,7 @@ export const reply = {
   }),
   hang: (): FakeReply => ({ kind: 'hang' }),
   cutOff: (content: unknown = {}, bodyBytes = 40): FakeReply => ({ kind: 'cutOff', content, bodyBytes }),
+  stall: (content: unknown = {}, bodyBytes = 40): FakeReply => ({ kind: 'stall', content, bodyBytes }),
 };
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeOpenAI> {
@@ -206,7 +209,8 @@ function answer(
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
       return;
-    case 'cutOff': {
+    case 'cutOff':
+    case 'stall': {
       const whole = Buffer.from(
         JSON.stringify(
           completion(
@@ -218,7 +222,14 @@ function answer(
         ),
       );
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': whole.length });
-      res.write(whole.subarray(0, Math.min(r.bodyBytes, whole.length - 1)), () => res.destroy());
+      const part = whole.subarray(0, Math.min(r.bodyBytes, whole.length - 1));
+      if (r.kind === 'cutOff') {
+        res.write(part, () => res.destroy());
+        return;
+      }
+      res.write(part);
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
       return;
     }
     case 'error':
