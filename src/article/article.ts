@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { cleanLine } from '../text/control-chars.js';
 
 /** Metadata known about an article; null where unknown. */
 export interface ArticleMeta {
@@ -39,8 +40,10 @@ export const EMPTY_META: ArticleMeta = Object.freeze({
 
 /**
  * Normalizes raw text the way every ingest path must: Unicode NFC, CRLF/CR/U+2028/U+2029 to `\n`,
- * NBSP and other odd spaces to plain spaces inside lines, trailing spaces trimmed, runs of blank
- * lines collapsed to one (a paragraph break), leading/trailing blank lines removed.
+ * other C0 and C1 controls and the bidi embeddings, overrides and isolates (which can make a quote
+ * read as something else) removed, tabs, NBSP and other odd spaces to plain spaces inside lines,
+ * trailing spaces trimmed, runs of blank lines collapsed to one (a paragraph break), leading and
+ * trailing blank lines removed.
  */
 export function normalizeText(raw: string): string {
   return (
@@ -49,6 +52,7 @@ export function normalizeText(raw: string): string {
       .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff\u200b]/g, '')
+      .replace(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
       .replace(/[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
       .split('\n')
       .map((line) => line.replace(/ +$/u, ''))
@@ -62,8 +66,22 @@ export function hashText(text: string): string {
   return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
-/** The only constructor of `Article`: normalizes the text and hashes it. */
+/**
+ * Metadata as one line each, without control characters or bidi overrides (see `cleanLine`): a
+ * page's `<title>` or byline is shown in terminals and on Discord and must not carry escape
+ * sequences there. A field left empty is null (`source`, never null, stays a string).
+ */
+export function cleanMeta(meta: Partial<ArticleMeta>): Partial<ArticleMeta> {
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(meta)) {
+    const line = typeof value === 'string' ? cleanLine(value) : (value ?? null);
+    out[key] = key === 'source' || line !== '' ? line : null;
+  }
+  return out;
+}
+
+/** The only constructor of `Article`: normalizes the text and metadata and hashes the text. */
 export function makeArticle(rawText: string, meta: Partial<ArticleMeta> = {}): Article {
   const text = normalizeText(rawText);
-  return Object.freeze({ ...EMPTY_META, ...meta, text, contentHash: hashText(text) });
+  return Object.freeze({ ...EMPTY_META, ...cleanMeta(meta), text, contentHash: hashText(text) });
 }

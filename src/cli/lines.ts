@@ -72,11 +72,18 @@ export function askLine(article: Article, question: string, result: AnswerResult
   };
 }
 
-export function errorLine(source: string, error: Failure, question?: string): ErrorLine {
+/** The question (`ask`) or claim (`check`) an error line is about, when one of several. */
+export interface ErrorAbout {
+  readonly question?: string;
+  readonly claim?: string;
+}
+
+export function errorLine(source: string, error: Failure, about: ErrorAbout = {}): ErrorLine {
   return {
     schemaVersion: SCHEMA_VERSION,
     source,
-    ...(question === undefined ? {} : { question }),
+    ...(about.question === undefined ? {} : { question: about.question }),
+    ...(about.claim === undefined ? {} : { claim: about.claim }),
     error: { code: error.code, message: error.message, details: error.details ? { ...error.details } : null },
   };
 }

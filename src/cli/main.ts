@@ -10,7 +10,8 @@ import { SUMMARY_LENGTHS, type SummarizeOptions, type SummaryLength } from '../e
 import type { Prompts } from '../engines/openai/prompts.js';
 import type { EngineChoice } from '../engines/select.js';
 import { createLogger, type Logger } from '../log.js';
-import { askLine, checkLine, errorLine, extractLine, summarizeLine } from './lines.js';
+import { askLine, checkLine, type ErrorAbout, errorLine, extractLine, summarizeLine } from './lines.js';
+import { safeStreams } from './output.js';
 import { renderAnswer, renderCheck, renderSummary } from './render.js';
 
 /** Where the CLI reads and writes; a test passes its own. */
@@ -47,8 +48,11 @@ interface Flags {
   noCache: boolean;
 }
 
-/** Runs one CLI invocation and returns its exit code. Never throws for expected failures. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs one CLI invocation and returns its exit code. Never throws for expected failures. Everything
+ * it prints goes through `safeStreams` (no terminal control characters from articles or files).
+ */
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
   let command: string | undefined;
   let positionals: string[];
   let flags: Flags;
@@ -57,9 +61,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     if (!(err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')))
       throw err;
-    io.stderr.write(`verbatim: ${(err as Error).message}\n${USAGE}\n`);
+    safeStreams(rawIo, false).stderr.write(`verbatim: ${(err as Error).message}\n${USAGE}\n`);
     return EXIT.usage;
   }
+  const io: CliIo = { ...rawIo, ...safeStreams(rawIo, flags.json) };
   if (command === 'help' || command === undefined) {
     io.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT.usage : EXIT.ok;
@@ -219,9 +224,12 @@ function readDeadline(ctx: Ctx, source: string): ReadDeadline | undefined {
   return { timeoutMs: ctx.config.FETCH_TIMEOUT_MS };
 }
 
-/** Reports a failure: a JSON line on stdout under --json, else one line on stderr; sets the exit code once. */
-function report(ctx: Ctx, source: string, error: Failure, question?: string): void {
-  if (ctx.flags.json) ctx.io.stdout.write(`${JSON.stringify(errorLine(source, error, question))}\n`);
+/**
+ * Reports a failure: a JSON line on stdout under --json, else one line on stderr; sets the exit
+ * code once. `about` names the question or claim it concerns, when it concerns one of several.
+ */
+function report(ctx: Ctx, source: string, error: Failure, about: ErrorAbout = {}): void {
+  if (ctx.flags.json) ctx.io.stdout.write(`${JSON.stringify(errorLine(source, error, about))}\n`);
   else ctx.io.stderr.write(`verbatim: ${source}: ${error.message} [${error.code}]\n`);
   if (ctx.exit === EXIT.ok) ctx.exit = EXIT[failureKind(error.code)];
   ctx.log.debug({ source, code: error.code, details: error.details }, 'request failed');
@@ -272,13 +280,13 @@ async function ask(ctx: Ctx, [source = '-', ...questions]: readonly string[]): P
         ctx,
         source,
         { code: 'empty_input', message: 'The question is empty.', details: { index: i } },
-        question,
+        { question },
       );
       continue;
     }
     const ran = await engine.value.answer(article.value, q, []);
     if (!ran.ok) {
-      report(ctx, source, ran.error, question);
+      report(ctx, source, ran.error, { question });
       continue;
     }
     const result = ran.value.value;
@@ -295,7 +303,22 @@ async function check(ctx: Ctx, [source = '-', ...claims]: readonly string[]): Pr
   if (!article.ok) return report(ctx, source, article.error);
   const { checkClaims } = await import('../grounding/support/index.js');
   const width = Math.min(ctx.io.stdout.columns ?? 88, 100);
-  for (const result of checkClaims(article.value, claims.map((c) => c.trim()).filter(Boolean))) {
+  const trimmed = claims.map((c) => c.trim());
+  const results = checkClaims(
+    article.value,
+    trimmed.filter((c) => c !== ''),
+  ).values();
+  for (const [i, claim] of trimmed.entries()) {
+    const result = claim === '' ? undefined : results.next().value;
+    if (result === undefined) {
+      report(
+        ctx,
+        source,
+        { code: 'empty_input', message: 'The claim is empty.', details: { index: i } },
+        { claim: claims[i] ?? '' },
+      );
+      continue;
+    }
     ctx.io.stdout.write(
       ctx.flags.json
         ? `${JSON.stringify(checkLine(result))}\n`

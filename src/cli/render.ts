@@ -1,6 +1,6 @@
 import type { Article } from '../article/article.js';
 import type { AnswerResult, Claim, EngineInfo, SummaryResult } from '../engines/engine.js';
-import type { Quote } from '../grounding/quote.js';
+import { claimIsQuote, type Quote, withContinuation } from '../grounding/index.js';
 import { splitWords } from '../text/index.js';
 
 /**
@@ -81,7 +81,10 @@ function unsupportedNote(n: number): string {
   return `${n} ${n === 1 ? 'claim' : 'claims'} shown in the article’s own words: the wording did not match the quotes`;
 }
 
-/** Numbers quotes in order of first use; a claim that is its own quote is shown as the quote. */
+/**
+ * Numbers quotes in order of first use; a claim that is its own quote is shown as the quote. A
+ * quote whose sentence goes on is shown with `…` on that side (`withContinuation`).
+ */
 class Footnotes {
   readonly #quotes: Quote[] = [];
   readonly #paragraphStarts: number[];
@@ -91,11 +94,14 @@ class Footnotes {
       this.#paragraphStarts.push(i + 2);
   }
 
-  /** A claim that is its own quote (the extractive engine's) is shown as the quote, with its place. */
+  /**
+   * A claim that is its own quote (the extractive engine's, which marks a cut sentence with `…`) is
+   * shown as the quote, with its place.
+   */
   claim(claim: Claim): string {
     const [only] = claim.quotes;
-    if (claim.quotes.length === 1 && only && squash(only.text) === squash(claim.text)) {
-      return `“${squash(only.text)}” (¶${this.#paragraph(only.start)})`;
+    if (claim.quotes.length === 1 && only && claimIsQuote(claim.text, only)) {
+      return `“${this.#quoted(only)}” (¶${this.#paragraph(only.start)})`;
     }
     const marks = claim.quotes.map((q) => `[${this.#number(q)}]`).join('');
     return `${claim.text} ${marks}`;
@@ -108,7 +114,7 @@ class Footnotes {
       const label = `[${i + 1}] `;
       out.push(
         ...wrap(
-          `“${q.text.replace(/\s+/g, ' ')}” (¶${this.#paragraph(q.start)})`,
+          `“${this.#quoted(q)}” (¶${this.#paragraph(q.start)})`,
           width,
           `  ${label}`,
           ' '.repeat(label.length + 2),
@@ -116,6 +122,10 @@ class Footnotes {
       );
     }
     return out;
+  }
+
+  #quoted(q: Quote): string {
+    return withContinuation(this.text, q, squash(q.text));
   }
 
   #number(q: Quote): number {

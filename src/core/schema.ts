@@ -97,6 +97,7 @@ export const ErrorLineSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   source: z.string(),
   question: z.string().optional(),
+  claim: z.string().optional(),
   error: z.object({
     code: z.string(),
     message: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Article, hashText } from '../article/article.js';
+import { type Article, cleanMeta, hashText } from '../article/article.js';
 import type {
   GuildSettings,
   JobRecord,
@@ -101,7 +101,13 @@ export function decodeArticle(
     logger?.warn(where, 'store: article text does not match its hash; treating it as absent');
     return undefined;
   }
-  const article = Object.freeze({ ...meta.data, text: row.text, contentHash: row.content_hash }) as Article;
+  // Cleaned again: rows written before metadata was cleaned at extraction may hold control characters.
+  const article = Object.freeze({
+    ...meta.data,
+    ...cleanMeta(meta.data),
+    text: row.text,
+    contentHash: row.content_hash,
+  }) as Article;
   return { article, fetchedAt };
 }
 

@@ -4,6 +4,7 @@ export { type Bm25Index, bm25Idf, bm25Scores, buildBm25Index, type WeightedTerm 
 export { chunkText } from './chunks.js';
 export { findClutter, isClutter } from './clutter.js';
 export { foldWord, unaccentLatin } from './fold-word.js';
+export { findHeadline, openingLine } from './headline.js';
 export { guessLanguage, questionLanguage } from './language.js';
 export { splitParagraphs } from './paragraphs.js';
 export {

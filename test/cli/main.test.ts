@@ -10,11 +10,13 @@ import { parseConfig } from '../../src/config.js';
 import { repoRoot } from '../../src/core/paths.js';
 import {
   AskLineSchema,
+  CheckLineSchema,
   contractProblems,
   ErrorLineSchema,
   ExtractLineSchema,
   SummarizeLineSchema,
 } from '../../src/core/schema.js';
+import { processWarnings } from '../../testkit/process-warnings.js';
 
 const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
 
@@ -112,6 +114,30 @@ describe('verbatim command', () => {
     );
   });
 
+  it('GIVEN check with an empty claim among others THEN a line per claim, in order: an empty_input error line for the empty one, and exit 3', async () => {
+    const claims = ['Lavrov will visit China.', '', '   ', 'Lavrov will visit Japan.'];
+    const json = await cli(['check', sample, ...claims, '--json']);
+    assert.equal(json.code, 3);
+    assert.equal(json.lines.length, 4);
+    const [first, empty, blank, last] = json.lines;
+    assert.equal(CheckLineSchema.parse(first).supported, true);
+    for (const [line, claim, index] of [
+      [empty, '', 1],
+      [blank, '   ', 2],
+    ] as const) {
+      const error = ErrorLineSchema.parse(line);
+      assert.equal(error.error.code, 'empty_input');
+      assert.equal(error.claim, claim);
+      assert.deepEqual(error.error.details, { index });
+    }
+    assert.equal(CheckLineSchema.parse(last).supported, false);
+
+    const human = await cli(['check', sample, ...claims]);
+    assert.equal(human.code, 3);
+    assert.equal(human.stdout.match(/^[✓✗] /gmu)?.length, 2);
+    assert.deepEqual(human.stderr.match(/^verbatim: .*\[empty_input\]$/gmu)?.length, 2);
+  });
+
   it('GIVEN --engine openai and no model configured THEN exit 2 saying what to set', async () => {
     const { code, stderr } = await cli(['summarize', sample, '--engine', 'openai']);
     assert.equal(code, 2);
@@ -168,7 +194,7 @@ describe('verbatim command', () => {
 
   it('GIVEN the installed bin THEN it runs the compiled command as a process', async () => {
     const bin = join(repoRoot(), 'bin', 'verbatim.js');
-    const { stdout } = await promisify(execFile)(
+    const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       [bin, 'summarize', sample, '--json', '--length', 'short'],
       {
@@ -177,5 +203,6 @@ describe('verbatim command', () => {
     );
     const line = SummarizeLineSchema.parse(JSON.parse(stdout));
     assert.ok(line.keyPoints.length >= 1);
+    assert.deepEqual(processWarnings(stderr), []);
   });
 });

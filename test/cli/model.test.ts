@@ -28,11 +28,13 @@ function changedPrompts(): Prompts {
 }
 let server: FakeOpenAI;
 let failNext = false;
+let cutNext = false;
 let dbDir = '';
 
 before(async () => {
   server = await startFakeOpenAI({
-    handler: (request) => (failNext ? reply.unauthorized() : realisticReply(request)),
+    handler: (request) =>
+      failNext ? reply.unauthorized() : cutNext ? reply.cutOff() : realisticReply(request),
   });
   dbDir = await mkdtemp(join(tmpdir(), 'verbatim-model-'));
 });
@@ -110,6 +112,24 @@ describe('verbatim with a model server', () => {
       assert.equal(line.engine, 'extractive');
     } finally {
       failNext = false;
+    }
+  });
+
+  it('GIVEN the model’s reply cut off mid-body THEN the offline engine answers, says why it fell back, and the exit code is 0', async () => {
+    cutNext = true;
+    try {
+      const json = await cli(['summarize', sample, '--engine', 'openai', '--json', '--length', 'detailed']);
+      assert.equal(json.code, 0, json.stderr);
+      const line = SummarizeLineSchema.parse(JSON.parse(json.lines[0] ?? ''));
+      assert.deepEqual(line.fallback, { from: 'openai', code: 'engine_failed' });
+      assert.equal(line.engine, 'extractive');
+      assert.ok(line.keyPoints.length > 0);
+
+      const human = await cli(['summarize', sample, '--engine', 'openai', '--length', 'detailed']);
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.lines.at(-1) ?? '', /fell back from openai: engine_failed$/u);
+    } finally {
+      cutNext = false;
     }
   });
 

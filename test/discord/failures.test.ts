@@ -166,15 +166,16 @@ describe('the model failing', () => {
     assertQuotesFromArticle(embedsOf(summary), pasted);
   });
 
-  it('GIVEN the model answering 500 or 401 THEN the offline engine answers and the footer says it fell back', async () => {
-    for (const [fake, code] of [
-      [reply.serverError(500), 'engine_failed'],
-      [reply.unauthorized(), 'auth_failed'],
+  it('GIVEN the model answering 500 or 401, or its reply cut off mid-body, THEN the offline engine answers and the footer says it fell back', async () => {
+    for (const [fake, code, name] of [
+      [reply.serverError(500), 'engine_failed', '500'],
+      [reply.unauthorized(), 'auth_failed', '401'],
+      [reply.cutOff(), 'engine_failed', 'cut off'],
     ] as const) {
       failure = fake;
       const handle = h.fake.sendSlashCommand({
         name: 'summarize',
-        options: { text: `${pasted}\n\n${code}` },
+        options: { text: `${pasted}\n\n${name}` },
       });
       const summary = await finalReply(handle);
       assert.match(

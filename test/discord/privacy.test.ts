@@ -34,7 +34,7 @@ interface Posted {
 /** Posts a summary through `/summarize` and waits for its thread and the thread's invitation. */
 async function summarize(
   h: Harness,
-  options: { text?: string; url?: string },
+  options: { text?: string; url?: string; length?: string },
   where: { user?: string; channelId?: string } = {},
 ): Promise<Posted> {
   const handle = h.fake.sendSlashCommand({ name: 'summarize', options, ...where });
@@ -436,7 +436,11 @@ describe('privacy on Discord: records a full cache cannot lose', () => {
 
   it('GIVEN a summary over two messages WHEN the cache has evicted everything since THEN Delete still removes every message and closes its thread', async () => {
     const channelId = h.fake.channelByName('general', ids.one).id;
-    const posted = await summarize(h, { url: articles.url('/news/plans') }, { channelId });
+    const posted = await summarize(
+      h,
+      { url: articles.url('/news/plans'), length: 'detailed' },
+      { channelId },
+    );
     const delivered = await eventually(
       async () => {
         const record = await h.bot.system.store.getDelivery(posted.summary.id);

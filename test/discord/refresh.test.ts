@@ -146,8 +146,9 @@ describe('Refresh and fetch times on Discord, end to end', () => {
   it('GIVEN a summary over two messages WHEN the refreshed one needs one, then two again THEN the surplus message is deleted, then one is added, and the record follows', async () => {
     articles.set('/news/plans', { body: longPage });
     const url = articles.url('/news/plans');
+    // Detailed: eleven quotes of long sentences need two messages (each is shown once, as itself).
     const summary = snapshot(
-      await finalReply(h.fake.sendSlashCommand({ name: 'summarize', options: { url } })),
+      await finalReply(h.fake.sendSlashCommand({ name: 'summarize', options: { url, length: 'detailed' } })),
     );
     const customId = refreshId(summary) ?? '';
     const record = (min: number) =>

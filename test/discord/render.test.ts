@@ -226,6 +226,42 @@ describe('rendering summaries and answers for Discord', () => {
     assert.match(footer, /^1\/1 quotes found in the article · 1 claim shown in the article’s own words/u);
   });
 
+  it('GIVEN a sentence quoted in part (cut at 400 characters, or a clause) THEN the quote line, the footnote field and plain text show … where it goes on, and the quote’s own characters are unchanged', () => {
+    const long = `Harbor Town opened its barrier after the council said that ${Array.from(
+      { length: 40 },
+      (_, i) => `gate ${i + 1} had been tested`,
+    ).join(', ')}, and the mayor welcomed it.`;
+    const article = makeArticle(`${long}\n\nThe gates weigh 480 tonnes each.`, {
+      source: 'https://news.example/barrier',
+      url: 'https://news.example/barrier',
+    });
+    const cut = quoteSpan(article.text, 0, long.length);
+    const clauseAt = article.text.indexOf('gate 3 had been tested');
+    const clause = quoteSpan(article.text, clauseAt, clauseAt + 'gate 3 had been tested'.length);
+    const whole = quoteSpan(article.text, long.length + 2, article.text.length);
+    assert.ok(cut && clause && whole && cut.text.length < long.length);
+    const result: SummaryResult = {
+      ...info,
+      summary: [{ text: `${cut.text}…`, quotes: [cut] }],
+      keyPoints: [
+        { text: 'Gate 3 was tested.', quotes: [clause] },
+        { text: whole.text, quotes: [whole] },
+      ],
+    };
+    const [embed] = renderSummaryEmbeds(article, result, null);
+    const description = embed?.description ?? '';
+    assert.ok(description.includes(`“${inert(cut.text)}…” ¶1`), description);
+    assert.ok(description.includes(`• “${inert(whole.text)}” ¶2`), 'a whole sentence has no mark');
+    assert.equal(
+      embed?.fields?.[0]?.value,
+      '“…gate 3 had been tested…” [↗](https://news.example/barrier#:~:text=gate%203%20had%20been%20tested)',
+      'the link opens the page at the quote’s own words',
+    );
+    const plain = embedsAsText(renderSummaryEmbeds(article, result, null)).join('\n');
+    assert.ok(plain.includes('“…gate 3 had been tested…”'));
+    assert.ok(plain.includes(`${inert(cut.text).slice(-40)}…”`));
+  });
+
   it('GIVEN random titles THEN thread names are 1–100 characters, cut at a word, surrogates intact', () => {
     fc.assert(
       fc.property(articleArb, (article) => {

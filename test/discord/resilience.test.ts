@@ -150,7 +150,7 @@ describe('a bot that keeps working when things go wrong', () => {
     assert.deepEqual(problems(h), []);
   });
 
-  it('GIVEN the bot process killed in the middle of a summary THEN after it restarts the user is told; with HEALTH_PORT it is ready on /readyz; SIGTERM stops it cleanly', async (t) => {
+  it('GIVEN the bot process killed in the middle of a summary THEN after it restarts the user is told; with HEALTH_PORT it is ready on /readyz; SIGTERM stops it cleanly; neither process printed a warning', async (t) => {
     const articles = await startArticleServer({ '/slow': { body: page, delayMs: 5000 } });
     t.after(() => articles.close());
     const h = await startHarness(t, { articles });
@@ -193,6 +193,7 @@ describe('a bot that keeps working when things go wrong', () => {
     const [code] = (await once(second.process, 'exit')) as [number | null];
     assert.equal(code, 0);
     assert.ok(second.lines().some((l) => l.msg === 'bot stopped'));
+    assert.deepEqual([...child.warnings(), ...second.warnings()], []);
   });
 });
 

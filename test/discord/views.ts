@@ -14,21 +14,27 @@ export function shownText(s: string): string {
   return s.replace(/\u200b/gu, '').replace(/\\(.)/gu, '$1');
 }
 
-/** Every quote a message shows (in claim lines and quote fields), as plain text. */
+/**
+ * Every quote a message shows (in claim lines and quote fields), as plain text, without the `…`
+ * that marks where the quote's sentence goes on (not part of the quote).
+ */
 export function quotesShown(embeds: readonly unknown[]): string[] {
   const out: string[] = [];
   for (const embed of embeds as APIEmbed[]) {
     for (const line of (embed.description ?? '').split('\n')) {
       const m = /^(?:• )?“(.*)” ¶\d+(?: \[↗\]\(\S+\))?$/u.exec(line);
-      if (m?.[1]) out.push(shownText(m[1]));
+      if (m?.[1]) out.push(unmarked(shownText(m[1])));
     }
     for (const field of embed.fields ?? []) {
       const m = /^“([\s\S]*)”(?: \[↗\]\(\S+\))?$/u.exec(field.value);
-      if (m?.[1]) out.push(shownText(m[1]));
+      if (m?.[1]) out.push(unmarked(shownText(m[1])));
     }
   }
   return out;
 }
+
+/** A shown quote without the continuation marks at its ends. */
+const unmarked = (s: string): string => s.replace(/^…|…$/gu, '');
 
 /** Asserts the message shows at least one quote and every quote is verbatim article text. */
 export function assertQuotesFromArticle(embeds: readonly unknown[], articleText: string): string[] {

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { processWarnings } from '../process-warnings.js';
 
 export interface BotProcess {
   readonly process: ChildProcess;
   /** Every JSON log line written so far. */
   lines(): { readonly msg: string; readonly [key: string]: unknown }[];
+  /** Every process warning printed so far (MaxListenersExceededWarning…): a healthy bot has none. */
+  warnings(): string[];
 }
 
 /**
@@ -45,5 +48,5 @@ export async function startBotProcess(
     }
     await sleep(20);
   }
-  return { process: child, lines };
+  return { process: child, lines, warnings: () => processWarnings(stderr) };
 }

@@ -1,6 +1,6 @@
 import type { APIEmbedField } from 'discord.js';
 import type { Claim } from '../../engines/engine.js';
-import type { Quote } from '../../grounding/index.js';
+import { claimIsQuote, type Quote, withContinuation } from '../../grounding/index.js';
 import { labels } from '../texts.js';
 import { ParagraphIndex } from './article-facts.js';
 import { inert } from './escape.js';
@@ -13,29 +13,29 @@ const MAX_CLAIM_CHARS = 1500;
 /** Longest "open at the quote" link included; a longer page URL gets the ¶ number only. */
 const MAX_LINK_CHARS = 600;
 
-const squash = (s: string): string => s.replace(/\s+/gu, ' ').trim();
-
 /**
  * Turns claims into drawn blocks with footnotes numbered in order of first use. A claim that is its
  * own quote (the offline engine's) is drawn as the quote itself with its place; other claims carry
  * `[n]` markers and introduce each new quote as a field `[n] · ¶p` holding the whole quote and, for
- * web pages, a link that opens the page at it.
+ * web pages, a link that opens the page at it. A quote whose sentence goes on shows `…` there.
  */
 export class Footnotes {
+  readonly #text: string;
   readonly #paragraphs: ParagraphIndex;
   readonly #pageUrl: string | null;
   readonly #numbered: Quote[] = [];
 
   constructor(articleText: string, pageUrl: string | null) {
+    this.#text = articleText;
     this.#paragraphs = new ParagraphIndex(articleText);
     this.#pageUrl = pageUrl;
   }
 
   block(claim: Claim, section: string | null, bullet = ''): ClaimBlock {
     const [only] = claim.quotes;
-    if (claim.quotes.length === 1 && only && squash(only.text) === squash(claim.text)) {
+    if (claim.quotes.length === 1 && only && claimIsQuote(claim.text, only)) {
       const link = this.#link(only);
-      const line = `${bullet}“${inert(only.text)}” ¶${this.#paragraphs.of(only.start)}${link ? ` [${labels.openAtQuote}](${link})` : ''}`;
+      const line = `${bullet}“${this.#quoted(only)}” ¶${this.#paragraphs.of(only.start)}${link ? ` [${labels.openAtQuote}](${link})` : ''}`;
       return { section, line, fields: [] };
     }
     const text =
@@ -56,13 +56,18 @@ export class Footnotes {
   }
 
   #field(n: number, q: Quote): APIEmbedField {
-    const quoted = `“${inert(q.text)}”`;
+    const quoted = `“${this.#quoted(q)}”`;
     const link = this.#link(q);
     const linked = link ? `${quoted} [${labels.openAtQuote}](${link})` : quoted;
     return {
       name: `[${n}] · ¶${this.#paragraphs.of(q.start)}`,
       value: linked.length <= L.fieldValue ? linked : quoted,
     };
+  }
+
+  /** The quote made inert, with `…` where its sentence goes on (not part of the quote). */
+  #quoted(q: Quote): string {
+    return withContinuation(this.#text, q, inert(q.text));
   }
 
   #link(q: Quote): string | null {

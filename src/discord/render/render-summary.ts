@@ -2,6 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import type { LanguageNote } from '../../app/summaries.js';
 import type { Article } from '../../article/article.js';
 import type { EngineInfo, SummaryResult } from '../../engines/engine.js';
+import { findHeadline, openingLine } from '../../text/index.js';
 import { labels } from '../texts.js';
 import { readingMinutes, webUrl } from './article-facts.js';
 import { inert } from './escape.js';
@@ -53,15 +54,12 @@ export function renderSummaryEmbeds(
   });
 }
 
-/** The first line of a text without a title, when it reads like a headline (short, no final period). */
-function headline(text: string): string | null {
-  const first = text.slice(0, 200).split('\n')[0]?.trim() ?? '';
-  return first.length >= 3 && first.length <= 150 && !/[.!?:;,]$/u.test(first) ? first : null;
-}
-
-/** The article's title, else its headline-like first line, else a name for where it came from. */
+/**
+ * The article's title, else the headline its text opens with (the first line that is not page
+ * furniture such as a breadcrumb), else a name for where it came from.
+ */
 function articleTitle(article: Article): string {
-  const title = article.title?.replace(/\s+/gu, ' ').trim() || headline(article.text);
+  const title = article.title?.replace(/\s+/gu, ' ').trim() || findHeadline(article.text);
   if (title) return title;
   if (article.source.startsWith('discord:attachment/'))
     return article.source.slice('discord:attachment/'.length);
@@ -93,11 +91,15 @@ export function budgetLines(info: EngineInfo): string[] {
 }
 
 /**
- * A thread name from the article's title: whitespace collapsed, at most 100 characters, cut at a
- * word (Discord counts characters; surrogate pairs are never split).
+ * A thread name from the article's title (for pasted text without one, its first line that is not
+ * page furniture): whitespace collapsed, at most 100 characters, cut at a word (Discord counts
+ * characters; surrogate pairs are never split).
  */
 export function threadName(article: Article): string {
   const title = articleTitle(article);
-  const named = title === labels.pastedText ? article.text.slice(0, 300).replace(/\s+/gu, ' ').trim() : title;
+  const named =
+    title === labels.pastedText
+      ? (openingLine(article.text) ?? article.text.slice(0, 300)).replace(/\s+/gu, ' ').trim()
+      : title;
   return fitText(named, L.threadName).trim() || labels.untitled;
 }

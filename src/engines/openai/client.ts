@@ -6,6 +6,7 @@ import type { Usage } from '../engine.js';
 import { failureFromSdkError, isResponseFormatError } from './errors.js';
 import { type Attempt, type Messages, StructuredChatClient } from './model-client.js';
 import { REPLY_SCHEMAS, type TaskName } from './schemas.js';
+import { callSignal, wholeBodyFetch } from './transport.js';
 
 export interface ModelClientOptions {
   readonly apiKey: string;
@@ -40,6 +41,7 @@ export class OpenAIClient extends StructuredChatClient {
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,
+      fetch: wholeBodyFetch,
     });
   }
 
@@ -53,6 +55,17 @@ export class OpenAIClient extends StructuredChatClient {
     messages: Messages,
     signal: AbortSignal | undefined,
   ): Promise<Attempt> {
+    // Each attempt gets its own signal, linked to the caller's and released when it ends: the SDK
+    // adds an abort listener per request that it never removes (a leak on a process-long signal).
+    const call = callSignal(signal);
+    try {
+      return await this.#request(task, messages, call.signal);
+    } finally {
+      call.release();
+    }
+  }
+
+  async #request(task: TaskName, messages: Messages, signal: AbortSignal | undefined): Promise<Attempt> {
     const chat: ChatCompletionMessageParam[] = [
       { role: 'system', content: messages.system },
       { role: 'user', content: messages.user },

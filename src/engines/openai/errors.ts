@@ -4,8 +4,9 @@ import type { Failure, ReasonCode } from '../../core/result.js';
 
 /**
  * Turns what the SDK throws into a Failure with a stable code, branching on the SDK's error classes
- * (never on message text, except the context-length case below). Returns null for anything that is
- * not an SDK error: that is a bug and must stay an exception.
+ * (never on message text, except the context-length case below), and on fetch's own errors for a
+ * reply body that could not be read to its end. Returns null for anything else: that is a bug and
+ * must stay an exception.
  */
 export function failureFromSdkError(err: unknown): Failure | null {
   if (err instanceof OpenAI.APIUserAbortError) {
@@ -15,7 +16,10 @@ export function failureFromSdkError(err: unknown): Failure | null {
     return failure('timeout', 'The model server took too long to answer; try again later.', null);
   }
   if (err instanceof OpenAI.APIConnectionError) {
-    return failure('engine_failed', 'The model server could not be reached.', { connection: true });
+    return failure('engine_failed', 'The connection to the model server failed.', {
+      connection: true,
+      cause: networkErrorCode(err.cause),
+    });
   }
   if (err instanceof OpenAI.RateLimitError) {
     const retryAfter = Number(err.headers?.get('retry-after'));
@@ -52,7 +56,57 @@ export function failureFromSdkError(err: unknown): Failure | null {
       code: typeof err.code === 'string' ? err.code : null,
     });
   }
-  return null;
+  return bodyReadFailure(err);
+}
+
+/**
+ * A reply whose body could not be read to its end (the server died after the headers). Node's
+ * fetch (undici) rejects the read with a `TypeError` whose `cause` is undici's `SocketError`
+ * (`UND_ERR_SOCKET`, "other side closed"), another undici error or a system error (`ECONNRESET`);
+ * an aborted read rejects with a DOMException `AbortError`. Node's bundled undici does not export
+ * its classes, so the cause is recognized by its stable `code`. The SDK's `fetch` reads the body
+ * itself (see `wholeBodyFetch`), so these normally arrive as `APIConnectionError` and are retried;
+ * this keeps a body read anywhere else an upstream failure rather than a crash.
+ */
+function bodyReadFailure(err: unknown): Failure | null {
+  if (err instanceof DOMException && err.name === 'AbortError') {
+    return failure('timeout', 'The request to the model was cancelled.', { aborted: true });
+  }
+  const code = err instanceof TypeError ? networkErrorCode(err.cause) : null;
+  if (code === null) return null;
+  if (TIMEOUT_CODES.has(code)) {
+    return failure('timeout', 'The model server took too long to answer; try again later.', { cause: code });
+  }
+  return failure('engine_failed', "The model server's reply broke off before it was complete.", {
+    connection: true,
+    cutOff: true,
+    cause: code,
+  });
+}
+
+/** System error codes of a connection that failed or was dropped. */
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const TIMEOUT_CODES = new Set(['UND_ERR_BODY_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'ETIMEDOUT']);
+
+/**
+ * The code of a network error (undici's `UND_ERR_*`, or a system error's), looking through fetch's
+ * `TypeError` wrapper to its cause; null for anything else.
+ */
+function networkErrorCode(err: unknown, depth = 0): string | null {
+  if (!(err instanceof Error) || depth > 3) return null;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('UND_ERR_') || NETWORK_CODES.has(code))) return code;
+  return networkErrorCode(err.cause, depth + 1);
 }
 
 /**

@@ -198,6 +198,53 @@ describe('HTTP failures become reason codes', () => {
     }
   });
 
+  it('GIVEN a reply cut off mid-body (the server dies after the headers) THEN engine_failed, and the fallback answers', async () => {
+    const h = await startHarness(() => reply.cutOff(), { maxRetries: 0 });
+    try {
+      const r = await h.engine.summarize(article, standard);
+      assert.equal(!r.ok && r.error.code, 'engine_failed');
+      assert.equal(!r.ok && r.error.details?.connection, true);
+    } finally {
+      await h.close();
+    }
+    const fallback = stubFallback();
+    const withFallback = await startHarness(() => reply.cutOff(), { maxRetries: 0, fallback });
+    try {
+      const r = await withFallback.engine.summarize(article, standard);
+      assert.ok(r.ok);
+      assert.deepEqual(r.value.fallback, { from: 'openai', code: 'engine_failed' });
+      assert.equal(fallback.calls, 1);
+    } finally {
+      await withFallback.close();
+    }
+  });
+
+  it('GIVEN a reply cut off mid-body once and SDK retries THEN the retry’s good reply is used', async () => {
+    const h = await startHarness(scripted(reply.cutOff()), { maxRetries: 2 });
+    try {
+      const r = await h.engine.summarize(article, standard);
+      assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
+      assert.equal(r.value.engine, 'openai');
+      assert.equal(r.value.fallback, null);
+      assert.equal(h.fake.requests.length, 2, 'the cut-off request, then its retry');
+    } finally {
+      await h.close();
+    }
+  });
+
+  // Without a timeout on the body this waits forever: the test's own timeout makes that a failure.
+  it('GIVEN a reply whose body stalls after the headers THEN timeout: the per-request timeout covers the body', {
+    timeout: 20_000,
+  }, async () => {
+    const h = await startHarness(() => reply.stall(), { timeoutMs: 300, maxRetries: 0 });
+    try {
+      const r = await h.engine.summarize(article, standard);
+      assert.equal(!r.ok && r.error.code, 'timeout');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('GIVEN a server that hangs past the timeout THEN timeout', async () => {
     const h = await startHarness(() => reply.hang(), { timeoutMs: 300, maxRetries: 0 });
     try {

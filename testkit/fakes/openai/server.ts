@@ -58,7 +58,14 @@ export type FakeReply =
       readonly headers?: Readonly<Record<string, string>>;
     }
   /** Never answers; the connection stays open until the client gives up or the server closes. */
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /**
+   * A server that dies mid-reply: the 200 headers (with the full `content-length`) and the first
+   * `bodyBytes` bytes of a realistic completion of `content`, then the socket is destroyed.
+   */
+  | { readonly kind: 'cutOff'; readonly content: unknown; readonly bodyBytes: number }
+  /** Like `cutOff`, but the socket stays open, silent, until the client gives up or the server closes. */
+  | { readonly kind: 'stall'; readonly content: unknown; readonly bodyBytes: number };
 
 export type FakeHandler = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
 
@@ -115,6 +122,8 @@ export const reply = {
     type: 'invalid_request_error',
   }),
   hang: (): FakeReply => ({ kind: 'hang' }),
+  cutOff: (content: unknown = {}, bodyBytes = 40): FakeReply => ({ kind: 'cutOff', content, bodyBytes }),
+  stall: (content: unknown = {}, bodyBytes = 40): FakeReply => ({ kind: 'stall', content, bodyBytes }),
 };
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeOpenAI> {
@@ -200,6 +209,29 @@ function answer(
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
       return;
+    case 'cutOff':
+    case 'stall': {
+      const whole = Buffer.from(
+        JSON.stringify(
+          completion(
+            body,
+            { role: 'assistant', content: JSON.stringify(r.content), refusal: null },
+            'stop',
+            DEFAULT_USAGE,
+          ),
+        ),
+      );
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': whole.length });
+      const part = whole.subarray(0, Math.min(r.bodyBytes, whole.length - 1));
+      if (r.kind === 'cutOff') {
+        res.write(part, () => res.destroy());
+        return;
+      }
+      res.write(part);
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
     case 'error':
       sendJson(
         res,
