@@ -3,7 +3,6 @@ import type { Article } from '../article/article.js';
 import { loadLocalSource, looksLikeUrl } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Failure, failureKind, type Result } from '../core/result.js';
-import { outputJsonSchemas } from '../core/schema.js';
 import {
   type Engine,
   SUMMARY_LENGTHS,
@@ -66,6 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   if (command === 'schema') {
+    const { outputJsonSchemas } = await import('../core/schema.js');
     io.stdout.write(`${JSON.stringify(outputJsonSchemas(), null, 2)}\n`);
     return EXIT.ok;
   }
