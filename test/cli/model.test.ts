@@ -3,12 +3,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
-import { parseConfig } from '../../src/config.js';
 import { repoRoot } from '../../src/core/paths.js';
 import { CheckLineSchema, contractProblems, SummarizeLineSchema } from '../../src/core/schema.js';
 import { realisticReply } from '../fakes/openai/realistic.js';
 import { type FakeOpenAI, reply, startFakeOpenAI } from '../fakes/openai/server.js';
+import { runVerbatim } from '../helpers/cli-process.js';
 
 const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
 let server: FakeOpenAI;
@@ -24,21 +23,15 @@ before(async () => {
 after(() => server.close());
 
 async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdin: (async function* () {})(),
-    config: () =>
-      parseConfig({
-        LOG_LEVEL: 'silent',
-        OPENAI_BASE_URL: server.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_MODEL: 'fake-model',
-        OPENAI_MAX_RETRIES: '0',
-        DATABASE_PATH: join(dbDir, 'verbatim.db'),
-      }),
+  const { code, stdout, stderr } = await runVerbatim(args, {
+    env: {
+      LOG_LEVEL: 'silent',
+      OPENAI_BASE_URL: server.baseURL,
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_MODEL: 'fake-model',
+      OPENAI_MAX_RETRIES: '0',
+      DATABASE_PATH: join(dbDir, 'verbatim.db'),
+    },
   });
   return { code, stderr, lines: stdout.split('\n').filter(Boolean) };
 }
