@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/src/cli.js';
+// The bundled command (`npm run build` makes it; scripts/bundle-cli.mjs says why it is bundled).
+import '../dist/cli/verbatim.js';

@@ -54,7 +54,7 @@ export async function benchSummarize(
     const self = fileURLToPath(import.meta.url);
     const processMs = medianWall(runs, [self, '--once', file]);
     const cli = join(repoRoot(), 'bin', 'verbatim.js');
-    const cliBuilt = existsSync(join(repoRoot(), 'dist', 'src', 'cli.js'));
+    const cliBuilt = existsSync(join(repoRoot(), 'dist', 'cli', 'verbatim.js'));
     const cliMs = cliBuilt
       ? medianWall(runs, [cli, 'summarize', file, '--engine', 'extractive', '--json'])
       : null;

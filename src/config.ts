@@ -1,5 +1,8 @@
 import { config as loadDotenv } from 'dotenv';
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+z.config(en());
 
 /**
  * Every setting Verbatim reads, from the environment (and `.env`). This is the only module that
@@ -7,97 +10,99 @@ import { z } from 'zod';
  * `.env.example` documents each variable. An empty (or blank) value is the same as no value: the
  * default applies (`parseConfig` drops such values before the schema sees them).
  */
-const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const optionalString = z.string().trim().nullable().default(null);
-const list = z
-  .string()
-  .default('')
-  .transform((v) =>
+const intFrom = (min: number, max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+const bool = (fallback: boolean) =>
+  z._default(
+    z.pipe(
+      z.enum(['true', 'false', '1', '0', 'yes', 'no']),
+      z.transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    ),
+    fallback,
+  );
+const optionalString = z._default(z.nullable(z.string().check(z.trim())), null);
+const list = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((v) =>
     v
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-  );
+  ),
+);
 
 const schema = z.object({
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   /** Port of the health and metrics HTTP server (/healthz, /readyz, /metrics); 0 or empty: no server. */
-  HEALTH_PORT: intFrom(0, 65_535).default(0),
+  HEALTH_PORT: intFrom(0, 65_535, 0),
   /** Interface the health server listens on. It has no authentication: keep it off public networks. */
-  HEALTH_HOST: z.string().trim().default('127.0.0.1'),
+  HEALTH_HOST: z._default(z.string().check(z.trim()), '127.0.0.1'),
 
-  VERBATIM_ENGINE: z.enum(['auto', 'extractive', 'openai']).default('auto'),
+  VERBATIM_ENGINE: z._default(z.enum(['auto', 'extractive', 'openai']), 'auto'),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: z.url().nullable().default(null),
-  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  OPENAI_TIMEOUT_MS: intFrom(1000, 600_000).default(60_000),
-  OPENAI_MAX_RETRIES: intFrom(0, 10).default(2),
-  OPENAI_CONCURRENCY: intFrom(1, 64).default(4),
+  OPENAI_BASE_URL: z._default(z.nullable(z.url()), null),
+  OPENAI_MODEL: z._default(z.string().check(z.minLength(1)), 'gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: intFrom(1000, 600_000, 60_000),
+  OPENAI_MAX_RETRIES: intFrom(0, 10, 2),
+  OPENAI_CONCURRENCY: intFrom(1, 64, 4),
   /** Characters of article text per model request (after a safety margin); longer articles are chunked. */
-  OPENAI_CONTEXT_CHARS: intFrom(2000, 2_000_000).default(48_000),
+  OPENAI_CONTEXT_CHARS: intFrom(2000, 2_000_000, 48_000),
 
-  DATABASE_PATH: z.string().min(1).default('.verbatim/verbatim.db'),
+  DATABASE_PATH: z._default(z.string().check(z.minLength(1)), '.verbatim/verbatim.db'),
   DATABASE_URL: optionalString,
-  CACHE_TTL_SECONDS: intFrom(0, 365 * 86400).default(7 * 86400),
+  CACHE_TTL_SECONDS: intFrom(0, 365 * 86400, 7 * 86400),
   /** A Refresh within this many seconds of the page's last fetch reuses it instead of fetching again. */
-  REFRESH_MIN_INTERVAL_SECONDS: intFrom(0, 86400).default(60),
+  REFRESH_MIN_INTERVAL_SECONDS: intFrom(0, 86400, 60),
 
   FETCH_ALLOW: list,
-  FETCH_ALLOWED_PORTS: list.pipe(
-    z.array(
-      z
-        .string()
-        .regex(/^\d{1,5}$/, 'a port number')
-        .transform(Number),
-    ),
+  FETCH_ALLOWED_PORTS: z.pipe(
+    list,
+    z.array(z.pipe(z.string().check(z.regex(/^\d{1,5}$/, 'a port number')), z.transform(Number))),
   ),
-  FETCH_TIMEOUT_MS: intFrom(500, 120_000).default(15_000),
-  FETCH_CONNECT_TIMEOUT_MS: intFrom(100, 60_000).default(5_000),
-  FETCH_MAX_HTML_BYTES: intFrom(1024, 100_000_000).default(5_000_000),
-  FETCH_MAX_PDF_BYTES: intFrom(1024, 200_000_000).default(20_000_000),
+  FETCH_TIMEOUT_MS: intFrom(500, 120_000, 15_000),
+  FETCH_CONNECT_TIMEOUT_MS: intFrom(100, 60_000, 5_000),
+  FETCH_MAX_HTML_BYTES: intFrom(1024, 100_000_000, 5_000_000),
+  FETCH_MAX_PDF_BYTES: intFrom(1024, 200_000_000, 20_000_000),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,
-  DISCORD_API_URL: z.url().default('https://discord.com/api'),
-  DISCORD_MESSAGE_CONTENT: bool.default(false),
+  DISCORD_API_URL: z._default(z.url(), 'https://discord.com/api'),
+  DISCORD_MESSAGE_CONTENT: bool(false),
   /** Summaries one user may request per minute (0: no limit). */
-  DISCORD_USER_SUMMARIES_PER_MINUTE: intFrom(0, 10_000).default(5),
+  DISCORD_USER_SUMMARIES_PER_MINUTE: intFrom(0, 10_000, 5),
   /** Follow-up questions one user may ask per minute (0: no limit). */
-  DISCORD_USER_QUESTIONS_PER_MINUTE: intFrom(0, 10_000).default(20),
+  DISCORD_USER_QUESTIONS_PER_MINUTE: intFrom(0, 10_000, 20),
   /** Largest attachment the bot downloads, in bytes, checked against Discord's stated size first. */
-  DISCORD_MAX_ATTACHMENT_BYTES: intFrom(1024, 100_000_000).default(8_000_000),
+  DISCORD_MAX_ATTACHMENT_BYTES: intFrom(1024, 100_000_000, 8_000_000),
   /** A step that takes longer than this many milliseconds is shown in the reply ("Fetching…"). */
-  DISCORD_PROGRESS_DELAY_MS: intFrom(0, 60_000).default(1000),
+  DISCORD_PROGRESS_DELAY_MS: intFrom(0, 60_000, 1000),
   /** Earlier questions and answers of a thread sent along with a follow-up question. */
-  DISCORD_HISTORY_TURNS: intFrom(0, 50).default(6),
+  DISCORD_HISTORY_TURNS: intFrom(0, 50, 6),
 
   /** Summaries and answers computed at once across all users; more wait in line. */
-  ENGINE_MAX_ACTIVE: intFrom(1, 256).default(4),
+  ENGINE_MAX_ACTIVE: intFrom(1, 256, 4),
   /** Requests that may wait for the engine; beyond that users are told the bot is busy. */
-  ENGINE_MAX_WAITING: intFrom(0, 10_000).default(64),
+  ENGINE_MAX_WAITING: intFrom(0, 10_000, 64),
   /** Worker threads for CPU-heavy steps (HTML and PDF parsing, the offline engine). */
-  WORKER_THREADS: intFrom(1, 64).default(2),
+  WORKER_THREADS: intFrom(1, 64, 2),
   /** Days after which articles, threads, turns, cached results and usage rows are purged (0: keep). */
-  RETENTION_DAYS: intFrom(0, 3650).default(30),
+  RETENTION_DAYS: intFrom(0, 3650, 30),
 
   /**
    * Model tokens (input + output) one guild may spend per UTC day (0: no limit). The default and
    * the ceiling: guild admins may lower it for their server with `/budget`, never raise it.
    */
-  BUDGET_GUILD_DAILY_TOKENS: intFrom(0, 1_000_000_000_000).default(1_000_000),
+  BUDGET_GUILD_DAILY_TOKENS: intFrom(0, 1_000_000_000_000, 1_000_000),
   /** Model tokens one user may spend per UTC day in one guild, or in DMs (0: no limit); also a ceiling. */
-  BUDGET_USER_DAILY_TOKENS: intFrom(0, 1_000_000_000_000).default(100_000),
+  BUDGET_USER_DAILY_TOKENS: intFrom(0, 1_000_000_000_000, 100_000),
   /**
    * Milliseconds running work may take to finish after SIGTERM before it is stopped and its users are
    * offered a retry; keep it well under the process manager's kill timeout (compose: 30 s).
    */
-  SHUTDOWN_GRACE_MS: intFrom(0, 600_000).default(10_000),
+  SHUTDOWN_GRACE_MS: intFrom(0, 600_000, 10_000),
   /** Hours after which a request interrupted by a restart can no longer be retried with its button. */
-  DISCORD_RETRY_HOURS: intFrom(1, 720).default(24),
+  DISCORD_RETRY_HOURS: intFrom(1, 720, 24),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
@@ -122,7 +127,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       return value === undefined || value.trim() === '' ? [] : [[k, value]];
     }),
   );
-  const parsed = schema.safeParse(present);
+  const parsed = z.safeParse(schema, present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');

@@ -1,16 +1,10 @@
 import { type Article, makeArticle } from '../article/article.js';
 import { checkUrl, type FetchOptions, fetchDocument, normalizeRequestUrl } from '../article/fetch/index.js';
-import {
-  articleFromBytes,
-  checkArticle,
-  DEFAULT_INGEST_LIMITS,
-  type IngestLimits,
-  pdfLimits,
-} from '../article/ingest.js';
+import { checkArticle, DEFAULT_INGEST_LIMITS, type IngestLimits, pdfLimits } from '../article/ingest.js';
 import type { JobRunner } from '../article/worker/index.js';
 import { type Result, timeoutDuring } from '../core/result.js';
 import type { Store } from '../store/store.js';
-import { loadUpload } from './load-upload.js';
+import { loadGiven } from './load-given.js';
 
 /**
  * What a user handed us: a link, pasted text, or bytes (a file, an attachment, stdin); or an article
@@ -58,32 +52,9 @@ export async function loadArticle(
   deps: LoadDeps,
   options: { readonly noCache?: boolean; readonly signal?: AbortSignal } = {},
 ): Promise<Result<LoadedArticle>> {
+  if (spec.kind !== 'url') return loadGiven(spec, deps);
   const now = deps.now ?? Date.now;
   const limits = deps.limits ?? DEFAULT_INGEST_LIMITS;
-  if (spec.kind === 'article')
-    return { ok: true, value: { article: spec.article, fetchedAt: now(), fromCache: true } };
-  if (spec.kind === 'text') {
-    const meta = spec.title ? { source: spec.source, title: spec.title } : { source: spec.source };
-    const article = checkArticle(makeArticle(spec.text, meta), limits);
-    return article.ok
-      ? { ok: true, value: { article: article.value, fetchedAt: now(), fromCache: false } }
-      : article;
-  }
-  if (spec.kind === 'bytes') {
-    const input = {
-      bytes: spec.bytes,
-      filename: spec.filename,
-      contentType: spec.contentType,
-      meta: { source: spec.source },
-    };
-    const article = deps.pool
-      ? await loadUpload(input, deps.pool, limits)
-      : await articleFromBytes(input, limits);
-    return article.ok
-      ? { ok: true, value: { article: article.value, fetchedAt: now(), fromCache: false } }
-      : article;
-  }
-
   const checked = checkUrl(spec.url, deps.fetch);
   if (!checked.ok) return checked;
   const requestUrl = normalizeRequestUrl(checked.value.href);

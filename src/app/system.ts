@@ -154,6 +154,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
 
   let fetchOptions: Promise<Omit<FetchOptions, 'signal'>> | null = null;
   const loadArticle = async (spec: SourceSpec, load: LoadOptions = {}): Promise<Result<LoadedArticle>> => {
+    if (spec.kind !== 'url') return (await import('./load-given.js')).loadGiven(spec, { pool, now });
     fetchOptions ??= import('./fetch-options.js').then((m) => m.fetchOptionsFrom(config));
     const [{ loadArticle: load_ }, fetch] = await Promise.all([import('./load-article.js'), fetchOptions]);
     return load_(

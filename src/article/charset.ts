@@ -1,4 +1,8 @@
-import chardet from 'chardet';
+import { createRequire } from 'node:module';
+
+type Chardet = typeof import('chardet');
+/** Loaded on first need: only bytes that are not valid UTF-8 are guessed at (a CLI run pays nothing). */
+let chardet: Chardet | undefined;
 
 /** Bytes looked at to guess a charset: enough text for a confident guess, bounded work on 5 MB. */
 const DETECT_BYTES = 64 * 1024;
@@ -13,6 +17,7 @@ const MIN_CONFIDENCE = 20;
  * asks because the bytes are not valid UTF-8.
  */
 export function guessLegacyCharset(bytes: Uint8Array): string | null {
+  chardet ??= createRequire(import.meta.url)('chardet') as Chardet;
   const matches = chardet
     .analyse(bytes.subarray(0, DETECT_BYTES))
     .filter((match) => !/^(utf|ucs)/i.test(match.name));
@@ -27,4 +32,13 @@ export function countReplacements(text: string): number {
   let count = 0;
   for (let at = text.indexOf('\ufffd'); at !== -1; at = text.indexOf('\ufffd', at + 1)) count++;
   return count;
+}
+
+type IconvLite = typeof import('iconv-lite');
+let iconv: IconvLite | undefined;
+
+/** iconv-lite, loaded on first need: only a legacy charset TextDecoder lacks is decoded with it. */
+export function iconvLite(): IconvLite {
+  iconv ??= createRequire(import.meta.url)('iconv-lite') as IconvLite;
+  return iconv;
 }

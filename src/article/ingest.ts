@@ -1,8 +1,7 @@
 import { extname } from 'node:path';
-import iconv from 'iconv-lite';
 import { fail, type Result } from '../core/result.js';
 import { type Article, type ArticleMeta, makeArticle } from './article.js';
-import { guessLegacyCharset } from './charset.js';
+import { guessLegacyCharset, iconvLite } from './charset.js';
 import type { PdfLimits } from './pdf.js';
 import { bomEncoding, looksBinary, startsWithPdf } from './sniff.js';
 
@@ -100,10 +99,10 @@ export function decodeText(bytes: Uint8Array): Result<string> {
     try {
       return { ok: true, value: new TextDecoder(guessed).decode(bytes) };
     } catch {
-      if (iconv.encodingExists(guessed)) {
+      if (iconvLite().encodingExists(guessed)) {
         return {
           ok: true,
-          value: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), guessed),
+          value: iconvLite().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), guessed),
         };
       }
     }

@@ -5,7 +5,6 @@ import type { Article } from '../article/article.js';
 import { looksLikeUrl, type ReadDeadline, readLocalInput } from '../article/sources.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Failure, failureKind, type Result } from '../core/result.js';
-import { outputJsonSchemas } from '../core/schema.js';
 import { SUMMARY_LENGTHS, type SummarizeOptions, type SummaryLength } from '../engines/engine.js';
 import type { Prompts } from '../engines/openai/prompts.js';
 import type { EngineChoice } from '../engines/select.js';
@@ -70,6 +69,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   if (command === 'schema') {
+    const { outputJsonSchemas } = await import('../core/schema.js');
     io.stdout.write(`${JSON.stringify(outputJsonSchemas(), null, 2)}\n`);
     return EXIT.ok;
   }

@@ -53,13 +53,21 @@ export function renderCheck(
   return out.join('\n');
 }
 
+/**
+ * `1206` as `1,206`, the way `toLocaleString('en')` writes it, without building an ICU number
+ * formatter (its first use is a noticeable part of a short command's run).
+ */
+function withCommas(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
 function header(article: Article, width: number): string[] {
   const words = splitWords(article.text, article.lang).length;
   const facts = [
     article.siteName,
     article.byline,
     article.publishedTime?.slice(0, 10) ?? null,
-    `${words.toLocaleString('en')} words`,
+    `${withCommas(words)} words`,
     `${Math.max(1, Math.round(words / 230))} min read`,
   ].filter((f): f is string => Boolean(f));
   return [...wrap(article.title ?? article.source, width), ...wrap(facts.join(' · '), width)];

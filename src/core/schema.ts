@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The JSON the CLI prints, one object per line, each with `schemaVersion: 1`. These zod types are

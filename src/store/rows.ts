@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Article, cleanMeta, hashText } from '../article/article.js';
 import type {
   GuildSettings,

@@ -6,9 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
-import { parseConfig } from '../../src/config.js';
 import { ErrorLineSchema, ExtractLineSchema, SummarizeLineSchema } from '../../src/core/schema.js';
+import { runVerbatim } from '../helpers/cli-process.js';
 import { fixturePath } from '../helpers/fixtures.js';
 
 const pages: Record<string, { type: string; body: Buffer }> = {
@@ -57,21 +56,15 @@ after(() => {
 });
 
 async function cli(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
   const port = new URL(base).port;
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdin: (async function* () {})(),
-    config: () =>
-      parseConfig({
-        LOG_LEVEL: 'silent',
-        FETCH_ALLOW: '127.0.0.1/32',
-        FETCH_ALLOWED_PORTS: port,
-        DATABASE_PATH: join(dbDir, 'verbatim.db'),
-        ...env,
-      }),
+  const { code, stdout, stderr } = await runVerbatim(args, {
+    env: {
+      LOG_LEVEL: 'silent',
+      FETCH_ALLOW: '127.0.0.1/32',
+      FETCH_ALLOWED_PORTS: port,
+      DATABASE_PATH: join(dbDir, 'verbatim.db'),
+      ...env,
+    },
   });
   const lines = stdout
     .split('\n')

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { makeArticle } from '../../src/article/article.js';
-import { runCli } from '../../src/cli/main.js';
-import { parseConfig } from '../../src/config.js';
 import { repoRoot } from '../../src/core/paths.js';
 import {
   AskLineSchema,
@@ -17,20 +13,16 @@ import {
   SummarizeLineSchema,
 } from '../../src/core/schema.js';
 import { processWarnings } from '../../testkit/process-warnings.js';
+import { runVerbatim } from '../helpers/cli-process.js';
 
 const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
 
 async function cli(args: string[], stdinText = '') {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdin: (async function* () {
-      yield new TextEncoder().encode(stdinText);
-    })(),
-    config: () => parseConfig({ LOG_LEVEL: 'silent' }),
+  const { code, stdout, stderr } = await runVerbatim(args, {
+    env: { LOG_LEVEL: 'silent' },
+    stdin: stdinText,
   });
+  assert.deepEqual(processWarnings(stderr), [], 'the command printed no process warning');
   const lines = stdout
     .split('\n')
     .filter(Boolean)
@@ -190,19 +182,5 @@ describe('verbatim command', () => {
     const schemas = JSON.parse(stdout) as Record<string, { type?: string }>;
     assert.deepEqual(Object.keys(schemas).sort(), ['ask', 'check', 'error', 'extract', 'summarize']);
     assert.equal(schemas.summarize?.type, 'object');
-  });
-
-  it('GIVEN the installed bin THEN it runs the compiled command as a process', async () => {
-    const bin = join(repoRoot(), 'bin', 'verbatim.js');
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [bin, 'summarize', sample, '--json', '--length', 'short'],
-      {
-        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' },
-      },
-    );
-    const line = SummarizeLineSchema.parse(JSON.parse(stdout));
-    assert.ok(line.keyPoints.length >= 1);
-    assert.deepEqual(processWarnings(stderr), []);
   });
 });

@@ -11,6 +11,7 @@ import { CheckLineSchema, contractProblems, SummarizeLineSchema } from '../../sr
 import { loadPrompts, PROMPT_NAMES, type Prompts } from '../../src/engines/openai/index.js';
 import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, reply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
+import { runVerbatim } from '../helpers/cli-process.js';
 
 const sample = join(repoRoot(), 'examples', 'lavrov-china.txt');
 
@@ -40,23 +41,33 @@ before(async () => {
 });
 after(() => server.close());
 
-async function cli(args: string[], prompts?: Prompts) {
+function modelEnv(): Record<string, string> {
+  return {
+    LOG_LEVEL: 'silent',
+    OPENAI_BASE_URL: server.baseURL,
+    OPENAI_API_KEY: 'test-key',
+    OPENAI_MODEL: 'fake-model',
+    OPENAI_MAX_RETRIES: '0',
+    DATABASE_PATH: join(dbDir, 'verbatim.db'),
+  };
+}
+
+/** The command as it ships (the bundled bin, its own process), against the fake model server. */
+async function cli(args: string[]) {
+  const { code, stdout, stderr } = await runVerbatim(args, { env: modelEnv() });
+  return { code, stderr, lines: stdout.split('\n').filter(Boolean) };
+}
+
+/** The same command run in this process, where a test can hand it other prompts (a new prompt version). */
+async function cliWithPrompts(args: string[], prompts: Prompts) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     stdin: (async function* () {})(),
-    ...(prompts ? { prompts } : {}),
-    config: () =>
-      parseConfig({
-        LOG_LEVEL: 'silent',
-        OPENAI_BASE_URL: server.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_MODEL: 'fake-model',
-        OPENAI_MAX_RETRIES: '0',
-        DATABASE_PATH: join(dbDir, 'verbatim.db'),
-      }),
+    prompts,
+    config: () => parseConfig(modelEnv()),
   });
   return { code, stderr, lines: stdout.split('\n').filter(Boolean) };
 }
@@ -88,7 +99,10 @@ describe('verbatim with a model server', () => {
     const cached = await cli(['summarize', sample, '--engine', 'openai', '--json']);
     assert.equal(cached.code, 0);
     assert.equal(server.requests.length, before, 'the same prompts: from the store');
-    const changed = await cli(['summarize', sample, '--engine', 'openai', '--json'], changedPrompts());
+    const changed = await cliWithPrompts(
+      ['summarize', sample, '--engine', 'openai', '--json'],
+      changedPrompts(),
+    );
     assert.equal(changed.code, 0);
     assert.ok(server.requests.length > before, 'new prompts: the model was asked again');
     assert.equal(SummarizeLineSchema.parse(JSON.parse(changed.lines[0] ?? '')).engine, 'openai');

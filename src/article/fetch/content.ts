@@ -1,5 +1,4 @@
-import iconv from 'iconv-lite';
-import { countReplacements, guessLegacyCharset } from '../charset.js';
+import { countReplacements, guessLegacyCharset, iconvLite } from '../charset.js';
 import { bomEncoding } from '../sniff.js';
 
 export type DocumentKind = 'html' | 'text' | 'pdf';
@@ -170,10 +169,11 @@ function decoderFor(label: string, fromDocument = false): Decoder | null {
     const decoder = new TextDecoder(trimmed);
     return { name: decoder.encoding, decode: (bytes) => decoder.decode(bytes) };
   } catch {
-    if (!iconv.encodingExists(trimmed)) return null;
+    if (!iconvLite().encodingExists(trimmed)) return null;
     return {
       name: trimmed,
-      decode: (bytes) => iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), trimmed),
+      decode: (bytes) =>
+        iconvLite().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), trimmed),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the model must reply, per task. Every field is required (strict structured output rejects

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Bundles the `verbatim` command (src/cli.ts) into dist/cli/ for `bin/verbatim.js` (part of
+// `npm run build`). A one-shot command pays its start-up on every run, and Node 20's ESM loader
+// reads, compiles and links every file separately (~80 of ours and ~230 of zod's for a summarize):
+// one bundled file costs about what one small module does. `npm run bench:cli` measures it.
+//
+// What a plain run needs (our code, pino, dotenv and zod's mini API for the config) is the entry
+// file and the chunks it imports. Whatever only some runs need (the model engine, fetching, HTML,
+// PDF, the store, `check`, `schema`) stays behind the source's dynamic imports, as chunks, and the
+// packages behind them stay in node_modules and load only then. Without code splitting esbuild
+// would hoist those packages' imports to the top of the one file, so every run would load them.
+//
+// The build fails when a plain run would load more than that (see `mustNotLoad`): a static import
+// added in the wrong place shows here first. It also fails when the command reaches Discord code.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const entry = 'dist/cli/verbatim.js';
+
+/** Packages every run uses, bundled; every other dependency stays in node_modules. */
+const BUNDLED = new Set(['zod', 'pino', 'dotenv']);
+
+/**
+ * What every run loads must not include: zod's full API (building its schemas is slow; the config
+ * uses zod/mini, the `schema` command loads the rest), the worker pool (it starts only when an HTML
+ * or PDF file is parsed, within the bot's time and memory bounds; the offline engine runs
+ * in-process), or any package that is not bundled.
+ */
+const mustNotLoad = [/node_modules\/zod\/v4\/classic\//, /^src\/article\/worker\//];
+/** What the command must never reach, even lazily. */
+const mustNotReach = [/^src\/discord\//, /node_modules\/discord\.js\//];
+
+const result = await build({
+  absWorkingDir: root,
+  // The worker thread's script and its jobs module are entries of their own, written beside the
+  // chunks: the pool finds both as sibling files of its own code (`siblingModule`), which lives in
+  // a chunk when bundled, as it finds them beside the compiled pool in dist/src/.
+  entryPoints: {
+    verbatim: 'src/cli.ts',
+    'chunks/worker': 'src/article/worker/worker.ts',
+    'chunks/worker-jobs': 'src/app/worker-jobs.ts',
+  },
+  outdir: 'dist/cli',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)),
+  // CommonJS packages bundled into ESM (pino, dotenv) call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __verbatimCreateRequire } from 'node:module'; const require = __verbatimCreateRequire(import.meta.url);",
+  },
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+});
+const { inputs, outputs } = result.metafile;
+// What went where, for esbuild's analyzer when start-up grows.
+writeFileSync(join(root, 'dist', 'cli', 'metafile.json'), JSON.stringify(result.metafile));
+
+/** The inputs and the external imports of `file` and of every chunk it imports statically. */
+function staticClosure(file, seen = new Set([file])) {
+  for (const i of outputs[file]?.imports ?? []) {
+    if (i.kind === 'import-statement' && !i.external && !seen.has(i.path)) {
+      seen.add(i.path);
+      staticClosure(i.path, seen);
+    }
+  }
+  const files = [...seen];
+  return {
+    inputs: files.flatMap((f) => Object.keys(outputs[f]?.inputs ?? {})),
+    externals: files.flatMap((f) =>
+      (outputs[f]?.imports ?? [])
+        .filter((i) => i.external && i.kind === 'import-statement')
+        .map((i) => i.path),
+    ),
+  };
+}
+
+const everyRun = staticClosure(entry);
+const problems = [
+  ...everyRun.inputs.filter((p) => mustNotLoad.some((re) => re.test(p))),
+  ...everyRun.externals.filter((p) => !p.startsWith('node:')),
+]
+  .map((p) => `every run would load ${p}`)
+  .concat(
+    Object.keys(inputs)
+      .filter((p) => mustNotReach.some((re) => re.test(p)))
+      .map((p) => `the command reaches ${p}`),
+  );
+if (problems.length > 0) {
+  process.stderr.write(`bundle-cli: ${[...new Set(problems)].join('\n  ')}\n`);
+  process.exit(1);
+}

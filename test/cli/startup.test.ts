@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { repoRoot } from '../../src/core/paths.js';
+import { type CliRun, runVerbatim } from '../helpers/cli-process.js';
+import { fixturePath } from '../helpers/fixtures.js';
+
+const root = repoRoot();
+const sample = join(root, 'examples', 'lavrov-china.txt');
+const recorder = fileURLToPath(new URL('../helpers/record-loads.js', import.meta.url));
+
+/** Runs the shipped command with the module recorder; returns the run and every URL it loaded. */
+async function runRecorded(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ run: CliRun; loaded: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'verbatim-loads-'));
+  try {
+    const file = join(dir, 'loaded.txt');
+    const run = await runVerbatim(args, {
+      nodeArgs: ['--import', recorder],
+      env: { LOG_LEVEL: 'silent', VERBATIM_RECORD_LOADS: file, ...env },
+    });
+    const loaded = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    return { run, loaded };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The npm packages among `urls` (`undici`, `@mozilla/readability`), sorted, each once. */
+function packagesIn(urls: readonly string[]): string[] {
+  const names = urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//u.exec(u)?.[1] ?? []);
+  return [...new Set(names)].sort();
+}
+
+/** Files of this repository among `urls`, relative to it (the recorder's own file left out). */
+function ownFilesIn(urls: readonly string[]): string[] {
+  const prefix = pathToFileURL(root).href;
+  return [
+    ...new Set(
+      urls.filter(
+        (u) => u.startsWith(`${prefix}/`) && !u.includes('/node_modules/') && !u.includes('/dist/test/'),
+      ),
+    ),
+  ].map((u) => u.slice(prefix.length + 1));
+}
+
+describe('what the verbatim command loads', () => {
+  it('GIVEN a plain-text article THEN summarize, extract and ask run from the bundle and load no package (no model SDK, fetcher, HTML or PDF parser, database driver, zod or Discord)', async () => {
+    const question = 'What does China want from Russia?';
+    for (const args of [
+      ['summarize', sample, '--length', 'short'],
+      ['summarize', sample, '--json'],
+      ['extract', sample],
+      ['extract', sample, '--json'],
+      ['ask', sample, question],
+      ['ask', sample, question, '--json'],
+    ]) {
+      const { run, loaded } = await runRecorded(args);
+      assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+      assert.ok(run.stdout.length > 0, args.join(' '));
+      assert.deepEqual(packagesIn(loaded), [], `${args.join(' ')} loaded packages`);
+      const own = ownFilesIn(loaded);
+      assert.ok(own.includes('dist/cli/verbatim.js'), `${args.join(' ')} runs the bundle: ${own.join(', ')}`);
+      assert.deepEqual(
+        own.filter((f) => f !== 'bin/verbatim.js' && !f.startsWith('dist/cli/')),
+        [],
+        `${args.join(' ')} loads only the bundle`,
+      );
+    }
+  });
+
+  it('GIVEN a link to an HTML page THEN extract loads the fetcher and the HTML parser, and no model SDK', async (t) => {
+    const page = readFileSync(fixturePath('html', 'news-article.html'));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'verbatim-loads-db-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const port = (server.address() as AddressInfo).port;
+
+    const { run, loaded } = await runRecorded(['extract', `http://127.0.0.1:${port}/article`, '--json'], {
+      FETCH_ALLOW: '127.0.0.1/32',
+      FETCH_ALLOWED_PORTS: String(port),
+      DATABASE_PATH: join(dir, 'verbatim.db'),
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const packages = packagesIn(loaded);
+    for (const name of ['undici', 'linkedom', '@mozilla/readability'])
+      assert.ok(packages.includes(name), `${name} in ${packages.join(', ')}`);
+    for (const name of ['openai', 'discord.js', 'unpdf'])
+      assert.ok(!packages.includes(name), `${name} not in ${packages.join(', ')}`);
+  });
+});
