@@ -87,6 +87,11 @@ const schema = z.object({
    * A dead worker's job runs again elsewhere within about twice this.
    */
   QUEUE_LOCK_MS: intFrom(500, 600_000, 30_000),
+  /** Prefix of every Redis key Verbatim makes: several bots (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _')),
+    'verbatim',
+  ),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
