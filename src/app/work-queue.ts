@@ -1,5 +1,6 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -81,6 +82,18 @@ export class WorkQueue {
     await this.#queue.close();
     this.#connection.disconnect();
   }
+}
+
+/** The gateway's queue from config (VERBATIM_ROLE=gateway: REDIS_URL is set, config checked it). */
+export function openQueue(config: Config, log: Logger): Promise<WorkQueue> {
+  return WorkQueue.open(queueSettings(config), log.child({ component: 'queue' }));
+}
+
+/** The queue's settings from config. */
+export function queueSettings(config: Config): QueueSettings {
+  if (!config.REDIS_URL)
+    throw new ConfigError('REDIS_URL is missing: the gateway and worker roles need Redis.');
+  return { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX };
 }
 
 /** The worker's side: takes work from the queue, at most `concurrency` at once. */
