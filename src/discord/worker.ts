@@ -91,6 +91,7 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
     return;
   }
   const { record, retry, handle } = resumed;
+  log.info({ kind: retry.kind }, 'queued job started');
   if (retry.kind !== 'summarize' || record.reply.via !== 'interaction') {
     log.warn({ kind: retry.kind }, 'queued job of a kind this worker does not run');
     await handle.done();

@@ -6,9 +6,14 @@ import pg from 'pg';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import { type BotProcess, startBotProcess } from '../../testkit/discord/bot-process.js';
-import { eventually, startArticleServer } from '../../testkit/discord/harness.js';
+import {
+  type ArticleServer,
+  eventually,
+  type Page,
+  startArticleServer,
+} from '../../testkit/discord/harness.js';
 import { page } from '../../testkit/discord/pages.js';
-import { guildIdOnShard, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
+import { type FakeDiscord, guildIdOnShard, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
 import { finalReply } from './views.js';
 
@@ -32,66 +37,114 @@ async function freshDatabase(t: TestContext): Promise<string> {
 
 /** Stops a bot process with SIGTERM and waits for it to exit. */
 async function stop(bot: BotProcess): Promise<void> {
-  if (bot.process.exitCode !== null) return;
+  if (bot.process.exitCode !== null || bot.process.signalCode !== null) return;
   const exited = once(bot.process, 'exit');
   bot.process.kill('SIGTERM');
   await exited;
 }
 
+interface Roles {
+  readonly fake: FakeDiscord;
+  readonly articles: ArticleServer;
+  readonly gateway: BotProcess;
+  readonly workers: BotProcess[];
+  readonly databaseUrl: string;
+  /** The channels of guild a (shard 0) and guild b (shard 1). */
+  readonly channels: readonly [string, string];
+  /** Every worker's "summary posted" log lines so far, the killed ones' included. */
+  posted(): { readonly msg: string; readonly [key: string]: unknown }[];
+  /** Running job rows in PostgreSQL. */
+  jobRows(): Promise<number>;
+}
+
+/**
+ * A fresh database, Redis key prefix, fake Discord (two shards, a guild on each), article server
+ * and the processes: one gateway for both shards, then `workers` workers (with `workerEnv`).
+ */
+async function startRoles(
+  t: TestContext,
+  pages: Record<string, Page>,
+  options: { readonly workers: number; readonly workerEnv?: Record<string, string> },
+): Promise<Roles> {
+  const redis = await testRedis(t);
+  const databaseUrl = await freshDatabase(t);
+  const articles = await startArticleServer(pages);
+  t.after(() => articles.close());
+  const [guildA, guildB] = [guildIdOnShard(0, 2, 1), guildIdOnShard(1, 2, 2)];
+  const fake = await startFakeDiscord({
+    shards: 2,
+    maxConcurrency: 2,
+    guilds: [
+      { id: guildA, channels: [{ name: 'general-a' }] },
+      { id: guildB, channels: [{ name: 'general-b' }] },
+    ],
+  });
+  t.after(() => fake.close());
+  await deployCommands(commands, {
+    token: fake.token,
+    applicationId: fake.applicationId,
+    guildId: null,
+    apiUrl: fake.apiUrl,
+  });
+  const env = {
+    LOG_LEVEL: 'info',
+    VERBATIM_ENGINE: 'extractive',
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: redis.prefix,
+    FETCH_ALLOW: '127.0.0.1/32',
+    FETCH_ALLOWED_PORTS: String(articles.port),
+    WORKER_THREADS: '1',
+    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
+  };
+  const processes: BotProcess[] = [];
+  t.after(async () => {
+    for (const p of processes) await stop(p);
+  });
+  // The gateway first: it migrates the fresh database before the workers open it.
+  const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway' });
+  processes.push(gateway);
+  const workers: BotProcess[] = [];
+  for (let i = 0; i < options.workers; i++) {
+    workers.push(await startBotProcess({ ...env, VERBATIM_ROLE: 'worker', ...options.workerEnv }));
+    processes.push(workers[i] as BotProcess);
+  }
+  return {
+    fake,
+    articles,
+    gateway,
+    workers,
+    databaseUrl,
+    channels: [fake.channelByName('general-a', guildA).id, fake.channelByName('general-b', guildB).id],
+    posted: () => workers.flatMap((w) => w.lines().filter((l) => l.msg === 'summary posted')),
+    jobRows: async () => {
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM jobs');
+        return Number(rows[0]?.n);
+      } finally {
+        await db.end();
+      }
+    },
+  };
+}
+
+/** The fixture article with a line of its own, so that each link is its own article. */
+const numbered = (i: number): Page => ({
+  body: page.replace('</article>', `<p>Reader note number ${i}.</p></article>`),
+});
+
 describe('split roles: gateway and workers', () => {
   it('GIVEN one gateway for both shards and two workers on PostgreSQL and Redis WHEN /summarize is used in guilds of both shards THEN the gateway only acknowledges and queues, the workers answer, each request exactly once with one thread', async (t) => {
-    const redis = await testRedis(t);
-    const databaseUrl = await freshDatabase(t);
-    const articles = await startArticleServer(
-      Object.fromEntries(
-        Array.from({ length: 6 }, (_, i) => [
-          `/article/${i}`,
-          { body: page.replace('</article>', `<p>Reader note number ${i}.</p></article>`) },
-        ]),
-      ),
-    );
-    t.after(() => articles.close());
-    const [guildA, guildB] = [guildIdOnShard(0, 2, 1), guildIdOnShard(1, 2, 2)];
-    const fake = await startFakeDiscord({
-      shards: 2,
-      maxConcurrency: 2,
-      guilds: [
-        { id: guildA, channels: [{ name: 'general-a' }] },
-        { id: guildB, channels: [{ name: 'general-b' }] },
-      ],
+    const pages = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`/article/${i}`, numbered(i)]));
+    const { fake, articles, gateway, workers, channels, posted, jobRows } = await startRoles(t, pages, {
+      workers: 2,
+      workerEnv: { ENGINE_MAX_ACTIVE: '1' },
     });
-    t.after(() => fake.close());
-    await deployCommands(commands, {
-      token: fake.token,
-      applicationId: fake.applicationId,
-      guildId: null,
-      apiUrl: fake.apiUrl,
-    });
-    const env = {
-      LOG_LEVEL: 'info',
-      VERBATIM_ENGINE: 'extractive',
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_API_URL: fake.apiUrl,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      QUEUE_PREFIX: redis.prefix,
-      FETCH_ALLOW: '127.0.0.1/32',
-      FETCH_ALLOWED_PORTS: String(articles.port),
-      WORKER_THREADS: '1',
-      DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
-    };
-    const processes: BotProcess[] = [];
-    t.after(async () => {
-      for (const p of processes) await stop(p);
-    });
-    // The gateway first: it migrates the fresh database before the workers open it.
-    const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway' });
-    processes.push(gateway);
-    for (let i = 0; i < 2; i++) {
-      processes.push(await startBotProcess({ ...env, VERBATIM_ROLE: 'worker', ENGINE_MAX_ACTIVE: '1' }));
-    }
-    const workers = processes.slice(1);
     assert.deepEqual(
       fake
         .sessionShards()
@@ -101,7 +154,6 @@ describe('split roles: gateway and workers', () => {
       'one gateway, both shards of the recommended 2',
     );
 
-    const channels = [fake.channelByName('general-a', guildA).id, fake.channelByName('general-b', guildB).id];
     const handles = Array.from({ length: 6 }, (_, i) =>
       fake.sendSlashCommand({
         name: 'summarize',
@@ -124,8 +176,6 @@ describe('split roles: gateway and workers', () => {
     const threads = fake.threads();
     assert.equal(threads.length, 6, 'one thread per summary');
     for (const thread of threads) assert.equal(fake.messages(thread.id).length, 1, 'one invitation');
-
-    const posted = () => workers.flatMap((w) => w.lines().filter((l) => l.msg === 'summary posted'));
     await eventually(() => posted().length >= 6, 10_000, 'the workers’ logs');
     assert.deepEqual(
       posted()
@@ -142,15 +192,50 @@ describe('split roles: gateway and workers', () => {
       done.every((n) => n > 0),
       `both workers took work (${done.join(', ')})`,
     );
-    for (const i of [0, 1, 2, 3, 4, 5])
+    for (const i of [0, 1, 2, 3, 4, 5]) {
       assert.equal(articles.hits.get(`/article/${i}`), 1, `article ${i} fetched once`);
+    }
+    assert.equal(await jobRows(), 0, 'every job row finished');
+    for (const p of [gateway, ...workers]) assert.deepEqual(p.warnings(), []);
+    assert.deepEqual(fake.problems(), []);
+  });
 
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM jobs');
-    await db.end();
-    assert.equal(Number(rows[0]?.n), 0, 'every job row finished');
-    for (const p of processes) assert.deepEqual(p.warnings(), []);
+  it('GIVEN a worker SIGKILLed in the middle of a summary THEN another worker runs it again by itself and the user gets one summary with one thread', async (t) => {
+    const { fake, articles, workers, channels, posted, jobRows } = await startRoles(
+      t,
+      { '/slow': { ...numbered(0), delayMs: 3000 } },
+      // A short lock: a dead worker's job is found within seconds (the default is 30 s).
+      { workers: 2, workerEnv: { ENGINE_MAX_ACTIVE: '1', QUEUE_LOCK_MS: '2000' } },
+    );
+    const handle = fake.sendSlashCommand({
+      name: 'summarize',
+      options: { url: articles.url('/slow') },
+      channelId: channels[1],
+    });
+    const started = (w: BotProcess) => w.lines().some((l) => l.msg === 'queued job started');
+    const victim = await eventually(() => workers.find(started), 20_000, 'a worker to take the job');
+    const survivor = workers.find((w) => w !== victim) as BotProcess;
+    const killedAt = performance.now();
+    victim.process.kill('SIGKILL');
+    await once(victim.process, 'exit');
+
+    const reply = await finalReply(handle, 60_000);
+    const recoveredMs = performance.now() - killedAt;
+    t.diagnostic(`from SIGKILL to the summary: ${Math.round(recoveredMs)} ms (QUEUE_LOCK_MS 2000)`);
+    assert.ok((reply.embeds.length ?? 0) > 0, 'the summary replaced the deferred reply');
+    assert.ok(started(survivor), 'the other worker ran it');
+    assert.ok(
+      survivor.lines().some((l) => l.msg === 'job of a worker that is gone runs again'),
+      'found by the stalled check',
+    );
+    await eventually(
+      () => fake.threads().length === 1 && fake.messages(fake.threads()[0]?.id ?? '').length > 0,
+    );
+    assert.equal(fake.threads().length, 1, 'one thread');
+    await eventually(() => posted().length > 0, 10_000, 'the survivor’s log');
+    assert.equal(posted().length, 1, 'posted once');
+    assert.ok(recoveredMs < 30_000, `recovered in ${Math.round(recoveredMs)} ms`);
+    assert.equal(await jobRows(), 0, 'the job row finished');
     assert.deepEqual(fake.problems(), []);
   });
 });
