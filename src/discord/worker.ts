@@ -15,7 +15,10 @@ export interface RunningWorker {
   readonly context: BotContext;
   /** For `/readyz`: the store answers. */
   readonly readiness: readonly ReadinessCheck[];
-  /** Stops taking jobs, lets running ones finish (the queue runs what is left elsewhere), closes all. */
+  /**
+   * Stops taking jobs and lets running ones finish for up to SHUTDOWN_GRACE_MS; what still runs then
+   * is handed back: its lock lapses and another worker runs it (QUEUE_LOCK_MS), editing the same reply.
+   */
   stop(): Promise<void>;
 }
 
@@ -63,7 +66,11 @@ export async function startWorker(
       readiness: [{ name: 'store', check: () => system.storeAnswers() }],
       stop: () => {
         stopped ??= (async () => {
-          await running.close();
+          const closed = running.close();
+          const timer = new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref());
+          if ((await Promise.race([closed.then(() => true), timer])) !== true) {
+            log.warn({ running: context.inFlight }, 'jobs still running at shutdown are left to other workers');
+          }
           await client.destroy();
           await system.close();
           log.info('worker stopped');

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
+import { MessageFlags } from 'discord.js';
 import pg from 'pg';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
+import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess } from '../../testkit/discord/bot-process.js';
 import {
   type ArticleServer,
@@ -64,7 +67,11 @@ interface Roles {
 async function startRoles(
   t: TestContext,
   pages: Record<string, Page>,
-  options: { readonly workers: number; readonly workerEnv?: Record<string, string> },
+  options: {
+    readonly workers: number;
+    readonly workerEnv?: Record<string, string>;
+    readonly gatewayEnv?: Record<string, string>;
+  },
 ): Promise<Roles> {
   const redis = await testRedis(t);
   const databaseUrl = await freshDatabase(t);
@@ -105,7 +112,7 @@ async function startRoles(
     for (const p of processes) await stop(p);
   });
   // The gateway first: it migrates the fresh database before the workers open it.
-  const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway' });
+  const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway', ...options.gatewayEnv });
   processes.push(gateway);
   const workers: BotProcess[] = [];
   for (let i = 0; i < options.workers; i++) {
@@ -131,6 +138,32 @@ async function startRoles(
       }
     },
   };
+}
+
+/**
+ * A TCP relay to the test Redis that the test can cut: the gateway's view of Redis going down
+ * (the shared Redis itself keeps running for everyone else).
+ */
+async function redisRelay(t: TestContext): Promise<{ readonly url: string; cut(): void }> {
+  const target = new URL(REDIS_URL);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => s.destroy());
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const cut = () => {
+    server.close();
+    for (const s of sockets) s.destroy();
+  };
+  t.after(cut);
+  return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, cut };
 }
 
 /** The fixture article with a line of its own, so that each link is its own article. */
@@ -237,5 +270,28 @@ describe('split roles: gateway and workers', () => {
     assert.ok(recoveredMs < 30_000, `recovered in ${Math.round(recoveredMs)} ms`);
     assert.equal(await jobRows(), 0, 'the job row finished');
     assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN Redis unreachable from the gateway THEN /summarize is still acknowledged within 3 s and the user is told to try again shortly, with nothing left behind', async (t) => {
+    const relay = await redisRelay(t);
+    const { fake, articles, gateway, channels, jobRows } = await startRoles(
+      t,
+      { '/article': numbered(0) },
+      { workers: 0, gatewayEnv: { REDIS_URL: relay.url } },
+    );
+    relay.cut();
+    const handle = fake.sendSlashCommand({
+      name: 'summarize',
+      options: { url: articles.url('/article') },
+      channelId: channels[0],
+    });
+    await handle.waitFor((h) => h.followups.some((f) => f.content === notices.queueDown), 10_000);
+    assert.ok((handle.ackLatencyMs ?? Infinity) < 3000, `acknowledged in ${handle.ackLatencyMs} ms`);
+    assert.equal(handle.followups.length, 1);
+    assert.equal(handle.followups[0]?.flags, MessageFlags.Ephemeral, 'told privately');
+    assert.equal(handle.rejections.length, 0);
+    assert.ok(gateway.lines().some((l) => l.msg === 'could not queue the request'));
+    assert.equal(await jobRows(), 0, 'no job row left behind');
+    assert.equal(articles.hits.get('/article'), undefined, 'nothing fetched');
   });
 });
