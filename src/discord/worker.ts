@@ -69,7 +69,10 @@ export async function startWorker(
           const closed = running.close();
           const timer = new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref());
           if ((await Promise.race([closed.then(() => true), timer])) !== true) {
-            log.warn({ running: context.inFlight }, 'jobs still running at shutdown are left to other workers');
+            log.warn(
+              { running: context.inFlight },
+              'jobs still running at shutdown are left to other workers',
+            );
           }
           await client.destroy();
           await system.close();
