@@ -210,8 +210,8 @@ export class ThreadDelivery implements Delivery {
   }
 }
 
-/** Discord's form of SAFE_MENTIONS, for raw REST bodies. */
-const NO_MENTIONS = { parse: [] } as const;
+/** Discord's form of SAFE_MENTIONS, for raw REST bodies (discord.js converts SAFE_MENTIONS to it). */
+export const NO_MENTIONS = { parse: [], replied_user: false } as const;
 
 /**
  * Results of an interaction deferred by another process (a gateway), sent by a worker through

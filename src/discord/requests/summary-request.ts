@@ -24,6 +24,7 @@ import {
   InteractionDelivery,
   keepTyping,
   MessageDelivery,
+  NO_MENTIONS,
   type SentMessage,
 } from '../delivery.js';
 import { messagesOf } from '../payloads.js';
@@ -329,7 +330,7 @@ async function openThread(ctx: RequestContext, first: SentMessage, name: string)
     await rest.post(Routes.channelMessages(threadId), {
       body: {
         content: labels.threadInvite,
-        allowed_mentions: { parse: [] },
+        allowed_mentions: NO_MENTIONS,
         nonce: `t${threadId}`.slice(0, 25),
         enforce_nonce: true,
       },
