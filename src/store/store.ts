@@ -143,6 +143,34 @@ export interface Store {
   /** Deletes expired cache entries; returns how many. Also done as entries are written. */
   purgeExpired(): Promise<number>;
 
+  /**
+   * Auto-summaries (`/autosummarize`): turns a channel on, or replaces its options. One row per
+   * channel; `forgetUser` keeps the row but removes the admin's name, `purgeGuild` deletes it.
+   */
+  putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void>;
+  /** The channel's auto-summary setting, or undefined when it is off. */
+  getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined>;
+  /** Turns a channel's auto-summaries off; false if they were not on. */
+  deleteAutoSummaryChannel(channelId: string): Promise<boolean>;
+  /** The channels of a guild where auto-summaries are on, by channel id. */
+  autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]>;
+  /** How many channel settings name this user as the admin who set them (`/forget`'s preview). */
+  countAutoSummaryChannelsSetBy(userId: string): Promise<number>;
+  /**
+   * Records that a link was auto-summarized in a channel: one row per (channel, url), a later one
+   * replacing it. Deleted with its requester (`forgetUser`), its guild, or by retention.
+   */
+  putAutoSummaryLink(link: AutoSummaryLink): Promise<void>;
+  /**
+   * The latest auto-summary of `url` in a channel posted at or after `since` (ms) whose summary is
+   * still recorded as delivered (not deleted, forgotten or purged); else undefined.
+   */
+  autoSummaryLinkSince(channelId: string, url: string, since: number): Promise<AutoSummaryLink | undefined>;
+  /** The auto-summaries that replied to one person's message (its links), oldest first. */
+  autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]>;
+  /** Deletes the link rows of one summary; returns how many. */
+  deleteAutoSummaryLinks(summaryId: string): Promise<number>;
+
   /** Closes the database. Idempotent; any other call afterwards throws. */
   close(): Promise<void>;
 }
@@ -260,6 +288,37 @@ export interface SummaryDelivery {
   readonly threadId: string | null;
   readonly requesterId: string;
   readonly createdAt: number;
+}
+
+/**
+ * A channel where every link people post is summarized (`/autosummarize on`). `include`: only
+ * these domains (and their subdomains) when not empty; `exclude`: never these. Domains are
+ * lowercase host names. `length` is a summary length name, or null for the default.
+ */
+export interface AutoSummaryChannel {
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly length: string | null;
+  /** The admin who last turned it on or changed it; null once that user is forgotten. */
+  readonly updatedBy: string | null;
+  readonly updatedAt: number;
+}
+
+/** A link summarized by itself in a channel: where the summary is, and whose message it answered. */
+export interface AutoSummaryLink {
+  readonly guildId: string;
+  readonly channelId: string;
+  /** The normalized link (as posted, or the page's canonical URL). */
+  readonly url: string;
+  /** The summary's first message (its `SummaryDelivery.summaryId`). */
+  readonly summaryId: string;
+  /** The person's message that carried the link. */
+  readonly messageId: string;
+  /** Who posted the link (whose rate limit and budget paid for the summary). */
+  readonly requesterId: string;
+  readonly postedAt: number;
 }
 
 /** One gateway shard (`id` of `count`, as Discord numbers them from 0). */
