@@ -17,6 +17,7 @@ import { Jobs } from './jobs.js';
 import type { LoadedArticle, SourceSpec } from './load-article.js';
 import type { LoadOptions, Parts } from './parts.js';
 import { MemoryRateLimits, type RateLimits } from './rate-limits.js';
+import { AutoSummaries } from './auto-summaries.js';
 import { ResultCache } from './result-cache.js';
 import { type Retention, startRetention } from './retention.js';
 import { Summaries } from './summaries.js';
@@ -35,6 +36,8 @@ export interface App {
   readonly guilds: Guilds;
   /** Model budgets: `/usage`, `/budget`. */
   readonly budgets: Budgets;
+  /** Channels that summarize links by themselves: `/autosummarize`. */
+  readonly autoSummaries: AutoSummaries;
 }
 
 export interface SystemOptions {
@@ -199,6 +202,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     userData: new UserData(parts, conversations),
     guilds: new Guilds(parts),
     budgets: parts.budgets,
+    autoSummaries: new AutoSummaries(parts, conversations),
   };
 
   return {
