@@ -187,7 +187,10 @@ export function parseDomains(text: string | null): string[] | null {
 }
 
 /** Whether a link's host is let through: not excluded, and included when an include list is set. */
-export function domainAllowed(setting: Pick<AutoSummaryChannel, 'include' | 'exclude'>, link: string): boolean {
+export function domainAllowed(
+  setting: Pick<AutoSummaryChannel, 'include' | 'exclude'>,
+  link: string,
+): boolean {
   let host: string;
   try {
     host = new URL(link).hostname.toLowerCase().replace(/\.$/u, '');

@@ -364,7 +364,8 @@ export const autoText = {
     'I can’t turn auto-summaries on: without the **Message Content** intent, Discord doesn’t show me the text of ordinary messages, so I would never see the links. To enable it, the bot’s operator switches on **Message Content Intent** in the Developer Portal (Bot → Privileged Gateway Intents) and sets `DISCORD_MESSAGE_CONTENT=true`, then restarts me. Then run this command again.',
   noIntentList:
     '-# The Message Content intent is off, so no links are summarized by themselves: see the README (`DISCORD_MESSAGE_CONTENT=true` and the portal switch).',
-  chooseState: 'Say `state: on` or `state: off` with those options (or use `/autosummarize` alone to see where it is on).',
+  chooseState:
+    'Say `state: on` or `state: off` with those options (or use `/autosummarize` alone to see where it is on).',
   badDomains: (which: string) =>
     `I could not read the domains in \`${which}\`. List host names separated by commas or spaces, like \`example.com, news.example.org\`.`,
   wrongChannel: 'Auto-summaries work in text and announcement channels. Pick one of those.',
