@@ -83,6 +83,8 @@ export interface UserSeed {
   readonly id?: string;
   readonly username: string;
   readonly globalName?: string;
+  /** A bot account (its messages carry `author.bot`). */
+  readonly bot?: boolean;
 }
 
 export interface FakeDiscordOptions {
@@ -687,6 +689,57 @@ export class FakeDiscord {
     });
     this.world.dispatchMessageCreate(message);
     return message;
+  }
+
+  /**
+   * A message posted through a channel webhook (an integration, a feed): `webhook_id` set, the
+   * author a webhook user named `username`. Dispatched as MESSAGE_CREATE like a user's.
+   */
+  postWebhookMessage(input: {
+    readonly content: string;
+    readonly channelId?: string;
+    readonly username?: string;
+  }): StoredMessage {
+    const channelId = input.channelId ?? this.channelId;
+    this.world.requireChannel(channelId);
+    const webhookId = this.world.nextId();
+    const message = this.world.createMessage({
+      channelId,
+      author: {
+        id: webhookId,
+        username: input.username ?? 'News feed',
+        global_name: null,
+        discriminator: '0000',
+        avatar: null,
+        public_flags: 0,
+        bot: true,
+      },
+      origin: 'user',
+      body: { content: input.content },
+      attachments: [],
+      extra: { webhook_id: webhookId },
+      parseAllMentions: true,
+    });
+    this.world.dispatchMessageCreate(message);
+    return message;
+  }
+
+  /** The author edits their message's text: MESSAGE_UPDATE is dispatched (under the Message Content rule). */
+  editUserMessage(messageId: string, content: string): StoredMessage {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${messageId} to edit`);
+    if (message.origin !== 'user') throw new Error(`fake Discord: message ${messageId} is not a user's`);
+    this.world.editMessage(message, { content }, []);
+    this.world.dispatchMessageUpdate(message);
+    return message;
+  }
+
+  /** The author (or a moderator) deletes a message: MESSAGE_DELETE is dispatched. */
+  deleteUserMessage(messageId: string): void {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${messageId} to delete`);
+    this.world.deleteMessage(message);
+    this.world.dispatchMessageDelete(message);
   }
 
   /**
