@@ -127,6 +127,7 @@ async function pointTo(
   },
 ): Promise<void> {
   const link = messageLink(earlier.channelId, earlier.summaryId, earlier.guildId);
+  ctx.log.info({ summaryId: earlier.summaryId }, 'auto-summary: pointer to the earlier summary posted');
   await new MessageDelivery(message, placeOfMessage(message, ctx.bot.client)).say(
     autoText.duplicate(link, earlier.postedAt),
   );

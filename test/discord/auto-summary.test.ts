@@ -129,7 +129,9 @@ async function settled(message: StoredMessage): Promise<void> {
       h.logs.some(
         (l) =>
           l.requestId === message.id &&
-          /request (completed|ended|done)|summary posted|unanswered|withdrawn|nothing posted/u.test(l.msg),
+          /request (completed|ended|done)|summary posted|pointer|unanswered|withdrawn|nothing posted/u.test(
+            l.msg,
+          ),
       ),
     10_000,
     `the bot to deal with message ${message.id}`,
