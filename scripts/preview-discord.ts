@@ -210,6 +210,68 @@ async function linkScenes(): Promise<Scene[]> {
   }
 }
 
+/** Auto-summaries: a link posted in #news summarized by itself, then the same link again (a pointer). */
+async function autoSummaryScenes(): Promise<Scene[]> {
+  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  try {
+    return await withHarness(
+      {
+        articles,
+        env: { DISCORD_MESSAGE_CONTENT: 'true' },
+        fake: { messageContentEnabled: true, guilds: [{ channels: [{ name: 'news' }] }] },
+      },
+      async (h) => {
+        const url = articles.url('/news/barrier');
+        const news = h.fake.channelByName('news').id;
+        const bob = h.fake.userByName('bob').id;
+        h.fake.setMemberPermissions(bob, Permission.ManageChannels);
+        const on = new Recorder(h.fake);
+        on.act('bob', '/autosummarize state: on');
+        on.message(
+          await settled(
+            h.fake.sendSlashCommand({
+              name: 'autosummarize',
+              options: { state: 'on' },
+              user: bob,
+              channelId: news,
+            }),
+            hasText,
+          ),
+        );
+        const posted = h.fake.postUserMessage({
+          channelId: news,
+          content: `The barrier finally opened: ${url}\n(the council's notes: <https://example.org/minutes>)`,
+        });
+        on.message(posted);
+        const summary = await h.fake.waitForMessage(
+          news,
+          (m) => m.api.message_reference?.message_id === posted.id,
+          15_000,
+        );
+        on.message(summary);
+        await on.threadOf(summary.id);
+
+        const duplicate = new Recorder(h.fake);
+        const again = h.fake.postUserMessage({
+          channelId: news,
+          content: `Has anyone seen this? ${url}`,
+          user: bob,
+        });
+        duplicate.message(again);
+        duplicate.message(
+          await h.fake.waitForMessage(news, (m) => m.api.message_reference?.message_id === again.id, 15_000),
+        );
+        return [
+          { name: 'auto-summary-in-a-channel', shown: on.shown },
+          { name: 'duplicate-link', shown: duplicate.shown },
+        ];
+      },
+    );
+  } finally {
+    await articles.close();
+  }
+}
+
 /** (3) The model's budget spent: the offline summary with the notice; /usage and /budget. */
 async function budgetScene(): Promise<Scene> {
   const openai: FakeOpenAI = await startFakeOpenAI({
@@ -527,6 +589,7 @@ export async function runPreview(outDir: string): Promise<string[]> {
     await forgetScene(),
     await restartScene(),
     await pasteScene(),
+    ...(await autoSummaryScenes()),
   ];
   const paths: string[] = [];
   for (const [i, scene] of scenes.entries()) paths.push(await draw(outDir, i + 1, scene));
