@@ -96,13 +96,18 @@ class Recorder {
     });
   }
 
-  /** Mentions of known users drawn as Discord draws them, by name (the preview tool shows ids). */
+  /** Mentions of known users and channels drawn as Discord draws them, by name (the preview tool shows ids). */
   #names(text: string): string {
     const users = [this.fake.botUser, this.fake.userByName('alice'), this.fake.userByName('bob')];
-    return text.replace(/<@!?(\d+)>/gu, (raw, id: string) => {
-      const user = users.find((u) => u.id === id);
-      return user ? `**@${user.username}**` : raw;
-    });
+    return text
+      .replace(/<@!?(\d+)>/gu, (raw, id: string) => {
+        const user = users.find((u) => u.id === id);
+        return user ? `**@${user.username}**` : raw;
+      })
+      .replace(/<#(\d+)>/gu, (raw, id: string) => {
+        const name = this.fake.world.channels.get(id)?.api.name;
+        return name ? `**#${name}**` : raw;
+      });
   }
 
   /** Every message in a channel or thread, oldest first. */

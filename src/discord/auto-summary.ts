@@ -86,6 +86,7 @@ export async function autoSummarize(ctx: RequestContext, message: Message): Prom
           count('pointer');
           return false;
         },
+        refused: () => count('rate_limited'),
         posted: async (summaryId, article) => {
           await auto.recordPosted({
             guildId: setting.guildId,
@@ -106,7 +107,6 @@ export async function autoSummarize(ctx: RequestContext, message: Message): Prom
         linkCtx,
         summaryFromSharedLink(message, linkCtx, url, auto.lengthOf(setting), place, hooks),
       );
-      if (ran === 'rate_limited') count('rate_limited');
       if (ran !== 'ok') outcome = ran;
     }
   } finally {

@@ -372,7 +372,7 @@ export const autoText = {
   cannotPost: (channelId: string, missing: readonly string[]) =>
     `I can’t post in <#${channelId}>: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} there. Give me ${missing.length === 1 ? 'it' : 'them'}, then run this command again.`,
   on: (channelId: string, options: Omit<AutoSummaryLine, 'channelId' | 'updatedBy'>) =>
-    `Auto-summaries are on in <#${channelId}> (${autoOptions(options)}). I reply to each message with links there with a summary of each (up to 3 a message), charged to whoever posted the link. Pages that are not articles get no reply.`,
+    `Auto-summaries are on in <#${channelId}> (${autoOptions(options)}). Each link people post there gets a summary as a reply (up to 3 per message), charged to whoever posted it. Pages that are not articles get no reply.`,
   noThreadThere: (missing: readonly string[]) =>
     `-# I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} there, so summaries will have no thread for questions.`,
   off: (channelId: string) => `Auto-summaries are off in <#${channelId}>.`,

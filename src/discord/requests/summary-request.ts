@@ -72,6 +72,8 @@ export interface AutoSummaryHooks {
   beforePosting(article: Article): Promise<boolean>;
   /** After the summary and its delivery are recorded (may withdraw it again, if its message went meanwhile). */
   posted(summaryId: string, article: Article): Promise<void>;
+  /** A precondition refused the request (the poster's rate limit): counted, nothing said. */
+  refused(): void;
 }
 
 /** An interaction that asks for a summary: `/summarize`, the Summarize message command, the paste form. */
@@ -164,7 +166,7 @@ export function summaryFromSharedLink(
     openThread: place.thread.ok,
     noThreadNotice: noThreadNotice(place),
     reply: { via: 'message', messageId: message.id },
-    refuse: async () => undefined,
+    refuse: async () => auto.refused(),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out: new MessageDelivery(message, place),
     auto,
