@@ -1,4 +1,4 @@
-import { normalizeRequestUrl } from '../article/fetch/url.js';
+import { normalizeRequestUrl } from '../article/fetch/normalize-url.js';
 import { SUMMARY_LENGTHS, type SummaryLength } from '../engines/engine.js';
 import type { AutoSummaryChannel, AutoSummaryLink, SummaryDelivery } from '../store/store.js';
 import type { Conversations } from './conversations.js';

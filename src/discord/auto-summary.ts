@@ -1,5 +1,5 @@
 import { type Message, messageLink, type PartialMessage } from 'discord.js';
-import { normalizeRequestUrl } from '../article/fetch/url.js';
+import { normalizeRequestUrl } from '../article/fetch/normalize-url.js';
 import type { AutoSummaryOutcome } from '../ops/metrics.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
 import { MessageDelivery } from './delivery.js';

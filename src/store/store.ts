@@ -108,15 +108,15 @@ export interface Store {
 
   /**
    * Deletes what the store holds about a user: threads they requested (with every turn in them and
-   * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows;
-   * guild settings they changed keep
-   * their values but no longer name them. Articles and cached model results are not personal (they
+   * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows,
+   * and the links they posted that were auto-summarized; guild settings and auto-summary channels
+   * they changed keep their values but no longer name them. Articles and cached model results are not personal (they
    * are keyed by text and request) and stay.
    */
   forgetUser(userId: string): Promise<PurgeCounts>;
   /**
-   * Deletes a guild's threads (with turns and delivery records), jobs and usage rows, its membership
-   * and settings rows (not counted:
+   * Deletes a guild's threads (with turns and delivery records), jobs and usage rows, its membership,
+   * settings and auto-summary rows (not counted:
    * `PurgeCounts` counts what users made, and a guild has at most one settings row), and the texts
    * its threads were about that `deleteArticleIfUnreferenced` would delete once they are gone.
    */
@@ -136,7 +136,7 @@ export interface Store {
    * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
    * turn (and the delivery records of summaries whose thread is gone), articles fetched before it
    * that no remaining thread refers to (and URL aliases fetched before it), cache entries created
-   * before it or expired, jobs started before it, and usage rows for UTC days before the cutoff's
+   * before it or expired, jobs started before it, auto-summarized links posted before it, and usage rows for UTC days before the cutoff's
    * day. Guild memberships are kept: they say where the bot is, not what anyone did.
    */
   purgeOlderThan(cutoffMs: number): Promise<PurgeCounts>;
