@@ -54,6 +54,11 @@ before(async () => {
     '/a/slow-edit': { body: page, delayMs: 1500 },
     '/listing': { body: listingPage },
   });
+  // The same article under another address that names /a/canon as its canonical URL.
+  articles.set('/a/canon', { body: page });
+  articles.set('/a/canon-alias', {
+    body: page.replace('</head>', `<link rel="canonical" href="${articles.url('/a/canon')}">\n</head>`),
+  });
   h = await startHarness(null, {
     articles,
     global: true,
@@ -225,6 +230,16 @@ describe('auto-summaries in a channel', () => {
     await settled(third);
     assert.equal(articles.hits.get('/a/dup'), 1, 'fetched once');
     assert.ok((await metric('pointer')) >= 1);
+  });
+
+  it('GIVEN another address whose canonical URL was summarized here THEN the pointer, not a second summary', async () => {
+    const first = post(articles.url('/a/canon'));
+    const summary = await replyTo(h.fake, first.channelId, first);
+    await settled(first);
+    const alias = post(`same story: ${articles.url('/a/canon-alias')}`);
+    const pointer = await replyTo(h.fake, alias.channelId, alias);
+    assert.equal(pointer.embeds.length, 0);
+    assert.ok(pointer.content.includes(summary.id));
   });
 
   it('GIVEN a page that is not an article THEN no reply and no error in the channel, but it is logged and counted', async () => {
