@@ -6,7 +6,7 @@ import { findHeadline, openingLine } from '../../text/index.js';
 import { labels } from '../texts.js';
 import { readingMinutes, webUrl } from './article-facts.js';
 import { inert } from './escape.js';
-import { Footnotes } from './footnotes.js';
+import { Footnotes, type ShownQuote } from './footnotes.js';
 import { fitText, DISCORD_LIMITS as L } from './limits.js';
 import { packEmbeds } from './pack.js';
 
@@ -30,10 +30,7 @@ export function renderSummaryEmbeds(
 ): APIEmbed[] {
   const url = webUrl(article);
   const notes = new Footnotes(article.text, url);
-  const blocks = [
-    ...result.summary.map((c) => notes.block(c, labels.summary)),
-    ...result.keyPoints.map((c) => notes.block(c, labels.keyPoints, '• ')),
-  ];
+  const blocks = summaryBlocks(notes, result);
   const site = article.siteName ?? (url ? new URL(url).hostname : null);
   const facts = [
     article.byline ? labels.by(inert(article.byline)) : null,
@@ -52,6 +49,20 @@ export function renderSummaryEmbeds(
     footer: footerText(result, language),
     color: EMBED_COLOR,
   });
+}
+
+function summaryBlocks(notes: Footnotes, result: SummaryResult) {
+  return [
+    ...result.summary.map((c) => notes.block(c, labels.summary)),
+    ...result.keyPoints.map((c) => notes.block(c, labels.keyPoints, '• ')),
+  ];
+}
+
+/** The quotes a summary shows, labelled and ordered as `renderSummaryEmbeds` draws them. */
+export function summaryQuotes(article: Article, result: SummaryResult): readonly ShownQuote[] {
+  const notes = new Footnotes(article.text, null);
+  summaryBlocks(notes, result);
+  return notes.shown;
 }
 
 /**

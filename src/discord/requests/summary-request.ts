@@ -26,7 +26,7 @@ import {
   withProgress,
 } from '../pipeline.js';
 import type { Progress } from '../progress.js';
-import { renderSummaryEmbeds, threadName } from '../render/render-summary.js';
+import { renderSummaryEmbeds, summaryQuotes, threadName } from '../render/render-summary.js';
 import { summaryButtons } from '../summary-buttons.js';
 import { labels, progress as progressText } from '../texts.js';
 import { noThreadNotice, type Place, placeOfInteraction } from '../where.js';
@@ -247,6 +247,7 @@ export async function runSummary(
     messagesOf(renderSummaryEmbeds(article, result, language, outcome.value.fetchedAt)),
     summaryButtons(
       job.input.kind === 'url' ? { length: job.length, lang: job.lang, private: out.ephemeral } : null,
+      { quotes: summaryQuotes(article, result), articleHash: article.contentHash },
     ),
     note,
   );
