@@ -97,7 +97,9 @@ export async function openMessageLink(
     botPermissions: channel && me ? (channel.permissionsFor(me)?.bitfield ?? null) : null,
   });
   if (!allowed || !channel?.isTextBased()) return refused;
-  const message = await channel.messages.fetch(link.messageId).catch(() => null);
+  // Always from Discord, never the cache: a cached copy came through the gateway, where message
+  // contents may be withheld (no Message Content intent), and may have been deleted since.
+  const message = await channel.messages.fetch({ message: link.messageId, force: true }).catch(() => null);
   if (!message) return refused;
   return sourceInLinkedMessage(message, link) ?? { refusal: notices.linkedMessageEmpty, code: 'empty_input' };
 }
