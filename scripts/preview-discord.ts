@@ -705,7 +705,7 @@ function previewTool(): string {
 
 /** Writes a scene's JSON, HTML and (with a browser) PNG; returns the PNG's path or the HTML's. */
 async function draw(outDir: string, index: string, scene: Scene): Promise<string> {
-  const base = join(outDir, `${index.padStart(2, '0')}-${scene.name}`);
+  const base = join(outDir, `${index}-${scene.name}`);
   await writeFile(`${base}.json`, `${JSON.stringify(scene.shown.map(asDiscordShows), null, 2)}\n`);
   const { stdout: html } = await run(process.execPath, [previewTool(), `${base}.json`], {
     maxBuffer: 64 * 1024 * 1024,
@@ -756,7 +756,8 @@ export async function runPreview(outDir: string, only: readonly string[] = []): 
     const made = await make();
     const scenes = Array.isArray(made) ? made : [made];
     for (const [i, scene] of scenes.entries()) {
-      paths.push(await draw(outDir, scenes.length > 1 ? `${index}${'abcdefgh'[i]}` : `${index}`, scene));
+      const number = String(index).padStart(2, '0');
+      paths.push(await draw(outDir, scenes.length > 1 ? `${number}${'abcdefgh'[i]}` : number, scene));
     }
   }
   return paths;

@@ -8,10 +8,11 @@ import {
 import type { MessageLink } from '../app/message-link.js';
 import { isDiscordHost } from '../app/message-link.js';
 import type { SourceInput } from '../app/source-input.js';
+import { findHeadline } from '../text/index.js';
 import { checkAttachment } from './attachments.js';
 import { attachmentInfo, firstLink } from './message-content.js';
 import type { SummaryInput } from './requests/summary-request.js';
-import { notices } from './texts.js';
+import { labels, notices } from './texts.js';
 
 /** What reading a message needs, for the requester and for the bot alike. */
 const READ = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory;
@@ -114,7 +115,12 @@ export function sourceInLinkedMessage(message: Message, link: MessageLink): Sour
   const content = message.content ?? '';
   const prose = content.replace(/<?https?:\/\/[^\s<>|"`]+>?/giu, ' ').trim();
   if (prose.split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length >= MIN_TEXT_WORDS) {
-    return { kind: 'text', text: content.trim(), source: link.url };
+    // Titled by its own headline when it opens with one, else by whose message it is and where.
+    const text = content.trim();
+    if (findHeadline(text)) return { kind: 'text', text, source: link.url };
+    const author = message.member?.displayName ?? message.author.displayName;
+    const channel = 'name' in message.channel && message.channel.name ? message.channel.name : 'a chat';
+    return { kind: 'text', text, source: link.url, title: labels.linkedMessage(author, channel) };
   }
   const attachment = [...message.attachments.values()]
     .map(attachmentInfo)

@@ -258,9 +258,17 @@ export const labels = {
   pasteMoreLabel: (n: number) => `More text, part ${n} (optional)`,
   pastePlaceholder: 'Paste the article here; continue in the next box at a paragraph break.',
   pastedText: 'Pasted text',
+  discordMessage: 'A Discord message',
+  /** The title of a summary of a linked message's text: whose message, and where. */
+  linkedMessage: (author: string, channel: string) => `Message from ${author} in #${channel}`,
   openAtQuote: '↗',
+  /** The menu's placeholder: numbered footnotes as a range, quotes drawn in place without one. */
   contextMenu: (first: string, last: string) =>
-    first === last ? `Show context for ${first}` : `Show context for ${first} … ${last}`,
+    !first.startsWith('[')
+      ? 'Show context for a quote…'
+      : first === last
+        ? `Show context for ${first}`
+        : `Show context for ${first} … ${last}`,
   contextOption: (label: string) => `Show context for ${label}`,
   contextHeading: (label: string) => `Context for ${label}`,
   contextOpen: 'Open the page at this quote',

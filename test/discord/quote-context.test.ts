@@ -81,7 +81,7 @@ describe('the context around a quote', () => {
     const menus = menusOf(summary);
     assert.equal(menus.length, 1);
     const [menu] = menus;
-    assert.match(menu?.placeholder ?? '', /^Show context for ¶\d+( … ¶\d+)?$/u);
+    assert.equal(menu?.placeholder, 'Show context for a quote…', 'quotes drawn in place have no numbers');
     assert.ok((menu?.options.length ?? 0) >= 2 && (menu?.options.length ?? 0) <= 25);
     assert.equal(summary.components.length, 2, 'the buttons, then the menu');
 

@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord.js';
+import { parseMessageLink } from '../../app/message-link.js';
 import type { LanguageNote } from '../../app/summaries.js';
 import type { Article } from '../../article/article.js';
 import type { EngineInfo, SummaryResult } from '../../engines/engine.js';
@@ -76,6 +77,7 @@ function articleTitle(article: Article): string {
     return article.source.slice('discord:attachment/'.length);
   if (article.source === 'discord:text' || article.source.startsWith('discord:message/'))
     return labels.pastedText;
+  if (parseMessageLink(article.source)) return labels.discordMessage;
   return webUrl(article) ?? labels.untitled;
 }
 
