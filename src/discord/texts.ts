@@ -143,7 +143,7 @@ export const notices = {
     'I can see that message but none of its text, files or links. If it has text, my Message Content intent may be off: ask the bot’s operator, or paste the text with `/summarize text:`.',
   contextGone:
     'I no longer keep the article this quote is from (its summary was deleted or forgotten, or it is older than I keep articles). Summarize the article again to see quotes in context.',
-  contextShown: '-# Only you see this: the quote in bold, with the paragraphs before and after it.',
+  contextShown: '-# The quote in bold, with the paragraphs before and after it.',
   contextChanged:
     'The article changed since this was written (the summary was refreshed). Use the menu under the new summary or answer.',
   attachmentTooLarge: (size: number, limit: number) =>

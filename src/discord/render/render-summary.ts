@@ -32,7 +32,8 @@ export function renderSummaryEmbeds(
   const url = webUrl(article);
   const notes = new Footnotes(article.text, url);
   const blocks = summaryBlocks(notes, result);
-  const site = article.siteName ?? (url ? new URL(url).hostname : null);
+  // A Discord message has no site to name: its title says whose message it is.
+  const site = article.siteName ?? (url && !parseMessageLink(url) ? new URL(url).hostname : null);
   const facts = [
     article.byline ? labels.by(inert(article.byline)) : null,
     article.publishedTime ? article.publishedTime.slice(0, 10) : null,
