@@ -5,10 +5,12 @@ import {
   type ChatInputCommandInteraction,
   InteractionContextType,
 } from 'discord.js';
+import { parseMessageLink } from '../src/app/message-link.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
 import { pasteModal } from '../src/discord/handlers/paste-modal.js';
 import { attachmentInfo } from '../src/discord/message-content.js';
+import { openMessageLink } from '../src/discord/message-link.js';
 import { runRequest } from '../src/discord/pipeline.js';
 import {
   type SummaryInput,
@@ -16,6 +18,7 @@ import {
   summaryFromInteraction,
 } from '../src/discord/requests/summary-request.js';
 import { notices } from '../src/discord/texts.js';
+import { placeOfInteraction } from '../src/discord/where.js';
 import type { SummaryLength } from '../src/engines/engine.js';
 
 /** Languages offered by `language` (25 at most); anyone else gets their Discord language by default. */
@@ -113,8 +116,13 @@ export const summarize = {
       await acknowledge(ctx, () => interaction.showModal(pasteModal.modal(summaryOptions(interaction))));
       return 'ok';
     }
-    const input: SummaryInput =
-      given > 1
+    const options = summaryOptions(interaction);
+    const link = url !== null && given === 1 ? parseMessageLink(url.trim().replace(/^<(.+)>$/u, '$1')) : null;
+    // A message link is read through Discord, as the requester may see it; never fetched as a page.
+    const seenOnlyByRequester = options.private || placeOfInteraction(interaction).kind === 'dm';
+    const input: SummaryInput = link
+      ? await openMessageLink(interaction, link, seenOnlyByRequester)
+      : given > 1
         ? { refusal: notices.oneSource }
         : url !== null
           ? { kind: 'url', url: url.trim().replace(/^<(.+)>$/u, '$1') }
@@ -123,7 +131,7 @@ export const summarize = {
             : file
               ? { kind: 'attachment', attachment: attachmentInfo(file) }
               : { refusal: notices.noSource };
-    return runRequest(ctx, summaryFromInteraction(interaction, ctx, input, summaryOptions(interaction)));
+    return runRequest(ctx, summaryFromInteraction(interaction, ctx, input, options));
   },
 } satisfies SlashCommand;
 

@@ -3,6 +3,7 @@ import { ok, type Result } from '../core/result.js';
 import type { AnswerResult, Claim, Turn } from '../engines/engine.js';
 import { revalidateQuote } from '../grounding/index.js';
 import type { StoredClaim, StoredQuote, ThreadRecord } from '../store/store.js';
+import { type SpanSurroundings, spanSurroundings } from '../text/index.js';
 import { DM_GUILD_ID, estimateAnswerTokens, type Requester } from './budget.js';
 import type { Parts } from './parts.js';
 import type { Step } from './summaries.js';
@@ -26,6 +27,16 @@ export interface Conversation {
   /** Null when the article is no longer stored (it is kept while its conversation exists, so: a purge). */
   readonly article: Article | null;
 }
+
+/**
+ * A quote seen in its surroundings (`Conversations.quoteContext`): or why not — `gone`: the
+ * conversation or its article is no longer kept (Delete, `/forget`, a guild purge, retention);
+ * `changed`: the conversation now follows another text (a refresh), so old offsets mean nothing.
+ */
+export type QuoteContext =
+  | { readonly status: 'gone' }
+  | { readonly status: 'changed' }
+  | { readonly status: 'ok'; readonly article: Article; readonly surroundings: SpanSurroundings };
 
 /** A conversation as a summary opens it. */
 export type NewConversation = Omit<Conversation, 'article'>;
@@ -53,6 +64,26 @@ export class Conversations {
     if (!record) return null;
     const stored = await this.#parts.store.getArticle(record.articleHash);
     return fromRecord(record, stored?.article ?? null);
+  }
+
+  /**
+   * A quote of a conversation's summary or answers, by its offsets in the article whose content
+   * hash ends with `articleHash` (a short tag, as a component carries it), with the paragraphs around
+   * it, read from the stored article: so it works after any restart, and not once the conversation
+   * was deleted, forgotten or purged (its article may still be cached for its link: it is not shown).
+   */
+  async quoteContext(
+    conversationId: string,
+    articleHash: string,
+    span: { readonly start: number; readonly end: number },
+  ): Promise<QuoteContext> {
+    const conversation = await this.get(conversationId);
+    if (!conversation?.article) return { status: 'gone' };
+    if (articleHash === '' || !conversation.articleHash.endsWith(articleHash)) return { status: 'changed' };
+    const surroundings = spanSurroundings(conversation.article.text, span.start, span.end);
+    return surroundings
+      ? { status: 'ok', article: conversation.article, surroundings }
+      : { status: 'changed' };
   }
 
   /**

@@ -23,7 +23,7 @@ const remoteFileSchema = z.object({
 const retrySourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('url'), url: z.string() }),
   z.object({ kind: z.literal('text'), text: z.string(), source: z.string() }),
-  z.object({ kind: z.literal('attachment'), attachment: remoteFileSchema }),
+  z.object({ kind: z.literal('attachment'), attachment: remoteFileSchema, source: z.string().optional() }),
   z.object({ kind: z.literal('stored'), contentHash: z.string() }),
 ]);
 export type RetrySource = z.infer<typeof retrySourceSchema>;
@@ -66,7 +66,11 @@ export function retrySourceOf(input: SourceInput): RetrySource {
     case 'article':
       return { kind: 'stored', contentHash: input.article.contentHash };
     case 'attachment':
-      return { kind: 'attachment', attachment: input.attachment };
+      return {
+        kind: 'attachment',
+        attachment: input.attachment,
+        ...(input.source !== undefined ? { source: input.source } : {}),
+      };
     default:
       return input;
   }
@@ -256,7 +260,11 @@ export class Jobs {
         input = { kind: 'article', article: stored.article };
       } else if (source.kind === 'attachment') {
         if (fileExpired(source.attachment)) return gone('file_gone');
-        input = { kind: 'attachment', attachment: source.attachment };
+        input = {
+          kind: 'attachment',
+          attachment: source.attachment,
+          ...(source.source !== undefined ? { source: source.source } : {}),
+        };
       } else {
         input = source;
       }

@@ -39,7 +39,10 @@ const FAILURES: Readonly<Record<ReasonCode, (d: Readonly<Record<string, unknown>
     d.reason === 'charset'
       ? 'I could not decode that text: it is not in the character set it claims, and I could not tell which one it uses. Save it as UTF-8, or paste the text with `/summarize text:`.'
       : 'I could not read that document (it may be damaged, encrypted or scanned). Try pasting its text with `/summarize text:`.',
-  bad_usage: () => 'That request is missing something. Check the command options and try again.',
+  bad_usage: (d) =>
+    d.reason === 'discord_link'
+      ? 'I read Discord messages only through `/summarize url:` with the message’s link (or the **Summarize** app command on the message), not as web pages.'
+      : 'That request is missing something. Check the command options and try again.',
   invalid_url: () => 'That does not look like a web link. Use a full address that starts with `https://`.',
   blocked_address: () =>
     'I cannot open that address: it points to a private or local network. Links must be public web pages.',
@@ -133,6 +136,16 @@ export const notices = {
   noSource: 'Give me something to summarize: a `url`, some `text`, or a `file`.',
   oneSource: 'Give me just one thing to summarize: a `url`, some `text`, or a `file`, not several.',
   nothingInMessage: 'That message has no link, file or text for me to summarize.',
+  /** The one answer for every message link Verbatim will not open: never says whether it exists. */
+  cannotOpenMessage:
+    'I can’t open that message. Use a link to a message in this server that you can see, in a channel I can read (I need View Channel and Read Message History there).',
+  linkedMessageEmpty:
+    'I can see that message but none of its text, files or links. If it has text, my Message Content intent may be off: ask the bot’s operator, or paste the text with `/summarize text:`.',
+  contextGone:
+    'I no longer keep the article this quote is from (its summary was deleted or forgotten, or it is older than I keep articles). Summarize the article again to see quotes in context.',
+  contextShown: '-# The quote in bold, with the paragraphs before and after it.',
+  contextChanged:
+    'The article changed since this was written (the summary was refreshed). Use the menu under the new summary or answer.',
   attachmentTooLarge: (size: number, limit: number) =>
     `That file is ${bytes(size)}; I read files up to ${bytes(limit)}. Try a smaller file or a link.`,
   attachmentType: 'I can read PDF files and text, Markdown or HTML files (.txt, .md, .html, .pdf).',
@@ -245,7 +258,22 @@ export const labels = {
   pasteMoreLabel: (n: number) => `More text, part ${n} (optional)`,
   pastePlaceholder: 'Paste the article here; continue in the next box at a paragraph break.',
   pastedText: 'Pasted text',
+  discordMessage: 'A Discord message',
+  /** The title of a summary of a linked message's text: whose message, and where. */
+  linkedMessage: (author: string, channel: string) => `Message from ${author} in #${channel}`,
   openAtQuote: '↗',
+  /** The menu's placeholder: numbered footnotes as a range, quotes drawn in place without one. */
+  contextMenu: (first: string, last: string) =>
+    !first.startsWith('[')
+      ? 'Show context for a quote…'
+      : first === last
+        ? `Show context for ${first}`
+        : `Show context for ${first} … ${last}`,
+  contextOption: (label: string) => `Show context for ${label}`,
+  contextHeading: (label: string) => `Context for ${label}`,
+  contextOpen: 'Open the page at this quote',
+  contextOpenMessage: 'Open the message',
+
   quotesFound: (verified: number, proposed: number) => `${verified}/${proposed} quotes found in the article`,
   fellBack: (code: string) => `fell back to offline engine: ${code}`,
   language: (used: string | null, wanted: string) =>

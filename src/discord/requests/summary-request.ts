@@ -11,7 +11,7 @@ import { type JobReply, retrySourceOf } from '../../app/jobs.js';
 import type { SourceSpec } from '../../app/load-article.js';
 import type { SourceInput } from '../../app/source-input.js';
 import type { SummaryOutcome } from '../../app/summaries.js';
-import type { Result } from '../../core/result.js';
+import type { ReasonCode, Result } from '../../core/result.js';
 import type { SummaryLength } from '../../engines/engine.js';
 import { checkAttachment, downloadAttachment } from '../attachments.js';
 import { tellPrivately } from '../boundary.js';
@@ -26,7 +26,7 @@ import {
   withProgress,
 } from '../pipeline.js';
 import type { Progress } from '../progress.js';
-import { renderSummaryEmbeds, threadName } from '../render/render-summary.js';
+import { renderSummaryEmbeds, summaryQuotes, threadName } from '../render/render-summary.js';
 import { summaryButtons } from '../summary-buttons.js';
 import { labels, progress as progressText } from '../texts.js';
 import { noThreadNotice, type Place, placeOfInteraction } from '../where.js';
@@ -40,8 +40,11 @@ export interface SummaryOptions {
   readonly private: boolean;
 }
 
-/** What to summarize, or why there is nothing to (nothing given, two things given): a precondition refuses it. */
-export type SummaryInput = SourceInput | { readonly refusal: string };
+/**
+ * What to summarize, or why there is nothing to (nothing given, two things given, a message link
+ * that may not be opened): a precondition refuses it, with `code` (default `bad_usage`).
+ */
+export type SummaryInput = SourceInput | { readonly refusal: string; readonly code?: ReasonCode };
 
 export interface SummaryJob {
   readonly input: SourceInput;
@@ -187,7 +190,7 @@ function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
 
 /** Precondition: one thing to summarize was given. */
 function sourceGiven(input: SummaryInput): Precondition {
-  return () => ('refusal' in input ? { code: 'bad_usage', notice: input.refusal } : null);
+  return () => ('refusal' in input ? { code: input.code ?? 'bad_usage', notice: input.refusal } : null);
 }
 
 /** Precondition: a file's stated size and type are ones Verbatim reads (before any download). */
@@ -247,6 +250,7 @@ export async function runSummary(
     messagesOf(renderSummaryEmbeds(article, result, language, outcome.value.fetchedAt)),
     summaryButtons(
       job.input.kind === 'url' ? { length: job.length, lang: job.lang, private: out.ephemeral } : null,
+      { quotes: summaryQuotes(article, result), articleHash: article.contentHash },
     ),
     note,
   );
@@ -325,7 +329,7 @@ async function sourceSpec(
       bytes: bytes.value,
       filename: input.attachment.name,
       contentType: input.attachment.contentType,
-      source: `discord:attachment/${input.attachment.name}`,
+      source: input.source ?? `discord:attachment/${input.attachment.name}`,
     },
   };
 }

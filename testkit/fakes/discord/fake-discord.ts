@@ -13,7 +13,7 @@ import {
 } from './interaction-payloads.js';
 import { InteractionHandle } from './interaction-record.js';
 import { arrayOr, charLength, type JsonRecord } from './json.js';
-import { ChannelType, holdsMessages, Intent, LIMITS, MessageFlag } from './limits.js';
+import { ChannelType, holdsMessages, Intent, LIMITS, MessageFlag, Permission } from './limits.js';
 import { mentionsUserInContent } from './message-content.js';
 import type {
   ApiAttachment,
@@ -42,6 +42,11 @@ export interface ChannelSeed {
   readonly type?: number;
   /** Threads already there: forum posts, or threads of a text channel (active, archived, locked). */
   readonly threads?: readonly ThreadSeed[];
+  /**
+   * Usernames or ids of members this channel is hidden from: a member overwrite denying them View
+   * Channel, as a moderator sets one. Clients compute it from the channel's `permission_overwrites`.
+   */
+  readonly hiddenFrom?: readonly string[];
 }
 
 /** A thread that exists before the bot connects (archived ones are not in GUILD_CREATE, as in Discord). */
@@ -141,6 +146,13 @@ export interface ButtonInput extends InteractionOrigin {
   readonly messageId: string;
 }
 
+export interface SelectInput extends InteractionOrigin {
+  readonly customId: string;
+  readonly messageId: string;
+  /** The chosen options' values (each must be one of the menu's). */
+  readonly values: readonly string[];
+}
+
 export interface ModalSubmitInput extends InteractionOrigin {
   readonly customId: string;
   readonly fields: Readonly<Record<string, string>>;
@@ -235,6 +247,13 @@ export class FakeDiscord {
       });
       for (const channel of seed.channels ?? [{ name: 'general' }]) {
         const state = this.world.addTextChannel(guild.id, channel);
+        for (const who of channel.hiddenFrom ?? []) {
+          const user = this.world.users.get(who) ?? this.userByName(who);
+          state.api.permission_overwrites = [
+            ...(state.api.permission_overwrites ?? []),
+            { id: user.id, type: 1, allow: '0', deny: Permission.ViewChannel.toString() },
+          ];
+        }
         for (const thread of channel.threads ?? []) this.#seedThread(state.api.id, thread);
       }
     }
@@ -493,6 +512,36 @@ export class FakeDiscord {
     const data: JsonRecord = { custom_id: input.customId, component_type: 2 };
     return this.#dispatchInteraction(
       'button',
+      3,
+      input.customId,
+      { channelId: message.channelId, guildId, userId },
+      input.locale,
+      data,
+      message.id,
+      { message: { ...message.api } },
+    );
+  }
+
+  /** A user picks options in a string select menu on a message (ephemeral ones included). */
+  sendSelect(input: SelectInput): InteractionHandle {
+    const message = this.world.messages.get(input.messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${input.messageId}`);
+    const component = findComponent(message, input.customId);
+    if (component?.type !== 3) {
+      throw new Error(`fake Discord: message ${input.messageId} has no select menu "${input.customId}"`);
+    }
+    const offered = new Set(arrayOr(component.options).map((o) => (o as JsonRecord).value));
+    const min = typeof component.min_values === 'number' ? component.min_values : 1;
+    const max = typeof component.max_values === 'number' ? component.max_values : 1;
+    if (input.values.length < min || input.values.length > max || input.values.some((v) => !offered.has(v))) {
+      throw new Error(
+        `fake Discord: values ${JSON.stringify(input.values)} are not choices of "${input.customId}"`,
+      );
+    }
+    const { guildId, userId } = this.#origin({ ...input, channelId: message.channelId });
+    const data: JsonRecord = { custom_id: input.customId, component_type: 3, values: [...input.values] };
+    return this.#dispatchInteraction(
+      'select',
       3,
       input.customId,
       { channelId: message.channelId, guildId, userId },
