@@ -140,6 +140,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
       const { selectEngine } = await import('../engines/select.js');
       const model = await selectEngine('openai', config, {
         log,
+        currentOwner: () => owners.current,
         ...(options.prompts ? { prompts: options.prompts } : {}),
       });
       if (!model.ok) return model;

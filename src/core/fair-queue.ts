@@ -28,15 +28,24 @@ export class FairQueue<T> {
 
   /**
    * Takes the next item in turn among the owners `mayTake` allows (all by default): the first
-   * waiting item of the owner served longest ago (never served: first), ties in order of arrival.
-   * Undefined when nothing waits or every waiting owner is held back.
+   * waiting item of the owner with the least work running (`running`, e.g. jobs on workers: an owner
+   * whose work started without waiting is not a newcomer), then of the one served longest ago (never
+   * served: first), ties in order of arrival. Undefined when nothing waits or every waiting owner is
+   * held back.
    */
-  shift(mayTake: (owner: string) => boolean = () => true): { owner: string; item: T } | undefined {
+  shift(
+    mayTake: (owner: string) => boolean = () => true,
+    running: (owner: string) => number = () => 0,
+  ): { owner: string; item: T } | undefined {
     let chosen: string | undefined;
+    let least = Number.POSITIVE_INFINITY;
     let oldest = Number.POSITIVE_INFINITY;
     for (const [owner, line] of this.#lines) {
-      if (line.servedAt < oldest && mayTake(owner)) {
+      if (!mayTake(owner)) continue;
+      const load = running(owner);
+      if (load < least || (load === least && line.servedAt < oldest)) {
         chosen = owner;
+        least = load;
         oldest = line.servedAt;
       }
     }

@@ -44,6 +44,14 @@ describe('FairQueue', () => {
     assert.deepEqual(takeAll(queue), ['a1', 'a2']);
   });
 
+  it('GIVEN an owner whose work started without waiting THEN a newcomer with nothing running goes first', () => {
+    const queue = new FairQueue<string>();
+    queue.push('a', 'a3');
+    queue.push('b', 'b1');
+    const running: Record<string, number> = { a: 2, b: 0 };
+    assert.equal(queue.shift(undefined, (owner) => running[owner] ?? 0)?.item, 'b1');
+  });
+
   it('GIVEN remove and drain THEN the removed item is gone and drain empties the queue', () => {
     const queue = new FairQueue<string>();
     queue.push('a', 'a1');

@@ -38,9 +38,9 @@ export interface RunOptions {
   /** Overrides the pool's per-job limit, in milliseconds. */
   readonly timeoutMs?: number;
   /**
-   * Who the job is for (a Discord user id; the CLI's one user). Waiting jobs are taken in turn across
-   * owners, not in arrival order, and one owner holds at most `maxPerOwner` workers. A job with no
-   * owner is an owner of its own (warm-up, tests).
+   * Who the job is for (a Discord user id). Waiting jobs are taken in turn across owners, not in
+   * arrival order, and one owner holds at most `maxPerOwner` workers. A job with no owner (warm-up,
+   * a command-line run) is an owner of its own.
    */
   readonly owner?: string;
 }
@@ -185,7 +185,7 @@ export class WorkerPool<J extends JobTable = DefaultJobs> implements JobRunner<J
     }
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
-      // A control character cannot start a Discord id or the CLI's owner name.
+      // No Discord id starts with a control character.
       const owner = options.owner ?? `\u0000job ${id}`;
       this.#queue.push(owner, {
         id,
@@ -227,7 +227,8 @@ export class WorkerPool<J extends JobTable = DefaultJobs> implements JobRunner<J
     while (this.#queue.size > 0 && !this.#closed) {
       const idle = [...this.#slots].find((s) => s.job === null);
       if (idle === undefined && this.#slots.size >= this.#size) return;
-      const next = this.#queue.shift((owner) => (this.#running.get(owner) ?? 0) < this.#maxPerOwner);
+      const running = (owner: string) => this.#running.get(owner) ?? 0;
+      const next = this.#queue.shift((owner) => running(owner) < this.#maxPerOwner, running);
       if (next === undefined) return;
       this.#start(idle ?? this.#spawn(), next.item);
     }
