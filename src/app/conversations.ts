@@ -98,13 +98,25 @@ export class Conversations {
   /**
    * Answers a follow-up question from the conversation's ARTICLE (never from its summary), with the
    * last `DISCORD_HISTORY_TURNS` turns (re-checked against the article) as history, and keeps the
-   * new turn. The asker spends the budget of the guild the conversation is in.
+   * new turn. The asker spends the budget of the guild the conversation is in; their engine and
+   * worker-pool work takes its turn among other users'.
    */
-  async answer(
+  answer(
     conversation: Conversation & { readonly article: Article },
     question: string,
     askedBy: string,
     options: { readonly signal?: AbortSignal; readonly onStep?: (step: Step) => void } = {},
+  ): Promise<Result<AnswerResult>> {
+    return this.#parts.owners.onBehalfOf(askedBy, () =>
+      this.#answer(conversation, question, askedBy, options),
+    );
+  }
+
+  async #answer(
+    conversation: Conversation & { readonly article: Article },
+    question: string,
+    askedBy: string,
+    options: { readonly signal?: AbortSignal; readonly onStep?: (step: Step) => void },
   ): Promise<Result<AnswerResult>> {
     const { config, store, gate, now } = this.#parts;
     const engines = await this.#parts.engines();
@@ -135,7 +147,7 @@ export class Conversations {
             signal: options.signal,
           });
         },
-        () => options.onStep?.('waiting'),
+        { owner: askedBy, onWait: () => options.onStep?.('waiting') },
       );
       result = ran.ok ? ok(ran.value.value) : ran;
       if (admission?.ok && result.ok) await this.#parts.budgets.record(who, result.value.usage);
