@@ -26,8 +26,13 @@ const CAPTION = /^FILE\b\s*[-–—]?\s*\p{Lu}/u;
 
 const BREADCRUMB = /\s[»›]\s|^home\s*[>/|]/iu;
 const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
-const PHOTO_CREDIT =
-  /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,})*\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$|\((?:AP|AFP|Reuters|Getty|EPA)\b[^)]*\)\s*$/u;
+/**
+ * `JANE DOE / REUTERS`. The names before the slash are bounded (at most nine words): unbounded, every
+ * word of a long shouted line started a scan to its end (quadratic). A longer run of capitals still
+ * matches from a later word.
+ */
+const PHOTO_CREDIT = /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,}){0,8}\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$/u;
+const AGENCY_IN_PARENS = /\((?:AP|AFP|Reuters|Getty|EPA)\b/u;
 const AGENCY_TAIL =
   /[.!?”"]\s+(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|ANP|dpa)\.?$/u;
 const AGENCY_ONLY =
@@ -77,6 +82,17 @@ function codePointBefore(text: string, i: number): string {
   return codePointAt(text, start);
 }
 
+/**
+ * `… (AP Photo/Jane Doe)`: text ending in a parenthesis opened by an agency name, with no `)` between.
+ * Read back from the last `)` rather than tried from every `(`, which scanned to the end each time.
+ */
+function endsInAgencyParens(text: string): boolean {
+  const trimmed = text.trimEnd();
+  if (!trimmed.endsWith(')')) return false;
+  const opened = trimmed.lastIndexOf(')', trimmed.length - 2) + 1;
+  return AGENCY_IN_PARENS.test(trimmed.slice(opened, -1));
+}
+
 /** True when `text` is one address alone, `name@host.tld` (no spaces), in linear time. */
 export function isEmailOnly(text: string): boolean {
   if (/\s/u.test(text)) return false;
@@ -98,7 +114,7 @@ export function isClutter(sentence: string): boolean {
   )
     return true;
   if (AGENCY_ONLY.test(text) || EMBED_CREDIT.test(text) || containsEmail(text)) return true;
-  if (TRAILING_TIMESTAMP.test(text) || PHOTO_CREDIT.test(text) || AGENCY_TAIL.test(text)) return true;
+  if (TRAILING_TIMESTAMP.test(text) || isPhotoCredit(text) || AGENCY_TAIL.test(text)) return true;
 
   const tokens = text.split(/\s+/u);
   const hashtags = tokens.filter((t) => /^#\p{L}/u.test(t)).length;
@@ -132,11 +148,15 @@ function countLetters(text: string): { letters: number; upper: number; lower: nu
   return { letters: letters + upper + lower, upper, lower };
 }
 
+function isPhotoCredit(text: string): boolean {
+  return PHOTO_CREDIT.test(text) || endsInAgencyParens(text);
+}
+
 const CREDIT_LABEL = /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu;
 
 /** A photo credit standing alone: `Reuters`, `Stella Pictures`, `PHOTO: JANE DOE / REUTERS`. */
 function isCredit(text: string): boolean {
-  return AGENCY_ONLY.test(text) || CREDIT_LABEL.test(text) || PHOTO_CREDIT.test(text);
+  return AGENCY_ONLY.test(text) || CREDIT_LABEL.test(text) || isPhotoCredit(text);
 }
 
 /**

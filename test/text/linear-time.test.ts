@@ -7,9 +7,9 @@ import { measureGrowth, TEXT_CASES } from '../../testkit/drivers/adversarial-tex
 // floor for times too small to measure on a loaded machine (testkit/drivers/adversarial-text.ts).
 describe('linear time on crafted text', () => {
   for (const textCase of TEXT_CASES) {
-    it(`GIVEN adversarial shapes THEN ${textCase.name} grows linearly`, () => {
+    it(`GIVEN adversarial shapes THEN ${textCase.name} grows linearly`, async () => {
       for (const shape of textCase.shapes) {
-        const g = measureGrowth(textCase.run, shape);
+        const g = await measureGrowth(textCase.run, shape);
         const took =
           g.largeMs === null
             ? `${g.smallMs.toFixed(0)} ms on ${g.smallChars} characters alone`
