@@ -122,7 +122,8 @@ export function summaryFromMessage(
     openThread: place.thread.ok,
     noThreadNotice: noThreadNotice(place),
     reply: { via: 'message', messageId: message.id },
-    refuse: (notice) => out.fail(notice),
+    // A reply to someone else's message says whom a refusal is for (no ping: SAFE_MENTIONS).
+    refuse: (notice) => out.fail(userId === message.author.id ? notice : `<@${userId}> ${notice}`),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out,
   });
