@@ -488,6 +488,12 @@ async function reactionScene(): Promise<Scene> {
         );
         r.message(reply);
         r.act('alice', '*also reacts 📰: nothing more is posted, the summary is already here*');
+        h.fake.addUserReaction({ messageId: post.id, emoji: { name: '📰' } });
+        await eventually(
+          () => h.logs.some((l) => l.msg.startsWith('message already summarized for an earlier reaction')),
+          10_000,
+          'the second reaction',
+        );
         await r.threadOf(reply.id);
         return { name: 'reaction-summary', shown: r.shown };
       },

@@ -2,7 +2,7 @@ import type { Message, MessageReaction, PartialMessageReaction, PartialUser, Use
 import { isConfiguredReaction, resolveSummaryOptions, type ServerDefaults } from '../app/server-settings.js';
 import { messageBoundary } from './boundary.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
-import { attachmentInfo, firstLink, type SourceInput } from './message-content.js';
+import { attachmentInfo, firstLink, mentions, type SourceInput } from './message-content.js';
 import { runRequest } from './pipeline.js';
 import { summaryFromMessage } from './requests/summary-request.js';
 import { placeOfMessage } from './where.js';
@@ -22,8 +22,9 @@ const READABLE_FILE = /\.(?:txt|md|markdown|html?|pdf)$/iu;
  * summarize does nothing at all: 📰 is also just an emoji people use.
  *
  * Discord sends reactions to messages it has not cached as partials: the message is fetched first.
- * Without the Message Content intent its text arrives empty (except messages that mention the bot),
- * so only its files, or links in such messages, can be summarized.
+ * Without the Message Content intent its text, links and files arrive empty (except in messages
+ * that mention the bot, which the mention itself already answered, and so are skipped here), so
+ * reactions need the intent to find anything.
  */
 export function createReactionHandler(bot: BotContext) {
   return (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser): void => {
@@ -47,6 +48,9 @@ async function reacted(
   if (!isConfiguredReaction(defaults.reactionEmoji, reaction.emoji)) return;
   const message = reaction.message.partial ? await reaction.message.fetch() : reaction.message;
   if (message.author.bot || message.webhookId !== null || message.system) return;
+  // A message that mentions the bot was answered as a mention already (see message-handler.ts).
+  const botId = bot.client.user?.id;
+  if (botId && mentions(message.content, botId)) return;
   const input = sourceToSummarize(message);
   if (!input) {
     bot.log.debug({ messageId: message.id, guildId }, 'reaction to a message with nothing to summarize');

@@ -231,3 +231,35 @@ describe('server defaults (/settings) and a reaction to summarize', () => {
     assert.deepEqual(problems(h), []);
   });
 });
+
+describe('a reaction without the Message Content intent', () => {
+  let h: Harness;
+  let articles: ArticleServer;
+  before(async () => {
+    articles = await startArticleServer({ '/news/a': { body: page }, '/news/b': { body: page } });
+    h = await startHarness(null, { articles, global: true, fake: { rateLimits: WIDE_BUCKETS } });
+  });
+  after(async () => {
+    await h.close();
+    await articles.close();
+  });
+
+  it('GIVEN an ordinary message THEN its link is not visible and a reaction does nothing; a mention is summarized once, not again for a reaction', async () => {
+    const bob = h.fake.userByName('bob');
+    const ordinary = h.fake.postUserMessage({ content: `Read ${articles.url('/news/a')}` });
+    h.fake.addUserReaction({ messageId: ordinary.id, emoji: { name: '📰' }, user: bob });
+    const mention = h.fake.postUserMessage({ content: articles.url('/news/b'), mentionsBot: true });
+    const reply = await replyTo(h.fake, h.fake.channelId, mention, 15_000);
+    h.fake.addUserReaction({ messageId: mention.id, emoji: { name: '📰' }, user: bob });
+    await eventually(() => h.fake.threads().some((t) => t.id === reply.id), 10_000, 'the mention’s thread');
+    await sleep(300);
+    const botReplies = (to: StoredMessage) =>
+      h.fake
+        .messages(h.fake.channelId)
+        .filter((m) => m.authorId === h.fake.botUser.id && m.api.message_reference?.message_id === to.id);
+    assert.equal(botReplies(ordinary).length, 0, 'nothing to read, nothing posted (and no error)');
+    assert.equal(botReplies(mention).length, 1, 'the mention’s summary only');
+    assert.equal(articles.hits.get('/news/a') ?? 0, 0, 'the hidden link was never fetched');
+    assert.deepEqual(problems(h), []);
+  });
+});
