@@ -84,13 +84,27 @@ async function summarizeOnce(
     ctx.log.info('message already summarized for an earlier reaction: nothing more');
     return null;
   }
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await settings.releaseReaction(message.id);
+  };
   let outcome: RequestOutcome = 'error';
   try {
     const options = resolveSummaryOptions({ length: null, language: null, private: false }, defaults, null);
-    outcome = await runRequest(ctx, summaryFromMessage(message, ctx, input, place, options, userId));
+    const request = summaryFromMessage(message, ctx, input, place, options, userId);
+    outcome = await runRequest(ctx, {
+      ...request,
+      // Given back before the refusal is told, so a reaction right after it is not turned away.
+      refuse: async (notice) => {
+        await release();
+        return request.refuse(notice);
+      },
+    });
     return outcome;
   } finally {
-    if (outcome !== 'ok') await settings.releaseReaction(message.id);
+    if (outcome !== 'ok') await release();
   }
 }
 

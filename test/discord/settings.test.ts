@@ -263,3 +263,43 @@ describe('a reaction without the Message Content intent', () => {
     assert.deepEqual(problems(h), []);
   });
 });
+
+describe('a reaction counts toward the rate limit of whoever reacted', () => {
+  let h: Harness;
+  let articles: ArticleServer;
+  before(async () => {
+    articles = await startArticleServer({ '/news/a': { body: page }, '/news/b': { body: page } });
+    h = await startHarness(null, {
+      articles,
+      global: true,
+      env: { DISCORD_MESSAGE_CONTENT: 'true', DISCORD_USER_SUMMARIES_PER_MINUTE: '1' },
+      fake: { rateLimits: WIDE_BUCKETS, messageContentEnabled: true },
+    });
+  });
+  after(async () => {
+    await h.close();
+    await articles.close();
+  });
+
+  it('GIVEN the reactor used up their summaries THEN they are told by name, the claim is given back, and another person’s reaction summarizes', async () => {
+    const bob = h.fake.userByName('bob');
+    const alice = h.fake.userByName('alice');
+    await finalReply(
+      h.fake.sendSlashCommand({ name: 'summarize', options: { url: articles.url('/news/a') }, user: bob }),
+    );
+    const post = h.fake.postUserMessage({ content: `Look: ${articles.url('/news/b')}`, user: alice });
+    h.fake.addUserReaction({ messageId: post.id, emoji: { name: '📰' }, user: bob });
+    const refusal = await replyTo(h.fake, h.fake.channelId, post, 10_000);
+    assert.match(refusal.content, new RegExp(`^<@${bob.id}> You have asked for several summaries`, 'u'));
+    assert.equal(refusal.embeds.length, 0);
+
+    h.fake.addUserReaction({ messageId: post.id, emoji: { name: '📰' }, user: alice });
+    const summary = await h.fake.waitForMessage(
+      h.fake.channelId,
+      (m) => m.api.message_reference?.message_id === post.id && m.embeds.length > 0,
+      15_000,
+    );
+    assert.ok(summary, 'alice’s reaction got the summary, charged to her');
+    assert.deepEqual(problems(h), []);
+  });
+});
