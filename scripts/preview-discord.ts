@@ -587,6 +587,49 @@ async function modelScenes(): Promise<Scene[]> {
   }
 }
 
+/** (11) `/settings`: an admin sees the defaults, sets some, and a member's `/summarize` follows them. */
+async function settingsScene(): Promise<Scene> {
+  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  try {
+    return await withHarness({ articles }, async (h) => {
+      const r = new Recorder(h.fake);
+      const alice = h.fake.userByName('alice').id;
+      h.fake.setMemberPermissions(alice, DEFAULT_MEMBER_PERMISSIONS | Permission.ManageGuild);
+      r.act('alice', '/settings');
+      r.message(await settled(h.fake.sendSlashCommand({ name: 'settings', user: alice }), hasText));
+      r.act('alice', '/settings reaction_emoji: hello');
+      r.message(
+        await settled(
+          h.fake.sendSlashCommand({ name: 'settings', options: { reaction_emoji: 'hello' }, user: alice }),
+          hasText,
+        ),
+      );
+      r.act('alice', '/settings length: Short language: Français private: True reaction_emoji: 🗞️');
+      r.message(
+        await settled(
+          h.fake.sendSlashCommand({
+            name: 'settings',
+            options: { length: 'short', language: 'fr', private: true, reaction_emoji: '🗞️' },
+            user: alice,
+          }),
+          hasText,
+        ),
+      );
+      const url = articles.url('/news/barrier');
+      r.act('bob', `/summarize url: ${url}  *(no options: the server’s defaults apply)*`);
+      r.message(
+        await settled(
+          h.fake.sendSlashCommand({ name: 'summarize', options: { url }, user: h.fake.userByName('bob').id }),
+          hasEmbeds,
+        ),
+      );
+      return { name: 'settings', shown: r.shown };
+    });
+  } finally {
+    await articles.close();
+  }
+}
+
 /** (10) A Discord message link summarized; a link into a channel the requester cannot see refused. */
 async function messageLinkScene(): Promise<Scene> {
   return withHarness(
@@ -623,6 +666,42 @@ async function messageLinkScene(): Promise<Scene> {
       return { name: 'message-link', shown: r.shown };
     },
   );
+}
+
+/** (12) A person reacts 📰 to a message with a link: the summary as a reply to it, with its thread. */
+async function reactionScene(): Promise<Scene> {
+  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  try {
+    return await withHarness(
+      { articles, env: { DISCORD_MESSAGE_CONTENT: 'true' }, fake: { messageContentEnabled: true } },
+      async (h) => {
+        const r = new Recorder(h.fake);
+        const post = h.fake.postUserMessage({
+          content: `The tidal barrier opened today: ${articles.url('/news/barrier')}`,
+        });
+        r.message(post);
+        r.act('bob', '*reacts 📰 to alice’s message*');
+        h.fake.addUserReaction({ messageId: post.id, emoji: { name: '📰' }, user: h.fake.userByName('bob') });
+        const reply = await h.fake.waitForMessage(
+          post.channelId,
+          (m) => m.api.message_reference?.message_id === post.id && m.embeds.length > 0,
+          15_000,
+        );
+        r.message(reply);
+        r.act('alice', '*also reacts 📰: nothing more is posted, the summary is already here*');
+        h.fake.addUserReaction({ messageId: post.id, emoji: { name: '📰' } });
+        await eventually(
+          () => h.logs.some((l) => l.msg.startsWith('message already summarized for an earlier reaction')),
+          10_000,
+          'the second reaction',
+        );
+        await r.threadOf(reply.id);
+        return { name: 'reaction-summary', shown: r.shown };
+      },
+    );
+  } finally {
+    await articles.close();
+  }
 }
 
 /** "12 seconds ago", "in 4 hours": how Discord draws `<t:…:R>` for a reader now. */
@@ -743,6 +822,8 @@ const SCENE_GROUPS: readonly (readonly [string, () => Promise<Scene | Scene[]>])
   ['paste', pasteScene],
   ['model', modelScenes],
   ['message-link', messageLinkScene],
+  ['settings', settingsScene],
+  ['reaction', reactionScene],
 ];
 
 /** Draws every scene into `outDir`, or only the groups named in `only`; returns the files drawn. */

@@ -20,6 +20,7 @@ import type { LoadOptions, Parts } from './parts.js';
 import { MemoryRateLimits, type RateLimits } from './rate-limits.js';
 import { ResultCache } from './result-cache.js';
 import { type Retention, startRetention } from './retention.js';
+import { ServerSettings } from './server-settings.js';
 import { Summaries } from './summaries.js';
 import { UserData } from './user-data.js';
 import type { AppJobs } from './worker-jobs.js';
@@ -36,6 +37,8 @@ export interface App {
   readonly guilds: Guilds;
   /** Model budgets: `/usage`, `/budget`. */
   readonly budgets: Budgets;
+  /** Server defaults for summaries and the reaction that asks for one: `/settings`. */
+  readonly settings: ServerSettings;
 }
 
 export interface SystemOptions {
@@ -205,6 +208,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     userData: new UserData(parts, conversations),
     guilds: new Guilds(parts),
     budgets: parts.budgets,
+    settings: new ServerSettings(parts),
   };
 
   return {

@@ -1,4 +1,5 @@
 import type { BudgetLimits, LimitSource, UsageReport } from '../app/budget.js';
+import { DEFAULT_REACTION_EMOJI, type ServerDefaults } from '../app/server-settings.js';
 import type { Failure, ReasonCode } from '../core/result.js';
 import type { BudgetScope } from '../engines/engine.js';
 
@@ -100,6 +101,8 @@ export interface KeptAboutUser {
   readonly turns: number;
   readonly usageDays: number;
   readonly jobs: number;
+  /** Servers whose settings (`/budget`, `/settings`) name them as who last changed them. */
+  readonly settings: number;
 }
 
 /** What `/forget` deleted: the counts shown before, pasted texts deleted and bot messages removed. */
@@ -128,6 +131,11 @@ function keptLines(kept: KeptAboutUser, withQuestions = true): string[] {
     ...(kept.turns > 0 ? [`${count(kept.turns, 'question')} you asked`] : []),
     ...(kept.usageDays > 0 ? [`usage counts for ${count(kept.usageDays, 'day')}`] : []),
     ...(kept.jobs > 0 ? [`${count(kept.jobs, 'request')} in progress`] : []),
+    ...(kept.settings > 0
+      ? [
+          `your name as who last changed the settings of ${count(kept.settings, 'server')} (the settings stay)`,
+        ]
+      : []),
   ];
 }
 
@@ -361,3 +369,22 @@ export function languageName(tag: string): string {
     return tag;
   }
 }
+
+/** What `/settings` says. */
+export const settingsText = {
+  guildOnly: 'Use `/settings` in a server.',
+  current: '**This server’s defaults for summaries**',
+  updated: '**Settings saved.** This server’s defaults for summaries are now:',
+  lines: (defaults: ServerDefaults): string[] => [
+    `• Length: ${defaults.length ?? 'standard (the bot’s default)'}`,
+    `• Language: ${defaults.language === null ? 'each reader’s Discord language (the article’s own for mentions and reactions)' : defaults.language === 'original' ? 'the article’s own' : languageName(defaults.language)}`,
+    `• Private: ${defaults.privateSummaries ? 'yes, only the person who asks sees a summary from `/summarize` or the Summarize menu' : 'no, summaries are posted in the channel'}`,
+    `• Reaction that asks for a summary: ${defaults.reactionEmoji ?? `${DEFAULT_REACTION_EMOJI} (the bot’s default)`}`,
+  ],
+  lastChanged: (userId: string | null, at: number | null): string | null =>
+    at === null ? null : `-# Last changed${userId === null ? '' : ` by <@${userId}>`} ${discordTime(at)}.`,
+  howToChange:
+    'Change them with `/settings length:`, `language:`, `private:` or `reaction_emoji:`; `reset:` puts one back. A request’s own options (`/summarize length:` and so on) still win.',
+  notAnEmoji: (given: string) =>
+    `“${given.slice(0, 100)}” is not an emoji I can watch for. Give one emoji, like 📰, or a custom emoji of a server (pick it with the emoji button).`,
+} as const;

@@ -20,10 +20,12 @@ import {
   decodeTurn,
   encodeArticleMeta,
   encodeDelivery,
+  encodeGuildSettings,
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
   type GuildSettingsRow,
+  guildSettingsUpsert,
   type JobRow,
   parseJson,
   type ThreadRow,
@@ -36,6 +38,7 @@ import {
   type NewTurn,
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
+  type ReactionClaim,
   type ResolvedStoreOptions,
   type ShardRef,
   type ShardSet,
@@ -262,13 +265,15 @@ class SqliteStore implements Store {
 
   async putGuildSettings(settings: GuildSettings): Promise<void> {
     checkGuildSettings(settings);
-    this.#q.guildSettingsUpsert.run(
-      settings.guildId,
-      settings.dailyTokens,
-      settings.memberDailyTokens,
-      settings.updatedBy,
-      settings.updatedAt,
-    );
+    this.#q.guildSettingsUpsert.run(...encodeGuildSettings(settings, (b) => (b ? 1 : 0)));
+  }
+
+  async claimReactionSummary(claim: ReactionClaim): Promise<boolean> {
+    return this.#q.reactionClaim.run(claim.messageId, claim.guildId, claim.claimedAt).changes > 0;
+  }
+
+  async releaseReactionSummary(messageId: string): Promise<boolean> {
+    return this.#q.reactionRelease.run(messageId).changes > 0;
   }
 
   async putDelivery(delivery: SummaryDelivery): Promise<void> {
@@ -349,6 +354,7 @@ class SqliteStore implements Store {
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE guild_id = ?').run(guildId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE guild_id = ?').run(guildId).changes;
       this.#db.prepare('DELETE FROM guild_settings WHERE guild_id = ?').run(guildId);
+      this.#db.prepare('DELETE FROM reaction_summaries WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM guild_memberships WHERE guild_id = ?').run(guildId);
       const articles = hashes.filter((hash) => this.#deleteArticleIfUnreferenced(hash)).length;
       return { articles, cacheEntries: 0, threads, turns, jobs, usageRows };
@@ -373,13 +379,20 @@ class SqliteStore implements Store {
   }
 
   async countUserData(userId: string): Promise<UserDataCounts> {
-    const row = this.#q.userCounts.get(userId, userId, userId, userId) as {
+    const row = this.#q.userCounts.get(userId, userId, userId, userId, userId) as {
       threads: number;
       turns: number;
       usage_days: number;
       jobs: number;
+      settings: number;
     };
-    return { threads: row.threads, turns: row.turns, usageDays: row.usage_days, jobs: row.jobs };
+    return {
+      threads: row.threads,
+      turns: row.turns,
+      usageDays: row.usage_days,
+      jobs: row.jobs,
+      settings: row.settings,
+    };
   }
 
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
@@ -410,6 +423,7 @@ class SqliteStore implements Store {
         now,
       );
       const jobs = run('DELETE FROM jobs WHERE started_at < ?', cutoffMs);
+      run('DELETE FROM reaction_summaries WHERE claimed_at < ?', cutoffMs);
       const usageRows = run('DELETE FROM usage_daily WHERE day < ?', utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });
@@ -513,13 +527,11 @@ function prepareStatements(db: Db) {
          WHERE guild_id = ? AND day = ? AND user_id = ?`,
     ),
     guildSettingsGet: p('SELECT * FROM guild_settings WHERE guild_id = ?'),
-    guildSettingsUpsert: p(
-      `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
-           member_daily_tokens = excluded.member_daily_tokens, updated_by = excluded.updated_by,
-           updated_at = excluded.updated_at`,
+    guildSettingsUpsert: p(guildSettingsUpsert(() => '?')),
+    reactionClaim: p(
+      'INSERT INTO reaction_summaries (message_id, guild_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
+    reactionRelease: p('DELETE FROM reaction_summaries WHERE message_id = ?'),
     jobUpsert: p(
       `INSERT OR REPLACE INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, application_id,
          interaction_token, message_id, started_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -557,7 +569,8 @@ function prepareStatements(db: Db) {
       `SELECT (SELECT count(*) FROM threads WHERE requester_id = ?) AS threads,
          (SELECT count(*) FROM turns WHERE asked_by = ?) AS turns,
          (SELECT count(DISTINCT day) FROM usage_daily WHERE user_id = ?) AS usage_days,
-         (SELECT count(*) FROM jobs WHERE user_id = ?) AS jobs`,
+         (SELECT count(*) FROM jobs WHERE user_id = ?) AS jobs,
+         (SELECT count(*) FROM guild_settings WHERE updated_by = ?) AS settings`,
     ),
     guildArticleHashes: p(
       'SELECT DISTINCT article_hash FROM threads WHERE guild_id = ? ORDER BY article_hash',

@@ -101,27 +101,32 @@ export function summaryFromInteraction(
 }
 
 /**
- * A summary asked for by mentioning the bot with a link or a file. A message carries no locale: the
- * summary is in the article's own language, standard length, public. Acknowledged by "typing…"
- * until the summary is posted; refusals are replies.
+ * A summary asked for in a message: by mentioning the bot with a link or a file, or by reacting to a
+ * message with the server's emoji (`message` is then the one reacted to and `userId` who reacted).
+ * A message or a reaction carries no locale: the server's default language, else the article's own;
+ * its length, else standard. Always public (nobody to show a private reply to). Acknowledged by
+ * "typing…" until the summary is posted, as a reply to `message`; refusals are replies too.
  */
 export function summaryFromMessage(
   message: Message,
   ctx: RequestContext,
   input: SourceInput,
   place: Place,
+  options: Pick<SummaryOptions, 'length' | 'lang'>,
+  userId: string = message.author.id,
 ): Request {
   const out = new MessageDelivery(message, place);
   return summaryRequest(ctx, {
     input,
-    options: { length: 'standard', lang: null, private: false },
-    userId: message.author.id,
+    options: { length: options.length, lang: options.lang, private: false },
+    userId,
     guildId: message.guildId,
     channelId: message.channelId,
     openThread: place.thread.ok,
     noThreadNotice: noThreadNotice(place),
     reply: { via: 'message', messageId: message.id },
-    refuse: (notice) => out.fail(notice),
+    // A reply to someone else's message says whom a refusal is for (no ping: SAFE_MENTIONS).
+    refuse: (notice) => out.fail(userId === message.author.id ? notice : `<@${userId}> ${notice}`),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out,
   });

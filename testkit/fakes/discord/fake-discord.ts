@@ -88,6 +88,16 @@ export interface UserSeed {
   readonly id?: string;
   readonly username: string;
   readonly globalName?: string;
+  /** A bot account (another app's bot user), whose messages and reactions carry `bot: true`. */
+  readonly bot?: boolean;
+}
+
+/** A user's reaction (see `FakeDiscord.addUserReaction`). */
+export interface UserReactionInput {
+  readonly messageId: string;
+  /** A Unicode emoji (`{ name: '📰' }`) or a custom one (`{ id, name, animated? }`). */
+  readonly emoji: { readonly name: string; readonly id?: string; readonly animated?: boolean };
+  readonly user?: string | { readonly id: string };
 }
 
 export interface FakeDiscordOptions {
@@ -190,6 +200,8 @@ export class FakeDiscord {
   readonly commandRegistrations: CommandRegistration[] = [];
   readonly #interactions = new Map<string, InteractionHandle>();
   readonly #byToken = new Map<string, InteractionHandle>();
+  /** `message|emoji|user` of every reaction added through the driver. */
+  readonly #reactions = new Set<string>();
   readonly #gateway: GatewayServer;
   readonly #http: FakeHttpServer;
   readonly #rateLimiter: RateLimiter;
@@ -736,6 +748,59 @@ export class FakeDiscord {
     });
     this.world.dispatchMessageCreate(message);
     return message;
+  }
+
+  /**
+   * A user reacts to a message: the message's reaction count goes up (one per user and emoji) and
+   * MESSAGE_REACTION_ADD goes to sessions with the Guild Message Reactions intent (Direct Message
+   * Reactions in DMs), shaped as Discord sends it: ids, the emoji, `member` in guilds,
+   * `message_author_id`, `burst: false`, `type: 0`. Returns false (nothing dispatched) when that user
+   * had already reacted with that emoji, as Discord ignores the repeat.
+   */
+  addUserReaction(input: UserReactionInput): boolean {
+    const message = this.world.messages.get(input.messageId);
+    if (!message || message.deleted || message.ephemeral) {
+      throw new Error(`fake Discord: no message ${input.messageId} to react to`);
+    }
+    const userId =
+      input.user === undefined ? this.user.id : typeof input.user === 'string' ? input.user : input.user.id;
+    const user = this.world.requireUser(userId);
+    if (message.guildId !== null && this.world.guilds.get(message.guildId)?.memberIds.has(userId) === false) {
+      throw new Error(`fake Discord: user ${userId} is not a member of guild ${message.guildId}`);
+    }
+    const emoji = {
+      id: input.emoji.id ?? null,
+      name: input.emoji.name,
+      ...(input.emoji.animated ? { animated: true } : {}),
+    };
+    const key = `${message.id}|${emoji.id ?? emoji.name}|${userId}`;
+    if (this.#reactions.has(key)) return false;
+    this.#reactions.add(key);
+    if (!message.api.reactions) message.api.reactions = [];
+    const existing = message.api.reactions.find(
+      (r) => (r.emoji.id ?? r.emoji.name) === (emoji.id ?? emoji.name),
+    );
+    if (existing) existing.count++;
+    else message.api.reactions.push({ count: 1, me: userId === this.world.bot.id, emoji });
+    const dm = this.world.isDm(message.channelId);
+    this.world.dispatch('MESSAGE_REACTION_ADD', message.guildId, (session) =>
+      (session.intents & (dm ? Intent.DirectMessageReactions : Intent.GuildMessageReactions)) === 0
+        ? null
+        : {
+            user_id: user.id,
+            channel_id: message.channelId,
+            message_id: message.id,
+            ...(message.guildId
+              ? { guild_id: message.guildId, member: this.world.member(message.guildId, user.id) }
+              : {}),
+            emoji,
+            message_author_id: message.authorId,
+            burst: false,
+            burst_colors: [],
+            type: 0,
+          },
+    );
+    return true;
   }
 
   /**
