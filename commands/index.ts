@@ -3,6 +3,7 @@ import { ask } from './ask.js';
 import { autosummarize } from './autosummarize.js';
 import { budget } from './budget.js';
 import { forget } from './forget.js';
+import { settings } from './settings.js';
 import { summarize } from './summarize.js';
 import { summarizeMessage } from './summarize-message.js';
 import { usage } from './usage.js';
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   summarizeMessage,
   usage,
   budget,
+  settings,
   forget,
   autosummarize,
 ];

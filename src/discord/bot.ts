@@ -14,6 +14,7 @@ import { guildSeen, purgeDepartedGuilds } from './guild-membership.js';
 import { handlers } from './handlers/index.js';
 import { apologizeForInterruptedJobs } from './interrupted-jobs.js';
 import { createMessageHandler } from './message-handler.js';
+import { createReactionHandler } from './reaction-handler.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
 import { createInteractionRouter } from './router.js';
 
@@ -80,6 +81,7 @@ export async function startBot(
     client.on(Events.MessageCreate, createMessageHandler(context));
     client.on(Events.MessageDelete, createMessageDeleteHandler(context));
     client.on(Events.MessageUpdate, createMessageUpdateHandler(context));
+    client.on(Events.MessageReactionAdd, createReactionHandler(context));
     client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
     client.on(Events.ShardDisconnect, (event, shard) =>
       log.warn({ code: event.code, shard }, 'gateway disconnected'),

@@ -4,7 +4,8 @@ import type { AttachmentInfo } from './attachments.js';
 
 export type { SourceInput } from '../app/source-input.js';
 
-const TRAILING = /[.,;:!?'"*_~>\]}]+$/u;
+/** Starts where the run of punctuation starts: tried from inside the run, it re-read it each time. */
+const TRAILING = /(?<![.,;:!?'"*_~>\]}])[.,;:!?'"*_~>\]}]+$/u;
 
 /**
  * The first web link in a message's text: bare, in `<…>` (embeds suppressed) or in a masked link

@@ -1,4 +1,5 @@
 import type { Message, SendableChannels } from 'discord.js';
+import { resolveSummaryOptions } from '../app/server-settings.js';
 import { autoSummarize, mayCarryLinks } from './auto-summary.js';
 import { messageBoundary } from './boundary.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
@@ -125,7 +126,12 @@ async function handle(
     await out.fail(orphaned ? notices.conversationGone : notices.mentionHelp);
     return 'bad_usage';
   }
-  return runRequest(ctx, summaryFromMessage(message, ctx, input, place));
+  const options = resolveSummaryOptions(
+    { length: null, language: null, private: false },
+    await ctx.bot.app.settings.defaults(message.guildId),
+    null,
+  );
+  return runRequest(ctx, summaryFromMessage(message, ctx, input, place, options));
 }
 
 /** Whether a message brings something to summarize: a link or a file. */

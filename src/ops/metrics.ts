@@ -2,7 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { REASON_CODES } from '../core/result.js';
 
 /**
- * How a user asked: a slash command, the message context menu, a mention with a link, a plain
+ * How a user asked: a slash command, the message context menu, a mention with a link, a reaction, a plain
  * message in a summary's thread, a button, or "Try again" under a request a restart interrupted.
  * Anything else is counted as `other`.
  */
@@ -11,6 +11,7 @@ export const REQUEST_KINDS = [
   'ask',
   'context_menu',
   'mention',
+  'reaction',
   'thread_message',
   'button',
   'retry',

@@ -8,6 +8,7 @@ import type {
   JobRecord,
   NewTurn,
   PurgeCounts,
+  ReactionClaim,
   ShardRef,
   ShardSet,
   Store,
@@ -108,6 +109,12 @@ class LazyStore implements Store {
   }
   async putGuildSettings(settings: GuildSettings): Promise<void> {
     return (await this.#store()).putGuildSettings(settings);
+  }
+  async claimReactionSummary(claim: ReactionClaim): Promise<boolean> {
+    return (await this.#store()).claimReactionSummary(claim);
+  }
+  async releaseReactionSummary(messageId: string): Promise<boolean> {
+    return (await this.#store()).releaseReactionSummary(messageId);
   }
   async putDelivery(delivery: SummaryDelivery): Promise<void> {
     return (await this.#store()).putDelivery(delivery);

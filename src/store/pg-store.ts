@@ -24,10 +24,12 @@ import {
   encodeAutoSummaryChannel,
   encodeAutoSummaryLink,
   encodeDelivery,
+  encodeGuildSettings,
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
   type GuildSettingsRow,
+  guildSettingsUpsert,
   type JobRow,
   parseJson,
   type ThreadRow,
@@ -42,6 +44,7 @@ import {
   type NewTurn,
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
+  type ReactionClaim,
   type ResolvedStoreOptions,
   type ShardRef,
   type ShardSet,
@@ -411,19 +414,24 @@ class PgStore implements Store {
   async putGuildSettings(settings: GuildSettings): Promise<void> {
     checkGuildSettings(settings);
     await this.#pool.query(
-      `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
-           member_daily_tokens = excluded.member_daily_tokens, updated_by = excluded.updated_by,
-           updated_at = excluded.updated_at`,
-      [
-        settings.guildId,
-        settings.dailyTokens,
-        settings.memberDailyTokens,
-        settings.updatedBy,
-        settings.updatedAt,
-      ],
+      guildSettingsUpsert((n) => `$${n}`),
+      encodeGuildSettings(settings, (b) => b),
     );
+  }
+
+  async claimReactionSummary(claim: ReactionClaim): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      'INSERT INTO reaction_summaries (message_id, guild_id, claimed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [claim.messageId, claim.guildId, claim.claimedAt],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async releaseReactionSummary(messageId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM reaction_summaries WHERE message_id = $1', [
+      messageId,
+    ]);
+    return (rowCount ?? 0) > 0;
   }
 
   async putDelivery(delivery: SummaryDelivery): Promise<void> {
@@ -539,6 +547,7 @@ class PgStore implements Store {
       await run('DELETE FROM guild_settings WHERE guild_id = $1', guildId);
       await run('DELETE FROM auto_summary_channels WHERE guild_id = $1', guildId);
       await run('DELETE FROM auto_summary_links WHERE guild_id = $1', guildId);
+      await run('DELETE FROM reaction_summaries WHERE guild_id = $1', guildId);
       await run('DELETE FROM guild_memberships WHERE guild_id = $1', guildId);
       let articles = 0;
       for (const { article_hash } of hashes)
@@ -565,11 +574,13 @@ class PgStore implements Store {
       turns: number;
       usage_days: number;
       jobs: number;
+      settings: number;
     }>(
       `SELECT (SELECT count(*) FROM threads WHERE requester_id = $1)::int AS threads,
          (SELECT count(*) FROM turns WHERE asked_by = $1)::int AS turns,
          (SELECT count(DISTINCT day) FROM usage_daily WHERE user_id = $1)::int AS usage_days,
-         (SELECT count(*) FROM jobs WHERE user_id = $1)::int AS jobs`,
+         (SELECT count(*) FROM jobs WHERE user_id = $1)::int AS jobs,
+         (SELECT count(*) FROM guild_settings WHERE updated_by = $1)::int AS settings`,
       [userId],
     );
     const row = rows[0];
@@ -578,6 +589,7 @@ class PgStore implements Store {
       turns: row?.turns ?? 0,
       usageDays: row?.usage_days ?? 0,
       jobs: row?.jobs ?? 0,
+      settings: row?.settings ?? 0,
     };
   }
 
@@ -609,6 +621,7 @@ class PgStore implements Store {
       );
       const jobs = await run('DELETE FROM jobs WHERE started_at < $1', cutoffMs);
       await run('DELETE FROM auto_summary_links WHERE posted_at < $1', cutoffMs);
+      await run('DELETE FROM reaction_summaries WHERE claimed_at < $1', cutoffMs);
       const usageRows = await run('DELETE FROM usage_daily WHERE day < $1', utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type Article, cleanMeta, hashText } from '../article/article.js';
+import { SUMMARY_LENGTHS } from '../engines/engine.js';
 import type {
   AutoSummaryChannel,
   AutoSummaryLink,
@@ -292,14 +293,58 @@ export function checkGuildSettings(settings: GuildSettings): void {
     if (n !== null && (!Number.isSafeInteger(n) || n < 0))
       throw new RangeError(`token limits must be null or non-negative integers, got ${n}`);
   }
+  if (settings.summaryLength !== null && !SUMMARY_LENGTHS.includes(settings.summaryLength))
+    throw new RangeError(`unknown summary length ${JSON.stringify(settings.summaryLength)}`);
+  for (const [name, text] of [
+    ['summary language', settings.summaryLanguage],
+    ['reaction emoji', settings.reactionEmoji],
+  ] as const) {
+    if (text !== null && (text.length === 0 || text.length > 100))
+      throw new RangeError(`${name} must be null or 1–100 characters, got ${JSON.stringify(text)}`);
+  }
 }
 
 export interface GuildSettingsRow {
   guild_id: string;
   daily_tokens: number | string | null;
   member_daily_tokens: number | string | null;
+  summary_length: string | null;
+  summary_language: string | null;
+  /** SQLite: 0 or 1; PostgreSQL: boolean. */
+  private_summaries: number | boolean;
+  reaction_emoji: string | null;
   updated_by: string | null;
   updated_at: number | string;
+}
+
+/** The settings row's columns after `guild_id`, in the order both backends write them. */
+export function encodeGuildSettings(
+  settings: GuildSettings,
+  bool: (b: boolean) => number | boolean,
+): (string | number | boolean | null)[] {
+  return [
+    settings.guildId,
+    settings.dailyTokens,
+    settings.memberDailyTokens,
+    settings.summaryLength,
+    settings.summaryLanguage,
+    bool(settings.privateSummaries),
+    settings.reactionEmoji,
+    settings.updatedBy,
+    settings.updatedAt,
+  ];
+}
+
+/** The upsert both backends run, with `$n` or `?` placeholders. */
+export function guildSettingsUpsert(placeholder: (n: number) => string): string {
+  return `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, summary_length,
+      summary_language, private_summaries, reaction_emoji, updated_by, updated_at)
+    VALUES (${Array.from({ length: 9 }, (_, i) => placeholder(i + 1)).join(', ')})
+    ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
+      member_daily_tokens = excluded.member_daily_tokens, summary_length = excluded.summary_length,
+      summary_language = excluded.summary_language, private_summaries = excluded.private_summaries,
+      reaction_emoji = excluded.reaction_emoji, updated_by = excluded.updated_by,
+      updated_at = excluded.updated_at`;
 }
 
 /** PostgreSQL returns BIGINT as a string; SQLite as a number. */
@@ -309,6 +354,10 @@ export function decodeGuildSettings(row: GuildSettingsRow): GuildSettings {
     guildId: row.guild_id,
     dailyTokens: limit(row.daily_tokens),
     memberDailyTokens: limit(row.member_daily_tokens),
+    summaryLength: SUMMARY_LENGTHS.find((l) => l === row.summary_length) ?? null,
+    summaryLanguage: row.summary_language,
+    privateSummaries: row.private_summaries === true || row.private_summaries === 1,
+    reactionEmoji: row.reaction_emoji,
     updatedBy: row.updated_by,
     updatedAt: Number(row.updated_at),
   };

@@ -26,10 +26,12 @@ import {
   encodeAutoSummaryChannel,
   encodeAutoSummaryLink,
   encodeDelivery,
+  encodeGuildSettings,
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
   type GuildSettingsRow,
+  guildSettingsUpsert,
   type JobRow,
   parseJson,
   type ThreadRow,
@@ -44,6 +46,7 @@ import {
   type NewTurn,
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
+  type ReactionClaim,
   type ResolvedStoreOptions,
   type ShardRef,
   type ShardSet,
@@ -270,13 +273,15 @@ class SqliteStore implements Store {
 
   async putGuildSettings(settings: GuildSettings): Promise<void> {
     checkGuildSettings(settings);
-    this.#q.guildSettingsUpsert.run(
-      settings.guildId,
-      settings.dailyTokens,
-      settings.memberDailyTokens,
-      settings.updatedBy,
-      settings.updatedAt,
-    );
+    this.#q.guildSettingsUpsert.run(...encodeGuildSettings(settings, (b) => (b ? 1 : 0)));
+  }
+
+  async claimReactionSummary(claim: ReactionClaim): Promise<boolean> {
+    return this.#q.reactionClaim.run(claim.messageId, claim.guildId, claim.claimedAt).changes > 0;
+  }
+
+  async releaseReactionSummary(messageId: string): Promise<boolean> {
+    return this.#q.reactionRelease.run(messageId).changes > 0;
   }
 
   async putDelivery(delivery: SummaryDelivery): Promise<void> {
@@ -361,6 +366,7 @@ class SqliteStore implements Store {
       this.#db.prepare('DELETE FROM guild_settings WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM auto_summary_channels WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM auto_summary_links WHERE guild_id = ?').run(guildId);
+      this.#db.prepare('DELETE FROM reaction_summaries WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM guild_memberships WHERE guild_id = ?').run(guildId);
       const articles = hashes.filter((hash) => this.#deleteArticleIfUnreferenced(hash)).length;
       return { articles, cacheEntries: 0, threads, turns, jobs, usageRows };
@@ -385,13 +391,20 @@ class SqliteStore implements Store {
   }
 
   async countUserData(userId: string): Promise<UserDataCounts> {
-    const row = this.#q.userCounts.get(userId, userId, userId, userId) as {
+    const row = this.#q.userCounts.get(userId, userId, userId, userId, userId) as {
       threads: number;
       turns: number;
       usage_days: number;
       jobs: number;
+      settings: number;
     };
-    return { threads: row.threads, turns: row.turns, usageDays: row.usage_days, jobs: row.jobs };
+    return {
+      threads: row.threads,
+      turns: row.turns,
+      usageDays: row.usage_days,
+      jobs: row.jobs,
+      settings: row.settings,
+    };
   }
 
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
@@ -423,6 +436,7 @@ class SqliteStore implements Store {
       );
       const jobs = run('DELETE FROM jobs WHERE started_at < ?', cutoffMs);
       run('DELETE FROM auto_summary_links WHERE posted_at < ?', cutoffMs);
+      run('DELETE FROM reaction_summaries WHERE claimed_at < ?', cutoffMs);
       const usageRows = run('DELETE FROM usage_daily WHERE day < ?', utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });
@@ -604,13 +618,11 @@ function prepareStatements(db: Db) {
          WHERE guild_id = ? AND day = ? AND user_id = ?`,
     ),
     guildSettingsGet: p('SELECT * FROM guild_settings WHERE guild_id = ?'),
-    guildSettingsUpsert: p(
-      `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
-           member_daily_tokens = excluded.member_daily_tokens, updated_by = excluded.updated_by,
-           updated_at = excluded.updated_at`,
+    guildSettingsUpsert: p(guildSettingsUpsert(() => '?')),
+    reactionClaim: p(
+      'INSERT INTO reaction_summaries (message_id, guild_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
+    reactionRelease: p('DELETE FROM reaction_summaries WHERE message_id = ?'),
     jobUpsert: p(
       `INSERT OR REPLACE INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, application_id,
          interaction_token, message_id, started_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -648,7 +660,8 @@ function prepareStatements(db: Db) {
       `SELECT (SELECT count(*) FROM threads WHERE requester_id = ?) AS threads,
          (SELECT count(*) FROM turns WHERE asked_by = ?) AS turns,
          (SELECT count(DISTINCT day) FROM usage_daily WHERE user_id = ?) AS usage_days,
-         (SELECT count(*) FROM jobs WHERE user_id = ?) AS jobs`,
+         (SELECT count(*) FROM jobs WHERE user_id = ?) AS jobs,
+         (SELECT count(*) FROM guild_settings WHERE updated_by = ?) AS settings`,
     ),
     guildArticleHashes: p(
       'SELECT DISTINCT article_hash FROM threads WHERE guild_id = ? ORDER BY article_hash',

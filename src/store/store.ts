@@ -1,6 +1,6 @@
 import type { Article } from '../article/article.js';
 import type { Cache } from '../core/cache.js';
-import type { Claim } from '../engines/engine.js';
+import type { Claim, SummaryLength } from '../engines/engine.js';
 
 /**
  * What Verbatim keeps across restarts: fetched articles, computed results (through `cache`),
@@ -67,10 +67,19 @@ export interface Store {
   /** Totals for a day in a guild, for one user or (no `userId`) for everyone. Zeros if none. */
   getUsage(query: UsageQuery): Promise<UsageTotals>;
 
-  /** What a guild's admins set (`/budget`), or undefined when they never did. */
+  /** What a guild's admins set (`/budget`, `/settings`), or undefined when they never did. */
   getGuildSettings(guildId: string): Promise<GuildSettings | undefined>;
-  /** Creates or replaces a guild's settings. */
+  /** Creates or replaces a guild's settings (every field: callers keep what they do not change). */
   putGuildSettings(settings: GuildSettings): Promise<void>;
+
+  /**
+   * Claims a message for the one summary a reaction asks for: true when this call recorded it, false
+   * when it already was (by anyone, in any process). Atomic. Claims name no user; they go with their
+   * guild (`purgeGuild`) and with retention (`claimedAt` before the cutoff).
+   */
+  claimReactionSummary(claim: ReactionClaim): Promise<boolean>;
+  /** Gives a claim back (the summary could not be made), so a later reaction may try; false if none. */
+  releaseReactionSummary(messageId: string): Promise<boolean>;
 
   /**
    * Creates or replaces where a summary was delivered (a refresh may change its messages). Kept
@@ -109,14 +118,14 @@ export interface Store {
   /**
    * Deletes what the store holds about a user: threads they requested (with every turn in them and
    * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows,
-   * and the links they posted that were auto-summarized; guild settings and auto-summary channels
-   * they changed keep their values but no longer name them. Articles and cached model results are not personal (they
+   * and the links they posted that were auto-summarized; guild settings (`UserDataCounts.settings`) and
+   * auto-summary channels they changed keep their values but no longer name them. Articles and cached model results are not personal (they
    * are keyed by text and request) and stay.
    */
   forgetUser(userId: string): Promise<PurgeCounts>;
   /**
    * Deletes a guild's threads (with turns and delivery records), jobs and usage rows, its membership,
-   * settings and auto-summary rows (not counted:
+   * reaction claims, settings and auto-summary rows (not counted:
    * `PurgeCounts` counts what users made, and a guild has at most one settings row), and the texts
    * its threads were about that `deleteArticleIfUnreferenced` would delete once they are gone.
    */
@@ -136,8 +145,9 @@ export interface Store {
    * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
    * turn (and the delivery records of summaries whose thread is gone), articles fetched before it
    * that no remaining thread refers to (and URL aliases fetched before it), cache entries created
-   * before it or expired, jobs started before it, auto-summarized links posted before it, and usage rows for UTC days before the cutoff's
-   * day. Guild memberships are kept: they say where the bot is, not what anyone did.
+   * before it or expired, jobs started before it, auto-summarized links posted before it, reaction
+   * claims made before it, and usage rows for UTC days before the cutoff's day. Guild memberships are
+   * kept: they say where the bot is, not what anyone did.
    */
   purgeOlderThan(cutoffMs: number): Promise<PurgeCounts>;
   /** Deletes expired cache entries; returns how many. Also done as entries are written. */
@@ -267,10 +277,32 @@ export interface GuildSettings {
   readonly guildId: string;
   readonly dailyTokens: number | null;
   readonly memberDailyTokens: number | null;
+  /** Default summary length (`/settings`); null: the bot's default (standard). */
+  readonly summaryLength: SummaryLength | null;
+  /**
+   * Default summary language (`/settings`): a BCP 47 code, `original` for the article's own, or null
+   * for each reader's Discord language (where there is none, a mention: the article's own).
+   */
+  readonly summaryLanguage: string | null;
+  /** Whether summaries are private (only the requester sees them) unless a request says otherwise. */
+  readonly privateSummaries: boolean;
+  /**
+   * The emoji whose reaction asks for a summary: a Unicode emoji, or a custom one as `<:name:id>` /
+   * `<a:name:id>`; null: the default (📰).
+   */
+  readonly reactionEmoji: string | null;
   /** The admin who last changed them; null once that user is forgotten. */
   readonly updatedBy: string | null;
   readonly updatedAt: number;
 }
+
+/** The `/settings` fields of a guild that never set them: the bot's own behaviour. */
+export const UNSET_SERVER_DEFAULTS = {
+  summaryLength: null,
+  summaryLanguage: null,
+  privateSummaries: false,
+  reactionEmoji: null,
+} as const satisfies Partial<GuildSettings>;
 
 /**
  * Where a summary was delivered: its messages (in order), its channel and the thread opened under it,
@@ -353,6 +385,13 @@ export interface JobRecord {
   readonly payload: unknown;
 }
 
+/** A message a reaction asked to summarize (see `claimReactionSummary`). */
+export interface ReactionClaim {
+  readonly messageId: string;
+  readonly guildId: string;
+  readonly claimedAt: number;
+}
+
 /** What the store holds about one user (see `countUserData`). */
 export interface UserDataCounts {
   /** Threads (conversations) they requested. */
@@ -363,6 +402,8 @@ export interface UserDataCounts {
   readonly usageDays: number;
   /** Their requests recorded as in progress. */
   readonly jobs: number;
+  /** Guilds whose settings (`/budget`, `/settings`) name them as the admin who last changed them. */
+  readonly settings: number;
 }
 
 /** Rows deleted by a purge, per kind; zero for kinds the purge does not touch. */

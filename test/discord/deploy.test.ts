@@ -46,6 +46,7 @@ describe('registering commands', () => {
         [3, 'Summarize'],
         [1, 'usage'],
         [1, 'budget'],
+        [1, 'settings'],
         [1, 'forget'],
         [1, 'autosummarize'],
       ],
@@ -75,6 +76,13 @@ describe('registering commands', () => {
       (byName.get('autosummarize')?.options ?? []).map((o) => o.name),
       ['state', 'channel', 'include', 'exclude', 'length'],
     );
+    assert.equal(byName.get('settings')?.default_member_permissions, '32', 'Manage Server');
+    assert.deepEqual(byName.get('settings')?.contexts, [0], 'a server’s defaults, set in the server');
+    assert.deepEqual(byName.get('settings')?.integration_types, [0]);
+    assert.deepEqual(
+      (byName.get('settings')?.options ?? []).map((o) => o.name),
+      ['length', 'language', 'private', 'reaction_emoji', 'reset'],
+    );
     assert.deepEqual(
       (byName.get('summarize')?.options ?? []).map((o) => o.name),
       ['url', 'text', 'file', 'length', 'language', 'private'],
@@ -94,7 +102,7 @@ describe('registering commands', () => {
     assert.equal(global.code, 0, global.out);
     assert.match(
       global.out,
-      /^Registered 7 commands for all servers \(global; allow up to an hour\): summarize, ask, Summarize, usage, budget, forget, autosummarize\n$/u,
+      /^Registered 8 commands for all servers \(global; allow up to an hour\): summarize, ask, Summarize, usage, budget, settings, forget, autosummarize\n$/u,
     );
     assert.equal(fake.commands('global').length, 7);
 

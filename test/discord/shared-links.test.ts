@@ -70,6 +70,7 @@ describe('what /forget says about auto-summary settings', () => {
       turns: 0,
       usageDays: 0,
       jobs: 0,
+      settings: 0,
       autoSummaryChannels: 2,
     });
     assert.match(
@@ -82,6 +83,7 @@ describe('what /forget says about auto-summary settings', () => {
         turns: 0,
         usageDays: 0,
         jobs: 0,
+        settings: 0,
         autoSummaryChannels: 1,
         texts: 0,
         messages: 0,

@@ -16,6 +16,7 @@ import {
   type StoreLogger,
   type SummaryDelivery,
   type ThreadRecord,
+  UNSET_SERVER_DEFAULTS,
 } from '../../src/store/store.js';
 
 /**
@@ -521,6 +522,7 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         guildId: 'g-1',
         dailyTokens: 50_000,
         memberDailyTokens: null,
+        ...UNSET_SERVER_DEFAULTS,
         updatedBy: 'admin-1',
         updatedAt: T0,
         ...overrides,
@@ -567,6 +569,103 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
           'the limits stay; the admin’s id goes',
         );
         assert.equal((await store.getGuildSettings('g-3'))?.updatedBy, 'admin-2');
+      });
+
+      it('GIVEN server defaults put with the budgets THEN every field round-trips on reopen, and budgets kept', async (h) => {
+        const first = await h.open();
+        const chosen = settings({
+          summaryLength: 'detailed',
+          summaryLanguage: 'pt-BR',
+          privateSummaries: true,
+          reactionEmoji: '<a:read_this:123456789012345678>',
+        });
+        await first.putGuildSettings(chosen);
+        await first.close();
+        const second = await h.open();
+        assert.deepEqual(await second.getGuildSettings('g-1'), chosen);
+        const unicode = settings({ summaryLength: 'short', summaryLanguage: 'original', reactionEmoji: '🗞️' });
+        await second.putGuildSettings(unicode);
+        assert.deepEqual(
+          await second.getGuildSettings('g-1'),
+          unicode,
+          'a multi-code-point emoji round-trips',
+        );
+        await second.putGuildSettings(settings());
+        assert.deepEqual(
+          await second.getGuildSettings('g-1'),
+          settings(),
+          'null and false restore the bot’s behaviour',
+        );
+      });
+
+      it('GIVEN an unknown length or an empty language or emoji THEN putGuildSettings throws RangeError', async (h) => {
+        const store = await h.open();
+        await assert.rejects(
+          store.putGuildSettings(settings({ summaryLength: 'huge' as unknown as 'short' })),
+          RangeError,
+        );
+        await assert.rejects(store.putGuildSettings(settings({ summaryLanguage: '' })), RangeError);
+        await assert.rejects(
+          store.putGuildSettings(settings({ reactionEmoji: 'x'.repeat(101) })),
+          RangeError,
+        );
+        assert.equal(await rowCount(h, 'guild_settings'), 0);
+      });
+
+      it('GIVEN an admin who set two guilds’ settings THEN countUserData counts them until forgetUser', async (h) => {
+        const store = await h.open();
+        await store.putGuildSettings(settings({ guildId: 'g-1', updatedBy: 'admin-1' }));
+        await store.putGuildSettings(settings({ guildId: 'g-2', updatedBy: 'admin-1' }));
+        await store.putGuildSettings(settings({ guildId: 'g-3', updatedBy: 'admin-2' }));
+        assert.equal((await store.countUserData('admin-1')).settings, 2);
+        await store.forgetUser('admin-1');
+        assert.equal((await store.countUserData('admin-1')).settings, 0);
+        assert.equal((await store.countUserData('admin-2')).settings, 1);
+      });
+    });
+
+    describe('reaction claims', () => {
+      it('GIVEN a message claimed THEN a second claim is refused until the first is released', async (h) => {
+        const store = await h.open();
+        const claim = { messageId: 'm-1', guildId: 'g-1', claimedAt: T0 };
+        assert.equal(await store.claimReactionSummary(claim), true);
+        assert.equal(await store.claimReactionSummary({ ...claim, claimedAt: T0 + 1 }), false);
+        assert.equal(await store.claimReactionSummary({ ...claim, messageId: 'm-2' }), true);
+        assert.equal(await store.releaseReactionSummary('m-1'), true);
+        assert.equal(await store.releaseReactionSummary('m-1'), false);
+        assert.equal(await store.claimReactionSummary(claim), true);
+      });
+
+      it('GIVEN claims raced by ten callers THEN exactly one wins', async (h) => {
+        const store = await h.open();
+        const wins = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.claimReactionSummary({ messageId: 'm-1', guildId: 'g-1', claimedAt: T0 + i }),
+          ),
+        );
+        assert.equal(wins.filter(Boolean).length, 1);
+      });
+
+      it('GIVEN claims in two guilds THEN purgeGuild removes one guild’s and retention the old ones', async (h) => {
+        const store = await h.open();
+        await store.claimReactionSummary({ messageId: 'm-1', guildId: 'g-1', claimedAt: T0 });
+        await store.claimReactionSummary({ messageId: 'm-2', guildId: 'g-2', claimedAt: T0 });
+        await store.claimReactionSummary({ messageId: 'm-3', guildId: 'g-2', claimedAt: T0 + 2 * DAY });
+        await store.purgeGuild('g-1');
+        assert.equal(
+          await store.claimReactionSummary({ messageId: 'm-1', guildId: 'g-1', claimedAt: T0 }),
+          true,
+        );
+        await store.purgeOlderThan(T0 + DAY);
+        assert.equal(
+          await rowCount(h, 'reaction_summaries'),
+          1,
+          'm-1 and m-2 were claimed before the cutoff',
+        );
+        assert.equal(
+          await store.claimReactionSummary({ messageId: 'm-3', guildId: 'g-2', claimedAt: T0 }),
+          false,
+        );
       });
     });
 
@@ -884,10 +983,28 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.deepEqual((await store.threadsRequestedBy('u-1'))[0], {
           ...thread({ threadId: 'th-a', requesterId: 'u-1', createdAt: T0, guildId: 'g-2' }),
         });
-        assert.deepEqual(await store.countUserData('u-1'), { threads: 2, turns: 1, usageDays: 2, jobs: 1 });
-        assert.deepEqual(await store.countUserData('u-3'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
+        assert.deepEqual(await store.countUserData('u-1'), {
+          threads: 2,
+          turns: 1,
+          usageDays: 2,
+          jobs: 1,
+          settings: 0,
+        });
+        assert.deepEqual(await store.countUserData('u-3'), {
+          threads: 0,
+          turns: 0,
+          usageDays: 0,
+          jobs: 0,
+          settings: 0,
+        });
         await store.forgetUser('u-1');
-        assert.deepEqual(await store.countUserData('u-1'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
+        assert.deepEqual(await store.countUserData('u-1'), {
+          threads: 0,
+          turns: 0,
+          usageDays: 0,
+          jobs: 0,
+          settings: 0,
+        });
         assert.deepEqual(await store.threadsRequestedBy('u-1'), []);
       });
     });

@@ -12,7 +12,7 @@ import type { SourceSpec } from '../../app/load-article.js';
 import type { SourceInput } from '../../app/source-input.js';
 import type { SummaryOutcome } from '../../app/summaries.js';
 import type { Article } from '../../article/article.js';
-import type { Failure, Result } from '../../core/result.js';
+import type { Failure, ReasonCode, Result } from '../../core/result.js';
 import type { SummaryLength } from '../../engines/engine.js';
 import { checkAttachment, downloadAttachment } from '../attachments.js';
 import { tellPrivately } from '../boundary.js';
@@ -27,7 +27,7 @@ import {
   withProgress,
 } from '../pipeline.js';
 import type { Progress } from '../progress.js';
-import { renderSummaryEmbeds, threadName } from '../render/render-summary.js';
+import { renderSummaryEmbeds, summaryQuotes, threadName } from '../render/render-summary.js';
 import { summaryButtons } from '../summary-buttons.js';
 import { labels, progress as progressText } from '../texts.js';
 import { noThreadNotice, type Place, placeOfInteraction } from '../where.js';
@@ -41,8 +41,11 @@ export interface SummaryOptions {
   readonly private: boolean;
 }
 
-/** What to summarize, or why there is nothing to (nothing given, two things given): a precondition refuses it. */
-export type SummaryInput = SourceInput | { readonly refusal: string };
+/**
+ * What to summarize, or why there is nothing to (nothing given, two things given, a message link
+ * that may not be opened): a precondition refuses it, with `code` (default `bad_usage`).
+ */
+export type SummaryInput = SourceInput | { readonly refusal: string; readonly code?: ReasonCode };
 
 export interface SummaryJob {
   readonly input: SourceInput;
@@ -117,27 +120,32 @@ export function summaryFromInteraction(
 }
 
 /**
- * A summary asked for by mentioning the bot with a link or a file. A message carries no locale: the
- * summary is in the article's own language, standard length, public. Acknowledged by "typing…"
- * until the summary is posted; refusals are replies.
+ * A summary asked for in a message: by mentioning the bot with a link or a file, or by reacting to a
+ * message with the server's emoji (`message` is then the one reacted to and `userId` who reacted).
+ * A message or a reaction carries no locale: the server's default language, else the article's own;
+ * its length, else standard. Always public (nobody to show a private reply to). Acknowledged by
+ * "typing…" until the summary is posted, as a reply to `message`; refusals are replies too.
  */
 export function summaryFromMessage(
   message: Message,
   ctx: RequestContext,
   input: SourceInput,
   place: Place,
+  options: Pick<SummaryOptions, 'length' | 'lang'>,
+  userId: string = message.author.id,
 ): Request {
   const out = new MessageDelivery(message, place);
   return summaryRequest(ctx, {
     input,
-    options: { length: 'standard', lang: null, private: false },
-    userId: message.author.id,
+    options: { length: options.length, lang: options.lang, private: false },
+    userId,
     guildId: message.guildId,
     channelId: message.channelId,
     openThread: place.thread.ok,
     noThreadNotice: noThreadNotice(place),
     reply: { via: 'message', messageId: message.id },
-    refuse: (notice) => out.fail(notice),
+    // A reply to someone else's message says whom a refusal is for (no ping: SAFE_MENTIONS).
+    refuse: (notice) => out.fail(userId === message.author.id ? notice : `<@${userId}> ${notice}`),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out,
   });
@@ -238,7 +246,7 @@ function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
 
 /** Precondition: one thing to summarize was given. */
 function sourceGiven(input: SummaryInput): Precondition {
-  return () => ('refusal' in input ? { code: 'bad_usage', notice: input.refusal } : null);
+  return () => ('refusal' in input ? { code: input.code ?? 'bad_usage', notice: input.refusal } : null);
 }
 
 /** Precondition: a file's stated size and type are ones Verbatim reads (before any download). */
@@ -306,6 +314,7 @@ export async function runSummary(
     messagesOf(renderSummaryEmbeds(article, result, language, outcome.value.fetchedAt)),
     summaryButtons(
       job.input.kind === 'url' ? { length: job.length, lang: job.lang, private: out.ephemeral } : null,
+      { quotes: summaryQuotes(article, result), articleHash: article.contentHash },
     ),
     note,
   );
@@ -385,7 +394,7 @@ async function sourceSpec(
       bytes: bytes.value,
       filename: input.attachment.name,
       contentType: input.attachment.contentType,
-      source: `discord:attachment/${input.attachment.name}`,
+      source: input.source ?? `discord:attachment/${input.attachment.name}`,
     },
   };
 }
