@@ -104,11 +104,11 @@ describe('registering commands', () => {
       global.out,
       /^Registered 8 commands for all servers \(global; allow up to an hour\): summarize, ask, Summarize, usage, budget, settings, forget, autosummarize\n$/u,
     );
-    assert.equal(fake.commands('global').length, 7);
+    assert.equal(fake.commands('global').length, 8);
 
     const guild = await runDeployScript({ ...env, DISCORD_GUILD_ID: fake.guildId });
     assert.equal(guild.code, 0, guild.out);
-    assert.equal(fake.commands(fake.guildId).length, 7);
+    assert.equal(fake.commands(fake.guildId).length, 8);
 
     const missing = await runDeployScript({ DISCORD_API_URL: fake.apiUrl });
     assert.equal(missing.code, 2);
