@@ -1,5 +1,6 @@
 import type { Command } from '../src/discord/command.js';
 import { ask } from './ask.js';
+import { autosummarize } from './autosummarize.js';
 import { budget } from './budget.js';
 import { forget } from './forget.js';
 import { settings } from './settings.js';
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   budget,
   settings,
   forget,
+  autosummarize,
 ];

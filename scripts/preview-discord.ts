@@ -98,13 +98,18 @@ class Recorder {
     });
   }
 
-  /** Mentions of known users drawn as Discord draws them, by name (the preview tool shows ids). */
+  /** Mentions of known users and channels drawn as Discord draws them, by name (the preview tool shows ids). */
   #names(text: string): string {
     const users = [this.fake.botUser, this.fake.userByName('alice'), this.fake.userByName('bob')];
-    return text.replace(/<@!?(\d+)>/gu, (raw, id: string) => {
-      const user = users.find((u) => u.id === id);
-      return user ? `**@${user.username}**` : raw;
-    });
+    return text
+      .replace(/<@!?(\d+)>/gu, (raw, id: string) => {
+        const user = users.find((u) => u.id === id);
+        return user ? `**@${user.username}**` : raw;
+      })
+      .replace(/<#(\d+)>/gu, (raw, id: string) => {
+        const name = this.fake.world.channels.get(id)?.api.name;
+        return name ? `**#${name}**` : raw;
+      });
   }
 
   /** Every message in a channel or thread, oldest first. */
@@ -207,6 +212,68 @@ async function linkScenes(): Promise<Scene[]> {
         { name: 'cached-then-refresh', shown: cached.shown },
       ];
     });
+  } finally {
+    await articles.close();
+  }
+}
+
+/** Auto-summaries: a link posted in #news summarized by itself, then the same link again (a pointer). */
+async function autoSummaryScenes(): Promise<Scene[]> {
+  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  try {
+    return await withHarness(
+      {
+        articles,
+        env: { DISCORD_MESSAGE_CONTENT: 'true' },
+        fake: { messageContentEnabled: true, guilds: [{ channels: [{ name: 'news' }] }] },
+      },
+      async (h) => {
+        const url = articles.url('/news/barrier');
+        const news = h.fake.channelByName('news').id;
+        const bob = h.fake.userByName('bob').id;
+        h.fake.setMemberPermissions(bob, Permission.ManageChannels);
+        const on = new Recorder(h.fake);
+        on.act('bob', '/autosummarize state: on');
+        on.message(
+          await settled(
+            h.fake.sendSlashCommand({
+              name: 'autosummarize',
+              options: { state: 'on' },
+              user: bob,
+              channelId: news,
+            }),
+            hasText,
+          ),
+        );
+        const posted = h.fake.postUserMessage({
+          channelId: news,
+          content: `The barrier finally opened: ${url}\n(the council's notes: <https://example.org/minutes>)`,
+        });
+        on.message(posted);
+        const summary = await h.fake.waitForMessage(
+          news,
+          (m) => m.api.message_reference?.message_id === posted.id,
+          15_000,
+        );
+        on.message(summary);
+        await on.threadOf(summary.id);
+
+        const duplicate = new Recorder(h.fake);
+        const again = h.fake.postUserMessage({
+          channelId: news,
+          content: `Has anyone seen this? ${url}`,
+          user: bob,
+        });
+        duplicate.message(again);
+        duplicate.message(
+          await h.fake.waitForMessage(news, (m) => m.api.message_reference?.message_id === again.id, 15_000),
+        );
+        return [
+          { name: 'auto-summary-in-a-channel', shown: on.shown },
+          { name: 'duplicate-link', shown: duplicate.shown },
+        ];
+      },
+    );
   } finally {
     await articles.close();
   }
@@ -824,6 +891,7 @@ const SCENE_GROUPS: readonly (readonly [string, () => Promise<Scene | Scene[]>])
   ['message-link', messageLinkScene],
   ['settings', settingsScene],
   ['reaction', reactionScene],
+  ['auto-summary', autoSummaryScenes],
 ];
 
 /** Draws every scene into `outDir`, or only the groups named in `only`; returns the files drawn. */

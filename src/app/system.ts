@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../ops/metrics.js';
 import { lazyStore } from '../store/lazy-store.js';
 import { openStore, type Store } from '../store/store.js';
+import { AutoSummaries } from './auto-summaries.js';
 import { Budgets } from './budget.js';
 import { Conversations } from './conversations.js';
 import { EngineRunner } from './engine-runner.js';
@@ -37,6 +38,8 @@ export interface App {
   readonly guilds: Guilds;
   /** Model budgets: `/usage`, `/budget`. */
   readonly budgets: Budgets;
+  /** Channels that summarize links by themselves: `/autosummarize`. */
+  readonly autoSummaries: AutoSummaries;
   /** Server defaults for summaries and the reaction that asks for one: `/settings`. */
   readonly settings: ServerSettings;
 }
@@ -208,6 +211,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     userData: new UserData(parts, conversations),
     guilds: new Guilds(parts),
     budgets: parts.budgets,
+    autoSummaries: new AutoSummaries(parts, conversations),
     settings: new ServerSettings(parts),
   };
 

@@ -6,6 +6,7 @@ import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ReadinessCheck } from '../ops/health.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
+import { createMessageDeleteHandler, createMessageUpdateHandler } from './auto-summary.js';
 import { createClient } from './client.js';
 import type { Command } from './command.js';
 import { BotContext } from './context.js';
@@ -78,6 +79,8 @@ export async function startBot(
     const context = new BotContext(client, app, system.rateLimits, config, log, metrics);
     client.on(Events.InteractionCreate, createInteractionRouter(context, commands, handlers));
     client.on(Events.MessageCreate, createMessageHandler(context));
+    client.on(Events.MessageDelete, createMessageDeleteHandler(context));
+    client.on(Events.MessageUpdate, createMessageUpdateHandler(context));
     client.on(Events.MessageReactionAdd, createReactionHandler(context));
     client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
     client.on(Events.ShardDisconnect, (event, shard) =>

@@ -5,8 +5,9 @@ import { SAFE_MENTIONS } from './payloads.js';
 /**
  * The discord.js client: guild, guild-message and guild-message-reaction events (mentions and
  * replies carry their text without the privileged Message Content intent; it is requested only when
- * configured; reactions need no privileged intent), REST at
- * DISCORD_API_URL, and SAFE_MENTIONS as the default for anything that forgets to say.
+ * configured; reactions need no privileged intent), REST at DISCORD_API_URL, partial messages (for
+ * reactions, deletions and edits of messages the client never cached),
+ * and SAFE_MENTIONS as the default for anything that forgets to say.
  */
 export function createClient(config: Config): Client {
   const intents = [

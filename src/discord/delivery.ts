@@ -132,7 +132,12 @@ export class MessageDelivery implements Delivery {
   }
 
   async fail(text: string): Promise<void> {
-    await this.#first({ content: text, allowedMentions: SAFE_MENTIONS });
+    await this.say(text);
+  }
+
+  /** One plain line as a reply to the message (or beside it, without Read Message History). */
+  async say(text: string): Promise<Message> {
+    return this.#first({ content: text, allowedMentions: SAFE_MENTIONS });
   }
 
   /** The embeds as plain text messages ending with the note; the first carries the buttons. */

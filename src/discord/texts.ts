@@ -101,6 +101,8 @@ export interface KeptAboutUser {
   readonly turns: number;
   readonly usageDays: number;
   readonly jobs: number;
+  /** Auto-summary channel settings that name them as the admin who turned them on. */
+  readonly autoSummaryChannels?: number;
   /** Servers whose settings (`/budget`, `/settings`) name them as who last changed them. */
   readonly settings: number;
 }
@@ -131,6 +133,13 @@ function keptLines(kept: KeptAboutUser, withQuestions = true): string[] {
     ...(kept.turns > 0 ? [`${count(kept.turns, 'question')} you asked`] : []),
     ...(kept.usageDays > 0 ? [`usage counts for ${count(kept.usageDays, 'day')}`] : []),
     ...(kept.jobs > 0 ? [`${count(kept.jobs, 'request')} in progress`] : []),
+    ...((kept.autoSummaryChannels ?? 0) > 0
+      ? [
+          withQuestions
+            ? `your name on ${count(kept.autoSummaryChannels ?? 0, 'channel')} where you turned auto-summaries on (they stay on, without your name)`
+            : `your name on ${count(kept.autoSummaryChannels ?? 0, 'auto-summary channel setting')}`,
+        ]
+      : []),
     ...(kept.settings > 0
       ? [
           `your name as who last changed the settings of ${count(kept.settings, 'server')} (the settings stay)`,
@@ -358,6 +367,64 @@ export const budgetText = {
   howToChange:
     'Change it with `/budget server_tokens:` or `member_tokens:` (0: offline engine only), or `/budget reset:True`.',
   guildOnly: 'Use `/budget` in a server.',
+} as const;
+
+const AUTO_LENGTH: Readonly<Record<string, string>> = {
+  short: 'short summaries',
+  standard: 'standard summaries',
+  detailed: 'detailed summaries',
+};
+
+/** One channel where auto-summaries are on, as `/autosummarize` lists it. */
+export interface AutoSummaryLine {
+  readonly channelId: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly length: string | null;
+  readonly updatedBy: string | null;
+}
+
+function autoOptions(line: Omit<AutoSummaryLine, 'channelId' | 'updatedBy'>): string {
+  const parts = [
+    line.length ? (AUTO_LENGTH[line.length] ?? line.length) : 'standard summaries',
+    ...(line.include.length > 0 ? [`only ${line.include.join(', ')}`] : []),
+    ...(line.exclude.length > 0 ? [`not ${line.exclude.join(', ')}`] : []),
+  ];
+  return parts.join('; ');
+}
+
+/** What `/autosummarize` and the channels where it is on say. */
+export const autoText = {
+  guildOnly: 'Use `/autosummarize` in a server.',
+  noIntent:
+    'I can’t turn auto-summaries on: without the **Message Content** intent, Discord doesn’t show me the text of ordinary messages, so I would never see the links. To enable it, the bot’s operator switches on **Message Content Intent** in the Developer Portal (Bot → Privileged Gateway Intents) and sets `DISCORD_MESSAGE_CONTENT=true`, then restarts me. Then run this command again.',
+  noIntentList:
+    '-# The Message Content intent is off, so no links are summarized by themselves: see the README (`DISCORD_MESSAGE_CONTENT=true` and the portal switch).',
+  chooseState:
+    'Say `state: on` or `state: off` with those options (or use `/autosummarize` alone to see where it is on).',
+  badDomains: (which: string) =>
+    `I could not read the domains in \`${which}\`. List host names separated by commas or spaces, like \`example.com, news.example.org\`.`,
+  wrongChannel: 'Auto-summaries work in text and announcement channels. Pick one of those.',
+  cannotPost: (channelId: string, missing: readonly string[]) =>
+    `I can’t post in <#${channelId}>: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} there. Give me ${missing.length === 1 ? 'it' : 'them'}, then run this command again.`,
+  on: (channelId: string, options: Omit<AutoSummaryLine, 'channelId' | 'updatedBy'>) =>
+    `Auto-summaries are on in <#${channelId}> (${autoOptions(options)}). Each link people post there gets a summary as a reply (up to 3 per message), charged to whoever posted it. Pages that are not articles get no reply.`,
+  noThreadThere: (missing: readonly string[]) =>
+    `-# I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} there, so summaries will have no thread for questions.`,
+  off: (channelId: string) => `Auto-summaries are off in <#${channelId}>.`,
+  wasOff: (channelId: string) => `Auto-summaries were not on in <#${channelId}>; nothing changed.`,
+  none: 'Auto-summaries are not on in any channel of this server. Turn them on with `/autosummarize state: on` in a channel (or pick one with `channel:`).',
+  list: (lines: readonly AutoSummaryLine[]) =>
+    [
+      'Auto-summaries are on in:',
+      ...lines.map(
+        (l) =>
+          `• <#${l.channelId}>: ${autoOptions(l)}${l.updatedBy ? `, turned on by <@${l.updatedBy}>` : ''}`,
+      ),
+    ].join('\n'),
+  /** The one line posted instead of a second summary of the same link in a channel within a day. */
+  duplicate: (jumpLink: string, postedAtMs: number) =>
+    `This link was already summarized here ${discordTime(postedAtMs)}: ${jumpLink}`,
 } as const;
 
 /** An English name for a language tag ("French"), or the tag itself. */

@@ -2,6 +2,8 @@ import type { Article } from '../article/article.js';
 import type { Cache } from '../core/cache.js';
 import type {
   ArticleSource,
+  AutoSummaryChannel,
+  AutoSummaryLink,
   GuildSettings,
   JobRecord,
   NewTurn,
@@ -158,6 +160,37 @@ class LazyStore implements Store {
   }
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
     return (await this.#store()).purgeOlderThan(cutoffMs);
+  }
+  async putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void> {
+    return (await this.#store()).putAutoSummaryChannel(setting);
+  }
+  async getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined> {
+    return (await this.#store()).getAutoSummaryChannel(channelId);
+  }
+  async deleteAutoSummaryChannel(channelId: string): Promise<boolean> {
+    return (await this.#store()).deleteAutoSummaryChannel(channelId);
+  }
+  async autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]> {
+    return (await this.#store()).autoSummaryChannelsIn(guildId);
+  }
+  async countAutoSummaryChannelsSetBy(userId: string): Promise<number> {
+    return (await this.#store()).countAutoSummaryChannelsSetBy(userId);
+  }
+  async putAutoSummaryLink(link: AutoSummaryLink): Promise<void> {
+    return (await this.#store()).putAutoSummaryLink(link);
+  }
+  async autoSummaryLinkSince(
+    channelId: string,
+    url: string,
+    since: number,
+  ): Promise<AutoSummaryLink | undefined> {
+    return (await this.#store()).autoSummaryLinkSince(channelId, url, since);
+  }
+  async autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]> {
+    return (await this.#store()).autoSummaryLinksFor(messageId);
+  }
+  async deleteAutoSummaryLinks(summaryId: string): Promise<number> {
+    return (await this.#store()).deleteAutoSummaryLinks(summaryId);
   }
   async purgeExpired(): Promise<number> {
     return (await this.#store()).purgeExpired();

@@ -286,6 +286,44 @@ CREATE INDEX reaction_summaries_claimed ON reaction_summaries (claimed_at);
 `;
 };
 
+/**
+ * Auto-summaries (issue 14): the channels where they are on, with their options (domains as JSON
+ * arrays), and the links summarized there, so that the same link within a day gets a pointer to
+ * the earlier summary after any restart, and a deleted message's summary can be found.
+ */
+const v6 = (dialect: 'sqlite' | 'postgres'): string => {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return `
+CREATE TABLE auto_summary_channels (
+  channel_id TEXT PRIMARY KEY,
+  guild_id TEXT NOT NULL,
+  include_domains TEXT NOT NULL,
+  exclude_domains TEXT NOT NULL,
+  summary_length TEXT,
+  updated_by TEXT,
+  updated_at ${int} NOT NULL
+);
+CREATE INDEX auto_summary_channels_guild ON auto_summary_channels (guild_id, channel_id);
+CREATE INDEX auto_summary_channels_updated_by ON auto_summary_channels (updated_by);
+
+CREATE TABLE auto_summary_links (
+  channel_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  guild_id TEXT NOT NULL,
+  summary_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  requester_id TEXT NOT NULL,
+  posted_at ${int} NOT NULL,
+  PRIMARY KEY (channel_id, url)
+);
+CREATE INDEX auto_summary_links_message ON auto_summary_links (message_id);
+CREATE INDEX auto_summary_links_summary ON auto_summary_links (summary_id);
+CREATE INDEX auto_summary_links_guild ON auto_summary_links (guild_id);
+CREATE INDEX auto_summary_links_requester ON auto_summary_links (requester_id);
+CREATE INDEX auto_summary_links_posted ON auto_summary_links (posted_at);
+`;
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
   { version: 2, name: 'guild settings (model budgets)', sqlite: v2('sqlite'), postgres: v2('postgres') },
@@ -302,6 +340,7 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: v5('sqlite'),
     postgres: v5('postgres'),
   },
+  { version: 6, name: 'auto-summary channels and links', sqlite: v6('sqlite'), postgres: v6('postgres') },
 ];
 
 /** The schema version this code expects: the last migration's number. */

@@ -3,6 +3,8 @@ import type { Article } from '../article/article.js';
 import { articleResultKey, type Cache } from '../core/cache.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
 import {
+  type AutoSummaryChannelRow,
+  type AutoSummaryLinkRow,
   articleUrls,
   checkDay,
   checkGuildSettings,
@@ -11,12 +13,16 @@ import {
   checkUsageEntry,
   type DeliveryRow,
   decodeArticle,
+  decodeAutoSummaryChannel,
+  decodeAutoSummaryLink,
   decodeDelivery,
   decodeGuildSettings,
   decodeJob,
   decodeThread,
   decodeTurn,
   encodeArticleMeta,
+  encodeAutoSummaryChannel,
+  encodeAutoSummaryLink,
   encodeDelivery,
   encodeGuildSettings,
   encodeJob,
@@ -31,6 +37,8 @@ import {
 } from './rows.js';
 import {
   type ArticleSource,
+  type AutoSummaryChannel,
+  type AutoSummaryLink,
   type GuildSettings,
   type JobRecord,
   type NewTurn,
@@ -515,6 +523,8 @@ class PgStore implements Store {
       const jobs = await run('DELETE FROM jobs WHERE user_id = $1', userId);
       const usageRows = await run('DELETE FROM usage_daily WHERE user_id = $1', userId);
       await run('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = $1', userId);
+      await run('UPDATE auto_summary_channels SET updated_by = NULL WHERE updated_by = $1', userId);
+      await run('DELETE FROM auto_summary_links WHERE requester_id = $1', userId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
@@ -535,6 +545,8 @@ class PgStore implements Store {
       const jobs = await run('DELETE FROM jobs WHERE guild_id = $1', guildId);
       const usageRows = await run('DELETE FROM usage_daily WHERE guild_id = $1', guildId);
       await run('DELETE FROM guild_settings WHERE guild_id = $1', guildId);
+      await run('DELETE FROM auto_summary_channels WHERE guild_id = $1', guildId);
+      await run('DELETE FROM auto_summary_links WHERE guild_id = $1', guildId);
       await run('DELETE FROM reaction_summaries WHERE guild_id = $1', guildId);
       await run('DELETE FROM guild_memberships WHERE guild_id = $1', guildId);
       let articles = 0;
@@ -608,10 +620,96 @@ class PgStore implements Store {
         now,
       );
       const jobs = await run('DELETE FROM jobs WHERE started_at < $1', cutoffMs);
+      await run('DELETE FROM auto_summary_links WHERE posted_at < $1', cutoffMs);
       await run('DELETE FROM reaction_summaries WHERE claimed_at < $1', cutoffMs);
       const usageRows = await run('DELETE FROM usage_daily WHERE day < $1', utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });
+  }
+
+  async putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO auto_summary_channels (channel_id, guild_id, include_domains, exclude_domains,
+         summary_length, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id,
+         include_domains = excluded.include_domains, exclude_domains = excluded.exclude_domains,
+         summary_length = excluded.summary_length, updated_by = excluded.updated_by,
+         updated_at = excluded.updated_at`,
+      encodeAutoSummaryChannel(setting),
+    );
+  }
+
+  async getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined> {
+    const { rows } = await this.#pool.query<AutoSummaryChannelRow>(
+      'SELECT * FROM auto_summary_channels WHERE channel_id = $1',
+      [channelId],
+    );
+    const row = rows[0];
+    return row ? decodeAutoSummaryChannel(row, this.#log) : undefined;
+  }
+
+  async deleteAutoSummaryChannel(channelId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM auto_summary_channels WHERE channel_id = $1', [
+      channelId,
+    ]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]> {
+    const { rows } = await this.#pool.query<AutoSummaryChannelRow>(
+      'SELECT * FROM auto_summary_channels WHERE guild_id = $1 ORDER BY channel_id',
+      [guildId],
+    );
+    return rows.flatMap((row) => decodeAutoSummaryChannel(row, this.#log) ?? []);
+  }
+
+  async countAutoSummaryChannelsSetBy(userId: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM auto_summary_channels WHERE updated_by = $1',
+      [userId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async putAutoSummaryLink(link: AutoSummaryLink): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO auto_summary_links (channel_id, url, guild_id, summary_id, message_id, requester_id,
+         posted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (channel_id, url) DO UPDATE SET guild_id = excluded.guild_id,
+         summary_id = excluded.summary_id, message_id = excluded.message_id,
+         requester_id = excluded.requester_id, posted_at = excluded.posted_at`,
+      encodeAutoSummaryLink(link),
+    );
+  }
+
+  async autoSummaryLinkSince(
+    channelId: string,
+    url: string,
+    since: number,
+  ): Promise<AutoSummaryLink | undefined> {
+    const { rows } = await this.#pool.query<AutoSummaryLinkRow>(
+      `SELECT l.* FROM auto_summary_links l
+         WHERE l.channel_id = $1 AND l.url = $2 AND l.posted_at >= $3
+           AND EXISTS (SELECT 1 FROM summary_deliveries d WHERE d.summary_id = l.summary_id)`,
+      [channelId, url, since],
+    );
+    const row = rows[0];
+    return row ? decodeAutoSummaryLink(row) : undefined;
+  }
+
+  async autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]> {
+    const { rows } = await this.#pool.query<AutoSummaryLinkRow>(
+      'SELECT * FROM auto_summary_links WHERE message_id = $1 ORDER BY posted_at, url',
+      [messageId],
+    );
+    return rows.map(decodeAutoSummaryLink);
+  }
+
+  async deleteAutoSummaryLinks(summaryId: string): Promise<number> {
+    const { rowCount } = await this.#pool.query('DELETE FROM auto_summary_links WHERE summary_id = $1', [
+      summaryId,
+    ]);
+    return rowCount ?? 0;
   }
 
   async purgeExpired(): Promise<number> {

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { type Article, cleanMeta, hashText } from '../article/article.js';
 import { SUMMARY_LENGTHS } from '../engines/engine.js';
 import type {
+  AutoSummaryChannel,
+  AutoSummaryLink,
   GuildSettings,
   JobRecord,
   NewTurn,
@@ -386,4 +388,89 @@ export function expiresAt(now: number, ttlSeconds: number | null | undefined): n
   if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0)
     throw new RangeError(`ttlSeconds must be >= 0, got ${ttlSeconds}`);
   return now + Math.round(ttlSeconds * 1000);
+}
+
+const domainsSchema = z.array(z.string());
+
+export interface AutoSummaryChannelRow {
+  channel_id: string;
+  guild_id: string;
+  include_domains: string;
+  exclude_domains: string;
+  summary_length: string | null;
+  updated_by: string | null;
+  updated_at: number | string;
+}
+
+/** The row's values in column order (channel, guild, include, exclude, length, by, at). */
+export function encodeAutoSummaryChannel(
+  c: AutoSummaryChannel,
+): [string, string, string, string, string | null, string | null, number] {
+  if (!Number.isSafeInteger(c.updatedAt))
+    throw new RangeError(`updatedAt must be an integer, got ${c.updatedAt}`);
+  return [
+    c.channelId,
+    c.guildId,
+    JSON.stringify([...c.include]),
+    JSON.stringify([...c.exclude]),
+    c.length,
+    c.updatedBy,
+    c.updatedAt,
+  ];
+}
+
+export function decodeAutoSummaryChannel(
+  row: AutoSummaryChannelRow,
+  logger: StoreLogger | null,
+): AutoSummaryChannel | undefined {
+  const where = { table: 'auto_summary_channels', channelId: row.channel_id };
+  const include = parseJson(row.include_domains, logger, where);
+  const exclude = parseJson(row.exclude_domains, logger, where);
+  if (!include || !exclude) return undefined;
+  const inc = domainsSchema.safeParse(include.value);
+  const exc = domainsSchema.safeParse(exclude.value);
+  if (!inc.success || !exc.success) {
+    logger?.warn(where, 'store: auto-summary domains have the wrong shape; treating it as absent');
+    return undefined;
+  }
+  return {
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    include: inc.data,
+    exclude: exc.data,
+    length: row.summary_length,
+    updatedBy: row.updated_by,
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export interface AutoSummaryLinkRow {
+  channel_id: string;
+  url: string;
+  guild_id: string;
+  summary_id: string;
+  message_id: string;
+  requester_id: string;
+  posted_at: number | string;
+}
+
+/** The row's values in column order (channel, url, guild, summary, message, requester, posted). */
+export function encodeAutoSummaryLink(
+  l: AutoSummaryLink,
+): [string, string, string, string, string, string, number] {
+  if (!Number.isSafeInteger(l.postedAt))
+    throw new RangeError(`postedAt must be an integer, got ${l.postedAt}`);
+  return [l.channelId, l.url, l.guildId, l.summaryId, l.messageId, l.requesterId, l.postedAt];
+}
+
+export function decodeAutoSummaryLink(row: AutoSummaryLinkRow): AutoSummaryLink {
+  return {
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    url: row.url,
+    summaryId: row.summary_id,
+    messageId: row.message_id,
+    requesterId: row.requester_id,
+    postedAt: Number(row.posted_at),
+  };
 }

@@ -5,6 +5,8 @@ import type { Article } from '../article/article.js';
 import { articleResultKey, type Cache } from '../core/cache.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
 import {
+  type AutoSummaryChannelRow,
+  type AutoSummaryLinkRow,
   articleUrls,
   checkDay,
   checkGuildSettings,
@@ -13,12 +15,16 @@ import {
   checkUsageEntry,
   type DeliveryRow,
   decodeArticle,
+  decodeAutoSummaryChannel,
+  decodeAutoSummaryLink,
   decodeDelivery,
   decodeGuildSettings,
   decodeJob,
   decodeThread,
   decodeTurn,
   encodeArticleMeta,
+  encodeAutoSummaryChannel,
+  encodeAutoSummaryLink,
   encodeDelivery,
   encodeGuildSettings,
   encodeJob,
@@ -33,6 +39,8 @@ import {
 } from './rows.js';
 import {
   type ArticleSource,
+  type AutoSummaryChannel,
+  type AutoSummaryLink,
   type GuildSettings,
   type JobRecord,
   type NewTurn,
@@ -339,6 +347,8 @@ class SqliteStore implements Store {
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE user_id = ?').run(userId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE user_id = ?').run(userId).changes;
       this.#db.prepare('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = ?').run(userId);
+      this.#db.prepare('UPDATE auto_summary_channels SET updated_by = NULL WHERE updated_by = ?').run(userId);
+      this.#db.prepare('DELETE FROM auto_summary_links WHERE requester_id = ?').run(userId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
@@ -354,6 +364,8 @@ class SqliteStore implements Store {
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE guild_id = ?').run(guildId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE guild_id = ?').run(guildId).changes;
       this.#db.prepare('DELETE FROM guild_settings WHERE guild_id = ?').run(guildId);
+      this.#db.prepare('DELETE FROM auto_summary_channels WHERE guild_id = ?').run(guildId);
+      this.#db.prepare('DELETE FROM auto_summary_links WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM reaction_summaries WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM guild_memberships WHERE guild_id = ?').run(guildId);
       const articles = hashes.filter((hash) => this.#deleteArticleIfUnreferenced(hash)).length;
@@ -423,10 +435,89 @@ class SqliteStore implements Store {
         now,
       );
       const jobs = run('DELETE FROM jobs WHERE started_at < ?', cutoffMs);
+      run('DELETE FROM auto_summary_links WHERE posted_at < ?', cutoffMs);
       run('DELETE FROM reaction_summaries WHERE claimed_at < ?', cutoffMs);
       const usageRows = run('DELETE FROM usage_daily WHERE day < ?', utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });
+  }
+
+  async putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO auto_summary_channels (channel_id, guild_id, include_domains, exclude_domains,
+           summary_length, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id,
+           include_domains = excluded.include_domains, exclude_domains = excluded.exclude_domains,
+           summary_length = excluded.summary_length, updated_by = excluded.updated_by,
+           updated_at = excluded.updated_at`,
+      )
+      .run(...encodeAutoSummaryChannel(setting));
+  }
+
+  async getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined> {
+    const row = this.#db.prepare('SELECT * FROM auto_summary_channels WHERE channel_id = ?').get(channelId) as
+      | AutoSummaryChannelRow
+      | undefined;
+    return row ? decodeAutoSummaryChannel(row, this.#log) : undefined;
+  }
+
+  async deleteAutoSummaryChannel(channelId: string): Promise<boolean> {
+    return (
+      this.#db.prepare('DELETE FROM auto_summary_channels WHERE channel_id = ?').run(channelId).changes > 0
+    );
+  }
+
+  async autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM auto_summary_channels WHERE guild_id = ? ORDER BY channel_id')
+      .all(guildId) as AutoSummaryChannelRow[];
+    return rows.flatMap((row) => decodeAutoSummaryChannel(row, this.#log) ?? []);
+  }
+
+  async countAutoSummaryChannelsSetBy(userId: string): Promise<number> {
+    return this.#db
+      .prepare('SELECT count(*) FROM auto_summary_channels WHERE updated_by = ?')
+      .pluck()
+      .get(userId) as number;
+  }
+
+  async putAutoSummaryLink(link: AutoSummaryLink): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO auto_summary_links (channel_id, url, guild_id, summary_id, message_id, requester_id,
+           posted_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel_id, url) DO UPDATE SET guild_id = excluded.guild_id,
+           summary_id = excluded.summary_id, message_id = excluded.message_id,
+           requester_id = excluded.requester_id, posted_at = excluded.posted_at`,
+      )
+      .run(...encodeAutoSummaryLink(link));
+  }
+
+  async autoSummaryLinkSince(
+    channelId: string,
+    url: string,
+    since: number,
+  ): Promise<AutoSummaryLink | undefined> {
+    const row = this.#db
+      .prepare(
+        `SELECT l.* FROM auto_summary_links l
+           WHERE l.channel_id = ? AND l.url = ? AND l.posted_at >= ?
+             AND EXISTS (SELECT 1 FROM summary_deliveries d WHERE d.summary_id = l.summary_id)`,
+      )
+      .get(channelId, url, since) as AutoSummaryLinkRow | undefined;
+    return row ? decodeAutoSummaryLink(row) : undefined;
+  }
+
+  async autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM auto_summary_links WHERE message_id = ? ORDER BY posted_at, url')
+      .all(messageId) as AutoSummaryLinkRow[];
+    return rows.map(decodeAutoSummaryLink);
+  }
+
+  async deleteAutoSummaryLinks(summaryId: string): Promise<number> {
+    return this.#db.prepare('DELETE FROM auto_summary_links WHERE summary_id = ?').run(summaryId).changes;
   }
 
   async purgeExpired(): Promise<number> {

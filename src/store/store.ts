@@ -117,14 +117,15 @@ export interface Store {
 
   /**
    * Deletes what the store holds about a user: threads they requested (with every turn in them and
-   * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows;
-   * guild settings they changed (`UserDataCounts.settings`) keep their values but no longer name them. Articles and cached model results are not personal (they
+   * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows,
+   * and the links they posted that were auto-summarized; guild settings (`UserDataCounts.settings`) and
+   * auto-summary channels they changed keep their values but no longer name them. Articles and cached model results are not personal (they
    * are keyed by text and request) and stay.
    */
   forgetUser(userId: string): Promise<PurgeCounts>;
   /**
    * Deletes a guild's threads (with turns and delivery records), jobs and usage rows, its membership,
-   * reaction claims and settings rows (not counted:
+   * reaction claims, settings and auto-summary rows (not counted:
    * `PurgeCounts` counts what users made, and a guild has at most one settings row), and the texts
    * its threads were about that `deleteArticleIfUnreferenced` would delete once they are gone.
    */
@@ -144,12 +145,41 @@ export interface Store {
    * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
    * turn (and the delivery records of summaries whose thread is gone), articles fetched before it
    * that no remaining thread refers to (and URL aliases fetched before it), cache entries created
-   * before it or expired, jobs started before it, reaction claims made before it, and usage rows for
-   * UTC days before the cutoff's day. Guild memberships are kept: they say where the bot is, not what anyone did.
+   * before it or expired, jobs started before it, auto-summarized links posted before it, reaction
+   * claims made before it, and usage rows for UTC days before the cutoff's day. Guild memberships are
+   * kept: they say where the bot is, not what anyone did.
    */
   purgeOlderThan(cutoffMs: number): Promise<PurgeCounts>;
   /** Deletes expired cache entries; returns how many. Also done as entries are written. */
   purgeExpired(): Promise<number>;
+
+  /**
+   * Auto-summaries (`/autosummarize`): turns a channel on, or replaces its options. One row per
+   * channel; `forgetUser` keeps the row but removes the admin's name, `purgeGuild` deletes it.
+   */
+  putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void>;
+  /** The channel's auto-summary setting, or undefined when it is off. */
+  getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined>;
+  /** Turns a channel's auto-summaries off; false if they were not on. */
+  deleteAutoSummaryChannel(channelId: string): Promise<boolean>;
+  /** The channels of a guild where auto-summaries are on, by channel id. */
+  autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]>;
+  /** How many channel settings name this user as the admin who set them (`/forget`'s preview). */
+  countAutoSummaryChannelsSetBy(userId: string): Promise<number>;
+  /**
+   * Records that a link was auto-summarized in a channel: one row per (channel, url), a later one
+   * replacing it. Deleted with its requester (`forgetUser`), its guild, or by retention.
+   */
+  putAutoSummaryLink(link: AutoSummaryLink): Promise<void>;
+  /**
+   * The latest auto-summary of `url` in a channel posted at or after `since` (ms) whose summary is
+   * still recorded as delivered (not deleted, forgotten or purged); else undefined.
+   */
+  autoSummaryLinkSince(channelId: string, url: string, since: number): Promise<AutoSummaryLink | undefined>;
+  /** The auto-summaries that replied to one person's message (its links), oldest first. */
+  autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]>;
+  /** Deletes the link rows of one summary; returns how many. */
+  deleteAutoSummaryLinks(summaryId: string): Promise<number>;
 
   /** Closes the database. Idempotent; any other call afterwards throws. */
   close(): Promise<void>;
@@ -290,6 +320,37 @@ export interface SummaryDelivery {
   readonly threadId: string | null;
   readonly requesterId: string;
   readonly createdAt: number;
+}
+
+/**
+ * A channel where every link people post is summarized (`/autosummarize on`). `include`: only
+ * these domains (and their subdomains) when not empty; `exclude`: never these. Domains are
+ * lowercase host names. `length` is a summary length name, or null for the default.
+ */
+export interface AutoSummaryChannel {
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly length: string | null;
+  /** The admin who last turned it on or changed it; null once that user is forgotten. */
+  readonly updatedBy: string | null;
+  readonly updatedAt: number;
+}
+
+/** A link summarized by itself in a channel: where the summary is, and whose message it answered. */
+export interface AutoSummaryLink {
+  readonly guildId: string;
+  readonly channelId: string;
+  /** The normalized link (as posted, or the page's canonical URL). */
+  readonly url: string;
+  /** The summary's first message (its `SummaryDelivery.summaryId`). */
+  readonly summaryId: string;
+  /** The person's message that carried the link. */
+  readonly messageId: string;
+  /** Who posted the link (whose rate limit and budget paid for the summary). */
+  readonly requesterId: string;
+  readonly postedAt: number;
 }
 
 /** One gateway shard (`id` of `count`, as Discord numbers them from 0). */

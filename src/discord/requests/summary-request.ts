@@ -11,7 +11,8 @@ import { type JobReply, retrySourceOf } from '../../app/jobs.js';
 import type { SourceSpec } from '../../app/load-article.js';
 import type { SourceInput } from '../../app/source-input.js';
 import type { SummaryOutcome } from '../../app/summaries.js';
-import type { ReasonCode, Result } from '../../core/result.js';
+import type { Article } from '../../article/article.js';
+import type { Failure, ReasonCode, Result } from '../../core/result.js';
 import type { SummaryLength } from '../../engines/engine.js';
 import { checkAttachment, downloadAttachment } from '../attachments.js';
 import { tellPrivately } from '../boundary.js';
@@ -58,6 +59,24 @@ export interface SummaryJob {
   readonly openThread: boolean;
   /** One plain line shown with a public summary that gets no thread, saying why (see where.ts). */
   readonly noThreadNotice?: string | null;
+  /** Set for a link summarized by itself in an auto-summary channel (see `AutoSummaryHooks`). */
+  readonly auto?: AutoSummaryHooks;
+}
+
+/**
+ * How a summary nobody asked for by name (a link posted in an auto-summary channel) differs: its
+ * failures are not told in the channel, it is posted only while its message still carries the link
+ * and the page was not summarized there in the last day, and it is recorded once posted.
+ */
+export interface AutoSummaryHooks {
+  /** A failure is counted and logged by the hook; nothing is said in the channel. */
+  failed(failure: Failure): void;
+  /** Before posting: true to post; false when the hook handled it (withdrawn, or a pointer posted). */
+  beforePosting(article: Article): Promise<boolean>;
+  /** After the summary and its delivery are recorded (may withdraw it again, if its message went meanwhile). */
+  posted(summaryId: string, article: Article): Promise<void>;
+  /** A precondition refused the request (the poster's rate limit): counted, nothing said. */
+  refused(): void;
 }
 
 /** An interaction that asks for a summary: `/summarize`, the Summarize message command, the paste form. */
@@ -132,6 +151,36 @@ export function summaryFromMessage(
   });
 }
 
+/**
+ * A link posted in an auto-summary channel, summarized by itself for the person who posted it
+ * (their rate limit and budget), in the channel's length, as a public reply like a mention's. Its
+ * refusals (the poster's rate limit) and failures (not an article, …) are only logged and counted:
+ * nobody asked, so nothing is said in the channel.
+ */
+export function summaryFromSharedLink(
+  message: Message,
+  ctx: RequestContext,
+  url: string,
+  length: SummaryLength,
+  place: Place,
+  auto: AutoSummaryHooks,
+): Request {
+  return summaryRequest(ctx, {
+    input: { kind: 'url', url },
+    options: { length, lang: null, private: false },
+    userId: message.author.id,
+    guildId: message.guildId,
+    channelId: message.channelId,
+    openThread: place.thread.ok,
+    noThreadNotice: noThreadNotice(place),
+    reply: { via: 'message', messageId: message.id },
+    refuse: async () => auto.refused(),
+    acknowledge: async () => keepTyping(message.channel as SendableChannels),
+    out: new MessageDelivery(message, place),
+    auto,
+  });
+}
+
 /** The parts of a summary request that differ by the way in; the rest is declared here, once. */
 interface SummaryWayIn {
   readonly input: SummaryInput;
@@ -145,6 +194,7 @@ interface SummaryWayIn {
   readonly refuse: Request['refuse'];
   readonly acknowledge: Request['acknowledge'];
   readonly out: Delivery;
+  readonly auto?: AutoSummaryHooks;
 }
 
 function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
@@ -186,6 +236,7 @@ function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
           channelId: way.channelId,
           openThread: way.openThread,
           noThreadNotice: way.noThreadNotice,
+          ...(way.auto ? { auto: way.auto } : {}),
         },
         way.out,
       );
@@ -246,10 +297,18 @@ export async function runSummary(
       });
     },
   );
-  if (!outcome.ok) return reportFailure(ctx, out, outcome.error);
+  if (!outcome.ok) {
+    if (!job.auto) return reportFailure(ctx, out, outcome.error);
+    job.auto.failed(outcome.error);
+    return outcome.error.code;
+  }
   recordSummaryWork(bot.metrics, outcome.value);
 
   const { article, result, requestKey, language } = outcome.value;
+  if (job.auto && !(await job.auto.beforePosting(article))) {
+    await ctx.job?.done();
+    return 'ok';
+  }
   const note = !job.openThread && !out.ephemeral ? (job.noThreadNotice ?? undefined) : undefined;
   const sent = await out.deliver(
     messagesOf(renderSummaryEmbeds(article, result, language, outcome.value.fetchedAt)),
@@ -295,6 +354,7 @@ export async function runSummary(
     },
     'summary posted',
   );
+  await job.auto?.posted(first.id, article);
   return 'ok';
 }
 

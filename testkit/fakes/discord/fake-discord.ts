@@ -751,6 +751,57 @@ export class FakeDiscord {
   }
 
   /**
+   * A message posted through a channel webhook (an integration, a feed): `webhook_id` set, the
+   * author a webhook user named `username`. Dispatched as MESSAGE_CREATE like a user's.
+   */
+  postWebhookMessage(input: {
+    readonly content: string;
+    readonly channelId?: string;
+    readonly username?: string;
+  }): StoredMessage {
+    const channelId = input.channelId ?? this.channelId;
+    this.world.requireChannel(channelId);
+    const webhookId = this.world.nextId();
+    const message = this.world.createMessage({
+      channelId,
+      author: {
+        id: webhookId,
+        username: input.username ?? 'News feed',
+        global_name: null,
+        discriminator: '0000',
+        avatar: null,
+        public_flags: 0,
+        bot: true,
+      },
+      origin: 'user',
+      body: { content: input.content },
+      attachments: [],
+      extra: { webhook_id: webhookId },
+      parseAllMentions: true,
+    });
+    this.world.dispatchMessageCreate(message);
+    return message;
+  }
+
+  /** The author edits their message's text: MESSAGE_UPDATE is dispatched (under the Message Content rule). */
+  editUserMessage(messageId: string, content: string): StoredMessage {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${messageId} to edit`);
+    if (message.origin !== 'user') throw new Error(`fake Discord: message ${messageId} is not a user's`);
+    this.world.editMessage(message, { content }, []);
+    this.world.dispatchMessageUpdate(message);
+    return message;
+  }
+
+  /** The author (or a moderator) deletes a message: MESSAGE_DELETE is dispatched. */
+  deleteUserMessage(messageId: string): void {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${messageId} to delete`);
+    this.world.deleteMessage(message);
+    this.world.dispatchMessageDelete(message);
+  }
+
+  /**
    * A user reacts to a message: the message's reaction count goes up (one per user and emoji) and
    * MESSAGE_REACTION_ADD goes to sessions with the Guild Message Reactions intent (Direct Message
    * Reactions in DMs), shaped as Discord sends it: ids, the emoji, `member` in guilds,

@@ -76,6 +76,7 @@ export const Intent = {
 /** Permission bits the fake checks on REST routes. */
 export const Permission = {
   Administrator: 1n << 3n,
+  ManageChannels: 1n << 4n,
   ManageGuild: 1n << 5n,
   ViewChannel: 1n << 10n,
   SendMessages: 1n << 11n,
