@@ -260,6 +260,11 @@ describe('a reaction without the Message Content intent', () => {
     assert.equal(botReplies(ordinary).length, 0, 'nothing to read, nothing posted (and no error)');
     assert.equal(botReplies(mention).length, 1, 'the mention’s summary only');
     assert.equal(articles.hits.get('/news/a') ?? 0, 0, 'the hidden link was never fetched');
+    assert.equal(
+      h.fake.identifyPayloads[0]?.intents,
+      (1 << 0) | (1 << 9) | (1 << 10),
+      'Guilds, GuildMessages and GuildMessageReactions: nothing privileged',
+    );
     assert.deepEqual(problems(h), []);
   });
 });
