@@ -26,7 +26,8 @@ export const forget = {
   async execute(interaction, ctx) {
     await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
     const kept = await ctx.bot.app.userData.preview(interaction.user.id);
-    const empty = kept.threads + kept.turns + kept.usageDays + kept.jobs === 0;
+    const empty =
+      kept.threads + kept.turns + kept.usageDays + kept.jobs + kept.autoSummaryChannels + kept.settings === 0;
     await interaction.editReply({
       content: empty ? notices.forgetNothing : notices.forgetPreview(kept),
       components: empty ? [] : forgetButtonRow(interaction.user.id),

@@ -1,4 +1,5 @@
 import { ApplicationCommandType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
+import { resolveSummaryOptions } from '../src/app/server-settings.js';
 import type { MessageCommand } from '../src/discord/command.js';
 import { sourceInMessage } from '../src/discord/message-content.js';
 import { runRequest } from '../src/discord/pipeline.js';
@@ -8,6 +9,8 @@ import { notices } from '../src/discord/texts.js';
 /**
  * The "Summarize" message command (Apps menu on any message): its first link, else its first
  * attachment, else its text. The target arrives in full even without the Message Content intent.
+ * Length, language and privacy are the server's defaults (`/settings`), else standard, the user's
+ * Discord language, public.
  */
 export const summarizeMessage = {
   data: {
@@ -24,13 +27,12 @@ export const summarizeMessage = {
   },
   async execute(interaction, ctx) {
     const input = sourceInMessage(interaction.targetMessage) ?? { refusal: notices.nothingInMessage };
-    return runRequest(
-      ctx,
-      summaryFromInteraction(interaction, ctx, input, {
-        length: 'standard',
-        lang: interaction.locale,
-        private: false,
-      }),
+    const defaults = await ctx.bot.app.settings.defaults(interaction.guildId);
+    const options = resolveSummaryOptions(
+      { length: null, language: null, private: null },
+      defaults,
+      interaction.locale,
     );
+    return runRequest(ctx, summaryFromInteraction(interaction, ctx, input, options));
   },
 } satisfies MessageCommand;

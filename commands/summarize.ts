@@ -5,10 +5,14 @@ import {
   type ChatInputCommandInteraction,
   InteractionContextType,
 } from 'discord.js';
+import { parseMessageLink } from '../src/app/message-link.js';
+import { resolveSummaryOptions } from '../src/app/server-settings.js';
 import type { SlashCommand } from '../src/discord/command.js';
-import { acknowledge } from '../src/discord/context.js';
+import { acknowledge, type RequestContext } from '../src/discord/context.js';
 import { pasteModal } from '../src/discord/handlers/paste-modal.js';
+import { LANGUAGE_CHOICES } from '../src/discord/languages.js';
 import { attachmentInfo } from '../src/discord/message-content.js';
+import { openMessageLink } from '../src/discord/message-link.js';
 import { runRequest } from '../src/discord/pipeline.js';
 import {
   type SummaryInput,
@@ -16,36 +20,8 @@ import {
   summaryFromInteraction,
 } from '../src/discord/requests/summary-request.js';
 import { notices } from '../src/discord/texts.js';
+import { placeOfInteraction } from '../src/discord/where.js';
 import type { SummaryLength } from '../src/engines/engine.js';
-
-/** Languages offered by `language` (25 at most); anyone else gets their Discord language by default. */
-const LANGUAGES: readonly [string, string][] = [
-  ['The article’s own language', 'original'],
-  ['English', 'en'],
-  ['Español', 'es'],
-  ['Français', 'fr'],
-  ['Deutsch', 'de'],
-  ['Italiano', 'it'],
-  ['Português', 'pt'],
-  ['Nederlands', 'nl'],
-  ['Polski', 'pl'],
-  ['Русский', 'ru'],
-  ['Українська', 'uk'],
-  ['Türkçe', 'tr'],
-  ['العربية', 'ar'],
-  ['हिन्दी', 'hi'],
-  ['日本語', 'ja'],
-  ['한국어', 'ko'],
-  ['中文（简体）', 'zh-CN'],
-  ['中文（繁體）', 'zh-TW'],
-  ['Svenska', 'sv'],
-  ['Norsk', 'no'],
-  ['Dansk', 'da'],
-  ['Suomi', 'fi'],
-  ['Čeština', 'cs'],
-  ['Ελληνικά', 'el'],
-  ['Română', 'ro'],
-];
 
 /** `/summarize url|text|file [length] [language] [private]`. */
 export const summarize = {
@@ -83,7 +59,7 @@ export const summarize = {
       {
         type: ApplicationCommandOptionType.String,
         name: 'length',
-        description: 'How long the summary should be (default: standard)',
+        description: 'How long the summary should be (default: the server’s, else standard)',
         choices: [
           { name: 'Short', value: 'short' },
           { name: 'Standard', value: 'standard' },
@@ -93,13 +69,13 @@ export const summarize = {
       {
         type: ApplicationCommandOptionType.String,
         name: 'language',
-        description: 'Language of the summary (default: your Discord language)',
-        choices: LANGUAGES.map(([name, value]) => ({ name, value })),
+        description: 'Language of the summary (default: the server’s, else your Discord language)',
+        choices: LANGUAGE_CHOICES.map(([name, value]) => ({ name, value })),
       },
       {
         type: ApplicationCommandOptionType.Boolean,
         name: 'private',
-        description: 'Only you see the summary (no thread; ask questions with the button)',
+        description: 'Only you see the summary (no thread; ask with the button). Default: the server’s',
       },
     ],
   },
@@ -108,13 +84,18 @@ export const summarize = {
     const text = interaction.options.getString('text');
     const file = interaction.options.getAttachment('file');
     const given = [url, text, file].filter((v) => v !== null).length;
+    const options = await summaryOptions(interaction, ctx);
     if (given === 0) {
       // Nothing to summarize yet: the "Paste an article" form (a modal must be the first response).
-      await acknowledge(ctx, () => interaction.showModal(pasteModal.modal(summaryOptions(interaction))));
+      await acknowledge(ctx, () => interaction.showModal(pasteModal.modal(options)));
       return 'ok';
     }
-    const input: SummaryInput =
-      given > 1
+    const link = url !== null && given === 1 ? parseMessageLink(url.trim().replace(/^<(.+)>$/u, '$1')) : null;
+    // A message link is read through Discord, as the requester may see it; never fetched as a page.
+    const seenOnlyByRequester = options.private || placeOfInteraction(interaction).kind === 'dm';
+    const input: SummaryInput = link
+      ? await openMessageLink(interaction, link, seenOnlyByRequester)
+      : given > 1
         ? { refusal: notices.oneSource }
         : url !== null
           ? { kind: 'url', url: url.trim().replace(/^<(.+)>$/u, '$1') }
@@ -123,16 +104,25 @@ export const summarize = {
             : file
               ? { kind: 'attachment', attachment: attachmentInfo(file) }
               : { refusal: notices.noSource };
-    return runRequest(ctx, summaryFromInteraction(interaction, ctx, input, summaryOptions(interaction)));
+    return runRequest(ctx, summaryFromInteraction(interaction, ctx, input, options));
   },
 } satisfies SlashCommand;
 
-/** The `length`, `language` (default: the user's Discord language) and `private` options. */
-function summaryOptions(interaction: ChatInputCommandInteraction): SummaryOptions {
-  const language = interaction.options.getString('language');
-  return {
-    length: (interaction.options.getString('length') ?? 'standard') as SummaryLength,
-    lang: language === 'original' ? null : (language ?? interaction.locale),
-    private: interaction.options.getBoolean('private') ?? false,
-  };
+/**
+ * The `length`, `language` and `private` options, each falling back to the server's default
+ * (`/settings`), then to the bot's: standard, the user's Discord language, public.
+ */
+async function summaryOptions(
+  interaction: ChatInputCommandInteraction,
+  ctx: RequestContext,
+): Promise<SummaryOptions> {
+  return resolveSummaryOptions(
+    {
+      length: interaction.options.getString('length') as SummaryLength | null,
+      language: interaction.options.getString('language'),
+      private: interaction.options.getBoolean('private'),
+    },
+    await ctx.bot.app.settings.defaults(interaction.guildId),
+    interaction.locale,
+  );
 }

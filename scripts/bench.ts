@@ -3,9 +3,13 @@
  *   - extractive summarize of a 200,000-character article: in process, whole process, via the CLI
  *     (bar: under 1 s whole-process wall time);
  *   - locating 100 quotes, half fabricated, in a 200,000-character article (bar: under 50 ms);
- *   - fetch + decode of a typical page and a 5 MB page from a local server.
+ *   - fetch + decode of a typical page and a 5 MB page from a local server;
+ *   - every text-facing function on crafted text (long runs of one character class, repeated
+ *     separators, near-misses of markup): CPU time per 100,000 characters at 50k, 100k and 200k,
+ *     which stays flat when the work is linear (`scripts/bench-adversarial.ts`, `--only NAME`).
  * Other benchmarks: `npm run bench:discord` (acknowledgement latency of the bot).
  */
+import { benchAdversarial, formatAdversarialRow } from './bench-adversarial.js';
 import { benchFetch } from './bench-fetch.js';
 import { runGroundingBench } from './bench-grounding.js';
 import { benchSummarize } from './bench-summarize.js';
@@ -31,4 +35,13 @@ console.log('fetch + decode from a local server, median of 7:');
 for (const f of fetches)
   console.log(
     `  ${f.page.padEnd(24)} ${(f.bytes / 1e6).toFixed(2)} MB  ${ms(f.medianMs)}  (${f.mbPerSecond.toFixed(0)} MB/s)`,
+  );
+
+const adversarial = await benchAdversarial({ runs: 3 });
+console.log('adversarial text, CPU ms per 100,000 chars at 50k / 100k / 200k, median of 3 (flat = linear):');
+for (const row of adversarial) console.log(formatAdversarialRow(row));
+const worst = [...adversarial].sort((a, b) => b.growth - a.growth)[0];
+if (worst)
+  console.log(
+    `  steepest growth: ${worst.fn} · ${worst.shape} ×${worst.growth.toFixed(1)} from 50k to 200k (linear ≈ 1, quadratic ≈ 4)`,
   );

@@ -4,8 +4,9 @@
 // reads, compiles and links every file separately (~80 of ours and ~230 of zod's for a summarize):
 // one bundled file costs about what one small module does. `npm run bench:cli` measures it.
 //
-// What a plain run needs (our code, pino, dotenv and zod's mini API for the config) is the entry
-// file and the chunks it imports. Whatever only some runs need (the model engine, fetching, HTML,
+// What a plain run needs (our code, dotenv and zod's mini API for the config, which is bundled on
+// its own: see below) is the entry file and the chunks it imports. pino stays in node_modules: a
+// logger loads it on the first line it writes (src/log.ts), and a plain run writes none. Whatever only some runs need (the model engine, fetching, HTML,
 // PDF, the store, `check`, `schema`) stays behind the source's dynamic imports, as chunks, and the
 // packages behind them stay in node_modules and load only then. Without code splitting esbuild
 // would hoist those packages' imports to the top of the one file, so every run would load them.
@@ -19,20 +20,63 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const entry = 'dist/cli/verbatim.js';
+const entry = 'dist/cli/chunks/verbatim.js';
 
 /** Packages every run uses, bundled; every other dependency stays in node_modules. */
-const BUNDLED = new Set(['zod', 'pino', 'dotenv']);
+const BUNDLED = new Set(['zod', 'dotenv']);
 
 /**
- * What every run loads must not include: zod's full API (building its schemas is slow; the config
- * uses zod/mini, the `schema` command loads the rest), the worker pool (it starts only when an HTML
- * or PDF file is parsed, within the bot's time and memory bounds; the offline engine runs
+ * What every run loads, and what a plain offline run on a text file loads besides (`plainRun`),
+ * must not include: zod's full API (building its schemas is slow; the config uses zod/mini, the
+ * `schema` command and the model engine load the rest), the worker pool (it starts only when an
+ * HTML or PDF file is parsed, within the bot's time and memory bounds; the offline engine runs
  * in-process), or any package that is not bundled.
  */
 const mustNotLoad = [/node_modules\/zod\/v4\/classic\//, /^src\/article\/worker\//];
 /** What the command must never reach, even lazily. */
 const mustNotReach = [/^src\/discord\//, /node_modules\/discord\.js\//];
+
+/**
+ * The config module (zod/mini and dotenv with it) is bundled on its own first, and the CLI's bundle
+ * imports that file. zod/mini and zod's full API share zod's core modules: bundled together with
+ * code splitting, the chunk every run loads would hold all the core the full API uses (~650 KB,
+ * compiled on every run); bundled alone, unused code is dropped (~60 KB).
+ */
+const CONFIG_SOURCE = join(root, 'src', 'config.ts');
+const CONFIG_OUTPUT = 'config.js';
+/** Every output file lands in one folder, so one relative path reaches the config from any of them. */
+const outdir = join(root, 'dist', 'cli', 'chunks');
+await build({
+  absWorkingDir: root,
+  entryPoints: [CONFIG_SOURCE],
+  outfile: join(outdir, CONFIG_OUTPUT),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  banner: {
+    js: "import { createRequire as __verbatimCreateRequire } from 'node:module'; const require = __verbatimCreateRequire(import.meta.url);",
+  },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+/** Resolves the source's imports of src/config.ts to the file bundled above. */
+const configFromItsBundle = {
+  name: 'config-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)config\.js$/ }, async (args) => {
+      if (args.pluginData === 'inner') return undefined;
+      const resolved = await b.resolve(args.path, {
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+        pluginData: 'inner',
+      });
+      return resolved.path === CONFIG_SOURCE ? { path: `./${CONFIG_OUTPUT}`, external: true } : undefined;
+    });
+  },
+};
 
 const result = await build({
   absWorkingDir: root,
@@ -41,21 +85,23 @@ const result = await build({
   // a chunk when bundled, as it finds them beside the compiled pool in dist/src/.
   entryPoints: {
     verbatim: 'src/cli.ts',
-    'chunks/worker': 'src/article/worker/worker.ts',
-    'chunks/worker-jobs': 'src/app/worker-jobs.ts',
+    worker: 'src/article/worker/worker.ts',
+    'worker-jobs': 'src/app/worker-jobs.ts',
   },
-  outdir: 'dist/cli',
-  chunkNames: 'chunks/[name]-[hash]',
+  outdir,
+  chunkNames: '[name]-[hash]',
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   external: Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)),
-  // CommonJS packages bundled into ESM (pino, dotenv) call require() for Node's built-ins.
+  // CommonJS packages bundled into ESM (dotenv) call require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __verbatimCreateRequire } from 'node:module'; const require = __verbatimCreateRequire(import.meta.url);",
   },
+  plugins: [configFromItsBundle],
+  minify: true,
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
@@ -83,12 +129,19 @@ function staticClosure(file, seen = new Set([file])) {
   };
 }
 
-const everyRun = staticClosure(entry);
+/** The sources a plain `summarize`/`ask`/`extract` of a text file imports dynamically. */
+const plainRun = ['src/app/system.ts', 'src/app/load-given.ts', 'src/engines/extractive/index.ts'];
+const plainChunks = Object.keys(outputs).filter((f) => plainRun.includes(outputs[f]?.entryPoint ?? ''));
+if (plainChunks.length !== plainRun.length) {
+  process.stderr.write(`bundle-cli: expected a chunk for each of ${plainRun.join(', ')}\n`);
+  process.exit(1);
+}
+const loaded = [entry, ...plainChunks].map((f) => staticClosure(f));
 const problems = [
-  ...everyRun.inputs.filter((p) => mustNotLoad.some((re) => re.test(p))),
-  ...everyRun.externals.filter((p) => !p.startsWith('node:')),
+  ...loaded.flatMap((c) => c.inputs).filter((p) => mustNotLoad.some((re) => re.test(p))),
+  ...loaded.flatMap((c) => c.externals).filter((p) => !p.startsWith('node:') && p !== `./${CONFIG_OUTPUT}`),
 ]
-  .map((p) => `every run would load ${p}`)
+  .map((p) => `a plain run would load ${p}`)
   .concat(
     Object.keys(inputs)
       .filter((p) => mustNotReach.some((re) => re.test(p)))

@@ -11,7 +11,9 @@
  * The user's own actions (a command, a button press) are drawn as short messages by that user; the
  * bits of Discord's markdown the preview tool leaves raw are drawn as Discord draws them.
  *
- * Usage: npm run build && node dist/scripts/preview-discord.js [outdir]   (default /tmp/verbatim-preview)
+ * Usage: npm run build && node dist/scripts/preview-discord.js [outdir] [groups]
+ *   outdir: default /tmp/verbatim-preview; groups: comma-separated (links, budget, permissions,
+ *   forget, restart, paste, model, message-link), default all.
  * Env: DISCORD_PREVIEW_TOOL (path of discord-preview.mjs), CHROMIUM (browser; "" skips the PNGs).
  */
 import { execFile } from 'node:child_process';
@@ -43,8 +45,8 @@ import {
   Permission,
   type StoredMessage,
 } from '../testkit/fakes/discord/index.js';
-import { realisticReply } from '../testkit/fakes/openai/realistic.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../testkit/fakes/openai/server.js';
+import { realisticReply, taskOf, userMessage } from '../testkit/fakes/openai/realistic.js';
+import { type FakeOpenAI, type FakeReply, reply, startFakeOpenAI } from '../testkit/fakes/openai/server.js';
 
 const run = promisify(execFile);
 
@@ -96,13 +98,18 @@ class Recorder {
     });
   }
 
-  /** Mentions of known users drawn as Discord draws them, by name (the preview tool shows ids). */
+  /** Mentions of known users and channels drawn as Discord draws them, by name (the preview tool shows ids). */
   #names(text: string): string {
     const users = [this.fake.botUser, this.fake.userByName('alice'), this.fake.userByName('bob')];
-    return text.replace(/<@!?(\d+)>/gu, (raw, id: string) => {
-      const user = users.find((u) => u.id === id);
-      return user ? `**@${user.username}**` : raw;
-    });
+    return text
+      .replace(/<@!?(\d+)>/gu, (raw, id: string) => {
+        const user = users.find((u) => u.id === id);
+        return user ? `**@${user.username}**` : raw;
+      })
+      .replace(/<#(\d+)>/gu, (raw, id: string) => {
+        const name = this.fake.world.channels.get(id)?.api.name;
+        return name ? `**#${name}**` : raw;
+      });
   }
 
   /** Every message in a channel or thread, oldest first. */
@@ -205,6 +212,68 @@ async function linkScenes(): Promise<Scene[]> {
         { name: 'cached-then-refresh', shown: cached.shown },
       ];
     });
+  } finally {
+    await articles.close();
+  }
+}
+
+/** Auto-summaries: a link posted in #news summarized by itself, then the same link again (a pointer). */
+async function autoSummaryScenes(): Promise<Scene[]> {
+  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  try {
+    return await withHarness(
+      {
+        articles,
+        env: { DISCORD_MESSAGE_CONTENT: 'true' },
+        fake: { messageContentEnabled: true, guilds: [{ channels: [{ name: 'news' }] }] },
+      },
+      async (h) => {
+        const url = articles.url('/news/barrier');
+        const news = h.fake.channelByName('news').id;
+        const bob = h.fake.userByName('bob').id;
+        h.fake.setMemberPermissions(bob, Permission.ManageChannels);
+        const on = new Recorder(h.fake);
+        on.act('bob', '/autosummarize state: on');
+        on.message(
+          await settled(
+            h.fake.sendSlashCommand({
+              name: 'autosummarize',
+              options: { state: 'on' },
+              user: bob,
+              channelId: news,
+            }),
+            hasText,
+          ),
+        );
+        const posted = h.fake.postUserMessage({
+          channelId: news,
+          content: `The barrier finally opened: ${url}\n(the council's notes: <https://example.org/minutes>)`,
+        });
+        on.message(posted);
+        const summary = await h.fake.waitForMessage(
+          news,
+          (m) => m.api.message_reference?.message_id === posted.id,
+          15_000,
+        );
+        on.message(summary);
+        await on.threadOf(summary.id);
+
+        const duplicate = new Recorder(h.fake);
+        const again = h.fake.postUserMessage({
+          channelId: news,
+          content: `Has anyone seen this? ${url}`,
+          user: bob,
+        });
+        duplicate.message(again);
+        duplicate.message(
+          await h.fake.waitForMessage(news, (m) => m.api.message_reference?.message_id === again.id, 15_000),
+        );
+        return [
+          { name: 'auto-summary-in-a-channel', shown: on.shown },
+          { name: 'duplicate-link', shown: duplicate.shown },
+        ];
+      },
+    );
   } finally {
     await articles.close();
   }
@@ -424,6 +493,284 @@ async function pasteScene(): Promise<Scene> {
   });
 }
 
+/**
+ * A model that writes like one: claims in its own words, each with the article's sentences as
+ * quotes (drawn with [n] footnotes); answers from the article; "not answerable" for a question the
+ * article does not answer; and a failure on the question about sea levels, so the offline engine
+ * answers that one.
+ */
+function writingModel(request: Parameters<typeof realisticReply>[0]): FakeReply {
+  const task = taskOf(request.body);
+  const claim = (text: string, ...quotes: string[]) => ({ text, quotes });
+  if (task === 'summary') {
+    return reply.json({
+      summary: [
+        claim(
+          'Harbor Town has opened a 310-million-euro tidal barrier after six years of work, to shield about 4,200 homes from storm surges.',
+          'Harbor Town opened its new tidal barrier on Wednesday, ending six years of construction on a project that engineers say will protect about 4,200 homes from storm surges.',
+          'The barrier, a row of nine steel gates across the mouth of the Wend estuary, cost 310 million euros, roughly 40 million more than the town council approved in 2018.',
+        ),
+      ],
+      key_points: [
+        claim(
+          'The project ran 40 million euros over the budget approved in 2018.',
+          'cost 310 million euros, roughly 40 million more than the town council approved in 2018',
+        ),
+        claim(
+          'A wartime mine and a bankrupt hinge supplier delayed it twice.',
+          'The project was delayed twice: first when divers found an unexploded wartime mine in the riverbed in 2020, and again in 2022, when a supplier of the gate hinges went bankrupt.',
+        ),
+        claim(
+          'Fishers blame the works for a one-third drop in eels and want a fish pass, which is not funded yet.',
+          "The Wend Fishers' Association said the construction had driven eel populations down by a third",
+          'A spokesperson said no money had been set aside for it yet.',
+        ),
+        claim(
+          'Insurers will cut flood premiums behind the barrier by up to 15 percent.',
+          'Two of the largest home insurers in the region said they would lower flood premiums for homes behind the barrier by up to 15 percent from next January.',
+        ),
+      ],
+    });
+  }
+  if (task === 'answer') {
+    const question = /^Question: (.*)$/mu.exec(userMessage(request.body))?.[1] ?? '';
+    if (/sea level/iu.test(question)) return reply.serverError(503);
+    if (/cost/iu.test(question)) {
+      return reply.json({
+        answerable: true,
+        claims: [
+          claim(
+            'It cost 310 million euros, about 40 million more than the council approved in 2018.',
+            'cost 310 million euros, roughly 40 million more than the town council approved in 2018',
+          ),
+        ],
+      });
+    }
+    return reply.json({ answerable: false, claims: [] });
+  }
+  return realisticReply(request);
+}
+
+/** Asks a question in a summary's thread by replying to its invitation; returns the answer. */
+async function askInThread(
+  h: Harness,
+  r: Recorder,
+  threadId: string,
+  question: string,
+  user = h.fake.userByName('bob').id,
+): Promise<StoredMessage> {
+  const invite = (await h.fake.waitForMessage(threadId, () => true, 5000)) as StoredMessage;
+  const asked = h.fake.postUserMessage({
+    channelId: threadId,
+    content: question,
+    replyToMessageId: invite.id,
+    user,
+  });
+  r.message(asked);
+  const answer = await h.fake.waitForMessage(
+    threadId,
+    (m) => m.api.message_reference?.message_id === asked.id && m.embeds.length > 0,
+    15_000,
+  );
+  r.message(answer);
+  return answer;
+}
+
+/** Picks option `index` of a message's "Show context" menu; returns the private answer. */
+async function pickContext(h: Harness, message: StoredMessage, index: number, user?: string) {
+  for (const row of message.components as {
+    components?: { type: number; custom_id: string; options?: { value: string; label: string }[] }[];
+  }[]) {
+    const menu = row.components?.find((c) => c.type === 3);
+    const option = menu?.options?.[index];
+    if (!menu || !option) continue;
+    const handle = h.fake.sendSelect({
+      customId: menu.custom_id,
+      messageId: message.id,
+      values: [option.value],
+      ...(user ? { user } : {}),
+    });
+    return { label: option.label, answer: await settled(handle, hasEmbeds) };
+  }
+  throw new Error(`no Show context menu on message ${message.id}`);
+}
+
+/**
+ * (8) A model-written summary (claims in its words, [n] footnotes to the quotes) and follow-up
+ * questions in its thread: answered by the model, one the article does not answer, and one the
+ * offline engine answered because the model failed. (9) Context for a quote, privately.
+ */
+async function modelScenes(): Promise<Scene[]> {
+  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  const openai: FakeOpenAI = await startFakeOpenAI({ handler: writingModel });
+  try {
+    return await withHarness(
+      {
+        articles,
+        env: {
+          VERBATIM_ENGINE: 'openai',
+          OPENAI_BASE_URL: openai.baseURL,
+          OPENAI_API_KEY: 'test-key',
+          OPENAI_MODEL: 'gpt-4o-mini',
+          OPENAI_MAX_RETRIES: '0',
+        },
+      },
+      async (h) => {
+        const url = articles.url('/news/barrier');
+        const r = new Recorder(h.fake);
+        r.act('alice', `/summarize url: ${url}`);
+        const summary = await settled(
+          h.fake.sendSlashCommand({ name: 'summarize', options: { url } }),
+          hasEmbeds,
+        );
+        r.message(summary);
+        await r.threadOf(summary.id);
+        await askInThread(h, r, summary.id, 'How much did the barrier cost?');
+        await askInThread(h, r, summary.id, 'Who designed the gates?');
+        const offline = await askInThread(
+          h,
+          r,
+          summary.id,
+          'When will the sea level make the gates too low?',
+        );
+
+        const c = new Recorder(h.fake);
+        const picked = await pickContext(h, summary, 1);
+        c.act('alice', `*picks “${picked.label}” in the menu under the summary*`);
+        c.message(picked.answer);
+        const bob = h.fake.userByName('bob').id;
+        const fromAnswer = await pickContext(h, offline, 0, bob);
+        c.act('bob', `*picks “${fromAnswer.label}” under the offline answer in the thread*`);
+        c.message(fromAnswer.answer);
+        return [
+          { name: 'model-summary-and-questions', shown: r.shown },
+          { name: 'context-for-quote', shown: c.shown },
+        ];
+      },
+    );
+  } finally {
+    await openai.close();
+    await articles.close();
+  }
+}
+
+/** (11) `/settings`: an admin sees the defaults, sets some, and a member's `/summarize` follows them. */
+async function settingsScene(): Promise<Scene> {
+  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  try {
+    return await withHarness({ articles }, async (h) => {
+      const r = new Recorder(h.fake);
+      const alice = h.fake.userByName('alice').id;
+      h.fake.setMemberPermissions(alice, DEFAULT_MEMBER_PERMISSIONS | Permission.ManageGuild);
+      r.act('alice', '/settings');
+      r.message(await settled(h.fake.sendSlashCommand({ name: 'settings', user: alice }), hasText));
+      r.act('alice', '/settings reaction_emoji: hello');
+      r.message(
+        await settled(
+          h.fake.sendSlashCommand({ name: 'settings', options: { reaction_emoji: 'hello' }, user: alice }),
+          hasText,
+        ),
+      );
+      r.act('alice', '/settings length: Short language: Français private: True reaction_emoji: 🗞️');
+      r.message(
+        await settled(
+          h.fake.sendSlashCommand({
+            name: 'settings',
+            options: { length: 'short', language: 'fr', private: true, reaction_emoji: '🗞️' },
+            user: alice,
+          }),
+          hasText,
+        ),
+      );
+      const url = articles.url('/news/barrier');
+      r.act('bob', `/summarize url: ${url}  *(no options: the server’s defaults apply)*`);
+      r.message(
+        await settled(
+          h.fake.sendSlashCommand({ name: 'summarize', options: { url }, user: h.fake.userByName('bob').id }),
+          hasEmbeds,
+        ),
+      );
+      return { name: 'settings', shown: r.shown };
+    });
+  } finally {
+    await articles.close();
+  }
+}
+
+/** (10) A Discord message link summarized; a link into a channel the requester cannot see refused. */
+async function messageLinkScene(): Promise<Scene> {
+  return withHarness(
+    {
+      fake: {
+        messageContentEnabled: true,
+        guilds: [{ channels: [{ name: 'general' }, { name: 'staff', hiddenFrom: ['bob'] }] }],
+      },
+    },
+    async (h) => {
+      const r = new Recorder(h.fake);
+      const alice = h.fake.userByName('alice').id;
+      const bob = h.fake.userByName('bob').id;
+      const general = h.fake.channelByName('general').id;
+      const posted = h.fake.postUserMessage({ channelId: general, content: pasted, user: alice });
+      r.message(posted);
+      const jump = `https://discord.com/channels/${h.fake.guildId}/${general}/${posted.id}`;
+      r.act('bob', `/summarize url: ${jump}`);
+      const summary = await settled(
+        h.fake.sendSlashCommand({ name: 'summarize', options: { url: jump }, user: bob }),
+        hasEmbeds,
+      );
+      r.message(summary);
+      const staff = h.fake.channelByName('staff').id;
+      const hidden = h.fake.postUserMessage({ channelId: staff, content: pasted, user: alice });
+      const secret = `https://discord.com/channels/${h.fake.guildId}/${staff}/${hidden.id}`;
+      r.act('bob', `/summarize url: ${secret}  *(a message in #staff, which bob cannot see)*`);
+      r.message(
+        await settled(
+          h.fake.sendSlashCommand({ name: 'summarize', options: { url: secret }, user: bob }),
+          hasText,
+        ),
+      );
+      return { name: 'message-link', shown: r.shown };
+    },
+  );
+}
+
+/** (12) A person reacts 📰 to a message with a link: the summary as a reply to it, with its thread. */
+async function reactionScene(): Promise<Scene> {
+  const articles = await startArticleServer({ '/news/barrier': { body: page } });
+  try {
+    return await withHarness(
+      { articles, env: { DISCORD_MESSAGE_CONTENT: 'true' }, fake: { messageContentEnabled: true } },
+      async (h) => {
+        const r = new Recorder(h.fake);
+        const post = h.fake.postUserMessage({
+          content: `The tidal barrier opened today: ${articles.url('/news/barrier')}`,
+        });
+        r.message(post);
+        r.act('bob', '*reacts 📰 to alice’s message*');
+        h.fake.addUserReaction({ messageId: post.id, emoji: { name: '📰' }, user: h.fake.userByName('bob') });
+        const reply = await h.fake.waitForMessage(
+          post.channelId,
+          (m) => m.api.message_reference?.message_id === post.id && m.embeds.length > 0,
+          15_000,
+        );
+        r.message(reply);
+        r.act('alice', '*also reacts 📰: nothing more is posted, the summary is already here*');
+        h.fake.addUserReaction({ messageId: post.id, emoji: { name: '📰' } });
+        await eventually(
+          () => h.logs.some((l) => l.msg.startsWith('message already summarized for an earlier reaction')),
+          10_000,
+          'the second reaction',
+        );
+        await r.threadOf(reply.id);
+        return { name: 'reaction-summary', shown: r.shown };
+      },
+    );
+  } finally {
+    await articles.close();
+  }
+}
+
 /** "12 seconds ago", "in 4 hours": how Discord draws `<t:…:R>` for a reader now. */
 function relative(unixSeconds: number, now = Date.now()): string {
   const diff = unixSeconds - Math.floor(now / 1000);
@@ -443,10 +790,24 @@ function relative(unixSeconds: number, now = Date.now()): string {
 const drawTimes = (s: string): string =>
   s.replace(/<t:(-?\d+)(?::[tTdDfFR])?>/gu, (_, t: string) => `\`${relative(Number(t))}\``);
 
+/**
+ * A string select menu drawn as discord-preview can draw it (it knows buttons only): a wide grey
+ * control showing the placeholder and ▾, as Discord shows a closed menu.
+ */
+function menusAsControls(rows: unknown[]): unknown[] {
+  return (rows as { components?: { type: number; placeholder?: string }[] }[]).map((row) => ({
+    ...row,
+    components: (row.components ?? []).map((c) =>
+      c.type === 3 ? { type: 2, style: 2, label: `${c.placeholder ?? ''}  ▾` } : c,
+    ),
+  }));
+}
+
 /** Timestamps drawn where Discord renders them (content, descriptions, field values) only. */
 function asDiscordShows(m: Shown): Shown {
   return {
     ...m,
+    ...(m.components ? { components: menusAsControls(m.components) } : {}),
     ...(m.content ? { content: drawTimes(m.content) } : {}),
     ...(m.embeds
       ? {
@@ -489,8 +850,8 @@ function previewTool(): string {
 }
 
 /** Writes a scene's JSON, HTML and (with a browser) PNG; returns the PNG's path or the HTML's. */
-async function draw(outDir: string, index: number, scene: Scene): Promise<string> {
-  const base = join(outDir, `${String(index).padStart(2, '0')}-${scene.name}`);
+async function draw(outDir: string, index: string, scene: Scene): Promise<string> {
+  const base = join(outDir, `${index}-${scene.name}`);
   await writeFile(`${base}.json`, `${JSON.stringify(scene.shown.map(asDiscordShows), null, 2)}\n`);
   const { stdout: html } = await run(process.execPath, [previewTool(), `${base}.json`], {
     maxBuffer: 64 * 1024 * 1024,
@@ -518,22 +879,41 @@ async function draw(outDir: string, index: number, scene: Scene): Promise<string
   return `${base}.png`;
 }
 
-export async function runPreview(outDir: string): Promise<string[]> {
+/** Every scene, by the group that makes it (a group shares one bot). */
+const SCENE_GROUPS: readonly (readonly [string, () => Promise<Scene | Scene[]>])[] = [
+  ['links', linkScenes],
+  ['budget', budgetScene],
+  ['permissions', permissionScenes],
+  ['forget', forgetScene],
+  ['restart', restartScene],
+  ['paste', pasteScene],
+  ['model', modelScenes],
+  ['message-link', messageLinkScene],
+  ['settings', settingsScene],
+  ['reaction', reactionScene],
+  ['auto-summary', autoSummaryScenes],
+];
+
+/** Draws every scene into `outDir`, or only the groups named in `only`; returns the files drawn. */
+export async function runPreview(outDir: string, only: readonly string[] = []): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
-  const scenes = [
-    ...(await linkScenes()),
-    await budgetScene(),
-    ...(await permissionScenes()),
-    await forgetScene(),
-    await restartScene(),
-    await pasteScene(),
-  ];
   const paths: string[] = [];
-  for (const [i, scene] of scenes.entries()) paths.push(await draw(outDir, i + 1, scene));
+  let index = 0;
+  for (const [group, make] of SCENE_GROUPS) {
+    index += 1;
+    if (only.length > 0 && !only.includes(group)) continue;
+    const made = await make();
+    const scenes = Array.isArray(made) ? made : [made];
+    for (const [i, scene] of scenes.entries()) {
+      const number = String(index).padStart(2, '0');
+      paths.push(await draw(outDir, scenes.length > 1 ? `${number}${'abcdefgh'[i]}` : number, scene));
+    }
+  }
   return paths;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const paths = await runPreview(resolve(process.argv[2] ?? '/tmp/verbatim-preview'));
+  const only = (process.argv[3] ?? '').split(',').filter(Boolean);
+  const paths = await runPreview(resolve(process.argv[2] ?? '/tmp/verbatim-preview'), only);
   process.stdout.write(`${paths.join('\n')}\n`);
 }

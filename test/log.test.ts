@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { createLogger, runWithRequestId } from '../src/log.js';
 
@@ -7,7 +8,29 @@ function capture() {
   return { lines, log: createLogger('info', { write: (line: string) => void lines.push(line) }) };
 }
 
+/** True once pino's main file is in this process's CommonJS module cache. */
+function pinoLoaded(): boolean {
+  return Object.keys(createRequire(import.meta.url).cache).some((file) =>
+    /[\\/]node_modules[\\/]pino[\\/]pino\.js$/u.test(file),
+  );
+}
+
 describe('log', () => {
+  // First in this file: no logger has written a line yet, so pino is not loaded.
+  it('GIVEN a logger at info THEN pino loads only when a line at info or above is written, and children made before keep their bindings', () => {
+    const { lines, log } = capture();
+    const child = log.child({ component: 'cache' });
+    log.debug('dropped');
+    child.trace('dropped too');
+    assert.equal(pinoLoaded(), false);
+    child.info('kept');
+    assert.equal(pinoLoaded(), true);
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((l) => [l.msg, l.component, l.level]),
+      [['kept', 'cache', 30]],
+    );
+  });
+
   it('GIVEN a process-wide logger used inside a request THEN its lines carry the request id, also after awaits and timers', async () => {
     const { lines, log } = capture();
     const component = log.child({ component: 'store' });

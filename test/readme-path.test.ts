@@ -75,7 +75,7 @@ describe('the README’s path for a self-hoster', () => {
     // Step 5: npm run deploy-commands, with the folder as the working directory (dotenv reads ./.env).
     const deployed = await run(scriptFile('deploy-commands'), [], dir, env);
     assert.equal(deployed.code, 0, deployed.stderr);
-    assert.match(deployed.stdout, /^Registered 6 commands for all servers/u);
+    assert.match(deployed.stdout, /^Registered 8 commands for all servers/u);
     assert.deepEqual(
       fake.commands('global').map((c) => [c.type, c.name]),
       commands.map((c) => [c.data.type ?? 1, c.data.name]),

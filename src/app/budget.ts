@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { BudgetNote, BudgetScope, SummaryLength, Turn, Usage } from '../engines/engine.js';
 import type { Logger } from '../log.js';
 import type { GuildSettings, Store, UsageTotals } from '../store/store.js';
-import { utcDay } from '../store/store.js';
+import { UNSET_SERVER_DEFAULTS, utcDay } from '../store/store.js';
 
 /** Who asks: a guild (null in direct messages) and a user. Budgets are counted per both. */
 export interface Requester {
@@ -282,6 +282,8 @@ export class Budgets {
   ): Promise<{ readonly settings: GuildSettings; readonly report: UsageReport }> {
     const current = await this.#store.getGuildSettings(guildId);
     const settings: GuildSettings = {
+      ...UNSET_SERVER_DEFAULTS,
+      ...current,
       guildId,
       dailyTokens: change.dailyTokens === undefined ? (current?.dailyTokens ?? null) : change.dailyTokens,
       memberDailyTokens:

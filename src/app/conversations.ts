@@ -3,6 +3,7 @@ import { ok, type Result } from '../core/result.js';
 import type { AnswerResult, Claim, Turn } from '../engines/engine.js';
 import { revalidateQuote } from '../grounding/index.js';
 import type { StoredClaim, StoredQuote, ThreadRecord } from '../store/store.js';
+import { type SpanSurroundings, spanSurroundings } from '../text/index.js';
 import { DM_GUILD_ID, estimateAnswerTokens, type Requester } from './budget.js';
 import type { Parts } from './parts.js';
 import type { Step } from './summaries.js';
@@ -26,6 +27,16 @@ export interface Conversation {
   /** Null when the article is no longer stored (it is kept while its conversation exists, so: a purge). */
   readonly article: Article | null;
 }
+
+/**
+ * A quote seen in its surroundings (`Conversations.quoteContext`): or why not — `gone`: the
+ * conversation or its article is no longer kept (Delete, `/forget`, a guild purge, retention);
+ * `changed`: the conversation now follows another text (a refresh), so old offsets mean nothing.
+ */
+export type QuoteContext =
+  | { readonly status: 'gone' }
+  | { readonly status: 'changed' }
+  | { readonly status: 'ok'; readonly article: Article; readonly surroundings: SpanSurroundings };
 
 /** A conversation as a summary opens it. */
 export type NewConversation = Omit<Conversation, 'article'>;
@@ -56,6 +67,26 @@ export class Conversations {
   }
 
   /**
+   * A quote of a conversation's summary or answers, by its offsets in the article whose content
+   * hash ends with `articleHash` (a short tag, as a component carries it), with the paragraphs around
+   * it, read from the stored article: so it works after any restart, and not once the conversation
+   * was deleted, forgotten or purged (its article may still be cached for its link: it is not shown).
+   */
+  async quoteContext(
+    conversationId: string,
+    articleHash: string,
+    span: { readonly start: number; readonly end: number },
+  ): Promise<QuoteContext> {
+    const conversation = await this.get(conversationId);
+    if (!conversation?.article) return { status: 'gone' };
+    if (articleHash === '' || !conversation.articleHash.endsWith(articleHash)) return { status: 'changed' };
+    const surroundings = spanSurroundings(conversation.article.text, span.start, span.end);
+    return surroundings
+      ? { status: 'ok', article: conversation.article, surroundings }
+      : { status: 'changed' };
+  }
+
+  /**
    * The conversation most recently started in a channel — a summary posted inside a thread or forum
    * post, which opens no thread of its own — or null.
    */
@@ -67,13 +98,25 @@ export class Conversations {
   /**
    * Answers a follow-up question from the conversation's ARTICLE (never from its summary), with the
    * last `DISCORD_HISTORY_TURNS` turns (re-checked against the article) as history, and keeps the
-   * new turn. The asker spends the budget of the guild the conversation is in.
+   * new turn. The asker spends the budget of the guild the conversation is in; their engine and
+   * worker-pool work takes its turn among other users'.
    */
-  async answer(
+  answer(
     conversation: Conversation & { readonly article: Article },
     question: string,
     askedBy: string,
     options: { readonly signal?: AbortSignal; readonly onStep?: (step: Step) => void } = {},
+  ): Promise<Result<AnswerResult>> {
+    return this.#parts.owners.onBehalfOf(askedBy, () =>
+      this.#answer(conversation, question, askedBy, options),
+    );
+  }
+
+  async #answer(
+    conversation: Conversation & { readonly article: Article },
+    question: string,
+    askedBy: string,
+    options: { readonly signal?: AbortSignal; readonly onStep?: (step: Step) => void },
   ): Promise<Result<AnswerResult>> {
     const { config, store, gate, now } = this.#parts;
     const engines = await this.#parts.engines();
@@ -104,7 +147,7 @@ export class Conversations {
             signal: options.signal,
           });
         },
-        () => options.onStep?.('waiting'),
+        { owner: askedBy, onWait: () => options.onStep?.('waiting') },
       );
       result = ran.ok ? ok(ran.value.value) : ran;
       if (admission?.ok && result.ok) await this.#parts.budgets.record(who, result.value.usage);

@@ -1,64 +1,11 @@
-import { z } from 'zod';
-import { SUMMARY_LENGTHS } from '../engines/engine.js';
 import type { JobRecord, JobReply, Store } from '../store/store.js';
 import type { Conversation, Conversations } from './conversations.js';
+import type { JobPayload, RetryRequest, RetrySource } from './job-payload.js';
 import type { Parts } from './parts.js';
 import type { RemoteFile, SourceInput } from './source-input.js';
 
 export type { JobRecord, JobReply } from '../store/store.js';
-
-const remoteFileSchema = z.object({
-  name: z.string(),
-  size: z.number(),
-  contentType: z.string().nullable(),
-  url: z.string(),
-});
-
-/**
- * Where a summary's article comes from when it is run again. Links are fetched again (or found in
- * the store by URL). Pastes and files are kept only until their article is stored, then by its
- * content hash: the store then holds the one copy, which retention and the privacy purges delete,
- * and a file no longer depends on its attachment URL, which expires (about a day on Discord).
- */
-const retrySourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('url'), url: z.string() }),
-  z.object({ kind: z.literal('text'), text: z.string(), source: z.string() }),
-  z.object({ kind: z.literal('attachment'), attachment: remoteFileSchema }),
-  z.object({ kind: z.literal('stored'), contentHash: z.string() }),
-]);
-export type RetrySource = z.infer<typeof retrySourceSchema>;
-
-/** What running a request again needs: a summary's source and options, or a question. */
-const retrySchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('summarize'),
-    source: retrySourceSchema,
-    length: z.enum(SUMMARY_LENGTHS as ['short', 'standard', 'detailed']),
-    lang: z.string().nullable(),
-    private: z.boolean(),
-    openThread: z.boolean(),
-  }),
-  z.object({ kind: z.literal('answer'), conversationId: z.string(), question: z.string() }),
-]);
-export type RetryRequest = z.infer<typeof retrySchema>;
-
-/**
- * A job's payload in the store. `interruptedAt` is set once its user was told that a restart cut it
- * short and offered a retry: the row then stays (until retried, too old, or purged by retention,
- * `forgetUser` or `purgeGuild`) instead of being deleted, so there is no second copy to purge.
- */
-const payloadSchema = z.object({
-  v: z.literal(1),
-  retry: retrySchema.nullable(),
-  interruptedAt: z.number().nullable(),
-});
-export type JobPayload = z.infer<typeof payloadSchema>;
-
-/** A stored payload, or (a job of an older version, a corrupted row) one with nothing to retry. */
-export function parseJobPayload(raw: unknown): JobPayload {
-  const parsed = payloadSchema.safeParse(raw);
-  return parsed.success ? parsed.data : { v: 1, retry: null, interruptedAt: null };
-}
+export type { JobPayload, RetryRequest, RetrySource } from './job-payload.js';
 
 /** How a summary's source is kept for a retry (an article from the store, by its hash). */
 export function retrySourceOf(input: SourceInput): RetrySource {
@@ -66,7 +13,11 @@ export function retrySourceOf(input: SourceInput): RetrySource {
     case 'article':
       return { kind: 'stored', contentHash: input.article.contentHash };
     case 'attachment':
-      return { kind: 'attachment', attachment: input.attachment };
+      return {
+        kind: 'attachment',
+        attachment: input.attachment,
+        ...(input.source !== undefined ? { source: input.source } : {}),
+      };
     default:
       return input;
   }
@@ -115,11 +66,9 @@ export class JobHandle {
   }
 
   /** A job recorded by another process (a gateway), to be run and finished by this one (a worker). */
-  static resume(store: Store, record: JobRecord): JobHandle {
-    const payload = parseJobPayload(record.payload);
+  static resume(store: Store, record: JobRecord, retry: RetryRequest | null): JobHandle {
     const { payload: _, ...rest } = record;
-    const job = new JobHandle(store, rest, payload.retry);
-    return job;
+    return new JobHandle(store, rest, retry);
   }
 
   get id(): string {
@@ -240,9 +189,11 @@ export class Jobs {
   } | null> {
     const { store } = this.#parts;
     const record = (await store.unfinishedJobs()).find((j) => j.id === jobId);
-    const retry = record ? parseJobPayload(record.payload).retry : null;
-    if (!record || !retry) return null;
-    return { record, retry, handle: JobHandle.resume(store, record) };
+    if (!record) return null;
+    const { parseJobPayload } = await import('./job-payload.js');
+    const retry = parseJobPayload(record.payload).retry;
+    if (!retry) return null;
+    return { record, retry, handle: JobHandle.resume(store, record, retry) };
   }
 
   /** What a summary job runs on: a stored article by its hash (null once purged), else the link, paste or file. */
@@ -268,6 +219,7 @@ export class Jobs {
   ): Promise<RetryClaim> {
     const { store, config, now } = this.#parts;
     const job = (await store.unfinishedJobs()).find((j) => j.id === jobId);
+    const { parseJobPayload } = await import('./job-payload.js');
     const retry = job ? parseJobPayload(job.payload).retry : null;
     if (!job || !retry) return { ok: false, refusal: 'taken', job: job ?? null };
     if (job.userId !== userId) return { ok: false, refusal: 'not_yours', job };
@@ -290,7 +242,11 @@ export class Jobs {
         input = { kind: 'article', article: stored.article };
       } else if (source.kind === 'attachment') {
         if (fileExpired(source.attachment)) return gone('file_gone');
-        input = { kind: 'attachment', attachment: source.attachment };
+        input = {
+          kind: 'attachment',
+          attachment: source.attachment,
+          ...(source.source !== undefined ? { source: source.source } : {}),
+        };
       } else {
         input = source;
       }
@@ -314,6 +270,7 @@ export class Jobs {
   ): Promise<number> {
     const { store, log, now } = this.#parts;
     const jobs = (await store.unfinishedJobs()).filter((job) => job.startedAt < options.startedBefore);
+    const { parseJobPayload } = await import('./job-payload.js');
     let told = 0;
     for (const job of jobs) {
       const payload = parseJobPayload(job.payload);

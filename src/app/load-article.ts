@@ -2,9 +2,10 @@ import { type Article, makeArticle } from '../article/article.js';
 import { checkUrl, type FetchOptions, fetchDocument, normalizeRequestUrl } from '../article/fetch/index.js';
 import { checkArticle, DEFAULT_INGEST_LIMITS, type IngestLimits, pdfLimits } from '../article/ingest.js';
 import type { JobRunner } from '../article/worker/index.js';
-import { type Result, timeoutDuring } from '../core/result.js';
+import { fail, type Result, timeoutDuring } from '../core/result.js';
 import type { Store } from '../store/store.js';
 import { loadGiven } from './load-given.js';
+import { isDiscordHost } from './message-link.js';
 
 /**
  * What a user handed us: a link, pasted text, or bytes (a file, an attachment, stdin); or an article
@@ -44,7 +45,7 @@ export interface LoadDeps {
 
 /**
  * Any source → a checked Article. Links are checked before anything else (no lookup for a refused
- * URL), then served from the store when fresh, else fetched safely, parsed off the event loop, and
+ * URL; Discord's own pages are refused), then served from the store when fresh, else fetched safely, parsed off the event loop, and
  * stored under both the request URL and the page's canonical URL.
  */
 export async function loadArticle(
@@ -55,6 +56,11 @@ export async function loadArticle(
   if (spec.kind !== 'url') return loadGiven(spec, deps);
   const now = deps.now ?? Date.now;
   const limits = deps.limits ?? DEFAULT_INGEST_LIMITS;
+  // Discord's own pages are never fetched as web pages: a message is read through Discord's API,
+  // with the requester's permissions checked (the adapter's message links), or not at all.
+  if (isDiscordHost(spec.url)) {
+    return fail('bad_usage', 'Discord messages are not fetched as web pages.', { reason: 'discord_link' });
+  }
   const checked = checkUrl(spec.url, deps.fetch);
   if (!checked.ok) return checked;
   const requestUrl = normalizeRequestUrl(checked.value.href);

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { Budgets } from './budget.js';
 import type { EngineRunner } from './engine-runner.js';
 import type { ConcurrencyGate } from './gate.js';
+import type { JobOwners } from './job-owners.js';
 import type { LoadedArticle, SourceSpec } from './load-article.js';
 import type { ResultCache } from './result-cache.js';
 import type { AppJobs } from './worker-jobs.js';
@@ -35,7 +36,9 @@ export interface Parts {
   readonly pool: JobRunner<AppJobs> | null;
   /** The offline engine off the event loop (the bot); null runs it in-process (the CLI, a small article). */
   readonly enginePool: JobRunner<AppJobs> | null;
-  /** Bounds engine work across every user (ENGINE_MAX_ACTIVE, ENGINE_MAX_WAITING). */
+  /** Who the running request is for: its worker-pool jobs take their turn as that user's. */
+  readonly owners: JobOwners;
+  /** Bounds engine work across every user (ENGINE_MAX_ACTIVE, ENGINE_MAX_WAITING), fairly between users. */
   readonly gate: ConcurrencyGate;
   readonly budgets: Budgets;
   /** Null when results are not kept (the CLI's --no-cache). */

@@ -91,7 +91,16 @@ export class Summaries {
     this.#conversations = conversations;
   }
 
-  async summarize(request: SummaryRequest): Promise<Result<SummaryOutcome>> {
+  /**
+   * Loads the source and summarizes it: from the result cache, else within the requester's budget
+   * and through the engine gate. The requester's worker-pool jobs and engine work take their turn
+   * among other users' (see `ConcurrencyGate`, `JobOwners`).
+   */
+  summarize(request: SummaryRequest): Promise<Result<SummaryOutcome>> {
+    return this.#parts.owners.onBehalfOf(request.requester?.userId ?? null, () => this.#summarize(request));
+  }
+
+  async #summarize(request: SummaryRequest): Promise<Result<SummaryOutcome>> {
     const { config, store, budgets, gate, now } = this.#parts;
     const engines = await this.#parts.engines();
     if (!engines.ok) return engines;
@@ -146,7 +155,7 @@ export class Summaries {
             },
           );
         },
-        () => request.onStep?.('waiting'),
+        { owner: request.requester?.userId ?? null, onWait: () => request.onStep?.('waiting') },
       );
       if (admission?.ok && request.requester && ran.ok) {
         await budgets.record(request.requester, ran.value.value.usage);

@@ -1,5 +1,5 @@
 import type { FetchOptions } from '../article/fetch/index.js';
-import type { JobRunner } from '../article/worker/index.js';
+import type { JobRunner, RunOptions } from '../article/worker/index.js';
 import { type Config, ConfigError } from '../config.js';
 import { ok, type Result } from '../core/result.js';
 import type { Prompts } from '../engines/openai/prompts.js';
@@ -8,17 +8,20 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../ops/metrics.js';
 import { lazyStore } from '../store/lazy-store.js';
 import { openStore, type Store } from '../store/store.js';
+import { AutoSummaries } from './auto-summaries.js';
 import { Budgets } from './budget.js';
 import { Conversations } from './conversations.js';
 import { EngineRunner } from './engine-runner.js';
 import { ConcurrencyGate } from './gate.js';
 import { Guilds } from './guilds.js';
+import { JobOwners } from './job-owners.js';
 import { Jobs } from './jobs.js';
 import type { LoadedArticle, SourceSpec } from './load-article.js';
 import type { LoadOptions, Parts } from './parts.js';
 import { MemoryRateLimits, type RateLimits } from './rate-limits.js';
 import { ResultCache } from './result-cache.js';
 import { type Retention, startRetention } from './retention.js';
+import { ServerSettings } from './server-settings.js';
 import { Summaries } from './summaries.js';
 import { UserData } from './user-data.js';
 import type { AppJobs } from './worker-jobs.js';
@@ -35,6 +38,10 @@ export interface App {
   readonly guilds: Guilds;
   /** Model budgets: `/usage`, `/budget`. */
   readonly budgets: Budgets;
+  /** Channels that summarize links by themselves: `/autosummarize`. */
+  readonly autoSummaries: AutoSummaries;
+  /** Server defaults for summaries and the reaction that asks for one: `/settings`. */
+  readonly settings: ServerSettings;
 }
 
 export interface SystemOptions {
@@ -111,12 +118,15 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
       ...(options.maxCacheEntries === undefined ? {} : { maxCacheEntries: options.maxCacheEntries }),
     }),
   );
-  const pool =
+  const owners = new JobOwners();
+  const workers =
     options.run === 'workers'
       ? (await import('./pooled-engine.js')).createAppWorkerPool(config.WORKER_THREADS)
       : options.run === 'parse-in-worker'
         ? startedOnFirstJob(async () => (await import('./pooled-engine.js')).createAppWorkerPool(1))
         : null;
+  // Every job carries the user whose request started it: the pool takes users in turn.
+  const pool = workers ? owners.stamp(workers) : null;
   const enginePool = options.run === 'workers' ? pool : null;
   const choice = options.engine ?? defaultEngineChoice(config);
   const cacheResults = options.cacheResults ?? true;
@@ -136,6 +146,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
       const { selectEngine } = await import('../engines/select.js');
       const model = await selectEngine('openai', config, {
         log,
+        currentOwner: () => owners.current,
         ...(options.prompts ? { prompts: options.prompts } : {}),
       });
       if (!model.ok) return model;
@@ -182,6 +193,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     now,
     pool,
     enginePool,
+    owners,
     gate: new ConcurrencyGate(config.ENGINE_MAX_ACTIVE, config.ENGINE_MAX_WAITING),
     budgets: new Budgets({ usesModel: choice === 'openai', store, config, now, log }),
     results,
@@ -199,6 +211,8 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     userData: new UserData(parts, conversations),
     guilds: new Guilds(parts),
     budgets: parts.budgets,
+    autoSummaries: new AutoSummaries(parts, conversations),
+    settings: new ServerSettings(parts),
   };
 
   const perMinute = {
@@ -258,7 +272,7 @@ function startedOnFirstJob(create: () => Promise<JobRunner<AppJobs>>): JobRunner
     async run<N extends keyof AppJobs & string>(
       name: N,
       args: Parameters<AppJobs[N]>,
-      options?: { readonly timeoutMs?: number },
+      options?: RunOptions,
     ): Promise<Awaited<ReturnType<AppJobs[N]>> | Result<never>> {
       pool ??= create();
       return (await pool).run(name, args, options);

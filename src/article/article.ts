@@ -55,7 +55,7 @@ export function normalizeText(raw: string): string {
       .replace(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
       .replace(/[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
       .split('\n')
-      .map((line) => line.replace(/ +$/u, ''))
+      .map((line) => line.replace(/(?<! ) +$/u, ''))
       .join('\n')
       .replace(/\n{3,}/g, '\n\n')
       .replace(/^\n+|\n+$/g, '')

@@ -117,18 +117,42 @@ export function decodeText(bytes: Uint8Array): Result<string> {
 /**
  * Markdown → plain text a reader would see: headings, emphasis, links and images lose their syntax;
  * paragraphs and list items stay as lines. Quotes are located in this text, so it must read naturally.
+ * Linear in the length of `md`: fences, links and images are only looked for before the last place
+ * they could end (an opener with no closer after it scanned to the end of the text, once per opener),
+ * and a heading's closing `#`s are trimmed by hand.
  */
 export function markdownToText(md: string): string {
-  return md
-    .replace(/^```[^\n]*\n([\s\S]*?)^```\s*$/gm, '$1')
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$/gm, '$1')
+  let text = beforeLast(md, lastFenceEnd(md), (s) => s.replace(/^```[^\n]*\n([\s\S]*?)^```\s*$/gm, '$1'));
+  text = beforeLast(text, text.lastIndexOf(')') + 1, (s) => s.replace(/!\[([^[\]]*)\]\([^)]*\)/g, '$1'));
+  text = beforeLast(text, text.lastIndexOf(')') + 1, (s) => s.replace(/\[([^[\]]+)\]\([^)]*\)/g, '$1'));
+  return text
+    .replace(/^[ \t]{0,3}#{1,6}[ \t]+(.*)$/gm, (_, heading: string) => withoutClosingHashes(heading))
     .replace(/^[ \t]{0,3}>[ \t]?/gm, '')
     .replace(/^[ \t]{0,3}(?:[-*_][ \t]*){3,}$/gm, '')
     .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
     .replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?!\w)/g, '$1$2')
     .replace(/`([^`\n]+)`/g, '$1');
+}
+
+/** `edit` applied to `text` up to `end` only; the rest (where no match can end) kept as it is. */
+function beforeLast(text: string, end: number, edit: (s: string) => string): string {
+  return end <= 0 ? text : edit(text.slice(0, end)) + text.slice(end);
+}
+
+/** Where the last closing fence line (a line of ``` and spaces) ends, or 0 when there is none. */
+function lastFenceEnd(md: string): number {
+  let end = 0;
+  for (const m of md.matchAll(/^```\s*$/gm)) end = m.index + m[0].length;
+  return end;
+}
+
+/** A heading's text without the optional closing sequence: `Title ##  ` → `Title`. */
+function withoutClosingHashes(heading: string): string {
+  let end = heading.length;
+  while (end > 0 && (heading[end - 1] === ' ' || heading[end - 1] === '\t')) end--;
+  while (end > 0 && heading[end - 1] === '#') end--;
+  while (end > 0 && (heading[end - 1] === ' ' || heading[end - 1] === '\t')) end--;
+  return heading.slice(0, end);
 }
 
 /**

@@ -8,6 +8,7 @@ import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ReadinessCheck } from '../ops/health.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
+import { createMessageDeleteHandler, createMessageUpdateHandler } from './auto-summary.js';
 import { createClient, shardsFor } from './client.js';
 import type { Command } from './command.js';
 import { BotContext } from './context.js';
@@ -15,6 +16,7 @@ import { guildSeen, purgeDepartedGuilds } from './guild-membership.js';
 import { handlers } from './handlers/index.js';
 import { apologizeForInterruptedJobs } from './interrupted-jobs.js';
 import { createMessageHandler } from './message-handler.js';
+import { createReactionHandler } from './reaction-handler.js';
 import { renderSummaryEmbeds } from './render/render-summary.js';
 import { createInteractionRouter } from './router.js';
 
@@ -83,6 +85,9 @@ export async function startBot(
     const context = new BotContext(client, app, system.rateLimits, config, log, metrics, queue);
     client.on(Events.InteractionCreate, createInteractionRouter(context, commands, handlers));
     client.on(Events.MessageCreate, createMessageHandler(context));
+    client.on(Events.MessageDelete, createMessageDeleteHandler(context));
+    client.on(Events.MessageUpdate, createMessageUpdateHandler(context));
+    client.on(Events.MessageReactionAdd, createReactionHandler(context));
     client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
     client.on(Events.ShardDisconnect, (event, shard) =>
       log.warn({ code: event.code, shard }, 'gateway disconnected'),

@@ -47,12 +47,16 @@ export async function interactionBoundary(
   }
 }
 
-/** The same boundary for a message the bot acts on (a mention, a question in a thread). */
+/**
+ * The same boundary for a message the bot acts on (a mention, a question in a thread, a reaction
+ * to it: then `userId` is who reacted).
+ */
 export async function messageBoundary(
   bot: BotContext,
   message: Message,
   kind: RequestKind,
   work: Work,
+  userId: string = message.author.id,
 ): Promise<void> {
   const receivedAt = performance.now();
   const log = bot.log.child({
@@ -60,7 +64,7 @@ export async function messageBoundary(
     messageId: message.id,
     guildId: message.guildId,
     channelId: message.channelId,
-    userId: message.author.id,
+    userId,
   });
   try {
     const outcome = await runWithRequestId(message.id, () =>

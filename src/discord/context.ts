@@ -7,6 +7,7 @@ import type { WorkQueue } from '../app/work-queue.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics, Outcome, RequestKind } from '../ops/metrics.js';
+import type { WatchedMessage } from './auto-summary.js';
 
 /**
  * Everything a handler needs, owned by one running bot (nothing lives in module state): the use
@@ -20,6 +21,7 @@ export class BotContext {
   #pendingAcks = 0;
   readonly #ackWaiters: (() => void)[] = [];
   readonly #shutdown = new AbortController();
+  readonly #watched = new Map<string, WatchedMessage>();
   #accepting = true;
 
   constructor(
@@ -79,6 +81,25 @@ export class BotContext {
         resolve();
       });
     });
+  }
+
+  /**
+   * Starts following a person's message while its auto-summaries are made: MESSAGE_DELETE and
+   * MESSAGE_UPDATE update what `watched` returns until `unwatchMessage`.
+   */
+  watchMessage(messageId: string, content: string): WatchedMessage {
+    const watched: WatchedMessage = { deleted: false, content };
+    this.#watched.set(messageId, watched);
+    return watched;
+  }
+
+  /** The message as last seen, while it is followed; undefined otherwise. */
+  watched(messageId: string): WatchedMessage | undefined {
+    return this.#watched.get(messageId);
+  }
+
+  unwatchMessage(messageId: string, watched: WatchedMessage): void {
+    if (this.#watched.get(messageId) === watched) this.#watched.delete(messageId);
   }
 
   /** Runs one event's work, counted until it settles. */

@@ -141,7 +141,12 @@ export class MessageDelivery implements Delivery {
   }
 
   async fail(text: string): Promise<void> {
-    await this.#first({ content: text, allowedMentions: SAFE_MENTIONS });
+    await this.say(text);
+  }
+
+  /** One plain line as a reply to the message (or beside it, without Read Message History). */
+  async say(text: string): Promise<Message> {
+    return this.#first({ content: text, allowedMentions: SAFE_MENTIONS });
   }
 
   /** The embeds as plain text messages ending with the note; the first carries the buttons. */
@@ -191,10 +196,15 @@ export class ThreadDelivery implements Delivery {
     await this.interaction.editReply({ content: text, allowedMentions: SAFE_MENTIONS });
   }
 
-  async deliver(messages: readonly APIEmbed[][]): Promise<Message[]> {
+  async deliver(messages: readonly APIEmbed[][], components: Rows = []): Promise<Message[]> {
     const [first = [], ...rest] = messages;
     const sent: Message[] = [
-      await this.thread.send({ content: this.header, embeds: first, allowedMentions: SAFE_MENTIONS }),
+      await this.thread.send({
+        content: this.header,
+        embeds: first,
+        components,
+        allowedMentions: SAFE_MENTIONS,
+      }),
     ];
     for (const embeds of rest) sent.push(await this.thread.send({ embeds, allowedMentions: SAFE_MENTIONS }));
     await this.interaction.editReply({ content: this.note, allowedMentions: SAFE_MENTIONS });

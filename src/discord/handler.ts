@@ -1,4 +1,4 @@
-import type { ButtonInteraction, ModalSubmitInteraction } from 'discord.js';
+import type { ButtonInteraction, ModalSubmitInteraction, StringSelectMenuInteraction } from 'discord.js';
 import type { RequestKind } from '../ops/metrics.js';
 import type { RequestContext, RequestOutcome } from './context.js';
 
@@ -29,9 +29,9 @@ export interface ModalHandler<T> extends Handler<T> {
   run(interaction: ModalSubmitInteraction, data: T, ctx: RequestContext): Promise<RequestOutcome>;
 }
 
-/** Any registered component handler (their data types differ; each checks its own). */
+/** Any registered component handler (buttons, modals, string select menus) (their data types differ; each checks its own). */
 // biome-ignore lint/suspicious/noExplicitAny: a table of handlers with different data types
-export type ComponentHandler = ButtonHandler<any> | ModalHandler<any>;
+export type ComponentHandler = ButtonHandler<any> | ModalHandler<any> | SelectHandler<any>;
 
 /** The handler prefix of a custom id: its first two `:`-separated segments. */
 export function prefixOf(customId: string): string {
@@ -41,4 +41,9 @@ export function prefixOf(customId: string): string {
 /** The data after `prefix:` in a custom id, or null when the id is not under `prefix`. */
 export function dataOf(customId: string, prefix: string): string | null {
   return customId.startsWith(`${prefix}:`) ? customId.slice(prefix.length + 1) : null;
+}
+
+export interface SelectHandler<T> extends Handler<T> {
+  readonly type: 'select';
+  run(interaction: StringSelectMenuInteraction, data: T, ctx: RequestContext): Promise<RequestOutcome>;
 }

@@ -4,7 +4,8 @@ import type { AttachmentInfo } from './attachments.js';
 
 export type { SourceInput } from '../app/source-input.js';
 
-const TRAILING = /[.,;:!?'"*_~>\]}]+$/u;
+/** Starts where the run of punctuation starts: tried from inside the run, it re-read it each time. */
+const TRAILING = /(?<![.,;:!?'"*_~>\]}])[.,;:!?'"*_~>\]}]+$/u;
 
 /**
  * The first web link in a message's text: bare, in `<…>` (embeds suppressed) or in a masked link
@@ -13,8 +14,12 @@ const TRAILING = /[.,;:!?'"*_~>\]}]+$/u;
  */
 export function firstLink(content: string): string | null {
   const match = /https?:\/\/[^\s<>|"`]+/iu.exec(content);
-  if (!match) return null;
-  let url = match[0];
+  return match ? trimLink(match[0]) : null;
+}
+
+/** A link as matched, without the punctuation that ends the sentence around it; null when nothing is left. */
+function trimLink(matched: string): string | null {
+  let url = matched;
   for (;;) {
     const before = url;
     url = url.replace(TRAILING, '');
@@ -24,6 +29,27 @@ export function firstLink(content: string): string | null {
     if (url === before) break;
   }
   return url.length > 'https://'.length ? url : null;
+}
+
+/**
+ * The web links of a message that its author shows as links, in order: not those inside code
+ * (```…```, ``…``, `…`), spoilers (||…||) or angle brackets (<…>, which suppress the embed, as
+ * people do for a link they mention but do not share). Masked links `[text](url)` count. Linear
+ * time: each pattern is lazy between fixed delimiters, with no nested repetition.
+ */
+export function sharedLinks(content: string): string[] {
+  const visible = content
+    .replace(/```[\s\S]*?```/gu, ' ')
+    .replace(/``[^`]*?``/gu, ' ')
+    .replace(/`[^`]*`/gu, ' ')
+    .replace(/\|\|[\s\S]*?\|\|/gu, ' ')
+    .replace(/<https?:\/\/[^\s>]*>/giu, ' ');
+  const links: string[] = [];
+  for (const match of visible.matchAll(/https?:\/\/[^\s<>|"`]+/giu)) {
+    const url = trimLink(match[0]);
+    if (url) links.push(url);
+  }
+  return links;
 }
 
 export function attachmentInfo(attachment: Attachment): AttachmentInfo {

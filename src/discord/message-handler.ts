@@ -1,4 +1,6 @@
 import type { Message, SendableChannels } from 'discord.js';
+import { resolveSummaryOptions } from '../app/server-settings.js';
+import { autoSummarize, mayCarryLinks } from './auto-summary.js';
 import { messageBoundary } from './boundary.js';
 import type { BotContext, RequestContext, RequestOutcome } from './context.js';
 import { keepTyping, MessageDelivery } from './delivery.js';
@@ -27,7 +29,20 @@ export function createMessageHandler(bot: BotContext) {
     const inThread = message.channel.isThread();
     const plainInThread =
       bot.config.DISCORD_MESSAGE_CONTENT && inThread && message.content.trim() !== '' && !message.reference;
-    if (!mentioned && !repliedToBot && !plainInThread) return;
+    if (!mentioned && !repliedToBot && !plainInThread) {
+      // A link shared in a channel where auto-summaries may be on (the store says; only with the
+      // Message Content intent does the bot see ordinary messages' links at all).
+      if (
+        bot.accepting &&
+        bot.config.DISCORD_MESSAGE_CONTENT &&
+        message.inGuild() &&
+        !inThread &&
+        mayCarryLinks(message.content)
+      ) {
+        bot.track(messageBoundary(bot, message, 'auto_summary', (ctx) => autoSummarize(ctx, message)));
+      }
+      return;
+    }
     if (!bot.accepting) {
       // Shutting down: a short answer now rather than silence (only mentions and replies, not chatter).
       if (mentioned || repliedToBot) {
@@ -111,7 +126,12 @@ async function handle(
     await out.fail(orphaned ? notices.conversationGone : notices.mentionHelp);
     return 'bad_usage';
   }
-  return runRequest(ctx, summaryFromMessage(message, ctx, input, place));
+  const options = resolveSummaryOptions(
+    { length: null, language: null, private: false },
+    await ctx.bot.app.settings.defaults(message.guildId),
+    null,
+  );
+  return runRequest(ctx, summaryFromMessage(message, ctx, input, place, options));
 }
 
 /** Whether a message brings something to summarize: a link or a file. */

@@ -50,8 +50,8 @@ export function createInteractionRouter(
       if (!command || !isMessageCommand(command)) return { kind: 'context_menu', work: unknown(interaction) };
       return { kind: 'context_menu', work: (ctx) => command.execute(interaction, ctx) };
     }
-    if (interaction.isButton() || interaction.isModalSubmit()) {
-      const type = interaction.isButton() ? 'button' : 'modal';
+    if (interaction.isButton() || interaction.isModalSubmit() || interaction.isStringSelectMenu()) {
+      const type = interaction.isButton() ? 'button' : interaction.isModalSubmit() ? 'modal' : 'select';
       const handler = byPrefix.get(`${type}:${prefixOf(interaction.customId)}`);
       const data = handler?.parse(interaction.customId) ?? null;
       if (!handler || data === null) return { kind: handler?.kind ?? 'button', work: unknown(interaction) };
@@ -60,6 +60,9 @@ export function createInteractionRouter(
         return { kind, work: (ctx) => handler.run(interaction, data, ctx) };
       }
       if (handler.type === 'modal' && interaction.isModalSubmit()) {
+        return { kind, work: (ctx) => handler.run(interaction, data, ctx) };
+      }
+      if (handler.type === 'select' && interaction.isStringSelectMenu()) {
         return { kind, work: (ctx) => handler.run(interaction, data, ctx) };
       }
       return { kind, work: unknown(interaction) };

@@ -1,4 +1,5 @@
 import type { BudgetLimits, LimitSource, UsageReport } from '../app/budget.js';
+import { DEFAULT_REACTION_EMOJI, type ServerDefaults } from '../app/server-settings.js';
 import type { Failure, ReasonCode } from '../core/result.js';
 import type { BudgetScope } from '../engines/engine.js';
 
@@ -39,7 +40,10 @@ const FAILURES: Readonly<Record<ReasonCode, (d: Readonly<Record<string, unknown>
     d.reason === 'charset'
       ? 'I could not decode that text: it is not in the character set it claims, and I could not tell which one it uses. Save it as UTF-8, or paste the text with `/summarize text:`.'
       : 'I could not read that document (it may be damaged, encrypted or scanned). Try pasting its text with `/summarize text:`.',
-  bad_usage: () => 'That request is missing something. Check the command options and try again.',
+  bad_usage: (d) =>
+    d.reason === 'discord_link'
+      ? 'I read Discord messages only through `/summarize url:` with the message’s link (or the **Summarize** app command on the message), not as web pages.'
+      : 'That request is missing something. Check the command options and try again.',
   invalid_url: () => 'That does not look like a web link. Use a full address that starts with `https://`.',
   blocked_address: () =>
     'I cannot open that address: it points to a private or local network. Links must be public web pages.',
@@ -97,6 +101,10 @@ export interface KeptAboutUser {
   readonly turns: number;
   readonly usageDays: number;
   readonly jobs: number;
+  /** Auto-summary channel settings that name them as the admin who turned them on. */
+  readonly autoSummaryChannels?: number;
+  /** Servers whose settings (`/budget`, `/settings`) name them as who last changed them. */
+  readonly settings: number;
 }
 
 /** What `/forget` deleted: the counts shown before, pasted texts deleted and bot messages removed. */
@@ -125,6 +133,18 @@ function keptLines(kept: KeptAboutUser, withQuestions = true): string[] {
     ...(kept.turns > 0 ? [`${count(kept.turns, 'question')} you asked`] : []),
     ...(kept.usageDays > 0 ? [`usage counts for ${count(kept.usageDays, 'day')}`] : []),
     ...(kept.jobs > 0 ? [`${count(kept.jobs, 'request')} in progress`] : []),
+    ...((kept.autoSummaryChannels ?? 0) > 0
+      ? [
+          withQuestions
+            ? `your name on ${count(kept.autoSummaryChannels ?? 0, 'channel')} where you turned auto-summaries on (they stay on, without your name)`
+            : `your name on ${count(kept.autoSummaryChannels ?? 0, 'auto-summary channel setting')}`,
+        ]
+      : []),
+    ...(kept.settings > 0
+      ? [
+          `your name as who last changed the settings of ${count(kept.settings, 'server')} (the settings stay)`,
+        ]
+      : []),
   ];
 }
 
@@ -134,6 +154,16 @@ export const notices = {
   noSource: 'Give me something to summarize: a `url`, some `text`, or a `file`.',
   oneSource: 'Give me just one thing to summarize: a `url`, some `text`, or a `file`, not several.',
   nothingInMessage: 'That message has no link, file or text for me to summarize.',
+  /** The one answer for every message link Verbatim will not open: never says whether it exists. */
+  cannotOpenMessage:
+    'I can’t open that message. Use a link to a message in this server that you can see, in a channel I can read (I need View Channel and Read Message History there).',
+  linkedMessageEmpty:
+    'I can see that message but none of its text, files or links. If it has text, my Message Content intent may be off: ask the bot’s operator, or paste the text with `/summarize text:`.',
+  contextGone:
+    'I no longer keep the article this quote is from (its summary was deleted or forgotten, or it is older than I keep articles). Summarize the article again to see quotes in context.',
+  contextShown: '-# The quote in bold, with the paragraphs before and after it.',
+  contextChanged:
+    'The article changed since this was written (the summary was refreshed). Use the menu under the new summary or answer.',
   attachmentTooLarge: (size: number, limit: number) =>
     `That file is ${bytes(size)}; I read files up to ${bytes(limit)}. Try a smaller file or a link.`,
   attachmentType: 'I can read PDF files and text, Markdown or HTML files (.txt, .md, .html, .pdf).',
@@ -246,7 +276,22 @@ export const labels = {
   pasteMoreLabel: (n: number) => `More text, part ${n} (optional)`,
   pastePlaceholder: 'Paste the article here; continue in the next box at a paragraph break.',
   pastedText: 'Pasted text',
+  discordMessage: 'A Discord message',
+  /** The title of a summary of a linked message's text: whose message, and where. */
+  linkedMessage: (author: string, channel: string) => `Message from ${author} in #${channel}`,
   openAtQuote: '↗',
+  /** The menu's placeholder: numbered footnotes as a range, quotes drawn in place without one. */
+  contextMenu: (first: string, last: string) =>
+    !first.startsWith('[')
+      ? 'Show context for a quote…'
+      : first === last
+        ? `Show context for ${first}`
+        : `Show context for ${first} … ${last}`,
+  contextOption: (label: string) => `Show context for ${label}`,
+  contextHeading: (label: string) => `Context for ${label}`,
+  contextOpen: 'Open the page at this quote',
+  contextOpenMessage: 'Open the message',
+
   quotesFound: (verified: number, proposed: number) => `${verified}/${proposed} quotes found in the article`,
   fellBack: (code: string) => `fell back to offline engine: ${code}`,
   language: (used: string | null, wanted: string) =>
@@ -325,6 +370,64 @@ export const budgetText = {
   guildOnly: 'Use `/budget` in a server.',
 } as const;
 
+const AUTO_LENGTH: Readonly<Record<string, string>> = {
+  short: 'short summaries',
+  standard: 'standard summaries',
+  detailed: 'detailed summaries',
+};
+
+/** One channel where auto-summaries are on, as `/autosummarize` lists it. */
+export interface AutoSummaryLine {
+  readonly channelId: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly length: string | null;
+  readonly updatedBy: string | null;
+}
+
+function autoOptions(line: Omit<AutoSummaryLine, 'channelId' | 'updatedBy'>): string {
+  const parts = [
+    line.length ? (AUTO_LENGTH[line.length] ?? line.length) : 'standard summaries',
+    ...(line.include.length > 0 ? [`only ${line.include.join(', ')}`] : []),
+    ...(line.exclude.length > 0 ? [`not ${line.exclude.join(', ')}`] : []),
+  ];
+  return parts.join('; ');
+}
+
+/** What `/autosummarize` and the channels where it is on say. */
+export const autoText = {
+  guildOnly: 'Use `/autosummarize` in a server.',
+  noIntent:
+    'I can’t turn auto-summaries on: without the **Message Content** intent, Discord doesn’t show me the text of ordinary messages, so I would never see the links. To enable it, the bot’s operator switches on **Message Content Intent** in the Developer Portal (Bot → Privileged Gateway Intents) and sets `DISCORD_MESSAGE_CONTENT=true`, then restarts me. Then run this command again.',
+  noIntentList:
+    '-# The Message Content intent is off, so no links are summarized by themselves: see the README (`DISCORD_MESSAGE_CONTENT=true` and the portal switch).',
+  chooseState:
+    'Say `state: on` or `state: off` with those options (or use `/autosummarize` alone to see where it is on).',
+  badDomains: (which: string) =>
+    `I could not read the domains in \`${which}\`. List host names separated by commas or spaces, like \`example.com, news.example.org\`.`,
+  wrongChannel: 'Auto-summaries work in text and announcement channels. Pick one of those.',
+  cannotPost: (channelId: string, missing: readonly string[]) =>
+    `I can’t post in <#${channelId}>: I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} there. Give me ${missing.length === 1 ? 'it' : 'them'}, then run this command again.`,
+  on: (channelId: string, options: Omit<AutoSummaryLine, 'channelId' | 'updatedBy'>) =>
+    `Auto-summaries are on in <#${channelId}> (${autoOptions(options)}). Each link people post there gets a summary as a reply (up to 3 per message), charged to whoever posted it. Pages that are not articles get no reply.`,
+  noThreadThere: (missing: readonly string[]) =>
+    `-# I am missing the ${list(missing)} permission${missing.length === 1 ? '' : 's'} there, so summaries will have no thread for questions.`,
+  off: (channelId: string) => `Auto-summaries are off in <#${channelId}>.`,
+  wasOff: (channelId: string) => `Auto-summaries were not on in <#${channelId}>; nothing changed.`,
+  none: 'Auto-summaries are not on in any channel of this server. Turn them on with `/autosummarize state: on` in a channel (or pick one with `channel:`).',
+  list: (lines: readonly AutoSummaryLine[]) =>
+    [
+      'Auto-summaries are on in:',
+      ...lines.map(
+        (l) =>
+          `• <#${l.channelId}>: ${autoOptions(l)}${l.updatedBy ? `, turned on by <@${l.updatedBy}>` : ''}`,
+      ),
+    ].join('\n'),
+  /** The one line posted instead of a second summary of the same link in a channel within a day. */
+  duplicate: (jumpLink: string, postedAtMs: number) =>
+    `This link was already summarized here ${discordTime(postedAtMs)}: ${jumpLink}`,
+} as const;
+
 /** An English name for a language tag ("French"), or the tag itself. */
 export function languageName(tag: string): string {
   try {
@@ -334,3 +437,22 @@ export function languageName(tag: string): string {
     return tag;
   }
 }
+
+/** What `/settings` says. */
+export const settingsText = {
+  guildOnly: 'Use `/settings` in a server.',
+  current: '**This server’s defaults for summaries**',
+  updated: '**Settings saved.** This server’s defaults for summaries are now:',
+  lines: (defaults: ServerDefaults): string[] => [
+    `• Length: ${defaults.length ?? 'standard (the bot’s default)'}`,
+    `• Language: ${defaults.language === null ? 'each reader’s Discord language (the article’s own for mentions and reactions)' : defaults.language === 'original' ? 'the article’s own' : languageName(defaults.language)}`,
+    `• Private: ${defaults.privateSummaries ? 'yes, only the person who asks sees a summary from `/summarize` or the Summarize menu' : 'no, summaries are posted in the channel'}`,
+    `• Reaction that asks for a summary: ${defaults.reactionEmoji ?? `${DEFAULT_REACTION_EMOJI} (the bot’s default)`}`,
+  ],
+  lastChanged: (userId: string | null, at: number | null): string | null =>
+    at === null ? null : `-# Last changed${userId === null ? '' : ` by <@${userId}>`} ${discordTime(at)}.`,
+  howToChange:
+    'Change them with `/settings length:`, `language:`, `private:` or `reaction_emoji:`; `reset:` puts one back. A request’s own options (`/summarize length:` and so on) still win.',
+  notAnEmoji: (given: string) =>
+    `“${given.slice(0, 100)}” is not an emoji I can watch for. Give one emoji, like 📰, or a custom emoji of a server (pick it with the emoji button).`,
+} as const;

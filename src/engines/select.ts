@@ -10,6 +10,8 @@ export interface EngineDeps {
   readonly log: Logger;
   /** The model's prompts; default read once from the repository's `prompts/`. */
   readonly prompts?: Prompts;
+  /** Who the running request is for, so model calls are taken by users in turn (see `ModelClient`). */
+  readonly currentOwner?: () => string | undefined;
 }
 
 /** True when config names a model server (a key, or a base URL for keyless local servers). */
@@ -57,6 +59,7 @@ export async function selectEngine(
       contextChars: config.OPENAI_CONTEXT_CHARS,
       logger: deps.log.child({ component: 'openai' }),
       prompts: deps.prompts,
+      currentOwner: deps.currentOwner,
     }),
   };
 }

@@ -20,7 +20,8 @@ export function sentenceCount(folded: string): number {
   return Math.max(1, m ? m.length : 0);
 }
 
-const SENTENCE_END = /[.!?。！？]+(?=\s|$)|[。！？]+/gu;
+/** A run of stops is taken whole, from its start (tried from inside a run, it re-read the run). */
+const SENTENCE_END = /(?<![.!?。！？])[.!?。！？]+(?=\s|$)|[。！？]+/gu;
 
 /** The sentences of a folded proposal, each with its terminator, trimmed. */
 export function splitSentences(folded: string): string[] {

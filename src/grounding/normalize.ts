@@ -247,11 +247,17 @@ export function hasWordChar(s: string): boolean {
   return false;
 }
 
-/** Ellipsis forms a model writes for an omission: `…`, `...` (or more dots), `. . .`, bracketed forms. */
-const ELLIPSIS = /\s*(?:\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…+|\.{3,}|\. \. \.)\s*/gu;
-const EDGE_MARKS = /^[\s"'“”„‟«»‹›「」『』‘’‚‛＂]+|[\s"'“”„‟«»‹›「」『』‘‚‛＂]+$/gu;
-const EDGE_ELLIPSIS =
-  /^(?:\s*(?:\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…+|\.{3,}))+|(?:(?:\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…+|\.{3,})\s*)+$/gu;
+/**
+ * Ellipsis forms a model writes for an omission: `…`, `...` (or more dots), `. . .`, bracketed forms.
+ * Spaces before it are taken only from where their run starts: tried from inside a run, the pattern
+ * re-read the rest of the run each time (quadratic on long runs of spaces).
+ */
+const ELLIPSIS = /(?:(?<!\s)\s+)?(?:\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…+|\.{3,}|\. \. \.)\s*/gu;
+const LEADING_MARKS = /^[\s"'“”„‟«»‹›「」『』‘’‚‛＂]+/u;
+/** Starts only where a run of such marks starts (see ELLIPSIS). */
+const TRAILING_MARKS = /(?<![\s"'“”„‟«»‹›「」『』‘‚‛＂])[\s"'“”„‟«»‹›「」『』‘‚‛＂]+$/u;
+const LEADING_ELLIPSES = /^(?:\s*(?:\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…+|\.{3,}))+/u;
+const BRACKETED_ELLIPSIS = /^\s*(?:…|\.{3,})\s*$/u;
 
 /**
  * A proposal without what models wrap quotes in: surrounding quote marks and leading/trailing
@@ -261,10 +267,40 @@ const EDGE_ELLIPSIS =
 export function stripProposalEdges(proposal: string): string {
   let s = proposal.trim();
   for (;;) {
-    const next = s.replace(EDGE_MARKS, '').replace(EDGE_ELLIPSIS, '').trim();
+    const marked = s.replace(LEADING_MARKS, '').replace(TRAILING_MARKS, '');
+    const next = withoutTrailingEllipses(marked.replace(LEADING_ELLIPSES, '')).trim();
     if (next === s) return s;
     s = next;
   }
+}
+
+/**
+ * `s` without the ellipses (and the spaces between them) it ends with. Read from the end, one
+ * ellipsis at a time: a pattern anchored at the end, `(?:(?:…|\.{3,})\s*)+$`, was tried from every
+ * position and, on a run of dots that does not end the text, backtracked exponentially.
+ */
+function withoutTrailingEllipses(s: string): string {
+  let end = s.length;
+  for (;;) {
+    let last = end;
+    while (last > 0 && /\s/u.test(s.charAt(last - 1))) last--;
+    const start = trailingEllipsisStart(s, last);
+    if (start === null) return s.slice(0, end);
+    end = start;
+  }
+}
+
+/** Where the ellipsis that ends `s.slice(0, end)` starts: `…`s, three or more dots, `[…]`, `(...)`. */
+function trailingEllipsisStart(s: string, end: number): number | null {
+  const last = s[end - 1];
+  if (last === '…' || last === '.') {
+    let start = end;
+    while (start > 0 && s[start - 1] === last) start--;
+    return last === '…' || end - start >= 3 ? start : null;
+  }
+  if (last !== ']' && last !== ')') return null;
+  const open = s.lastIndexOf(last === ']' ? '[' : '(', end - 2);
+  return open >= 0 && BRACKETED_ELLIPSIS.test(s.slice(open + 1, end - 1)) ? open : null;
 }
 
 /** Splits a proposal at interior ellipses into trimmed, non-empty parts (one part when there is none). */

@@ -2,7 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { REASON_CODES } from '../core/result.js';
 
 /**
- * How a user asked: a slash command, the message context menu, a mention with a link, a plain
+ * How a user asked: a slash command, the message context menu, a mention with a link, a reaction, a plain
  * message in a summary's thread, a button, or "Try again" under a request a restart interrupted.
  * Anything else is counted as `other`.
  */
@@ -11,9 +11,11 @@ export const REQUEST_KINDS = [
   'ask',
   'context_menu',
   'mention',
+  'reaction',
   'thread_message',
   'button',
   'retry',
+  'auto_summary',
   'other',
 ] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -38,6 +40,14 @@ export const INTERRUPTION_TIMES = ['at_shutdown', 'after_restart'] as const;
 /** `article`: a fetched page reused; `model`: a summary or answer reused from the result cache. */
 export const CACHES = ['article', 'model'] as const;
 export type CacheName = (typeof CACHES)[number];
+
+/**
+ * What became of a link posted in an auto-summary channel: summarized, answered with a pointer to
+ * the same link's summary of the last day, withdrawn (its message deleted or edited to drop it), or
+ * left unanswered for a reason code (`not_an_article` for listings, videos, login walls…).
+ */
+export const AUTO_SUMMARY_OUTCOMES = ['posted', 'pointer', 'withdrawn', ...REASON_CODES] as const;
+export type AutoSummaryOutcome = (typeof AUTO_SUMMARY_OUTCOMES)[number];
 
 /** Whose daily model budget sent a request to the offline engine. */
 export const BUDGET_SCOPES = ['guild', 'user'] as const;
@@ -134,6 +144,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       name: 'verbatim_unanswerable_messages_total',
       help: 'Messages to the bot left unanswered because it may not post where they were sent (missing permissions, a locked thread).',
       labels: { kind: REQUEST_KINDS },
+    }),
+    autoSummaries: make.counter({
+      name: 'verbatim_auto_summary_links_total',
+      help: 'Links posted in auto-summary channels, by what became of them (posted, pointer, withdrawn, or the reason code of a link left unanswered).',
+      labels: { outcome: AUTO_SUMMARY_OUTCOMES },
     }),
     /** Every metric above, in the Prometheus text exposition format 0.0.4 (`METRICS_CONTENT_TYPE`). */
     render: (): Promise<string> => registry.metrics(),

@@ -2,10 +2,13 @@ import type { Article } from '../article/article.js';
 import type { Cache } from '../core/cache.js';
 import type {
   ArticleSource,
+  AutoSummaryChannel,
+  AutoSummaryLink,
   GuildSettings,
   JobRecord,
   NewTurn,
   PurgeCounts,
+  ReactionClaim,
   ShardRef,
   ShardSet,
   Store,
@@ -107,6 +110,12 @@ class LazyStore implements Store {
   async putGuildSettings(settings: GuildSettings): Promise<void> {
     return (await this.#store()).putGuildSettings(settings);
   }
+  async claimReactionSummary(claim: ReactionClaim): Promise<boolean> {
+    return (await this.#store()).claimReactionSummary(claim);
+  }
+  async releaseReactionSummary(messageId: string): Promise<boolean> {
+    return (await this.#store()).releaseReactionSummary(messageId);
+  }
   async putDelivery(delivery: SummaryDelivery): Promise<void> {
     return (await this.#store()).putDelivery(delivery);
   }
@@ -151,6 +160,37 @@ class LazyStore implements Store {
   }
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
     return (await this.#store()).purgeOlderThan(cutoffMs);
+  }
+  async putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void> {
+    return (await this.#store()).putAutoSummaryChannel(setting);
+  }
+  async getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined> {
+    return (await this.#store()).getAutoSummaryChannel(channelId);
+  }
+  async deleteAutoSummaryChannel(channelId: string): Promise<boolean> {
+    return (await this.#store()).deleteAutoSummaryChannel(channelId);
+  }
+  async autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]> {
+    return (await this.#store()).autoSummaryChannelsIn(guildId);
+  }
+  async countAutoSummaryChannelsSetBy(userId: string): Promise<number> {
+    return (await this.#store()).countAutoSummaryChannelsSetBy(userId);
+  }
+  async putAutoSummaryLink(link: AutoSummaryLink): Promise<void> {
+    return (await this.#store()).putAutoSummaryLink(link);
+  }
+  async autoSummaryLinkSince(
+    channelId: string,
+    url: string,
+    since: number,
+  ): Promise<AutoSummaryLink | undefined> {
+    return (await this.#store()).autoSummaryLinkSince(channelId, url, since);
+  }
+  async autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]> {
+    return (await this.#store()).autoSummaryLinksFor(messageId);
+  }
+  async deleteAutoSummaryLinks(summaryId: string): Promise<number> {
+    return (await this.#store()).deleteAutoSummaryLinks(summaryId);
   }
   async purgeExpired(): Promise<number> {
     return (await this.#store()).purgeExpired();

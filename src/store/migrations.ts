@@ -255,6 +255,75 @@ END $$;
 ${emptyOld}`;
 };
 
+/**
+ * Server defaults (`/settings`) join the budgets in the guild's one settings row: a summary length
+ * (NULL: standard), a language (NULL: each reader's Discord language; `original`: the article's
+ * own; else a BCP 47 code), whether summaries are private unless asked otherwise, and the emoji
+ * whose reaction asks for a summary (NULL: 📰; a custom emoji as `<:name:id>` or `<a:name:id>`).
+ * `reaction_summaries` holds which messages a reaction already had summarized, one row per message,
+ * so that the second person reacting gets nothing new (and a restart or another process agrees).
+ * It names nobody: only the guild, for the guild purge.
+ */
+const v5 = (dialect: 'sqlite' | 'postgres'): string => {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const bool =
+    dialect === 'sqlite'
+      ? 'INTEGER NOT NULL DEFAULT 0 CHECK (private_summaries IN (0, 1))'
+      : 'BOOLEAN NOT NULL DEFAULT false';
+  return `
+ALTER TABLE guild_settings ADD COLUMN summary_length TEXT CHECK (summary_length IN ('short', 'standard', 'detailed'));
+ALTER TABLE guild_settings ADD COLUMN summary_language TEXT;
+ALTER TABLE guild_settings ADD COLUMN private_summaries ${bool};
+ALTER TABLE guild_settings ADD COLUMN reaction_emoji TEXT;
+
+CREATE TABLE reaction_summaries (
+  message_id TEXT PRIMARY KEY,
+  guild_id TEXT NOT NULL,
+  claimed_at ${int} NOT NULL
+);
+CREATE INDEX reaction_summaries_guild ON reaction_summaries (guild_id);
+CREATE INDEX reaction_summaries_claimed ON reaction_summaries (claimed_at);
+`;
+};
+
+/**
+ * Auto-summaries (issue 14): the channels where they are on, with their options (domains as JSON
+ * arrays), and the links summarized there, so that the same link within a day gets a pointer to
+ * the earlier summary after any restart, and a deleted message's summary can be found.
+ */
+const v6 = (dialect: 'sqlite' | 'postgres'): string => {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return `
+CREATE TABLE auto_summary_channels (
+  channel_id TEXT PRIMARY KEY,
+  guild_id TEXT NOT NULL,
+  include_domains TEXT NOT NULL,
+  exclude_domains TEXT NOT NULL,
+  summary_length TEXT,
+  updated_by TEXT,
+  updated_at ${int} NOT NULL
+);
+CREATE INDEX auto_summary_channels_guild ON auto_summary_channels (guild_id, channel_id);
+CREATE INDEX auto_summary_channels_updated_by ON auto_summary_channels (updated_by);
+
+CREATE TABLE auto_summary_links (
+  channel_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  guild_id TEXT NOT NULL,
+  summary_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  requester_id TEXT NOT NULL,
+  posted_at ${int} NOT NULL,
+  PRIMARY KEY (channel_id, url)
+);
+CREATE INDEX auto_summary_links_message ON auto_summary_links (message_id);
+CREATE INDEX auto_summary_links_summary ON auto_summary_links (summary_id);
+CREATE INDEX auto_summary_links_guild ON auto_summary_links (guild_id);
+CREATE INDEX auto_summary_links_requester ON auto_summary_links (requester_id);
+CREATE INDEX auto_summary_links_posted ON auto_summary_links (posted_at);
+`;
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
   { version: 2, name: 'guild settings (model budgets)', sqlite: v2('sqlite'), postgres: v2('postgres') },
@@ -265,6 +334,13 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: v4('sqlite'),
     postgres: v4('postgres'),
   },
+  {
+    version: 5,
+    name: 'server defaults and reaction summaries',
+    sqlite: v5('sqlite'),
+    postgres: v5('postgres'),
+  },
+  { version: 6, name: 'auto-summary channels and links', sqlite: v6('sqlite'), postgres: v6('postgres') },
 ];
 
 /** The schema version this code expects: the last migration's number. */

@@ -3,6 +3,8 @@ import type { Article } from '../article/article.js';
 import { articleResultKey, type Cache } from '../core/cache.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
 import {
+  type AutoSummaryChannelRow,
+  type AutoSummaryLinkRow,
   articleUrls,
   checkDay,
   checkGuildSettings,
@@ -11,17 +13,23 @@ import {
   checkUsageEntry,
   type DeliveryRow,
   decodeArticle,
+  decodeAutoSummaryChannel,
+  decodeAutoSummaryLink,
   decodeDelivery,
   decodeGuildSettings,
   decodeJob,
   decodeThread,
   decodeTurn,
   encodeArticleMeta,
+  encodeAutoSummaryChannel,
+  encodeAutoSummaryLink,
   encodeDelivery,
+  encodeGuildSettings,
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
   type GuildSettingsRow,
+  guildSettingsUpsert,
   type JobRow,
   parseJson,
   type ThreadRow,
@@ -29,11 +37,14 @@ import {
 } from './rows.js';
 import {
   type ArticleSource,
+  type AutoSummaryChannel,
+  type AutoSummaryLink,
   type GuildSettings,
   type JobRecord,
   type NewTurn,
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
+  type ReactionClaim,
   type ResolvedStoreOptions,
   type ShardRef,
   type ShardSet,
@@ -403,19 +414,24 @@ class PgStore implements Store {
   async putGuildSettings(settings: GuildSettings): Promise<void> {
     checkGuildSettings(settings);
     await this.#pool.query(
-      `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
-           member_daily_tokens = excluded.member_daily_tokens, updated_by = excluded.updated_by,
-           updated_at = excluded.updated_at`,
-      [
-        settings.guildId,
-        settings.dailyTokens,
-        settings.memberDailyTokens,
-        settings.updatedBy,
-        settings.updatedAt,
-      ],
+      guildSettingsUpsert((n) => `$${n}`),
+      encodeGuildSettings(settings, (b) => b),
     );
+  }
+
+  async claimReactionSummary(claim: ReactionClaim): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      'INSERT INTO reaction_summaries (message_id, guild_id, claimed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [claim.messageId, claim.guildId, claim.claimedAt],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async releaseReactionSummary(messageId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM reaction_summaries WHERE message_id = $1', [
+      messageId,
+    ]);
+    return (rowCount ?? 0) > 0;
   }
 
   async putDelivery(delivery: SummaryDelivery): Promise<void> {
@@ -507,6 +523,8 @@ class PgStore implements Store {
       const jobs = await run('DELETE FROM jobs WHERE user_id = $1', userId);
       const usageRows = await run('DELETE FROM usage_daily WHERE user_id = $1', userId);
       await run('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = $1', userId);
+      await run('UPDATE auto_summary_channels SET updated_by = NULL WHERE updated_by = $1', userId);
+      await run('DELETE FROM auto_summary_links WHERE requester_id = $1', userId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
@@ -527,6 +545,9 @@ class PgStore implements Store {
       const jobs = await run('DELETE FROM jobs WHERE guild_id = $1', guildId);
       const usageRows = await run('DELETE FROM usage_daily WHERE guild_id = $1', guildId);
       await run('DELETE FROM guild_settings WHERE guild_id = $1', guildId);
+      await run('DELETE FROM auto_summary_channels WHERE guild_id = $1', guildId);
+      await run('DELETE FROM auto_summary_links WHERE guild_id = $1', guildId);
+      await run('DELETE FROM reaction_summaries WHERE guild_id = $1', guildId);
       await run('DELETE FROM guild_memberships WHERE guild_id = $1', guildId);
       let articles = 0;
       for (const { article_hash } of hashes)
@@ -553,11 +574,13 @@ class PgStore implements Store {
       turns: number;
       usage_days: number;
       jobs: number;
+      settings: number;
     }>(
       `SELECT (SELECT count(*) FROM threads WHERE requester_id = $1)::int AS threads,
          (SELECT count(*) FROM turns WHERE asked_by = $1)::int AS turns,
          (SELECT count(DISTINCT day) FROM usage_daily WHERE user_id = $1)::int AS usage_days,
-         (SELECT count(*) FROM jobs WHERE user_id = $1)::int AS jobs`,
+         (SELECT count(*) FROM jobs WHERE user_id = $1)::int AS jobs,
+         (SELECT count(*) FROM guild_settings WHERE updated_by = $1)::int AS settings`,
       [userId],
     );
     const row = rows[0];
@@ -566,6 +589,7 @@ class PgStore implements Store {
       turns: row?.turns ?? 0,
       usageDays: row?.usage_days ?? 0,
       jobs: row?.jobs ?? 0,
+      settings: row?.settings ?? 0,
     };
   }
 
@@ -596,9 +620,96 @@ class PgStore implements Store {
         now,
       );
       const jobs = await run('DELETE FROM jobs WHERE started_at < $1', cutoffMs);
+      await run('DELETE FROM auto_summary_links WHERE posted_at < $1', cutoffMs);
+      await run('DELETE FROM reaction_summaries WHERE claimed_at < $1', cutoffMs);
       const usageRows = await run('DELETE FROM usage_daily WHERE day < $1', utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });
+  }
+
+  async putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO auto_summary_channels (channel_id, guild_id, include_domains, exclude_domains,
+         summary_length, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id,
+         include_domains = excluded.include_domains, exclude_domains = excluded.exclude_domains,
+         summary_length = excluded.summary_length, updated_by = excluded.updated_by,
+         updated_at = excluded.updated_at`,
+      encodeAutoSummaryChannel(setting),
+    );
+  }
+
+  async getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined> {
+    const { rows } = await this.#pool.query<AutoSummaryChannelRow>(
+      'SELECT * FROM auto_summary_channels WHERE channel_id = $1',
+      [channelId],
+    );
+    const row = rows[0];
+    return row ? decodeAutoSummaryChannel(row, this.#log) : undefined;
+  }
+
+  async deleteAutoSummaryChannel(channelId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM auto_summary_channels WHERE channel_id = $1', [
+      channelId,
+    ]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]> {
+    const { rows } = await this.#pool.query<AutoSummaryChannelRow>(
+      'SELECT * FROM auto_summary_channels WHERE guild_id = $1 ORDER BY channel_id',
+      [guildId],
+    );
+    return rows.flatMap((row) => decodeAutoSummaryChannel(row, this.#log) ?? []);
+  }
+
+  async countAutoSummaryChannelsSetBy(userId: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM auto_summary_channels WHERE updated_by = $1',
+      [userId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async putAutoSummaryLink(link: AutoSummaryLink): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO auto_summary_links (channel_id, url, guild_id, summary_id, message_id, requester_id,
+         posted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (channel_id, url) DO UPDATE SET guild_id = excluded.guild_id,
+         summary_id = excluded.summary_id, message_id = excluded.message_id,
+         requester_id = excluded.requester_id, posted_at = excluded.posted_at`,
+      encodeAutoSummaryLink(link),
+    );
+  }
+
+  async autoSummaryLinkSince(
+    channelId: string,
+    url: string,
+    since: number,
+  ): Promise<AutoSummaryLink | undefined> {
+    const { rows } = await this.#pool.query<AutoSummaryLinkRow>(
+      `SELECT l.* FROM auto_summary_links l
+         WHERE l.channel_id = $1 AND l.url = $2 AND l.posted_at >= $3
+           AND EXISTS (SELECT 1 FROM summary_deliveries d WHERE d.summary_id = l.summary_id)`,
+      [channelId, url, since],
+    );
+    const row = rows[0];
+    return row ? decodeAutoSummaryLink(row) : undefined;
+  }
+
+  async autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]> {
+    const { rows } = await this.#pool.query<AutoSummaryLinkRow>(
+      'SELECT * FROM auto_summary_links WHERE message_id = $1 ORDER BY posted_at, url',
+      [messageId],
+    );
+    return rows.map(decodeAutoSummaryLink);
+  }
+
+  async deleteAutoSummaryLinks(summaryId: string): Promise<number> {
+    const { rowCount } = await this.#pool.query('DELETE FROM auto_summary_links WHERE summary_id = $1', [
+      summaryId,
+    ]);
+    return rowCount ?? 0;
   }
 
   async purgeExpired(): Promise<number> {

@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { type Article, cleanMeta, hashText } from '../article/article.js';
+import { SUMMARY_LENGTHS } from '../engines/engine.js';
 import type {
+  AutoSummaryChannel,
+  AutoSummaryLink,
   GuildSettings,
   JobRecord,
   NewTurn,
@@ -290,14 +293,58 @@ export function checkGuildSettings(settings: GuildSettings): void {
     if (n !== null && (!Number.isSafeInteger(n) || n < 0))
       throw new RangeError(`token limits must be null or non-negative integers, got ${n}`);
   }
+  if (settings.summaryLength !== null && !SUMMARY_LENGTHS.includes(settings.summaryLength))
+    throw new RangeError(`unknown summary length ${JSON.stringify(settings.summaryLength)}`);
+  for (const [name, text] of [
+    ['summary language', settings.summaryLanguage],
+    ['reaction emoji', settings.reactionEmoji],
+  ] as const) {
+    if (text !== null && (text.length === 0 || text.length > 100))
+      throw new RangeError(`${name} must be null or 1–100 characters, got ${JSON.stringify(text)}`);
+  }
 }
 
 export interface GuildSettingsRow {
   guild_id: string;
   daily_tokens: number | string | null;
   member_daily_tokens: number | string | null;
+  summary_length: string | null;
+  summary_language: string | null;
+  /** SQLite: 0 or 1; PostgreSQL: boolean. */
+  private_summaries: number | boolean;
+  reaction_emoji: string | null;
   updated_by: string | null;
   updated_at: number | string;
+}
+
+/** The settings row's columns after `guild_id`, in the order both backends write them. */
+export function encodeGuildSettings(
+  settings: GuildSettings,
+  bool: (b: boolean) => number | boolean,
+): (string | number | boolean | null)[] {
+  return [
+    settings.guildId,
+    settings.dailyTokens,
+    settings.memberDailyTokens,
+    settings.summaryLength,
+    settings.summaryLanguage,
+    bool(settings.privateSummaries),
+    settings.reactionEmoji,
+    settings.updatedBy,
+    settings.updatedAt,
+  ];
+}
+
+/** The upsert both backends run, with `$n` or `?` placeholders. */
+export function guildSettingsUpsert(placeholder: (n: number) => string): string {
+  return `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, summary_length,
+      summary_language, private_summaries, reaction_emoji, updated_by, updated_at)
+    VALUES (${Array.from({ length: 9 }, (_, i) => placeholder(i + 1)).join(', ')})
+    ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
+      member_daily_tokens = excluded.member_daily_tokens, summary_length = excluded.summary_length,
+      summary_language = excluded.summary_language, private_summaries = excluded.private_summaries,
+      reaction_emoji = excluded.reaction_emoji, updated_by = excluded.updated_by,
+      updated_at = excluded.updated_at`;
 }
 
 /** PostgreSQL returns BIGINT as a string; SQLite as a number. */
@@ -307,6 +354,10 @@ export function decodeGuildSettings(row: GuildSettingsRow): GuildSettings {
     guildId: row.guild_id,
     dailyTokens: limit(row.daily_tokens),
     memberDailyTokens: limit(row.member_daily_tokens),
+    summaryLength: SUMMARY_LENGTHS.find((l) => l === row.summary_length) ?? null,
+    summaryLanguage: row.summary_language,
+    privateSummaries: row.private_summaries === true || row.private_summaries === 1,
+    reactionEmoji: row.reaction_emoji,
     updatedBy: row.updated_by,
     updatedAt: Number(row.updated_at),
   };
@@ -337,4 +388,89 @@ export function expiresAt(now: number, ttlSeconds: number | null | undefined): n
   if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0)
     throw new RangeError(`ttlSeconds must be >= 0, got ${ttlSeconds}`);
   return now + Math.round(ttlSeconds * 1000);
+}
+
+const domainsSchema = z.array(z.string());
+
+export interface AutoSummaryChannelRow {
+  channel_id: string;
+  guild_id: string;
+  include_domains: string;
+  exclude_domains: string;
+  summary_length: string | null;
+  updated_by: string | null;
+  updated_at: number | string;
+}
+
+/** The row's values in column order (channel, guild, include, exclude, length, by, at). */
+export function encodeAutoSummaryChannel(
+  c: AutoSummaryChannel,
+): [string, string, string, string, string | null, string | null, number] {
+  if (!Number.isSafeInteger(c.updatedAt))
+    throw new RangeError(`updatedAt must be an integer, got ${c.updatedAt}`);
+  return [
+    c.channelId,
+    c.guildId,
+    JSON.stringify([...c.include]),
+    JSON.stringify([...c.exclude]),
+    c.length,
+    c.updatedBy,
+    c.updatedAt,
+  ];
+}
+
+export function decodeAutoSummaryChannel(
+  row: AutoSummaryChannelRow,
+  logger: StoreLogger | null,
+): AutoSummaryChannel | undefined {
+  const where = { table: 'auto_summary_channels', channelId: row.channel_id };
+  const include = parseJson(row.include_domains, logger, where);
+  const exclude = parseJson(row.exclude_domains, logger, where);
+  if (!include || !exclude) return undefined;
+  const inc = domainsSchema.safeParse(include.value);
+  const exc = domainsSchema.safeParse(exclude.value);
+  if (!inc.success || !exc.success) {
+    logger?.warn(where, 'store: auto-summary domains have the wrong shape; treating it as absent');
+    return undefined;
+  }
+  return {
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    include: inc.data,
+    exclude: exc.data,
+    length: row.summary_length,
+    updatedBy: row.updated_by,
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export interface AutoSummaryLinkRow {
+  channel_id: string;
+  url: string;
+  guild_id: string;
+  summary_id: string;
+  message_id: string;
+  requester_id: string;
+  posted_at: number | string;
+}
+
+/** The row's values in column order (channel, url, guild, summary, message, requester, posted). */
+export function encodeAutoSummaryLink(
+  l: AutoSummaryLink,
+): [string, string, string, string, string, string, number] {
+  if (!Number.isSafeInteger(l.postedAt))
+    throw new RangeError(`postedAt must be an integer, got ${l.postedAt}`);
+  return [l.channelId, l.url, l.guildId, l.summaryId, l.messageId, l.requesterId, l.postedAt];
+}
+
+export function decodeAutoSummaryLink(row: AutoSummaryLinkRow): AutoSummaryLink {
+  return {
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    url: row.url,
+    summaryId: row.summary_id,
+    messageId: row.message_id,
+    requesterId: row.requester_id,
+    postedAt: Number(row.posted_at),
+  };
 }

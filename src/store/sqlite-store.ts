@@ -5,6 +5,8 @@ import type { Article } from '../article/article.js';
 import { articleResultKey, type Cache } from '../core/cache.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
 import {
+  type AutoSummaryChannelRow,
+  type AutoSummaryLinkRow,
   articleUrls,
   checkDay,
   checkGuildSettings,
@@ -13,17 +15,23 @@ import {
   checkUsageEntry,
   type DeliveryRow,
   decodeArticle,
+  decodeAutoSummaryChannel,
+  decodeAutoSummaryLink,
   decodeDelivery,
   decodeGuildSettings,
   decodeJob,
   decodeThread,
   decodeTurn,
   encodeArticleMeta,
+  encodeAutoSummaryChannel,
+  encodeAutoSummaryLink,
   encodeDelivery,
+  encodeGuildSettings,
   encodeJob,
   encodeTurnAnswer,
   expiresAt,
   type GuildSettingsRow,
+  guildSettingsUpsert,
   type JobRow,
   parseJson,
   type ThreadRow,
@@ -31,11 +39,14 @@ import {
 } from './rows.js';
 import {
   type ArticleSource,
+  type AutoSummaryChannel,
+  type AutoSummaryLink,
   type GuildSettings,
   type JobRecord,
   type NewTurn,
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
+  type ReactionClaim,
   type ResolvedStoreOptions,
   type ShardRef,
   type ShardSet,
@@ -262,13 +273,15 @@ class SqliteStore implements Store {
 
   async putGuildSettings(settings: GuildSettings): Promise<void> {
     checkGuildSettings(settings);
-    this.#q.guildSettingsUpsert.run(
-      settings.guildId,
-      settings.dailyTokens,
-      settings.memberDailyTokens,
-      settings.updatedBy,
-      settings.updatedAt,
-    );
+    this.#q.guildSettingsUpsert.run(...encodeGuildSettings(settings, (b) => (b ? 1 : 0)));
+  }
+
+  async claimReactionSummary(claim: ReactionClaim): Promise<boolean> {
+    return this.#q.reactionClaim.run(claim.messageId, claim.guildId, claim.claimedAt).changes > 0;
+  }
+
+  async releaseReactionSummary(messageId: string): Promise<boolean> {
+    return this.#q.reactionRelease.run(messageId).changes > 0;
   }
 
   async putDelivery(delivery: SummaryDelivery): Promise<void> {
@@ -334,6 +347,8 @@ class SqliteStore implements Store {
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE user_id = ?').run(userId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE user_id = ?').run(userId).changes;
       this.#db.prepare('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = ?').run(userId);
+      this.#db.prepare('UPDATE auto_summary_channels SET updated_by = NULL WHERE updated_by = ?').run(userId);
+      this.#db.prepare('DELETE FROM auto_summary_links WHERE requester_id = ?').run(userId);
       return { articles: 0, cacheEntries: 0, threads, turns, jobs, usageRows };
     });
   }
@@ -349,6 +364,9 @@ class SqliteStore implements Store {
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE guild_id = ?').run(guildId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE guild_id = ?').run(guildId).changes;
       this.#db.prepare('DELETE FROM guild_settings WHERE guild_id = ?').run(guildId);
+      this.#db.prepare('DELETE FROM auto_summary_channels WHERE guild_id = ?').run(guildId);
+      this.#db.prepare('DELETE FROM auto_summary_links WHERE guild_id = ?').run(guildId);
+      this.#db.prepare('DELETE FROM reaction_summaries WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM guild_memberships WHERE guild_id = ?').run(guildId);
       const articles = hashes.filter((hash) => this.#deleteArticleIfUnreferenced(hash)).length;
       return { articles, cacheEntries: 0, threads, turns, jobs, usageRows };
@@ -373,13 +391,20 @@ class SqliteStore implements Store {
   }
 
   async countUserData(userId: string): Promise<UserDataCounts> {
-    const row = this.#q.userCounts.get(userId, userId, userId, userId) as {
+    const row = this.#q.userCounts.get(userId, userId, userId, userId, userId) as {
       threads: number;
       turns: number;
       usage_days: number;
       jobs: number;
+      settings: number;
     };
-    return { threads: row.threads, turns: row.turns, usageDays: row.usage_days, jobs: row.jobs };
+    return {
+      threads: row.threads,
+      turns: row.turns,
+      usageDays: row.usage_days,
+      jobs: row.jobs,
+      settings: row.settings,
+    };
   }
 
   async purgeOlderThan(cutoffMs: number): Promise<PurgeCounts> {
@@ -410,9 +435,89 @@ class SqliteStore implements Store {
         now,
       );
       const jobs = run('DELETE FROM jobs WHERE started_at < ?', cutoffMs);
+      run('DELETE FROM auto_summary_links WHERE posted_at < ?', cutoffMs);
+      run('DELETE FROM reaction_summaries WHERE claimed_at < ?', cutoffMs);
       const usageRows = run('DELETE FROM usage_daily WHERE day < ?', utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });
+  }
+
+  async putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO auto_summary_channels (channel_id, guild_id, include_domains, exclude_domains,
+           summary_length, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id,
+           include_domains = excluded.include_domains, exclude_domains = excluded.exclude_domains,
+           summary_length = excluded.summary_length, updated_by = excluded.updated_by,
+           updated_at = excluded.updated_at`,
+      )
+      .run(...encodeAutoSummaryChannel(setting));
+  }
+
+  async getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined> {
+    const row = this.#db.prepare('SELECT * FROM auto_summary_channels WHERE channel_id = ?').get(channelId) as
+      | AutoSummaryChannelRow
+      | undefined;
+    return row ? decodeAutoSummaryChannel(row, this.#log) : undefined;
+  }
+
+  async deleteAutoSummaryChannel(channelId: string): Promise<boolean> {
+    return (
+      this.#db.prepare('DELETE FROM auto_summary_channels WHERE channel_id = ?').run(channelId).changes > 0
+    );
+  }
+
+  async autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM auto_summary_channels WHERE guild_id = ? ORDER BY channel_id')
+      .all(guildId) as AutoSummaryChannelRow[];
+    return rows.flatMap((row) => decodeAutoSummaryChannel(row, this.#log) ?? []);
+  }
+
+  async countAutoSummaryChannelsSetBy(userId: string): Promise<number> {
+    return this.#db
+      .prepare('SELECT count(*) FROM auto_summary_channels WHERE updated_by = ?')
+      .pluck()
+      .get(userId) as number;
+  }
+
+  async putAutoSummaryLink(link: AutoSummaryLink): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO auto_summary_links (channel_id, url, guild_id, summary_id, message_id, requester_id,
+           posted_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel_id, url) DO UPDATE SET guild_id = excluded.guild_id,
+           summary_id = excluded.summary_id, message_id = excluded.message_id,
+           requester_id = excluded.requester_id, posted_at = excluded.posted_at`,
+      )
+      .run(...encodeAutoSummaryLink(link));
+  }
+
+  async autoSummaryLinkSince(
+    channelId: string,
+    url: string,
+    since: number,
+  ): Promise<AutoSummaryLink | undefined> {
+    const row = this.#db
+      .prepare(
+        `SELECT l.* FROM auto_summary_links l
+           WHERE l.channel_id = ? AND l.url = ? AND l.posted_at >= ?
+             AND EXISTS (SELECT 1 FROM summary_deliveries d WHERE d.summary_id = l.summary_id)`,
+      )
+      .get(channelId, url, since) as AutoSummaryLinkRow | undefined;
+    return row ? decodeAutoSummaryLink(row) : undefined;
+  }
+
+  async autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM auto_summary_links WHERE message_id = ? ORDER BY posted_at, url')
+      .all(messageId) as AutoSummaryLinkRow[];
+    return rows.map(decodeAutoSummaryLink);
+  }
+
+  async deleteAutoSummaryLinks(summaryId: string): Promise<number> {
+    return this.#db.prepare('DELETE FROM auto_summary_links WHERE summary_id = ?').run(summaryId).changes;
   }
 
   async purgeExpired(): Promise<number> {
@@ -513,13 +618,11 @@ function prepareStatements(db: Db) {
          WHERE guild_id = ? AND day = ? AND user_id = ?`,
     ),
     guildSettingsGet: p('SELECT * FROM guild_settings WHERE guild_id = ?'),
-    guildSettingsUpsert: p(
-      `INSERT INTO guild_settings (guild_id, daily_tokens, member_daily_tokens, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (guild_id) DO UPDATE SET daily_tokens = excluded.daily_tokens,
-           member_daily_tokens = excluded.member_daily_tokens, updated_by = excluded.updated_by,
-           updated_at = excluded.updated_at`,
+    guildSettingsUpsert: p(guildSettingsUpsert(() => '?')),
+    reactionClaim: p(
+      'INSERT INTO reaction_summaries (message_id, guild_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
+    reactionRelease: p('DELETE FROM reaction_summaries WHERE message_id = ?'),
     jobUpsert: p(
       `INSERT OR REPLACE INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, application_id,
          interaction_token, message_id, started_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -557,7 +660,8 @@ function prepareStatements(db: Db) {
       `SELECT (SELECT count(*) FROM threads WHERE requester_id = ?) AS threads,
          (SELECT count(*) FROM turns WHERE asked_by = ?) AS turns,
          (SELECT count(DISTINCT day) FROM usage_daily WHERE user_id = ?) AS usage_days,
-         (SELECT count(*) FROM jobs WHERE user_id = ?) AS jobs`,
+         (SELECT count(*) FROM jobs WHERE user_id = ?) AS jobs,
+         (SELECT count(*) FROM guild_settings WHERE updated_by = ?) AS settings`,
     ),
     guildArticleHashes: p(
       'SELECT DISTINCT article_hash FROM threads WHERE guild_id = ? ORDER BY article_hash',

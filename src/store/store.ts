@@ -1,6 +1,6 @@
 import type { Article } from '../article/article.js';
 import type { Cache } from '../core/cache.js';
-import type { Claim } from '../engines/engine.js';
+import type { Claim, SummaryLength } from '../engines/engine.js';
 
 /**
  * What Verbatim keeps across restarts: fetched articles, computed results (through `cache`),
@@ -67,10 +67,19 @@ export interface Store {
   /** Totals for a day in a guild, for one user or (no `userId`) for everyone. Zeros if none. */
   getUsage(query: UsageQuery): Promise<UsageTotals>;
 
-  /** What a guild's admins set (`/budget`), or undefined when they never did. */
+  /** What a guild's admins set (`/budget`, `/settings`), or undefined when they never did. */
   getGuildSettings(guildId: string): Promise<GuildSettings | undefined>;
-  /** Creates or replaces a guild's settings. */
+  /** Creates or replaces a guild's settings (every field: callers keep what they do not change). */
   putGuildSettings(settings: GuildSettings): Promise<void>;
+
+  /**
+   * Claims a message for the one summary a reaction asks for: true when this call recorded it, false
+   * when it already was (by anyone, in any process). Atomic. Claims name no user; they go with their
+   * guild (`purgeGuild`) and with retention (`claimedAt` before the cutoff).
+   */
+  claimReactionSummary(claim: ReactionClaim): Promise<boolean>;
+  /** Gives a claim back (the summary could not be made), so a later reaction may try; false if none. */
+  releaseReactionSummary(messageId: string): Promise<boolean>;
 
   /**
    * Creates or replaces where a summary was delivered (a refresh may change its messages). Kept
@@ -108,15 +117,15 @@ export interface Store {
 
   /**
    * Deletes what the store holds about a user: threads they requested (with every turn in them and
-   * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows;
-   * guild settings they changed keep
-   * their values but no longer name them. Articles and cached model results are not personal (they
+   * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows,
+   * and the links they posted that were auto-summarized; guild settings (`UserDataCounts.settings`) and
+   * auto-summary channels they changed keep their values but no longer name them. Articles and cached model results are not personal (they
    * are keyed by text and request) and stay.
    */
   forgetUser(userId: string): Promise<PurgeCounts>;
   /**
-   * Deletes a guild's threads (with turns and delivery records), jobs and usage rows, its membership
-   * and settings rows (not counted:
+   * Deletes a guild's threads (with turns and delivery records), jobs and usage rows, its membership,
+   * reaction claims, settings and auto-summary rows (not counted:
    * `PurgeCounts` counts what users made, and a guild has at most one settings row), and the texts
    * its threads were about that `deleteArticleIfUnreferenced` would delete once they are gone.
    */
@@ -136,12 +145,41 @@ export interface Store {
    * Retention: deletes turns created before `cutoffMs`, threads created before it with no later
    * turn (and the delivery records of summaries whose thread is gone), articles fetched before it
    * that no remaining thread refers to (and URL aliases fetched before it), cache entries created
-   * before it or expired, jobs started before it, and usage rows for UTC days before the cutoff's
-   * day. Guild memberships are kept: they say where the bot is, not what anyone did.
+   * before it or expired, jobs started before it, auto-summarized links posted before it, reaction
+   * claims made before it, and usage rows for UTC days before the cutoff's day. Guild memberships are
+   * kept: they say where the bot is, not what anyone did.
    */
   purgeOlderThan(cutoffMs: number): Promise<PurgeCounts>;
   /** Deletes expired cache entries; returns how many. Also done as entries are written. */
   purgeExpired(): Promise<number>;
+
+  /**
+   * Auto-summaries (`/autosummarize`): turns a channel on, or replaces its options. One row per
+   * channel; `forgetUser` keeps the row but removes the admin's name, `purgeGuild` deletes it.
+   */
+  putAutoSummaryChannel(setting: AutoSummaryChannel): Promise<void>;
+  /** The channel's auto-summary setting, or undefined when it is off. */
+  getAutoSummaryChannel(channelId: string): Promise<AutoSummaryChannel | undefined>;
+  /** Turns a channel's auto-summaries off; false if they were not on. */
+  deleteAutoSummaryChannel(channelId: string): Promise<boolean>;
+  /** The channels of a guild where auto-summaries are on, by channel id. */
+  autoSummaryChannelsIn(guildId: string): Promise<AutoSummaryChannel[]>;
+  /** How many channel settings name this user as the admin who set them (`/forget`'s preview). */
+  countAutoSummaryChannelsSetBy(userId: string): Promise<number>;
+  /**
+   * Records that a link was auto-summarized in a channel: one row per (channel, url), a later one
+   * replacing it. Deleted with its requester (`forgetUser`), its guild, or by retention.
+   */
+  putAutoSummaryLink(link: AutoSummaryLink): Promise<void>;
+  /**
+   * The latest auto-summary of `url` in a channel posted at or after `since` (ms) whose summary is
+   * still recorded as delivered (not deleted, forgotten or purged); else undefined.
+   */
+  autoSummaryLinkSince(channelId: string, url: string, since: number): Promise<AutoSummaryLink | undefined>;
+  /** The auto-summaries that replied to one person's message (its links), oldest first. */
+  autoSummaryLinksFor(messageId: string): Promise<AutoSummaryLink[]>;
+  /** Deletes the link rows of one summary; returns how many. */
+  deleteAutoSummaryLinks(summaryId: string): Promise<number>;
 
   /** Closes the database. Idempotent; any other call afterwards throws. */
   close(): Promise<void>;
@@ -239,10 +277,32 @@ export interface GuildSettings {
   readonly guildId: string;
   readonly dailyTokens: number | null;
   readonly memberDailyTokens: number | null;
+  /** Default summary length (`/settings`); null: the bot's default (standard). */
+  readonly summaryLength: SummaryLength | null;
+  /**
+   * Default summary language (`/settings`): a BCP 47 code, `original` for the article's own, or null
+   * for each reader's Discord language (where there is none, a mention: the article's own).
+   */
+  readonly summaryLanguage: string | null;
+  /** Whether summaries are private (only the requester sees them) unless a request says otherwise. */
+  readonly privateSummaries: boolean;
+  /**
+   * The emoji whose reaction asks for a summary: a Unicode emoji, or a custom one as `<:name:id>` /
+   * `<a:name:id>`; null: the default (📰).
+   */
+  readonly reactionEmoji: string | null;
   /** The admin who last changed them; null once that user is forgotten. */
   readonly updatedBy: string | null;
   readonly updatedAt: number;
 }
+
+/** The `/settings` fields of a guild that never set them: the bot's own behaviour. */
+export const UNSET_SERVER_DEFAULTS = {
+  summaryLength: null,
+  summaryLanguage: null,
+  privateSummaries: false,
+  reactionEmoji: null,
+} as const satisfies Partial<GuildSettings>;
 
 /**
  * Where a summary was delivered: its messages (in order), its channel and the thread opened under it,
@@ -260,6 +320,37 @@ export interface SummaryDelivery {
   readonly threadId: string | null;
   readonly requesterId: string;
   readonly createdAt: number;
+}
+
+/**
+ * A channel where every link people post is summarized (`/autosummarize on`). `include`: only
+ * these domains (and their subdomains) when not empty; `exclude`: never these. Domains are
+ * lowercase host names. `length` is a summary length name, or null for the default.
+ */
+export interface AutoSummaryChannel {
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly length: string | null;
+  /** The admin who last turned it on or changed it; null once that user is forgotten. */
+  readonly updatedBy: string | null;
+  readonly updatedAt: number;
+}
+
+/** A link summarized by itself in a channel: where the summary is, and whose message it answered. */
+export interface AutoSummaryLink {
+  readonly guildId: string;
+  readonly channelId: string;
+  /** The normalized link (as posted, or the page's canonical URL). */
+  readonly url: string;
+  /** The summary's first message (its `SummaryDelivery.summaryId`). */
+  readonly summaryId: string;
+  /** The person's message that carried the link. */
+  readonly messageId: string;
+  /** Who posted the link (whose rate limit and budget paid for the summary). */
+  readonly requesterId: string;
+  readonly postedAt: number;
 }
 
 /** One gateway shard (`id` of `count`, as Discord numbers them from 0). */
@@ -294,6 +385,13 @@ export interface JobRecord {
   readonly payload: unknown;
 }
 
+/** A message a reaction asked to summarize (see `claimReactionSummary`). */
+export interface ReactionClaim {
+  readonly messageId: string;
+  readonly guildId: string;
+  readonly claimedAt: number;
+}
+
 /** What the store holds about one user (see `countUserData`). */
 export interface UserDataCounts {
   /** Threads (conversations) they requested. */
@@ -304,6 +402,8 @@ export interface UserDataCounts {
   readonly usageDays: number;
   /** Their requests recorded as in progress. */
   readonly jobs: number;
+  /** Guilds whose settings (`/budget`, `/settings`) name them as the admin who last changed them. */
+  readonly settings: number;
 }
 
 /** Rows deleted by a purge, per kind; zero for kinds the purge does not touch. */

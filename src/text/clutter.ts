@@ -26,25 +26,95 @@ const CAPTION = /^FILE\b\s*[-–—]?\s*\p{Lu}/u;
 
 const BREADCRUMB = /\s[»›]\s|^home\s*[>/|]/iu;
 const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
-const PHOTO_CREDIT =
-  /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,})*\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$|\((?:AP|AFP|Reuters|Getty|EPA)\b[^)]*\)\s*$/u;
+/**
+ * `JANE DOE / REUTERS`. The names before the slash are bounded (at most nine words): unbounded, every
+ * word of a long shouted line started a scan to its end (quadratic). A longer run of capitals still
+ * matches from a later word.
+ */
+const PHOTO_CREDIT = /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,}){0,8}\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$/u;
+const AGENCY_IN_PARENS = /\((?:AP|AFP|Reuters|Getty|EPA)\b/u;
 const AGENCY_TAIL =
   /[.!?”"]\s+(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|ANP|dpa)\.?$/u;
 const AGENCY_ONLY =
   /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u;
 /** An embedded post's credit line: `pic.twitter.com/…`, `— Name (@handle) February 23, 2023`. */
 const EMBED_CREDIT = /pic\.twitter\.com\/|\(@\w+\)\s+\p{Lu}\p{Ll}+ \d{1,2}, \d{4}$/u;
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/u;
-const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$|^\S+@\S+\.\S+$/iu;
+const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$/iu;
+const EMAIL_LOCAL_CHAR = /[\p{L}\p{N}._%+-]/u;
+const EMAIL_DOMAIN_CHAR = /[\p{L}\p{N}.-]/u;
+const LETTER_CHAR = /\p{L}/u;
+
+/**
+ * True when `text` contains an email address (`name@host.tld`: a local-part character, `@`, then a
+ * run of letters, digits, dots and hyphens holding a dot followed by two letters). Found from each
+ * `@` outwards rather than by an unanchored pattern, which retried at every position of a long run
+ * of letters is quadratic: one pass, each character read at most twice.
+ */
+export function containsEmail(text: string): boolean {
+  for (let at = text.indexOf('@', 1); at !== -1; at = text.indexOf('@', at + 1)) {
+    if (!EMAIL_LOCAL_CHAR.test(codePointBefore(text, at))) continue;
+    let i = at + 1;
+    while (i < text.length) {
+      const ch = codePointAt(text, i);
+      if (!EMAIL_DOMAIN_CHAR.test(ch)) break;
+      if (ch === '.' && i >= at + 2) {
+        const first = codePointAt(text, i + 1);
+        if (LETTER_CHAR.test(first) && LETTER_CHAR.test(codePointAt(text, i + 1 + first.length))) return true;
+      }
+      i += ch.length;
+    }
+  }
+  return false;
+}
+
+/** The whole code point at `i` (one or two UTF-16 units), or '' past the end. */
+function codePointAt(text: string, i: number): string {
+  const cp = text.codePointAt(i);
+  return cp === undefined ? '' : String.fromCodePoint(cp);
+}
+
+/** The whole code point that ends just before `i`. */
+function codePointBefore(text: string, i: number): string {
+  const low = text.charCodeAt(i - 1);
+  const high = text.charCodeAt(i - 2);
+  const pair = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
+  const start = pair ? i - 2 : i - 1;
+  return codePointAt(text, start);
+}
+
+/**
+ * `… (AP Photo/Jane Doe)`: text ending in a parenthesis opened by an agency name, with no `)` between.
+ * Read back from the last `)` rather than tried from every `(`, which scanned to the end each time.
+ */
+function endsInAgencyParens(text: string): boolean {
+  const trimmed = text.trimEnd();
+  if (!trimmed.endsWith(')')) return false;
+  const opened = trimmed.lastIndexOf(')', trimmed.length - 2) + 1;
+  return AGENCY_IN_PARENS.test(trimmed.slice(opened, -1));
+}
+
+/** True when `text` is one address alone, `name@host.tld` (no spaces), in linear time. */
+export function isEmailOnly(text: string): boolean {
+  if (/\s/u.test(text)) return false;
+  const at = text.indexOf('@', 1);
+  const dot = text.lastIndexOf('.', text.length - 2);
+  return at >= 1 && dot >= at + 2;
+}
 
 /** True when `sentence` (one trimmed sentence or line) is page furniture rather than article prose. */
 export function isClutter(sentence: string): boolean {
   const text = sentence.trim();
   if (text === '') return true;
-  if (BOILERPLATE.test(text) || CAPTION.test(text) || BREADCRUMB.test(text) || URL_ONLY.test(text))
+  if (
+    BOILERPLATE.test(text) ||
+    CAPTION.test(text) ||
+    BREADCRUMB.test(text) ||
+    URL_ONLY.test(text) ||
+    isEmailOnly(text)
+  )
     return true;
-  if (AGENCY_ONLY.test(text) || EMBED_CREDIT.test(text) || EMAIL.test(text)) return true;
-  if (TRAILING_TIMESTAMP.test(text) || PHOTO_CREDIT.test(text) || AGENCY_TAIL.test(text)) return true;
+  if (AGENCY_ONLY.test(text) || EMBED_CREDIT.test(text) || containsEmail(text)) return true;
+  if (TRAILING_TIMESTAMP.test(text) || isPhotoCredit(text) || AGENCY_TAIL.test(text)) return true;
 
   const tokens = text.split(/\s+/u);
   const hashtags = tokens.filter((t) => /^#\p{L}/u.test(t)).length;
@@ -78,11 +148,15 @@ function countLetters(text: string): { letters: number; upper: number; lower: nu
   return { letters: letters + upper + lower, upper, lower };
 }
 
+function isPhotoCredit(text: string): boolean {
+  return PHOTO_CREDIT.test(text) || endsInAgencyParens(text);
+}
+
 const CREDIT_LABEL = /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu;
 
 /** A photo credit standing alone: `Reuters`, `Stella Pictures`, `PHOTO: JANE DOE / REUTERS`. */
 function isCredit(text: string): boolean {
-  return AGENCY_ONLY.test(text) || CREDIT_LABEL.test(text) || PHOTO_CREDIT.test(text);
+  return AGENCY_ONLY.test(text) || CREDIT_LABEL.test(text) || isPhotoCredit(text);
 }
 
 /**

@@ -14,6 +14,7 @@ export {
   negationMismatch,
   questionWordsFor,
 } from './question-cues.js';
+export { type SpanSurroundings, spanSurroundings } from './quote-context.js';
 export { type RankedPassage, rankPassages } from './rank-passages.js';
 export { type Segment, trimmedSegment } from './segment.js';
 export { splitSentences } from './sentences.js';

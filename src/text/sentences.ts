@@ -54,18 +54,35 @@ function startsDigit(text: string): boolean {
   return /^\p{Nd}/u.test(text);
 }
 
+/**
+ * How much of the end of a sentence the repair rules read (UTF-16 units). A sentence grows piece by
+ * piece as they join (a hard-wrapped paragraph is one piece per line), so rules that read all of it
+ * were quadratic in its length; none needs more than its last word, and a word (an abbreviation, an
+ * initial) this long is never one they look for. A dateline longer than this is not one.
+ */
+const SENTENCE_TAIL = 120;
+
+/**
+ * The last SENTENCE_TAIL units of `text`; when cut, behind a NUL, which no rule takes for a word
+ * boundary, so a word that reaches the cut is read as no word at all (as one that long would be).
+ */
+function tailOf(text: string): string {
+  return text.length <= SENTENCE_TAIL ? text : `\u0000${text.slice(-SENTENCE_TAIL)}`;
+}
+
 /** True when ICU's break between `prev` and `next` falls inside a sentence. */
 function continuesSentence(source: string, prev: Segment, next: Segment): boolean {
   if (!/[\p{L}\p{N}]/u.test(next.text)) return true;
   const acrossLine = source.slice(prev.end, next.start).includes('\n');
-  if (acrossLine) return !TERMINAL.test(prev.text) && !/[:;]$/u.test(prev.text) && startsLower(next.text);
+  const tail = tailOf(prev.text);
+  if (acrossLine) return !TERMINAL.test(tail) && !/[:;]$/u.test(tail) && startsLower(next.text);
   if (startsLower(next.text)) return true;
-  if (INITIAL.test(prev.text) || DATELINE.test(prev.text)) return true;
-  if (LETTER_ABBREVIATION.test(prev.text)) {
+  if (INITIAL.test(tail) || (prev.text.length <= SENTENCE_TAIL && DATELINE.test(prev.text))) return true;
+  if (LETTER_ABBREVIATION.test(tail)) {
     const first = /^[\p{L}’']+/u.exec(next.text.slice(OPENERS.exec(next.text)?.[0].length ?? 0))?.[0];
     return first !== undefined && !SENTENCE_OPENERS.has(first.toLowerCase());
   }
-  const word = LAST_WORD.exec(prev.text)?.[1]?.toLowerCase();
+  const word = LAST_WORD.exec(tail)?.[1]?.toLowerCase();
   if (word === undefined) return false;
   if (NEVER_FINAL.has(word)) return true;
   return BEFORE_NUMBER.has(word) && startsDigit(next.text);

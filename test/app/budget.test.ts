@@ -18,7 +18,7 @@ import { type App, createSystem, type System } from '../../src/app/system.js';
 import { makeArticle } from '../../src/article/article.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { utcDay } from '../../src/store/store.js';
+import { UNSET_SERVER_DEFAULTS, utcDay } from '../../src/store/store.js';
 import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, type FakeReply, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { readFixture } from '../helpers/fixtures.js';
@@ -76,6 +76,7 @@ describe('budget estimates and limits', () => {
       guildId: 'g',
       dailyTokens,
       memberDailyTokens,
+      ...UNSET_SERVER_DEFAULTS,
       updatedBy: 'admin',
       updatedAt: 0,
     });

@@ -68,7 +68,10 @@ describe('what the verbatim command loads', () => {
       assert.ok(run.stdout.length > 0, args.join(' '));
       assert.deepEqual(packagesIn(loaded), [], `${args.join(' ')} loaded packages`);
       const own = ownFilesIn(loaded);
-      assert.ok(own.includes('dist/cli/verbatim.js'), `${args.join(' ')} runs the bundle: ${own.join(', ')}`);
+      assert.ok(
+        own.includes('dist/cli/chunks/verbatim.js'),
+        `${args.join(' ')} runs the bundle: ${own.join(', ')}`,
+      );
       assert.deepEqual(
         own.filter((f) => f !== 'bin/verbatim.js' && !f.startsWith('dist/cli/')),
         [],

@@ -46,7 +46,9 @@ describe('registering commands', () => {
         [3, 'Summarize'],
         [1, 'usage'],
         [1, 'budget'],
+        [1, 'settings'],
         [1, 'forget'],
+        [1, 'autosummarize'],
       ],
     );
     const byName = new Map(fake.commands(fake.guildId).map((c) => [c.name, c]));
@@ -63,6 +65,24 @@ describe('registering commands', () => {
     assert.deepEqual(byName.get('usage')?.contexts, [0, 1]);
     assert.equal(byName.get('budget')?.default_member_permissions, '32', 'Manage Server');
     assert.deepEqual(byName.get('budget')?.contexts, [0], 'a server’s budget, set in the server');
+    assert.equal(
+      byName.get('autosummarize')?.default_member_permissions,
+      '16',
+      'Manage Channels (Discord requires every bit listed, so one permission, which admins have)',
+    );
+    assert.deepEqual(byName.get('autosummarize')?.contexts, [0], 'channels of a server');
+    assert.deepEqual(byName.get('autosummarize')?.integration_types, [0]);
+    assert.deepEqual(
+      (byName.get('autosummarize')?.options ?? []).map((o) => o.name),
+      ['state', 'channel', 'include', 'exclude', 'length'],
+    );
+    assert.equal(byName.get('settings')?.default_member_permissions, '32', 'Manage Server');
+    assert.deepEqual(byName.get('settings')?.contexts, [0], 'a server’s defaults, set in the server');
+    assert.deepEqual(byName.get('settings')?.integration_types, [0]);
+    assert.deepEqual(
+      (byName.get('settings')?.options ?? []).map((o) => o.name),
+      ['length', 'language', 'private', 'reaction_emoji', 'reset'],
+    );
     assert.deepEqual(
       (byName.get('summarize')?.options ?? []).map((o) => o.name),
       ['url', 'text', 'file', 'length', 'language', 'private'],
@@ -82,13 +102,13 @@ describe('registering commands', () => {
     assert.equal(global.code, 0, global.out);
     assert.match(
       global.out,
-      /^Registered 6 commands for all servers \(global; allow up to an hour\): summarize, ask, Summarize, usage, budget, forget\n$/u,
+      /^Registered 8 commands for all servers \(global; allow up to an hour\): summarize, ask, Summarize, usage, budget, settings, forget, autosummarize\n$/u,
     );
-    assert.equal(fake.commands('global').length, 6);
+    assert.equal(fake.commands('global').length, 8);
 
     const guild = await runDeployScript({ ...env, DISCORD_GUILD_ID: fake.guildId });
     assert.equal(guild.code, 0, guild.out);
-    assert.equal(fake.commands(fake.guildId).length, 6);
+    assert.equal(fake.commands(fake.guildId).length, 8);
 
     const missing = await runDeployScript({ DISCORD_API_URL: fake.apiUrl });
     assert.equal(missing.code, 2);

@@ -214,7 +214,11 @@ describe('follow-up questions with the Message Content intent', () => {
       h.fake.messages(threadId).filter((m) => m.api.message_reference?.message_id === aside.id).length,
       0,
     );
-    assert.equal(h.fake.identifyPayloads[0]?.intents, (1 << 0) | (1 << 9) | (1 << 15));
+    assert.equal(
+      h.fake.identifyPayloads[0]?.intents,
+      (1 << 0) | (1 << 9) | (1 << 10) | (1 << 15),
+      'Guilds, GuildMessages, GuildMessageReactions, MessageContent',
+    );
     assert.deepEqual(problems(h), []);
   });
 });

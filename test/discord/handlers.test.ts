@@ -13,6 +13,7 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   'verbatim:retry': { jobId: '1234567890123456789' },
   'verbatim:forget': { action: 'confirm', ownerId: '1234567890123456789' },
   'verbatim:paste': { length: 'short', lang: null, private: false },
+  'verbatim:context': { conversationId: '1234567890123456789', articleTag: '0123456789ab', part: 3 },
 };
 
 describe('registered buttons and modals', () => {
@@ -45,6 +46,8 @@ describe('registered buttons and modals', () => {
       ['verbatim:ask-modal', 'verbatim:ask-modal:'],
       ['verbatim:ask', 'verbatim:ask:extra'],
       ['verbatim:paste', 'verbatim:paste:long:en:-'],
+      ['verbatim:context', 'verbatim:context:-:XYZ:0'],
+      ['verbatim:context', 'verbatim:context:123:abc'],
     ] as const) {
       assert.equal(byPrefix.get(prefix)?.parse(id), null, id);
     }

@@ -159,7 +159,7 @@ describe('privacy on Discord: Delete and /forget', () => {
       outputTokens: 5,
     });
     const kept = await store.countUserData(carol.id);
-    assert.deepEqual(kept, { threads: 2, turns: 2, usageDays: 1, jobs: 0 });
+    assert.deepEqual(kept, { threads: 2, turns: 2, usageDays: 1, jobs: 0, settings: 0 });
 
     const preview = h.fake.sendSlashCommand({ name: 'forget', user: carol.id });
     await preview.waitFor((x) => (x.original?.components.length ?? 0) > 0, 10_000);
@@ -202,7 +202,13 @@ describe('privacy on Discord: Delete and /forget', () => {
       confirm.original?.content,
       'Deleted 2 summaries you asked for, 2 questions you asked, usage counts for 1 day and 1 text you pasted or uploaded; removed 2 messages of mine.',
     );
-    assert.deepEqual(await store.countUserData(carol.id), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
+    assert.deepEqual(await store.countUserData(carol.id), {
+      threads: 0,
+      turns: 0,
+      usageDays: 0,
+      jobs: 0,
+      settings: 0,
+    });
     for (const mine of [pasted, linked]) {
       assert.equal(h.fake.message(mine.summary.id)?.deleted, true);
       assert.equal(await store.getThread(mine.summary.id), undefined);

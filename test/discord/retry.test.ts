@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseJobPayload, retrySourceOf } from '../../src/app/jobs.js';
+import { parseJobPayload } from '../../src/app/job-payload.js';
+import { retrySourceOf } from '../../src/app/jobs.js';
 import { attachmentExpired } from '../../src/discord/handlers/retry-button.js';
 
 describe('retrying an interrupted request', () => {

@@ -29,7 +29,7 @@ describe('the service under the bot', () => {
     };
     let waited = 0;
     const a = gate.run(task('a', 50));
-    const b = gate.run(task('b', 10), () => waited++);
+    const b = gate.run(task('b', 10), { onWait: () => waited++ });
     const c = await gate.run(task('c', 10));
     assert.equal(c.ok, false);
     assert.equal(!c.ok && c.error.code, 'busy');

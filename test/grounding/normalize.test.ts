@@ -81,3 +81,63 @@ describe('proposal edges and ellipses', () => {
     assert.deepEqual(splitAtEllipses('no ellipsis here.'), ['no ellipsis here.']);
   });
 });
+
+// The patterns stripProposalEdges and splitAtEllipses used before (quadratic on runs of spaces,
+// exponential on a run of dots that does not end the text): on short inputs, the specification.
+const ELLIPSIS_BEFORE = /\s*(?:\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…+|\.{3,}|\. \. \.)\s*/gu;
+const EDGE_MARKS_BEFORE = /^[\s"'“”„‟«»‹›「」『』‘’‚‛＂]+|[\s"'“”„‟«»‹›「」『』‘‚‛＂]+$/gu;
+const EDGE_ELLIPSIS_BEFORE =
+  /^(?:\s*(?:\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…+|\.{3,}))+|(?:(?:\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…+|\.{3,})\s*)+$/gu;
+
+function stripProposalEdgesBefore(proposal: string): string {
+  let s = proposal.trim();
+  for (;;) {
+    const next = s.replace(EDGE_MARKS_BEFORE, '').replace(EDGE_ELLIPSIS_BEFORE, '').trim();
+    if (next === s) return s;
+    s = next;
+  }
+}
+
+describe('proposal edges and ellipses in linear time', () => {
+  const piece = fc.constantFrom(
+    'a',
+    'b',
+    ' ',
+    '\n',
+    '.',
+    '…',
+    '[',
+    ']',
+    '(',
+    ')',
+    '"',
+    '“',
+    '’',
+    '«',
+    '. . .',
+  );
+  it('GIVEN any short proposal THEN edges and ellipsis parts are what the backtracking patterns gave', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 16 }), (pieces) => {
+        const proposal = pieces.join('');
+        assert.equal(
+          stripProposalEdges(proposal),
+          stripProposalEdgesBefore(proposal),
+          JSON.stringify(proposal),
+        );
+        const partsBefore = proposal
+          .split(ELLIPSIS_BEFORE)
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
+        assert.deepEqual(splitAtEllipses(proposal), partsBefore, JSON.stringify(proposal));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('GIVEN a run of dots inside a proposal THEN its edges are found at once', () => {
+    const started = performance.now();
+    assert.equal(stripProposalEdges(`“start${'.'.repeat(5_000)}end…”`), `start${'.'.repeat(5_000)}end`);
+    assert.ok(performance.now() - started < 500);
+  });
+});

@@ -30,6 +30,7 @@ describe('createMetrics', () => {
       verbatim_budget_fallbacks_total: 'counter',
       verbatim_interrupted_requests_total: 'counter',
       verbatim_unanswerable_messages_total: 'counter',
+      verbatim_auto_summary_links_total: 'counter',
       process_start_time_seconds: 'gauge',
     });
     for (const family of families.values()) assert.ok(family.help && family.help.length > 10, family.name);

@@ -6,6 +6,8 @@ import type { Claim } from '../../src/engines/engine.js';
 import { unsafeMakeQuote } from '../../src/grounding/quote.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS_TABLE } from '../../src/store/migrations.js';
 import {
+  type AutoSummaryChannel,
+  type AutoSummaryLink,
   type GuildSettings,
   type JobRecord,
   RECENCY_RESOLUTION_MS,
@@ -14,6 +16,7 @@ import {
   type StoreLogger,
   type SummaryDelivery,
   type ThreadRecord,
+  UNSET_SERVER_DEFAULTS,
 } from '../../src/store/store.js';
 
 /**
@@ -519,6 +522,7 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         guildId: 'g-1',
         dailyTokens: 50_000,
         memberDailyTokens: null,
+        ...UNSET_SERVER_DEFAULTS,
         updatedBy: 'admin-1',
         updatedAt: T0,
         ...overrides,
@@ -565,6 +569,103 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
           'the limits stay; the admin’s id goes',
         );
         assert.equal((await store.getGuildSettings('g-3'))?.updatedBy, 'admin-2');
+      });
+
+      it('GIVEN server defaults put with the budgets THEN every field round-trips on reopen, and budgets kept', async (h) => {
+        const first = await h.open();
+        const chosen = settings({
+          summaryLength: 'detailed',
+          summaryLanguage: 'pt-BR',
+          privateSummaries: true,
+          reactionEmoji: '<a:read_this:123456789012345678>',
+        });
+        await first.putGuildSettings(chosen);
+        await first.close();
+        const second = await h.open();
+        assert.deepEqual(await second.getGuildSettings('g-1'), chosen);
+        const unicode = settings({ summaryLength: 'short', summaryLanguage: 'original', reactionEmoji: '🗞️' });
+        await second.putGuildSettings(unicode);
+        assert.deepEqual(
+          await second.getGuildSettings('g-1'),
+          unicode,
+          'a multi-code-point emoji round-trips',
+        );
+        await second.putGuildSettings(settings());
+        assert.deepEqual(
+          await second.getGuildSettings('g-1'),
+          settings(),
+          'null and false restore the bot’s behaviour',
+        );
+      });
+
+      it('GIVEN an unknown length or an empty language or emoji THEN putGuildSettings throws RangeError', async (h) => {
+        const store = await h.open();
+        await assert.rejects(
+          store.putGuildSettings(settings({ summaryLength: 'huge' as unknown as 'short' })),
+          RangeError,
+        );
+        await assert.rejects(store.putGuildSettings(settings({ summaryLanguage: '' })), RangeError);
+        await assert.rejects(
+          store.putGuildSettings(settings({ reactionEmoji: 'x'.repeat(101) })),
+          RangeError,
+        );
+        assert.equal(await rowCount(h, 'guild_settings'), 0);
+      });
+
+      it('GIVEN an admin who set two guilds’ settings THEN countUserData counts them until forgetUser', async (h) => {
+        const store = await h.open();
+        await store.putGuildSettings(settings({ guildId: 'g-1', updatedBy: 'admin-1' }));
+        await store.putGuildSettings(settings({ guildId: 'g-2', updatedBy: 'admin-1' }));
+        await store.putGuildSettings(settings({ guildId: 'g-3', updatedBy: 'admin-2' }));
+        assert.equal((await store.countUserData('admin-1')).settings, 2);
+        await store.forgetUser('admin-1');
+        assert.equal((await store.countUserData('admin-1')).settings, 0);
+        assert.equal((await store.countUserData('admin-2')).settings, 1);
+      });
+    });
+
+    describe('reaction claims', () => {
+      it('GIVEN a message claimed THEN a second claim is refused until the first is released', async (h) => {
+        const store = await h.open();
+        const claim = { messageId: 'm-1', guildId: 'g-1', claimedAt: T0 };
+        assert.equal(await store.claimReactionSummary(claim), true);
+        assert.equal(await store.claimReactionSummary({ ...claim, claimedAt: T0 + 1 }), false);
+        assert.equal(await store.claimReactionSummary({ ...claim, messageId: 'm-2' }), true);
+        assert.equal(await store.releaseReactionSummary('m-1'), true);
+        assert.equal(await store.releaseReactionSummary('m-1'), false);
+        assert.equal(await store.claimReactionSummary(claim), true);
+      });
+
+      it('GIVEN claims raced by ten callers THEN exactly one wins', async (h) => {
+        const store = await h.open();
+        const wins = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.claimReactionSummary({ messageId: 'm-1', guildId: 'g-1', claimedAt: T0 + i }),
+          ),
+        );
+        assert.equal(wins.filter(Boolean).length, 1);
+      });
+
+      it('GIVEN claims in two guilds THEN purgeGuild removes one guild’s and retention the old ones', async (h) => {
+        const store = await h.open();
+        await store.claimReactionSummary({ messageId: 'm-1', guildId: 'g-1', claimedAt: T0 });
+        await store.claimReactionSummary({ messageId: 'm-2', guildId: 'g-2', claimedAt: T0 });
+        await store.claimReactionSummary({ messageId: 'm-3', guildId: 'g-2', claimedAt: T0 + 2 * DAY });
+        await store.purgeGuild('g-1');
+        assert.equal(
+          await store.claimReactionSummary({ messageId: 'm-1', guildId: 'g-1', claimedAt: T0 }),
+          true,
+        );
+        await store.purgeOlderThan(T0 + DAY);
+        assert.equal(
+          await rowCount(h, 'reaction_summaries'),
+          1,
+          'm-1 and m-2 were claimed before the cutoff',
+        );
+        assert.equal(
+          await store.claimReactionSummary({ messageId: 'm-3', guildId: 'g-2', claimedAt: T0 }),
+          false,
+        );
       });
     });
 
@@ -882,10 +983,28 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.deepEqual((await store.threadsRequestedBy('u-1'))[0], {
           ...thread({ threadId: 'th-a', requesterId: 'u-1', createdAt: T0, guildId: 'g-2' }),
         });
-        assert.deepEqual(await store.countUserData('u-1'), { threads: 2, turns: 1, usageDays: 2, jobs: 1 });
-        assert.deepEqual(await store.countUserData('u-3'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
+        assert.deepEqual(await store.countUserData('u-1'), {
+          threads: 2,
+          turns: 1,
+          usageDays: 2,
+          jobs: 1,
+          settings: 0,
+        });
+        assert.deepEqual(await store.countUserData('u-3'), {
+          threads: 0,
+          turns: 0,
+          usageDays: 0,
+          jobs: 0,
+          settings: 0,
+        });
         await store.forgetUser('u-1');
-        assert.deepEqual(await store.countUserData('u-1'), { threads: 0, turns: 0, usageDays: 0, jobs: 0 });
+        assert.deepEqual(await store.countUserData('u-1'), {
+          threads: 0,
+          turns: 0,
+          usageDays: 0,
+          jobs: 0,
+          settings: 0,
+        });
         assert.deepEqual(await store.threadsRequestedBy('u-1'), []);
       });
     });
@@ -1065,6 +1184,154 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.deepEqual(await store.guildsNotSeenSince(T0 + DAY, { ids: [0], count: 1 }), ['g-1', 'g-2']);
         assert.equal(await rowCount(h, 'cache_entries'), 1, 'only the unrelated entry is left');
         await assertRowCountsKept(h);
+      });
+    });
+
+    describe('auto-summaries', () => {
+      const channel = (overrides: Partial<AutoSummaryChannel> = {}): AutoSummaryChannel => ({
+        guildId: 'g-1',
+        channelId: 'c-1',
+        include: [],
+        exclude: ['example.org'],
+        length: 'short',
+        updatedBy: 'admin-1',
+        updatedAt: T0,
+        ...overrides,
+      });
+      const link = (overrides: Partial<AutoSummaryLink> = {}): AutoSummaryLink => ({
+        guildId: 'g-1',
+        channelId: 'c-1',
+        url: 'https://example.com/news/1',
+        summaryId: 's-1',
+        messageId: 'msg-1',
+        requesterId: 'u-1',
+        postedAt: T0,
+        ...overrides,
+      });
+
+      it('GIVEN channels turned on, changed, reopened and turned off THEN each reads back as put, per guild', async (h) => {
+        const first = await h.open();
+        assert.equal(await first.getAutoSummaryChannel('c-1'), undefined);
+        await first.putAutoSummaryChannel(channel());
+        await first.putAutoSummaryChannel(channel({ channelId: 'c-0', include: ['a.example', 'b.example'] }));
+        await first.putAutoSummaryChannel(channel({ guildId: 'g-2', channelId: 'c-9' }));
+        const changed = channel({ exclude: [], length: null, updatedBy: 'admin-2', updatedAt: T0 + DAY });
+        await first.putAutoSummaryChannel(changed);
+        await first.close();
+        const second = await h.open();
+        assert.deepEqual(await second.getAutoSummaryChannel('c-1'), changed);
+        assert.deepEqual(
+          (await second.autoSummaryChannelsIn('g-1')).map((c) => [c.channelId, c.include]),
+          [
+            ['c-0', ['a.example', 'b.example']],
+            ['c-1', []],
+          ],
+        );
+        assert.equal(await second.countAutoSummaryChannelsSetBy('admin-1'), 2);
+        assert.equal(await second.deleteAutoSummaryChannel('c-1'), true);
+        assert.equal(await second.deleteAutoSummaryChannel('c-1'), false);
+        assert.equal(await second.getAutoSummaryChannel('c-1'), undefined);
+        assert.equal(await rowCount(h, 'auto_summary_channels'), 2);
+      });
+
+      it('GIVEN a link summarized in a channel THEN it is found within the window, in that channel, while its summary is delivered', async (h) => {
+        const store = await h.open();
+        await store.putAutoSummaryLink(link());
+        assert.equal(
+          await store.autoSummaryLinkSince('c-1', 'https://example.com/news/1', T0 - DAY),
+          undefined,
+          'no delivery recorded: nothing to point to',
+        );
+        await store.putDelivery(delivery({ summaryId: 's-1', messageIds: ['s-1'] }));
+        assert.deepEqual(
+          await store.autoSummaryLinkSince('c-1', 'https://example.com/news/1', T0 - DAY),
+          link(),
+        );
+        assert.equal(
+          await store.autoSummaryLinkSince('c-1', 'https://example.com/news/1', T0 + 1),
+          undefined,
+        );
+        assert.equal(
+          await store.autoSummaryLinkSince('c-2', 'https://example.com/news/1', T0 - DAY),
+          undefined,
+        );
+        await store.putDelivery(delivery({ summaryId: 's-2', messageIds: ['s-2'] }));
+        await store.putAutoSummaryLink(link({ summaryId: 's-2', messageId: 'msg-2', postedAt: T0 + MINUTE }));
+        assert.equal(
+          (await store.autoSummaryLinkSince('c-1', 'https://example.com/news/1', T0))?.summaryId,
+          's-2',
+          'a later summary of the same link replaces the row',
+        );
+        await store.deleteDelivery('s-2');
+        assert.equal(await store.autoSummaryLinkSince('c-1', 'https://example.com/news/1', T0), undefined);
+      });
+
+      it('GIVEN links of one message THEN they are listed by message, and deleted by summary', async (h) => {
+        const store = await h.open();
+        await store.putAutoSummaryLink(link({ url: 'https://a.example/1', summaryId: 's-1' }));
+        await store.putAutoSummaryLink(link({ url: 'https://a.example/1/canonical', summaryId: 's-1' }));
+        await store.putAutoSummaryLink(
+          link({ url: 'https://b.example/2', summaryId: 's-2', postedAt: T0 + 1 }),
+        );
+        await store.putAutoSummaryLink(
+          link({ url: 'https://c.example/3', summaryId: 's-3', messageId: 'msg-9' }),
+        );
+        assert.deepEqual(
+          (await store.autoSummaryLinksFor('msg-1')).map((l) => [l.url, l.summaryId]),
+          [
+            ['https://a.example/1', 's-1'],
+            ['https://a.example/1/canonical', 's-1'],
+            ['https://b.example/2', 's-2'],
+          ],
+        );
+        assert.equal(await store.deleteAutoSummaryLinks('s-1'), 2);
+        assert.equal(await store.deleteAutoSummaryLinks('s-1'), 0);
+        assert.equal((await store.autoSummaryLinksFor('msg-1')).length, 1);
+      });
+
+      it('GIVEN purgeGuild, forgetUser and retention THEN settings and links go as documented', async (h) => {
+        const store = await h.open();
+        await store.putAutoSummaryChannel(
+          channel({ guildId: 'g-1', channelId: 'c-1', updatedBy: 'admin-1' }),
+        );
+        await store.putAutoSummaryChannel(
+          channel({ guildId: 'g-2', channelId: 'c-2', updatedBy: 'admin-1' }),
+        );
+        await store.putAutoSummaryLink(link({ guildId: 'g-1', channelId: 'c-1' }));
+        await store.putAutoSummaryLink(link({ guildId: 'g-2', channelId: 'c-2', requesterId: 'u-2' }));
+        await store.putAutoSummaryLink(
+          link({
+            guildId: 'g-2',
+            channelId: 'c-2',
+            url: 'https://old.example/',
+            requesterId: 'u-3',
+            postedAt: T0 - 2 * DAY,
+          }),
+        );
+        await store.purgeGuild('g-1');
+        assert.equal(await store.getAutoSummaryChannel('c-1'), undefined);
+        assert.equal(await rowCount(h, 'auto_summary_links'), 2);
+        await store.forgetUser('admin-1');
+        assert.deepEqual(
+          await store.getAutoSummaryChannel('c-2'),
+          channel({ guildId: 'g-2', channelId: 'c-2', updatedBy: null }),
+          'the setting stays on; the admin is no longer named',
+        );
+        assert.equal(await store.countAutoSummaryChannelsSetBy('admin-1'), 0);
+        await store.forgetUser('u-2');
+        assert.equal(await rowCount(h, 'auto_summary_links'), 1, 'the poster’s links go with them');
+        await store.purgeOlderThan(T0 - DAY);
+        assert.equal(await rowCount(h, 'auto_summary_links'), 0, 'retention removes old links');
+      });
+
+      it('GIVEN corrupted domains THEN the channel reads as off, with a warning', async (h) => {
+        const { logger, warnings } = recordingLogger();
+        const store = await h.open({ logger });
+        await store.putAutoSummaryChannel(channel());
+        await h.exec(`UPDATE auto_summary_channels SET include_domains = '{"no":1}'`);
+        assert.equal(await store.getAutoSummaryChannel('c-1'), undefined);
+        assert.deepEqual(await store.autoSummaryChannelsIn('g-1'), []);
+        assert.equal(warnings[0]?.details.table, 'auto_summary_channels');
       });
     });
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { containsEmail, isEmailOnly } from '../../src/text/clutter.js';
 import { findClutter, isClutter, splitSentences } from '../../src/text/index.js';
 import { readFixture } from '../helpers/fixtures.js';
 
@@ -59,5 +61,49 @@ describe('findClutter', () => {
       '"Is it over?" she asked.',
       '"Not yet."',
     ]);
+  });
+});
+
+// The patterns containsEmail and isEmailOnly replace (quadratic on long runs of letters): on short
+// inputs they are the specification.
+const EMAIL_PATTERN = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/u;
+const EMAIL_ONLY_PATTERN = /^\S+@\S+\.\S+$/u;
+
+describe('email detection', () => {
+  it('GIVEN any short text THEN it agrees with the unanchored email pattern it replaced', () => {
+    const piece = fc.constantFrom(
+      'a',
+      'Z',
+      'é',
+      '𝐀',
+      '7',
+      '.',
+      '-',
+      '_',
+      '%',
+      '+',
+      '@',
+      ' ',
+      '\n',
+      ',',
+      '𝟕',
+      '\u{1F600}',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const text = pieces.join('');
+        assert.equal(containsEmail(text), EMAIL_PATTERN.test(text), JSON.stringify(text));
+        assert.equal(isEmailOnly(text), EMAIL_ONLY_PATTERN.test(text), JSON.stringify(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('GIVEN addresses in prose and near-misses THEN only the addresses are found', () => {
+    assert.equal(containsEmail('Write to info@example.org today.'), true);
+    assert.equal(containsEmail('Пишите: новости@пример.рф'), true);
+    assert.equal(containsEmail('the @handle and user@localhost and a@b.c'), false);
+    assert.equal(isEmailOnly('jane.doe@example.co.uk'), true);
+    assert.equal(isEmailOnly('jane doe@example.co.uk'), false);
   });
 });

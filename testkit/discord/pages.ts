@@ -78,3 +78,10 @@ export function pasteBoxes(): string[] {
   out.push(box);
   return out;
 }
+
+/** A news site's front page: 40 linked headlines and nothing else, which is not an article (a listing). */
+export const listingPage = `<html><head><title>The Coastal Courier: latest news</title></head><body><main><h1>Latest news</h1><ul>${Array.from(
+  { length: 40 },
+  (_, i) =>
+    `<li><a href="/news/${i}">Council members vote to expand the harbor ferry service for route ${i} after a long debate</a></li>`,
+).join('')}</ul></main></body></html>`;

@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 import { fail, ok, type Result } from '../../core/result.js';
 import { type AllowList, addressRule, canonicalHostname, parseAllowList } from './address.js';
 
+export { normalizeRequestUrl } from './normalize-url.js';
+
 /** Ports fetched from without configuration; `allowedPorts` adds to these. */
 export const DEFAULT_PORTS: readonly number[] = [80, 443];
 
@@ -123,38 +125,4 @@ export function parseUrl(url: string): Result<URL> {
   } catch {
     return fail('invalid_url', 'That does not look like a link.', { reason: 'unparsable' });
   }
-}
-
-/**
- * A cache key for a link: parsed and re-serialized (so the host is lowercase, IDN is punycode and
- * default ports are gone), fragment dropped, `utm_*` query parameters removed; everything else,
- * including parameter order and encoding, kept as is. Unparsable input is returned trimmed.
- */
-export function normalizeRequestUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return url.trim();
-  }
-  parsed.hash = '';
-  if (parsed.search !== '') {
-    const kept = parsed.search
-      .slice(1)
-      .split('&')
-      .filter((pair) => pair !== '' && !isTrackingParameter(pair));
-    parsed.search = kept.length === 0 ? '' : `?${kept.join('&')}`;
-  }
-  return parsed.href;
-}
-
-function isTrackingParameter(pair: string): boolean {
-  const key = pair.split('=', 1)[0] ?? '';
-  let decoded = key;
-  try {
-    decoded = decodeURIComponent(key.replace(/\+/g, ' '));
-  } catch {
-    // a malformed escape is kept as written
-  }
-  return decoded.toLowerCase().startsWith('utm_');
 }

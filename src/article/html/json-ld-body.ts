@@ -10,9 +10,19 @@ const MIN_JSON_LD_WORDS = 50;
  * and rendered like the page itself, so paragraphs survive.
  */
 export function jsonLdBodyText(raw: string): string {
-  if (!/<[a-z][^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+);/i.test(raw)) return raw;
+  if (!hasMarkup(raw)) return raw;
   const document = parseDocument(`<html><body>${raw}</body></html>`, null);
   return document.body === null ? raw : renderText(document.body);
+}
+
+/**
+ * True when `raw` holds a tag (`<p …>`) or an entity (`&amp;`). The tag is found as its first `<` and
+ * letter, then any later `>`: `/<[a-z][^>]*>/` tried from every `<` read to the end each time.
+ */
+function hasMarkup(raw: string): boolean {
+  const tag = /<[a-z]/i.exec(raw);
+  if (tag !== null && raw.indexOf('>', tag.index + 2) !== -1) return true;
+  return /&(?:#\d+|#x[0-9a-f]+|[a-z]+);/i.test(raw);
 }
 
 /**

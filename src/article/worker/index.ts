@@ -3,6 +3,7 @@ export {
   type Job,
   type JobRunner,
   type JobTable,
+  type RunOptions,
   siblingModule,
   WorkerCrashedError,
   WorkerJobError,

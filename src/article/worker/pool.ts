@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { defaultShareOf, FairQueue } from '../../core/fair-queue.js';
 import { fail, type Result } from '../../core/result.js';
 import type { jobs as defaultJobs } from './jobs.js';
 import { transferablesOf } from './transfer.js';
@@ -25,6 +26,23 @@ export interface WorkerPoolOptions {
    * answers `too_large` with details.reason `memory`.
    */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * Workers one owner's jobs may hold at once (see `RunOptions.owner`); default half the pool,
+   * rounded up, so another user's job finds a worker free however many one user queued.
+   */
+  readonly maxPerOwner?: number;
+}
+
+/** How one job is run. */
+export interface RunOptions {
+  /** Overrides the pool's per-job limit, in milliseconds. */
+  readonly timeoutMs?: number;
+  /**
+   * Who the job is for (a Discord user id). Waiting jobs are taken in turn across owners, not in
+   * arrival order, and one owner holds at most `maxPerOwner` workers. A job with no owner (warm-up,
+   * a command-line run) is an owner of its own.
+   */
+  readonly owner?: string;
 }
 
 /** A job threw inside the worker (a bug: jobs report expected failures as Results). */
@@ -82,6 +100,7 @@ interface Pending {
   readonly name: string;
   readonly args: readonly unknown[];
   readonly timeoutMs: number;
+  readonly owner: string;
   readonly resolve: (result: Result<unknown>) => void;
   readonly reject: (error: Error) => void;
 }
@@ -108,7 +127,7 @@ export interface JobRunner<J extends JobTable = DefaultJobs> {
   run<N extends keyof J & string>(
     name: N,
     args: Parameters<J[N]>,
-    options?: { readonly timeoutMs?: number },
+    options?: RunOptions,
   ): Promise<Awaited<ReturnType<J[N]>> | Result<never>>;
   close(): Promise<void>;
 }
@@ -125,8 +144,11 @@ export class WorkerPool<J extends JobTable = DefaultJobs> implements JobRunner<J
   readonly #maxQueue: number;
   readonly #jobsModule: string;
   readonly #resourceLimits: ResourceLimits | undefined;
+  readonly #maxPerOwner: number;
   readonly #slots = new Set<Slot>();
-  readonly #queue: Pending[] = [];
+  readonly #queue = new FairQueue<Pending>();
+  /** Jobs running per owner, for `maxPerOwner`. */
+  readonly #running = new Map<string, number>();
   #nextId = 1;
   #closed = false;
 
@@ -136,35 +158,41 @@ export class WorkerPool<J extends JobTable = DefaultJobs> implements JobRunner<J
     this.#maxQueue = options.maxQueue ?? 64;
     this.#jobsModule = (options.jobsModule ?? siblingModule('./jobs.js', import.meta.url)).href;
     this.#resourceLimits = options.resourceLimits;
+    this.#maxPerOwner = Math.max(1, Math.floor(options.maxPerOwner ?? defaultShareOf(this.#size)));
   }
 
   /**
    * Runs job `name` with `args` in a worker. Resolves to the job's own Result, or `timeout` (the
    * worker was terminated and will be replaced), `too_large` with details.reason `memory` (the job
    * ran out of the worker's `resourceLimits`), or `busy` (queue full, or the pool closed). Rejects
-   * with WorkerJobError / WorkerCrashedError on a bug or any other crash.
+   * with WorkerJobError / WorkerCrashedError on a bug or any other crash. Jobs wait their owner's
+   * turn (see `RunOptions.owner`).
    */
   run<N extends keyof J & string>(
     name: N,
     args: Parameters<J[N]>,
-    options: { readonly timeoutMs?: number } = {},
+    options: RunOptions = {},
   ): Promise<Awaited<ReturnType<J[N]>> | Result<never>> {
     if (this.#closed)
       return Promise.resolve(fail('busy', 'The document processor is shutting down.', { job: name }));
-    if (this.#queue.length >= this.#maxQueue) {
+    if (this.#queue.size >= this.#maxQueue) {
       return Promise.resolve(
         fail('busy', 'Too many documents are being processed; try again shortly.', {
           job: name,
-          queued: this.#queue.length,
+          queued: this.#queue.size,
         }),
       );
     }
     return new Promise((resolve, reject) => {
-      this.#queue.push({
-        id: this.#nextId++,
+      const id = this.#nextId++;
+      // No Discord id starts with a control character.
+      const owner = options.owner ?? `\u0000job ${id}`;
+      this.#queue.push(owner, {
+        id,
         name,
         args,
         timeoutMs: options.timeoutMs ?? this.#timeoutMs,
+        owner,
         resolve: resolve as (result: Result<unknown>) => void,
         reject,
       });
@@ -181,9 +209,10 @@ export class WorkerPool<J extends JobTable = DefaultJobs> implements JobRunner<J
   async close(): Promise<void> {
     this.#closed = true;
     const closing = fail('busy', 'The document processor is shutting down.');
-    for (const job of this.#queue.splice(0)) job.resolve(closing);
+    for (const job of this.#queue.drain()) job.resolve(closing);
     const slots = [...this.#slots];
     this.#slots.clear();
+    this.#running.clear();
     await Promise.all(
       slots.map((slot) => {
         clearTimeout(slot.timer);
@@ -195,20 +224,19 @@ export class WorkerPool<J extends JobTable = DefaultJobs> implements JobRunner<J
   }
 
   #dispatch(): void {
-    while (this.#queue.length > 0 && !this.#closed) {
-      let slot = [...this.#slots].find((s) => s.job === null);
-      if (slot === undefined) {
-        if (this.#slots.size >= this.#size) return;
-        slot = this.#spawn();
-      }
-      const job = this.#queue.shift();
-      if (job === undefined) return;
-      this.#start(slot, job);
+    while (this.#queue.size > 0 && !this.#closed) {
+      const idle = [...this.#slots].find((s) => s.job === null);
+      if (idle === undefined && this.#slots.size >= this.#size) return;
+      const running = (owner: string) => this.#running.get(owner) ?? 0;
+      const next = this.#queue.shift((owner) => running(owner) < this.#maxPerOwner, running);
+      if (next === undefined) return;
+      this.#start(idle ?? this.#spawn(), next.item);
     }
   }
 
   #start(slot: Slot, job: Pending): void {
     slot.job = job;
+    this.#running.set(job.owner, (this.#running.get(job.owner) ?? 0) + 1);
     slot.worker.ref();
     const target = slot;
     slot.timer = setTimeout(() => this.#timedOut(target), job.timeoutMs);
@@ -275,6 +303,12 @@ export class WorkerPool<J extends JobTable = DefaultJobs> implements JobRunner<J
   #finish(slot: Slot): void {
     clearTimeout(slot.timer);
     slot.timer = undefined;
+    const owner = slot.job?.owner;
+    if (owner !== undefined) {
+      const running = (this.#running.get(owner) ?? 1) - 1;
+      if (running > 0) this.#running.set(owner, running);
+      else this.#running.delete(owner);
+    }
     slot.job = null;
     slot.worker.unref();
   }

@@ -1,6 +1,7 @@
 import {
   type APIActionRowComponent,
   type APIButtonComponent,
+  type APIComponentInMessageActionRow,
   type APIEmbed,
   type ButtonInteraction,
   ButtonStyle,
@@ -15,7 +16,7 @@ import { acknowledge, type RequestContext, type RequestOutcome } from '../contex
 import { type ButtonHandler, dataOf } from '../handler.js';
 import { messagesOf, SAFE_MENTIONS } from '../payloads.js';
 import { interactionReply, runRequest, withProgress } from '../pipeline.js';
-import { renderSummaryEmbeds } from '../render/render-summary.js';
+import { renderSummaryEmbeds, summaryQuotes } from '../render/render-summary.js';
 import type { SummaryOptions } from '../requests/summary-request.js';
 import { summaryButtons } from '../summary-buttons.js';
 import { decodeSummaryOptions, encodeSummaryOptions } from '../summary-options.js';
@@ -133,7 +134,7 @@ async function refreshSummary(
         ephemeral,
         sent,
         embeds,
-        summaryButtons(options),
+        summaryButtons(options, { quotes: summaryQuotes(article, result), articleHash: article.contentHash }),
       ).catch((err: unknown) => {
         log.warn({ err }, 'could not update the summary in place');
         return null;
@@ -205,7 +206,7 @@ async function replaceSummary(
   ephemeral: boolean,
   sent: SummaryDelivery | undefined,
   messages: readonly APIEmbed[][],
-  components: APIActionRowComponent<APIButtonComponent>[],
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[],
 ): Promise<string[]> {
   const [first = [], ...rest] = messages;
   if (ephemeral) {

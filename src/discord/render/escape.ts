@@ -18,7 +18,7 @@ export function inert(text: string): string {
     maskedLink: true,
   });
   return escaped
-    .replace(/\[([^\]]*)\]\(/gu, '[$1]\\(')
+    .replace(/\[([^[\]]*)\]\(/gu, '[$1]\\(')
     .replace(/<(?=[@#/:]|a:|t:)/gu, `<${ZWSP}`)
     .replace(/@(?=everyone|here)/giu, `@${ZWSP}`)
     .replace(/^>/u, '\\>')

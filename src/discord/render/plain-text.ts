@@ -16,7 +16,7 @@ export function embedsAsText(embeds: readonly APIEmbed[], after?: string): strin
   const out: string[] = [];
   let current = '';
   const push = (): void => {
-    if (current.trim() !== '') out.push(current.replace(/\n+$/u, ''));
+    if (current.trim() !== '') out.push(current.replace(/(?<!\n)\n+$/u, ''));
     current = '';
   };
   const fits = (a: string, b: string): boolean => (a === '' ? b : `${a}\n${b}`).length <= L.content;

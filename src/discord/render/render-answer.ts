@@ -4,7 +4,7 @@ import type { AnswerResult } from '../../engines/engine.js';
 import { labels } from '../texts.js';
 import { webUrl } from './article-facts.js';
 import { inert } from './escape.js';
-import { Footnotes } from './footnotes.js';
+import { Footnotes, type ShownQuote } from './footnotes.js';
 import { fitText } from './limits.js';
 import { packEmbeds } from './pack.js';
 import { budgetLines, EMBED_COLOR, footerText } from './render-summary.js';
@@ -20,14 +20,7 @@ const QUESTION_CHARS = 300;
  */
 export function renderAnswerEmbeds(article: Article, question: string, result: AnswerResult): APIEmbed[] {
   const notes = new Footnotes(article.text, webUrl(article));
-  const blocks = result.answerable
-    ? result.answer.map((c) => notes.block(c, null))
-    : result.nearest.length === 0
-      ? [{ section: null, line: labels.doesNotSay, fields: [] }]
-      : [
-          { section: null, line: labels.notDirectly, fields: [] },
-          ...result.nearest.map((q) => notes.block({ text: q.text, quotes: [q] }, labels.nearest, '> ')),
-        ];
+  const blocks = answerBlocks(notes, result);
   return packEmbeds({
     head: {},
     intro: [`**${labels.question}** ${fitText(question, QUESTION_CHARS, inert)}`, ...budgetLines(result), ''],
@@ -35,4 +28,22 @@ export function renderAnswerEmbeds(article: Article, question: string, result: A
     footer: footerText(result, null),
     color: EMBED_COLOR,
   });
+}
+
+/** The quotes an answer shows, labelled and ordered as `renderAnswerEmbeds` draws them. */
+export function answerQuotes(article: Article, result: AnswerResult): readonly ShownQuote[] {
+  const notes = new Footnotes(article.text, null);
+  answerBlocks(notes, result);
+  return notes.shown;
+}
+
+function answerBlocks(notes: Footnotes, result: AnswerResult) {
+  return result.answerable
+    ? result.answer.map((c) => notes.block(c, null))
+    : result.nearest.length === 0
+      ? [{ section: null, line: labels.doesNotSay, fields: [] }]
+      : [
+          { section: null, line: labels.notDirectly, fields: [] },
+          ...result.nearest.map((q) => notes.block({ text: q.text, quotes: [q] }, labels.nearest, '> ')),
+        ];
 }

@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord.js';
+import { parseMessageLink } from '../../app/message-link.js';
 import type { LanguageNote } from '../../app/summaries.js';
 import type { Article } from '../../article/article.js';
 import type { EngineInfo, SummaryResult } from '../../engines/engine.js';
@@ -6,7 +7,7 @@ import { findHeadline, openingLine } from '../../text/index.js';
 import { labels } from '../texts.js';
 import { readingMinutes, webUrl } from './article-facts.js';
 import { inert } from './escape.js';
-import { Footnotes } from './footnotes.js';
+import { Footnotes, type ShownQuote } from './footnotes.js';
 import { fitText, DISCORD_LIMITS as L } from './limits.js';
 import { packEmbeds } from './pack.js';
 
@@ -30,11 +31,9 @@ export function renderSummaryEmbeds(
 ): APIEmbed[] {
   const url = webUrl(article);
   const notes = new Footnotes(article.text, url);
-  const blocks = [
-    ...result.summary.map((c) => notes.block(c, labels.summary)),
-    ...result.keyPoints.map((c) => notes.block(c, labels.keyPoints, '• ')),
-  ];
-  const site = article.siteName ?? (url ? new URL(url).hostname : null);
+  const blocks = summaryBlocks(notes, result);
+  // A Discord message has no site to name: its title says whose message it is.
+  const site = article.siteName ?? (url && !parseMessageLink(url) ? new URL(url).hostname : null);
   const facts = [
     article.byline ? labels.by(inert(article.byline)) : null,
     article.publishedTime ? article.publishedTime.slice(0, 10) : null,
@@ -54,6 +53,20 @@ export function renderSummaryEmbeds(
   });
 }
 
+function summaryBlocks(notes: Footnotes, result: SummaryResult) {
+  return [
+    ...result.summary.map((c) => notes.block(c, labels.summary)),
+    ...result.keyPoints.map((c) => notes.block(c, labels.keyPoints, '• ')),
+  ];
+}
+
+/** The quotes a summary shows, labelled and ordered as `renderSummaryEmbeds` draws them. */
+export function summaryQuotes(article: Article, result: SummaryResult): readonly ShownQuote[] {
+  const notes = new Footnotes(article.text, null);
+  summaryBlocks(notes, result);
+  return notes.shown;
+}
+
 /**
  * The article's title, else the headline its text opens with (the first line that is not page
  * furniture such as a breadcrumb), else a name for where it came from.
@@ -65,6 +78,7 @@ function articleTitle(article: Article): string {
     return article.source.slice('discord:attachment/'.length);
   if (article.source === 'discord:text' || article.source.startsWith('discord:message/'))
     return labels.pastedText;
+  if (parseMessageLink(article.source)) return labels.discordMessage;
   return webUrl(article) ?? labels.untitled;
 }
 

@@ -4,7 +4,8 @@ import type { RequestContext, RequestOutcome } from '../context.js';
 import type { Delivery } from '../delivery.js';
 import { MAX_QUESTION_CHARS, messagesOf } from '../payloads.js';
 import { type Precondition, type Request, reportFailure, withProgress } from '../pipeline.js';
-import { renderAnswerEmbeds } from '../render/render-answer.js';
+import { answerQuotes, renderAnswerEmbeds } from '../render/render-answer.js';
+import { answerComponents } from '../summary-buttons.js';
 import { notices, progress as progressText } from '../texts.js';
 import { recordEngineWork } from '../work-metrics.js';
 
@@ -104,7 +105,13 @@ export async function runAnswer(
   );
   if (!result.ok) return reportFailure(ctx, out, result.error);
   recordEngineWork(bot.metrics, result.value);
-  const sent = await out.deliver(messagesOf(renderAnswerEmbeds(article, q, result.value)));
+  const sent = await out.deliver(
+    messagesOf(renderAnswerEmbeds(article, q, result.value)),
+    answerComponents(conversation.id, {
+      quotes: answerQuotes(article, result.value),
+      articleHash: article.contentHash,
+    }),
+  );
   await ctx.job?.done();
   log.info(
     {

@@ -14,7 +14,8 @@ import { type JobReply, retrySourceOf } from '../../app/jobs.js';
 import type { SourceSpec } from '../../app/load-article.js';
 import type { SourceInput } from '../../app/source-input.js';
 import type { SummaryOutcome } from '../../app/summaries.js';
-import type { Result } from '../../core/result.js';
+import type { Article } from '../../article/article.js';
+import type { Failure, ReasonCode, Result } from '../../core/result.js';
 import type { SummaryLength } from '../../engines/engine.js';
 import { checkAttachment, downloadAttachment } from '../attachments.js';
 import { tellPrivately } from '../boundary.js';
@@ -36,7 +37,7 @@ import {
   withProgress,
 } from '../pipeline.js';
 import type { Progress } from '../progress.js';
-import { renderSummaryEmbeds, threadName } from '../render/render-summary.js';
+import { renderSummaryEmbeds, summaryQuotes, threadName } from '../render/render-summary.js';
 import { summaryButtons } from '../summary-buttons.js';
 import { labels, progress as progressText } from '../texts.js';
 import { noThreadNotice, type Place, placeOfInteraction } from '../where.js';
@@ -50,8 +51,11 @@ export interface SummaryOptions {
   readonly private: boolean;
 }
 
-/** What to summarize, or why there is nothing to (nothing given, two things given): a precondition refuses it. */
-export type SummaryInput = SourceInput | { readonly refusal: string };
+/**
+ * What to summarize, or why there is nothing to (nothing given, two things given, a message link
+ * that may not be opened): a precondition refuses it, with `code` (default `bad_usage`).
+ */
+export type SummaryInput = SourceInput | { readonly refusal: string; readonly code?: ReasonCode };
 
 export interface SummaryJob {
   readonly input: SourceInput;
@@ -65,6 +69,24 @@ export interface SummaryJob {
   readonly openThread: boolean;
   /** One plain line shown with a public summary that gets no thread, saying why (see where.ts). */
   readonly noThreadNotice?: string | null;
+  /** Set for a link summarized by itself in an auto-summary channel (see `AutoSummaryHooks`). */
+  readonly auto?: AutoSummaryHooks;
+}
+
+/**
+ * How a summary nobody asked for by name (a link posted in an auto-summary channel) differs: its
+ * failures are not told in the channel, it is posted only while its message still carries the link
+ * and the page was not summarized there in the last day, and it is recorded once posted.
+ */
+export interface AutoSummaryHooks {
+  /** A failure is counted and logged by the hook; nothing is said in the channel. */
+  failed(failure: Failure): void;
+  /** Before posting: true to post; false when the hook handled it (withdrawn, or a pointer posted). */
+  beforePosting(article: Article): Promise<boolean>;
+  /** After the summary and its delivery are recorded (may withdraw it again, if its message went meanwhile). */
+  posted(summaryId: string, article: Article): Promise<void>;
+  /** A precondition refused the request (the poster's rate limit): counted, nothing said. */
+  refused(): void;
 }
 
 /** An interaction that asks for a summary: `/summarize`, the Summarize message command, the paste form. */
@@ -109,30 +131,66 @@ export function summaryFromInteraction(
 }
 
 /**
- * A summary asked for by mentioning the bot with a link or a file. A message carries no locale: the
- * summary is in the article's own language, standard length, public. Acknowledged by "typing…"
- * until the summary is posted; refusals are replies.
+ * A summary asked for in a message: by mentioning the bot with a link or a file, or by reacting to a
+ * message with the server's emoji (`message` is then the one reacted to and `userId` who reacted).
+ * A message or a reaction carries no locale: the server's default language, else the article's own;
+ * its length, else standard. Always public (nobody to show a private reply to). Acknowledged by
+ * "typing…" until the summary is posted, as a reply to `message`; refusals are replies too.
  */
 export function summaryFromMessage(
   message: Message,
   ctx: RequestContext,
   input: SourceInput,
   place: Place,
+  options: Pick<SummaryOptions, 'length' | 'lang'>,
+  userId: string = message.author.id,
 ): Request {
   const out = new MessageDelivery(message, place);
   return summaryRequest(ctx, {
     input,
-    options: { length: 'standard', lang: null, private: false },
+    options: { length: options.length, lang: options.lang, private: false },
+    userId,
+    guildId: message.guildId,
+    channelId: message.channelId,
+    openThread: place.thread.ok,
+    noThreadNotice: noThreadNotice(place),
+    reply: { via: 'message', messageId: message.id },
+    // A reply to someone else's message says whom a refusal is for (no ping: SAFE_MENTIONS).
+    refuse: (notice) => out.fail(userId === message.author.id ? notice : `<@${userId}> ${notice}`),
+    acknowledge: async () => keepTyping(message.channel as SendableChannels),
+    out,
+    queue: false,
+  });
+}
+
+/**
+ * A link posted in an auto-summary channel, summarized by itself for the person who posted it
+ * (their rate limit and budget), in the channel's length, as a public reply like a mention's. Its
+ * refusals (the poster's rate limit) and failures (not an article, …) are only logged and counted:
+ * nobody asked, so nothing is said in the channel.
+ */
+export function summaryFromSharedLink(
+  message: Message,
+  ctx: RequestContext,
+  url: string,
+  length: SummaryLength,
+  place: Place,
+  auto: AutoSummaryHooks,
+): Request {
+  return summaryRequest(ctx, {
+    input: { kind: 'url', url },
+    options: { length, lang: null, private: false },
     userId: message.author.id,
     guildId: message.guildId,
     channelId: message.channelId,
     openThread: place.thread.ok,
     noThreadNotice: noThreadNotice(place),
     reply: { via: 'message', messageId: message.id },
-    refuse: (notice) => out.fail(notice),
+    refuse: async () => auto.refused(),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
-    out,
+    out: new MessageDelivery(message, place),
     queue: false,
+    auto,
   });
 }
 
@@ -151,6 +209,7 @@ interface SummaryWayIn {
   readonly out: Delivery;
   /** Whether a gateway queues it for a worker (the answer goes through the interaction's token). */
   readonly queue: boolean;
+  readonly auto?: AutoSummaryHooks;
 }
 
 function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
@@ -193,6 +252,7 @@ function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
           channelId: way.channelId,
           openThread: way.openThread,
           noThreadNotice: way.noThreadNotice,
+          ...(way.auto ? { auto: way.auto } : {}),
         },
         way.out,
       );
@@ -202,7 +262,7 @@ function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
 
 /** Precondition: one thing to summarize was given. */
 function sourceGiven(input: SummaryInput): Precondition {
-  return () => ('refusal' in input ? { code: 'bad_usage', notice: input.refusal } : null);
+  return () => ('refusal' in input ? { code: input.code ?? 'bad_usage', notice: input.refusal } : null);
 }
 
 /** Precondition: a file's stated size and type are ones Verbatim reads (before any download). */
@@ -253,15 +313,24 @@ export async function runSummary(
       });
     },
   );
-  if (!outcome.ok) return reportFailure(ctx, out, outcome.error);
+  if (!outcome.ok) {
+    if (!job.auto) return reportFailure(ctx, out, outcome.error);
+    job.auto.failed(outcome.error);
+    return outcome.error.code;
+  }
   recordSummaryWork(bot.metrics, outcome.value);
 
   const { article, result, requestKey, language } = outcome.value;
+  if (job.auto && !(await job.auto.beforePosting(article))) {
+    await ctx.job?.done();
+    return 'ok';
+  }
   const note = !job.openThread && !out.ephemeral ? (job.noThreadNotice ?? undefined) : undefined;
   const sent = await out.deliver(
     messagesOf(renderSummaryEmbeds(article, result, language, outcome.value.fetchedAt)),
     summaryButtons(
       job.input.kind === 'url' ? { length: job.length, lang: job.lang, private: out.ephemeral } : null,
+      { quotes: summaryQuotes(article, result), articleHash: article.contentHash },
     ),
     note,
   );
@@ -301,6 +370,7 @@ export async function runSummary(
     },
     'summary posted',
   );
+  await job.auto?.posted(first.id, article);
   return 'ok';
 }
 
@@ -367,7 +437,7 @@ async function sourceSpec(
       bytes: bytes.value,
       filename: input.attachment.name,
       contentType: input.attachment.contentType,
-      source: `discord:attachment/${input.attachment.name}`,
+      source: input.source ?? `discord:attachment/${input.attachment.name}`,
     },
   };
 }

@@ -43,6 +43,17 @@ const CONFIDENCE_FLOOR = 0.5;
 const WINDOW_GAIN = 0.3;
 
 /**
+ * Candidates are ordered by their score raised by up to this share for how close together the
+ * question's words stand in the sentence (see `proximity`): of two sentences holding the same words,
+ * the one that says them together is more likely the one that answers. Only the order: the score
+ * the answer and closest-passage ratios compare stays without it (raising the best alone hid the
+ * second closest passage). Chosen on the calibration halves (SQuAD 2.0: 0 → 0.15 → 0.3 gave answered
+ * right 24.0 → 24.4 → 24.5%, wrongly 5.7 → 5.4 → 5.4%, any shown quote right 77.4 → 77.1 → 76.9%;
+ * XQuAD at 0.15: shown quotes unchanged within 0.01 in all 12 languages).
+ */
+const PROXIMITY_WEIGHT = 0.15;
+
+/**
  * An answer-bearing sentence with its retrieval score and a confidence in [0, 1]: the share of the
  * question's IDF mass the sentence holds, halved when it lacks the kind of thing the question asks
  * for (a number, a date, a person) and halved when the question asks what is *not* so and the
@@ -162,7 +173,7 @@ export function rankAnswers(
     coverage((id) => terms.has(id)) *
     (type === null || holdsAnswerType(text, type, question, analysis.lang) ? 1 : 0.5) *
     (negationMismatch(question, text) ? 0.5 : 1);
-  const out: AnswerCandidate[] = [];
+  const out: Array<AnswerCandidate & { readonly rank: number }> = [];
   for (const { u, score } of scored.slice(0, RERANK_DEPTH)) {
     const sentence = units[u] as number;
     const info = analysis.sentences[sentence] as SentenceInfo;
@@ -185,24 +196,64 @@ export function rankAnswers(
     }
     const first = (analysis.sentences[best.first] as SentenceInfo).seg;
     const end = (analysis.sentences[best.last] as SentenceInfo).seg.end;
+    const weighed = score * (CONFIDENCE_FLOOR + (1 - CONFIDENCE_FLOOR) * best.confidence);
     out.push({
       sentence: best.first,
       last: best.last,
       seg: { start: first.start, end, text: analysis.text.slice(first.start, end) },
-      score: score * (CONFIDENCE_FLOOR + (1 - CONFIDENCE_FLOOR) * best.confidence),
+      score: weighed,
+      rank: weighed * (1 + PROXIMITY_WEIGHT * proximity(info.terms, own, idf)),
       confidence: best.confidence,
       focus: [],
     });
   }
-  out.sort((a, b) => b.score - a.score || a.sentence - b.sentence);
+  out.sort((a, b) => b.rank - a.rank || a.sentence - b.sentence);
   const ids = new Set(query.map((q) => q.id));
-  return out.slice(0, limit).map((c) => {
+  return out.slice(0, limit).map(({ rank: _rank, ...c }) => {
     if (c.seg.text.length <= MAX_QUOTE_CHARS) return c;
     const focus = splitWords(c.seg.text, analysis.lang)
       .filter((w) => ids.has(analysis.vocabulary.get(normalizeTerm(w.text, analysis.rules) ?? '') ?? -1))
       .map((w) => c.seg.start + w.start);
     return { ...c, focus };
   });
+}
+
+/**
+ * How close together the question's own terms stand in a sentence, in [0, 1]: over every pair of
+ * distinct question terms the sentence holds, 1 / (their nearest distance in content words),
+ * averaged with each pair weighed by its commoner term's IDF (a pair is as telling as its commoner
+ * word). 0 when the sentence holds fewer than two of them. `terms` is the sentence's term
+ * ids in reading order (stop words left out), so neighbours across a stop word are adjacent.
+ */
+function proximity(
+  terms: readonly number[],
+  question: readonly { readonly id: number }[],
+  idf: (id: number) => number,
+): number {
+  const wanted = new Set(question.map((q) => q.id));
+  const positions = new Map<number, number[]>();
+  terms.forEach((id, at) => {
+    if (!wanted.has(id)) return;
+    const list = positions.get(id);
+    if (list) list.push(at);
+    else positions.set(id, [at]);
+  });
+  const found = [...positions];
+  if (found.length < 2) return 0;
+  let sum = 0;
+  let weights = 0;
+  for (let i = 0; i < found.length; i++) {
+    for (let j = i + 1; j < found.length; j++) {
+      const [a, atA] = found[i] as [number, number[]];
+      const [b, atB] = found[j] as [number, number[]];
+      let nearest = Number.POSITIVE_INFINITY;
+      for (const x of atA) for (const y of atB) nearest = Math.min(nearest, Math.abs(x - y));
+      const weight = Math.min(idf(a), idf(b));
+      sum += weight / nearest;
+      weights += weight;
+    }
+  }
+  return weights > 0 ? sum / weights : 0;
 }
 
 /**

@@ -21,7 +21,7 @@ import { sentenceClaim } from './sentence-claim.js';
 export const EXTRACTIVE_ENGINE_NAME = 'extractive';
 
 /** Bump when a change to the algorithm changes summaries or answers, so cached ones are recomputed. */
-export const EXTRACTIVE_ENGINE_VERSION = '1';
+export const EXTRACTIVE_ENGINE_VERSION = '2';
 
 /**
  * Confidence of the best sentence (see AnswerCandidate) below which the engine says the article

@@ -20,6 +20,12 @@ export interface ModelClientOptions {
   /** Model calls in flight at once across everything this client does. */
   readonly concurrency: number;
   readonly logger?: Logger | undefined;
+  /**
+   * Who the running request is for (a Discord user id), read when a call is made: calls waiting for
+   * one of the `concurrency` slots are let in owner by owner in turn, so one user's long article
+   * (dozens of map calls) does not hold up another user's one call. Absent: arrival order.
+   */
+  readonly currentOwner?: (() => string | undefined) | undefined;
 }
 
 /**

@@ -43,6 +43,12 @@ export interface OpenAIEngineOptions {
   readonly contextChars: number;
   readonly logger?: Logger | undefined;
   /**
+   * Who the running request is for (a Discord user id), read when a call is made: calls waiting for
+   * one of the `concurrency` slots (of the default client) are let in owner by owner in turn, so one user's long article
+   * (dozens of map calls) does not hold up another user's one call. Absent: arrival order.
+   */
+  readonly currentOwner?: (() => string | undefined) | undefined;
+  /**
    * The model API; default the openai SDK client for `baseURL` (`OpenAIClient`). Another API plugs
    * in here (see `ModelClient`); the engine's prompts, map-reduce, retrieval and grounding stay.
    */

@@ -1,4 +1,4 @@
-import pLimit, { type LimitFunction } from 'p-limit';
+import { FairLimit } from '../../core/fair-limit.js';
 import { type Failure, fail, ok, type Result } from '../../core/result.js';
 import type { Logger } from '../../log.js';
 import type { Usage } from '../engine.js';
@@ -43,7 +43,7 @@ export type Attempt =
 export const INVALID_REPLY_ATTEMPTS = 2;
 
 /**
- * What every model API shares, written once: a cap on calls in flight, one more attempt when a
+ * What every model API shares, written once: a cap on calls in flight (taken by users in turn), one more attempt when a
  * reply is invalid (then `engine_failed`), and usage summed over attempts. A subclass builds and
  * sends one request (`attempt`) and says how it went — the way openai-node's AzureOpenAI overrides
  * only how requests are built and authorized.
@@ -51,16 +51,27 @@ export const INVALID_REPLY_ATTEMPTS = 2;
 export abstract class StructuredChatClient implements ModelClient {
   readonly model: string;
   protected readonly logger: Logger | undefined;
-  readonly #limit: LimitFunction;
+  readonly #limit: FairLimit;
+  readonly #currentOwner: () => string | undefined;
 
   constructor(options: {
     readonly model: string;
     readonly concurrency: number;
     readonly logger?: Logger | undefined;
+    /**
+     * Who the running request is for (a Discord user id), read when a call is made: calls waiting for
+     * one of the `concurrency` slots are let in owner by owner in turn, so one user's long article
+     * (dozens of map calls) does not hold up another user's one call. Absent: arrival order.
+     */
+    readonly currentOwner?: (() => string | undefined) | undefined;
   }) {
     this.model = options.model;
     this.logger = options.logger;
-    this.#limit = pLimit(Math.max(1, options.concurrency));
+    const concurrency = Math.max(1, options.concurrency);
+    // Turns, not shares: a user alone keeps every slot (model calls wait on the network, not on our
+    // CPU), and another user's call still goes next when a slot frees.
+    this.#limit = new FairLimit(concurrency, concurrency);
+    this.#currentOwner = options.currentOwner ?? (() => undefined);
   }
 
   /** Sends one request for `task` and validates its reply against the task's schema. */
@@ -78,7 +89,7 @@ export abstract class StructuredChatClient implements ModelClient {
     let usage: Usage = { inputTokens: 0, outputTokens: 0 };
     let lastProblem = '';
     for (let attempt = 1; attempt <= INVALID_REPLY_ATTEMPTS; attempt++) {
-      const outcome = await this.#limit(() => this.attempt(task, messages, signal));
+      const outcome = await this.#limit.run(this.#currentOwner(), () => this.attempt(task, messages, signal));
       if (outcome.usage) usage = addUsage(usage, outcome.usage);
       if (outcome.kind === 'failure') return { ok: false, error: outcome.failure };
       if (outcome.kind === 'ok') return ok({ data: outcome.data as ReplyOf<T>, usage });

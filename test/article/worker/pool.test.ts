@@ -154,3 +154,75 @@ describe('WorkerPool with the default jobs', () => {
     }
   });
 });
+
+describe('WorkerPool shared between users', () => {
+  /**
+   * User A queues four slow CPU jobs, then user B one quick job. In arrival order (the pool before
+   * owners) B waits for all of A's; taken by owner, B's job starts on the worker A may not hold.
+   */
+  test('GIVEN one user’s slow jobs filling the pool THEN another user’s job starts before them and finishes within a bound', async () => {
+    const pool = new WorkerPool<typeof sampleJobs>({ size: 2, timeoutMs: 20_000, jobsModule });
+    try {
+      await Promise.all([pool.run('spin', [1]), pool.run('spin', [1])]);
+      const done: string[] = [];
+      const slowMs = 1500;
+      const slow = [1, 2, 3, 4].map((n) =>
+        pool.run('spin', [slowMs], { owner: 'user-a' }).then((r) => {
+          done.push(`a${n}`);
+          return r;
+        }),
+      );
+      const asked = performance.now();
+      const quick = pool.run('spin', [20], { owner: 'user-b' }).then((r) => {
+        done.push('b');
+        return r;
+      });
+      expectValue(await quick);
+      const latency = performance.now() - asked;
+      await Promise.all(slow);
+      assert.equal(done[0], 'b', `finished in the order ${done.join(', ')}`);
+      assert.ok(latency < slowMs, `B waited ${latency.toFixed(0)} ms behind A's ${slowMs} ms jobs`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('GIVEN one user alone THEN their jobs hold at most half the workers, and every job still runs', async () => {
+    const pool = new WorkerPool<typeof sampleJobs>({ size: 2, timeoutMs: 20_000, jobsModule });
+    try {
+      const started = performance.now();
+      const results = await Promise.all([1, 2, 3].map(() => pool.run('spin', [300], { owner: 'user-a' })));
+      for (const r of results) expectValue(r);
+      assert.ok(performance.now() - started >= 900, 'three 300 ms jobs ran one at a time');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('GIVEN jobs with no owner THEN they keep arrival order and may fill the pool', async () => {
+    const pool = new WorkerPool<typeof sampleJobs>({ size: 2, timeoutMs: 20_000, jobsModule });
+    try {
+      await Promise.all([pool.run('spin', [1]), pool.run('spin', [1])]);
+      const started = performance.now();
+      const done: number[] = [];
+      await Promise.all([1, 2, 3, 4].map((n) => pool.run('spin', [250 - n * 40]).then(() => done.push(n))));
+      // Two at a time: ~300 ms; one at a time would be 600 ms.
+      assert.ok(performance.now() - started < 550, 'two at a time');
+      assert.deepEqual(done.slice(0, 2).sort(), [1, 2], 'the first two started first');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('GIVEN a timed-out job of one user THEN the user’s share is freed for the next job', async () => {
+    const pool = new WorkerPool<typeof sampleJobs>({ size: 2, timeoutMs: 20_000, jobsModule });
+    try {
+      const first = pool.run('spin', [10_000], { owner: 'user-a', timeoutMs: 200 });
+      const second = pool.run('spin', [5], { owner: 'user-a' });
+      assert.equal(expectFailure(await first).code, 'timeout');
+      expectValue(await second);
+    } finally {
+      await pool.close();
+    }
+  });
+});

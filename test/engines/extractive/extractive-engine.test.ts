@@ -162,6 +162,22 @@ describe('extractive answer', () => {
     assertOfflineInfo(value, value.answer);
   });
 
+  it('GIVEN two sentences with the same words THEN the one saying the question’s words together answers, wherever it stands', async () => {
+    // Same eight content words in each: BM25, coverage and context tie, and a tie goes to the
+    // earlier sentence; only how close together the question's words stand tells them apart.
+    const apart = 'Salmon were counted at the old mill, while the northern survey covered the fjord.';
+    const together = 'The old mill survey covered salmon counted in the northern fjord.';
+    const rest = 'The river council met on Tuesday. Budgets for roads were approved.';
+    for (const [a, b] of [
+      [apart, together],
+      [together, apart],
+    ]) {
+      const article = makeArticle(`${a}\n\n${b}\n\n${rest}`, { lang: 'en' });
+      const value = await answer(article, 'Were salmon counted in the northern fjord?');
+      assert.equal(value.answer[0]?.quotes[0]?.text, together, `${a} | ${b}`);
+    }
+  });
+
   it('GIVEN a question the article does not answer THEN it is not answerable and the answer is empty', async () => {
     for (const question of ['What is the capital of Australia?', 'How many goals did Messi score in 2012?']) {
       const value = await answer(lavrov, question);

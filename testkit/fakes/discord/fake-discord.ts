@@ -13,7 +13,7 @@ import {
 } from './interaction-payloads.js';
 import { InteractionHandle } from './interaction-record.js';
 import { arrayOr, charLength, type JsonRecord } from './json.js';
-import { ChannelType, holdsMessages, Intent, LIMITS, MessageFlag } from './limits.js';
+import { ChannelType, holdsMessages, Intent, LIMITS, MessageFlag, Permission } from './limits.js';
 import { mentionsUserInContent } from './message-content.js';
 import type {
   ApiAttachment,
@@ -42,6 +42,11 @@ export interface ChannelSeed {
   readonly type?: number;
   /** Threads already there: forum posts, or threads of a text channel (active, archived, locked). */
   readonly threads?: readonly ThreadSeed[];
+  /**
+   * Usernames or ids of members this channel is hidden from: a member overwrite denying them View
+   * Channel, as a moderator sets one. Clients compute it from the channel's `permission_overwrites`.
+   */
+  readonly hiddenFrom?: readonly string[];
 }
 
 /** A thread that exists before the bot connects (archived ones are not in GUILD_CREATE, as in Discord). */
@@ -83,6 +88,16 @@ export interface UserSeed {
   readonly id?: string;
   readonly username: string;
   readonly globalName?: string;
+  /** A bot account (another app's bot user), whose messages and reactions carry `bot: true`. */
+  readonly bot?: boolean;
+}
+
+/** A user's reaction (see `FakeDiscord.addUserReaction`). */
+export interface UserReactionInput {
+  readonly messageId: string;
+  /** A Unicode emoji (`{ name: '📰' }`) or a custom one (`{ id, name, animated? }`). */
+  readonly emoji: { readonly name: string; readonly id?: string; readonly animated?: boolean };
+  readonly user?: string | { readonly id: string };
 }
 
 export interface FakeDiscordOptions {
@@ -141,6 +156,13 @@ export interface ButtonInput extends InteractionOrigin {
   readonly messageId: string;
 }
 
+export interface SelectInput extends InteractionOrigin {
+  readonly customId: string;
+  readonly messageId: string;
+  /** The chosen options' values (each must be one of the menu's). */
+  readonly values: readonly string[];
+}
+
 export interface ModalSubmitInput extends InteractionOrigin {
   readonly customId: string;
   readonly fields: Readonly<Record<string, string>>;
@@ -178,6 +200,8 @@ export class FakeDiscord {
   readonly commandRegistrations: CommandRegistration[] = [];
   readonly #interactions = new Map<string, InteractionHandle>();
   readonly #byToken = new Map<string, InteractionHandle>();
+  /** `message|emoji|user` of every reaction added through the driver. */
+  readonly #reactions = new Set<string>();
   readonly #gateway: GatewayServer;
   readonly #http: FakeHttpServer;
   readonly #rateLimiter: RateLimiter;
@@ -235,6 +259,13 @@ export class FakeDiscord {
       });
       for (const channel of seed.channels ?? [{ name: 'general' }]) {
         const state = this.world.addTextChannel(guild.id, channel);
+        for (const who of channel.hiddenFrom ?? []) {
+          const user = this.world.users.get(who) ?? this.userByName(who);
+          state.api.permission_overwrites = [
+            ...(state.api.permission_overwrites ?? []),
+            { id: user.id, type: 1, allow: '0', deny: Permission.ViewChannel.toString() },
+          ];
+        }
         for (const thread of channel.threads ?? []) this.#seedThread(state.api.id, thread);
       }
     }
@@ -503,6 +534,36 @@ export class FakeDiscord {
     );
   }
 
+  /** A user picks options in a string select menu on a message (ephemeral ones included). */
+  sendSelect(input: SelectInput): InteractionHandle {
+    const message = this.world.messages.get(input.messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${input.messageId}`);
+    const component = findComponent(message, input.customId);
+    if (component?.type !== 3) {
+      throw new Error(`fake Discord: message ${input.messageId} has no select menu "${input.customId}"`);
+    }
+    const offered = new Set(arrayOr(component.options).map((o) => (o as JsonRecord).value));
+    const min = typeof component.min_values === 'number' ? component.min_values : 1;
+    const max = typeof component.max_values === 'number' ? component.max_values : 1;
+    if (input.values.length < min || input.values.length > max || input.values.some((v) => !offered.has(v))) {
+      throw new Error(
+        `fake Discord: values ${JSON.stringify(input.values)} are not choices of "${input.customId}"`,
+      );
+    }
+    const { guildId, userId } = this.#origin({ ...input, channelId: message.channelId });
+    const data: JsonRecord = { custom_id: input.customId, component_type: 3, values: [...input.values] };
+    return this.#dispatchInteraction(
+      'select',
+      3,
+      input.customId,
+      { channelId: message.channelId, guildId, userId },
+      input.locale,
+      data,
+      message.id,
+      { message: { ...message.api } },
+    );
+  }
+
   sendModalSubmit(input: ModalSubmitInput): InteractionHandle {
     const shownBy =
       input.fromInteraction ??
@@ -687,6 +748,110 @@ export class FakeDiscord {
     });
     this.world.dispatchMessageCreate(message);
     return message;
+  }
+
+  /**
+   * A message posted through a channel webhook (an integration, a feed): `webhook_id` set, the
+   * author a webhook user named `username`. Dispatched as MESSAGE_CREATE like a user's.
+   */
+  postWebhookMessage(input: {
+    readonly content: string;
+    readonly channelId?: string;
+    readonly username?: string;
+  }): StoredMessage {
+    const channelId = input.channelId ?? this.channelId;
+    this.world.requireChannel(channelId);
+    const webhookId = this.world.nextId();
+    const message = this.world.createMessage({
+      channelId,
+      author: {
+        id: webhookId,
+        username: input.username ?? 'News feed',
+        global_name: null,
+        discriminator: '0000',
+        avatar: null,
+        public_flags: 0,
+        bot: true,
+      },
+      origin: 'user',
+      body: { content: input.content },
+      attachments: [],
+      extra: { webhook_id: webhookId },
+      parseAllMentions: true,
+    });
+    this.world.dispatchMessageCreate(message);
+    return message;
+  }
+
+  /** The author edits their message's text: MESSAGE_UPDATE is dispatched (under the Message Content rule). */
+  editUserMessage(messageId: string, content: string): StoredMessage {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${messageId} to edit`);
+    if (message.origin !== 'user') throw new Error(`fake Discord: message ${messageId} is not a user's`);
+    this.world.editMessage(message, { content }, []);
+    this.world.dispatchMessageUpdate(message);
+    return message;
+  }
+
+  /** The author (or a moderator) deletes a message: MESSAGE_DELETE is dispatched. */
+  deleteUserMessage(messageId: string): void {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${messageId} to delete`);
+    this.world.deleteMessage(message);
+    this.world.dispatchMessageDelete(message);
+  }
+
+  /**
+   * A user reacts to a message: the message's reaction count goes up (one per user and emoji) and
+   * MESSAGE_REACTION_ADD goes to sessions with the Guild Message Reactions intent (Direct Message
+   * Reactions in DMs), shaped as Discord sends it: ids, the emoji, `member` in guilds,
+   * `message_author_id`, `burst: false`, `type: 0`. Returns false (nothing dispatched) when that user
+   * had already reacted with that emoji, as Discord ignores the repeat.
+   */
+  addUserReaction(input: UserReactionInput): boolean {
+    const message = this.world.messages.get(input.messageId);
+    if (!message || message.deleted || message.ephemeral) {
+      throw new Error(`fake Discord: no message ${input.messageId} to react to`);
+    }
+    const userId =
+      input.user === undefined ? this.user.id : typeof input.user === 'string' ? input.user : input.user.id;
+    const user = this.world.requireUser(userId);
+    if (message.guildId !== null && this.world.guilds.get(message.guildId)?.memberIds.has(userId) === false) {
+      throw new Error(`fake Discord: user ${userId} is not a member of guild ${message.guildId}`);
+    }
+    const emoji = {
+      id: input.emoji.id ?? null,
+      name: input.emoji.name,
+      ...(input.emoji.animated ? { animated: true } : {}),
+    };
+    const key = `${message.id}|${emoji.id ?? emoji.name}|${userId}`;
+    if (this.#reactions.has(key)) return false;
+    this.#reactions.add(key);
+    if (!message.api.reactions) message.api.reactions = [];
+    const existing = message.api.reactions.find(
+      (r) => (r.emoji.id ?? r.emoji.name) === (emoji.id ?? emoji.name),
+    );
+    if (existing) existing.count++;
+    else message.api.reactions.push({ count: 1, me: userId === this.world.bot.id, emoji });
+    const dm = this.world.isDm(message.channelId);
+    this.world.dispatch('MESSAGE_REACTION_ADD', message.guildId, (session) =>
+      (session.intents & (dm ? Intent.DirectMessageReactions : Intent.GuildMessageReactions)) === 0
+        ? null
+        : {
+            user_id: user.id,
+            channel_id: message.channelId,
+            message_id: message.id,
+            ...(message.guildId
+              ? { guild_id: message.guildId, member: this.world.member(message.guildId, user.id) }
+              : {}),
+            emoji,
+            message_author_id: message.authorId,
+            burst: false,
+            burst_colors: [],
+            type: 0,
+          },
+    );
+    return true;
   }
 
   /**

@@ -8,6 +8,7 @@ export {
   type GuildSeed,
   type MessageContextMenuInput,
   type ModalSubmitInput,
+  type SelectInput,
   type SlashCommandInput,
   startFakeDiscord,
   type ThreadSeed,

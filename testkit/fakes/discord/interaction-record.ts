@@ -2,7 +2,7 @@ import type { JsonRecord } from './json.js';
 import type { RecordedPayload, StoredMessage } from './model.js';
 import type { World } from './world.js';
 
-export type InteractionKind = 'slash' | 'message-context' | 'button' | 'modal-submit';
+export type InteractionKind = 'slash' | 'message-context' | 'button' | 'select' | 'modal-submit';
 
 /** What `waitFor` can wait for, or any predicate over the handle. */
 export type InteractionCondition =

@@ -67,13 +67,16 @@ export const Intent = {
   GuildMembers: 1 << 1,
   GuildPresences: 1 << 8,
   GuildMessages: 1 << 9,
+  GuildMessageReactions: 1 << 10,
   DirectMessages: 1 << 12,
+  DirectMessageReactions: 1 << 13,
   MessageContent: 1 << 15,
 } as const;
 
 /** Permission bits the fake checks on REST routes. */
 export const Permission = {
   Administrator: 1n << 3n,
+  ManageChannels: 1n << 4n,
   ManageGuild: 1n << 5n,
   ViewChannel: 1n << 10n,
   SendMessages: 1n << 11n,

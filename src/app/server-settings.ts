@@ -1,0 +1,177 @@
+import type { SummaryLength } from '../engines/engine.js';
+import { type GuildSettings, UNSET_SERVER_DEFAULTS } from '../store/store.js';
+import type { Parts } from './parts.js';
+
+/** The emoji whose reaction asks for a summary where a server chose none. */
+export const DEFAULT_REACTION_EMOJI = '📰';
+
+/**
+ * A server's defaults for summaries (`/settings`), as every way in reads them: one record, the
+ * guild's settings row, shared with the budgets.
+ */
+export interface ServerDefaults {
+  /** null: the bot's default (standard). */
+  readonly length: SummaryLength | null;
+  /** A BCP 47 code, `original` (the article's own), or null: each reader's Discord language. */
+  readonly language: string | null;
+  /** Whether interaction summaries are private unless the request says otherwise. */
+  readonly privateSummaries: boolean;
+  /** The emoji as stored: Unicode, or `<:name:id>` / `<a:name:id>`; null: `DEFAULT_REACTION_EMOJI`. */
+  readonly reactionEmoji: string | null;
+  /** The admin who last changed the guild's settings (budgets included); null once forgotten. */
+  readonly updatedBy: string | null;
+  /** Milliseconds since the epoch; null when never set. */
+  readonly updatedAt: number | null;
+}
+
+/** Which defaults `/settings` changes: `undefined` keeps a value, null puts back the bot's own. */
+export interface ServerDefaultsChange {
+  readonly length?: SummaryLength | null;
+  readonly language?: string | null;
+  readonly privateSummaries?: boolean;
+  readonly reactionEmoji?: string | null;
+}
+
+/** What one request asked for itself; null where it left the choice to the server. */
+export interface AskedSummaryOptions {
+  readonly length: SummaryLength | null;
+  /** A BCP 47 code, `original`, or null. */
+  readonly language: string | null;
+  readonly private: boolean | null;
+}
+
+/** The options a summary is made with, once the request's own and the server's are combined. */
+export interface ResolvedSummaryOptions {
+  readonly length: SummaryLength;
+  /** BCP 47, or null for the article's own language. */
+  readonly lang: string | null;
+  readonly private: boolean;
+}
+
+const NONE: ServerDefaults = {
+  length: UNSET_SERVER_DEFAULTS.summaryLength,
+  language: UNSET_SERVER_DEFAULTS.summaryLanguage,
+  privateSummaries: UNSET_SERVER_DEFAULTS.privateSummaries,
+  reactionEmoji: UNSET_SERVER_DEFAULTS.reactionEmoji,
+  updatedBy: null,
+  updatedAt: null,
+};
+
+/**
+ * The request's options first, then the server's defaults, then the bot's: standard length, the
+ * reader's Discord language (`readerLanguage`; null where there is no reader's locale, a mention or
+ * a reaction: the article's own) and public.
+ */
+export function resolveSummaryOptions(
+  asked: AskedSummaryOptions,
+  defaults: ServerDefaults,
+  readerLanguage: string | null,
+): ResolvedSummaryOptions {
+  const language = asked.language ?? defaults.language;
+  return {
+    length: asked.length ?? defaults.length ?? 'standard',
+    lang: language === 'original' ? null : (language ?? readerLanguage),
+    private: asked.private ?? defaults.privateSummaries,
+  };
+}
+
+/**
+ * Whether `text` is one emoji a reaction can be: a custom emoji as Discord writes it
+ * (`<:name:id>`, `<a:name:id>`; names 2–32 word characters) or one Unicode emoji (a pictograph,
+ * keycap or flag with its joiners and modifiers, at most 32 code points). Linear: no pattern here
+ * backtracks.
+ */
+export function isReactionEmoji(text: string): boolean {
+  if (/^<a?:\w{2,32}:\d{17,20}>$/u.test(text)) return true;
+  const points = [...text];
+  if (points.length === 0 || points.length > 32) return false;
+  if (!points.some((p) => /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u.test(p))) return false;
+  return points.every((p) =>
+    /\p{Extended_Pictographic}|\p{Emoji_Component}|\p{Emoji_Modifier}|\p{Regional_Indicator}|[\u200d\ufe0f\u20e3]/u.test(
+      p,
+    ),
+  );
+}
+
+/**
+ * Whether a reaction's emoji (`id` for a custom one, else its Unicode `name`) is the one `configured`
+ * (as stored; null: the default). Variation selectors are ignored: Discord may send 🗞 for 🗞️.
+ */
+export function isConfiguredReaction(
+  configured: string | null,
+  emoji: { readonly id: string | null; readonly name: string | null },
+): boolean {
+  const wanted = configured ?? DEFAULT_REACTION_EMOJI;
+  const custom = /^<a?:\w+:(\d+)>$/u.exec(wanted);
+  if (custom) return emoji.id === custom[1];
+  const plain = (s: string) => s.replaceAll('\ufe0f', '');
+  return emoji.id === null && emoji.name !== null && plain(emoji.name) === plain(wanted);
+}
+
+/**
+ * Server defaults (`/settings`) as use cases: read by every way a summary is asked for, changed by
+ * the server's admins, kept in the guild's settings row with its budgets (so purged with the guild,
+ * and no longer naming an admin who used `/forget`).
+ */
+export class ServerSettings {
+  readonly #parts: Parts;
+
+  constructor(parts: Parts) {
+    this.#parts = parts;
+  }
+
+  /** A guild's defaults (null: outside a guild, the bot's own). */
+  async defaults(guildId: string | null): Promise<ServerDefaults> {
+    if (guildId === null) return NONE;
+    const settings = await this.#parts.store.getGuildSettings(guildId);
+    return settings ? fromSettings(settings) : NONE;
+  }
+
+  /** Changes a guild's defaults, keeping its budgets and whatever `change` leaves out; returns them. */
+  async change(guildId: string, change: ServerDefaultsChange, by: string): Promise<ServerDefaults> {
+    const { store, now } = this.#parts;
+    if (change.reactionEmoji && !isReactionEmoji(change.reactionEmoji)) {
+      throw new RangeError(`not an emoji: ${JSON.stringify(change.reactionEmoji)}`);
+    }
+    const current = await store.getGuildSettings(guildId);
+    const settings: GuildSettings = {
+      dailyTokens: null,
+      memberDailyTokens: null,
+      ...UNSET_SERVER_DEFAULTS,
+      ...current,
+      ...(change.length === undefined ? {} : { summaryLength: change.length }),
+      ...(change.language === undefined ? {} : { summaryLanguage: change.language }),
+      ...(change.privateSummaries === undefined ? {} : { privateSummaries: change.privateSummaries }),
+      ...(change.reactionEmoji === undefined ? {} : { reactionEmoji: change.reactionEmoji }),
+      guildId,
+      updatedBy: by,
+      updatedAt: now(),
+    };
+    await store.putGuildSettings(settings);
+    return fromSettings(settings);
+  }
+
+  /**
+   * Claims the one summary a reaction asks for on a message: true for the first reaction (in any
+   * process), false for every later one until `releaseReaction` (the summary could not be made).
+   */
+  claimReaction(guildId: string, messageId: string): Promise<boolean> {
+    return this.#parts.store.claimReactionSummary({ messageId, guildId, claimedAt: this.#parts.now() });
+  }
+
+  /** Gives back a reaction's claim so that a later reaction may try again. */
+  async releaseReaction(messageId: string): Promise<void> {
+    await this.#parts.store.releaseReactionSummary(messageId);
+  }
+}
+
+function fromSettings(settings: GuildSettings): ServerDefaults {
+  return {
+    length: settings.summaryLength,
+    language: settings.summaryLanguage,
+    privateSummaries: settings.privateSummaries,
+    reactionEmoji: settings.reactionEmoji,
+    updatedBy: settings.updatedBy,
+    updatedAt: settings.updatedAt,
+  };
+}

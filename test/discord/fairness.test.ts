@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoRoot } from '../../src/core/paths.js';
+import { problems, startHarness } from '../../testkit/discord/harness.js';
+import { pasted } from '../../testkit/discord/pages.js';
+import { finalReply } from './views.js';
+
+/**
+ * A long but ordinary article (~750,000 characters, under the 1,000,000 limit): the sample article
+ * a hundred times over, each copy told apart so that nothing is shared or cached between uploads.
+ * The offline engine takes about a second of CPU on it in a worker.
+ */
+function longArticle(upload: number): string {
+  const sample = readFileSync(join(repoRoot(), 'examples', 'lavrov-china.txt'), 'utf8');
+  return Array.from({ length: 100 }, (_, copy) => sample.replaceAll('China', `China-${upload}-${copy}`)).join(
+    '\n\n',
+  );
+}
+
+describe('one user’s slow uploads and another user’s summary', () => {
+  it('GIVEN user A’s four long uploads being summarized THEN user B’s ordinary /summarize is answered before any of them', async (t) => {
+    const h = await startHarness(t, { env: { WORKER_THREADS: '2' } });
+    const b = h.fake.addUser({ username: 'bea' });
+    const finished: string[] = [];
+    const aHandles = [1, 2, 3, 4].map((n) => {
+      const file = h.fake.addAttachment(`long-${n}.txt`, 'text/plain', longArticle(n));
+      return h.fake.sendSlashCommand({ name: 'summarize', attachments: { file } });
+    });
+    const aUploads = aHandles.map((handle, i) =>
+      finalReply(handle, 120_000).then(() => finished.push(`a${i + 1}`)),
+    );
+    // Every upload of A's read and handed to the engine (shown as summarizing, or waiting for a slot).
+    const atEngine = (content: unknown) =>
+      content === 'Summarizing…' || content === 'Waiting for a free slot…';
+    await Promise.all(
+      aHandles.map((handle) =>
+        handle.waitFor(
+          (x) => x.edits.some((e) => atEngine((e.body as { content?: string }).content)),
+          60_000,
+        ),
+      ),
+    );
+    const asked = performance.now();
+    const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted }, user: b.id });
+    await finalReply(handle, 120_000);
+    const latency = performance.now() - asked;
+    finished.push('b');
+    await Promise.all(aUploads);
+    t.diagnostic(`B's summary took ${latency.toFixed(0)} ms; finished in the order ${finished.join(', ')}`);
+    assert.equal(finished[0], 'b', `finished in the order ${finished.join(', ')}`);
+    assert.deepEqual(problems(h), []);
+  });
+});
