@@ -64,6 +64,35 @@ const schema = z.object({
   FETCH_MAX_HTML_BYTES: intFrom(1024, 100_000_000, 5_000_000),
   FETCH_MAX_PDF_BYTES: intFrom(1024, 200_000_000, 20_000_000),
 
+  /**
+   * What this process does: `all` (one process: gateway and work), `gateway` (the Discord gateway
+   * for DISCORD_SHARD_IDS; acknowledges and queues) or `worker` (takes queued work, answers over REST).
+   */
+  VERBATIM_ROLE: z._default(z.enum(['all', 'gateway', 'worker']), 'all'),
+  /** The shards this gateway connects, e.g. `0,1`; empty: every shard of DISCORD_SHARD_COUNT. */
+  DISCORD_SHARD_IDS: z.pipe(
+    list,
+    z.array(z.pipe(z.string().check(z.regex(/^\d{1,5}$/, 'shard numbers, e.g. 0,1')), z.transform(Number))),
+  ),
+  /** Shards in all; null: the number Discord recommends (GET /gateway/bot). */
+  DISCORD_SHARD_COUNT: z._default(
+    z.nullable(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
+    null,
+  ),
+  /** Redis for the queue and state shared by gateways and workers (redis://host:6379). */
+  REDIS_URL: z._default(z.nullable(z.url()), null),
+  /**
+   * Milliseconds a worker's hold on a queued job lasts without renewal, and between checks for jobs
+   * whose worker is gone (BullMQ's lockDuration and stalledInterval; the same on every worker).
+   * A dead worker's job runs again elsewhere within about twice this.
+   */
+  QUEUE_LOCK_MS: intFrom(500, 600_000, 30_000),
+  /** Prefix of every Redis key Verbatim makes: several bots (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _')),
+    'verbatim',
+  ),
+
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,
@@ -135,7 +164,46 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       `${name} is invalid (${issue?.message ?? 'bad value'}): fix it in .env or the environment; .env.example shows every variable.`,
     );
   }
+  checkRole(parsed.data);
   return Object.freeze(parsed.data);
+}
+
+/** Settings that only make sense together: the split roles need PostgreSQL and Redis; shard ids in range. */
+function checkRole(config: z.infer<typeof schema>): void {
+  const fail = (message: string): never => {
+    throw new ConfigError(`${message}; .env.example shows every variable.`);
+  };
+  const role = config.VERBATIM_ROLE;
+  if (role === 'all') {
+    if (config.REDIS_URL) {
+      fail(
+        'REDIS_URL is set but VERBATIM_ROLE is all (one process, no Redis): set VERBATIM_ROLE=gateway or worker, or remove REDIS_URL',
+      );
+    }
+  } else {
+    if (!config.DATABASE_URL) {
+      fail(
+        `DATABASE_URL is missing: VERBATIM_ROLE=${role} needs PostgreSQL shared by every process (postgres://…)`,
+      );
+    }
+    if (!config.REDIS_URL)
+      fail(`REDIS_URL is missing: VERBATIM_ROLE=${role} needs Redis for the queue (redis://…)`);
+  }
+  if (role === 'worker' && (config.DISCORD_SHARD_IDS.length > 0 || config.DISCORD_SHARD_COUNT !== null)) {
+    fail(
+      `${config.DISCORD_SHARD_IDS.length > 0 ? 'DISCORD_SHARD_IDS' : 'DISCORD_SHARD_COUNT'} is set but VERBATIM_ROLE=worker has no gateway: remove it, or use it on a gateway`,
+    );
+  }
+  const count = config.DISCORD_SHARD_COUNT;
+  const outside = count === null ? undefined : config.DISCORD_SHARD_IDS.find((id) => id >= count);
+  if (outside !== undefined) {
+    fail(
+      `DISCORD_SHARD_IDS has shard ${outside}, outside 0…${(count ?? 1) - 1} (DISCORD_SHARD_COUNT=${count})`,
+    );
+  }
+  if (new Set(config.DISCORD_SHARD_IDS).size !== config.DISCORD_SHARD_IDS.length) {
+    fail('DISCORD_SHARD_IDS names a shard twice');
+  }
 }
 
 let loaded: Config | undefined;

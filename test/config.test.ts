@@ -55,6 +55,59 @@ describe('config', () => {
     }
   });
 
+  it('GIVEN no role settings THEN the single process of before: role all, no shards, no Redis', () => {
+    const config = parseConfig({});
+    assert.equal(config.VERBATIM_ROLE, 'all');
+    assert.deepEqual(config.DISCORD_SHARD_IDS, []);
+    assert.equal(config.DISCORD_SHARD_COUNT, null);
+    assert.equal(config.REDIS_URL, null);
+  });
+
+  it('GIVEN a gateway with PostgreSQL, Redis and shard ids THEN they are parsed', () => {
+    const config = parseConfig({
+      VERBATIM_ROLE: 'gateway',
+      DATABASE_URL: 'postgres://verbatim@db/verbatim',
+      REDIS_URL: 'redis://redis:6379',
+      DISCORD_SHARD_IDS: '0, 2',
+      DISCORD_SHARD_COUNT: '4',
+    });
+    assert.equal(config.VERBATIM_ROLE, 'gateway');
+    assert.deepEqual(config.DISCORD_SHARD_IDS, [0, 2]);
+    assert.equal(config.DISCORD_SHARD_COUNT, 4);
+    assert.equal(config.REDIS_URL, 'redis://redis:6379');
+  });
+
+  it('GIVEN a missing or contradictory role setting THEN one error line names the variable', () => {
+    const both = { DATABASE_URL: 'postgres://db/verbatim', REDIS_URL: 'redis://redis:6379' };
+    const cases: [Record<string, string>, string][] = [
+      [{ VERBATIM_ROLE: 'worker', REDIS_URL: both.REDIS_URL }, 'DATABASE_URL is missing'],
+      [{ VERBATIM_ROLE: 'gateway', DATABASE_URL: both.DATABASE_URL }, 'REDIS_URL is missing'],
+      [{ REDIS_URL: both.REDIS_URL }, 'REDIS_URL is set but VERBATIM_ROLE is all'],
+      [{ VERBATIM_ROLE: 'worker', ...both, DISCORD_SHARD_IDS: '0' }, 'DISCORD_SHARD_IDS is set but'],
+      [{ VERBATIM_ROLE: 'worker', ...both, DISCORD_SHARD_COUNT: '2' }, 'DISCORD_SHARD_COUNT is set but'],
+      [
+        { VERBATIM_ROLE: 'gateway', ...both, DISCORD_SHARD_IDS: '1,2', DISCORD_SHARD_COUNT: '2' },
+        'DISCORD_SHARD_IDS has shard 2',
+      ],
+      [
+        { VERBATIM_ROLE: 'gateway', ...both, DISCORD_SHARD_IDS: '1,1' },
+        'DISCORD_SHARD_IDS names a shard twice',
+      ],
+      [{ VERBATIM_ROLE: 'shard' }, 'VERBATIM_ROLE is invalid'],
+      [{ DISCORD_SHARD_IDS: 'first' }, 'DISCORD_SHARD_IDS is invalid'],
+      [{ DISCORD_SHARD_COUNT: '0' }, 'DISCORD_SHARD_COUNT is invalid'],
+    ];
+    for (const [env, start] of cases) {
+      assert.throws(
+        () => parseConfig(env),
+        (err: unknown) =>
+          err instanceof ConfigError && err.message.startsWith(start) && !err.message.includes('\n'),
+        JSON.stringify(env),
+      );
+    }
+    assert.equal(parseConfig({ VERBATIM_ROLE: 'worker', ...both }).VERBATIM_ROLE, 'worker');
+  });
+
   it('GIVEN a secret with spaces around it THEN the spaces are dropped', () => {
     assert.equal(parseConfig({ OPENAI_API_KEY: ' sk-test \n' }).OPENAI_API_KEY, 'sk-test');
   });

@@ -65,6 +65,12 @@ export class JobHandle {
     return job;
   }
 
+  /** A job recorded by another process (a gateway), to be run and finished by this one (a worker). */
+  static resume(store: Store, record: JobRecord, retry: RetryRequest | null): JobHandle {
+    const { payload: _, ...rest } = record;
+    return new JobHandle(store, rest, retry);
+  }
+
   get id(): string {
     return this.#record.id;
   }
@@ -169,6 +175,34 @@ export class Jobs {
   start(info: JobInfo): Promise<JobHandle> {
     const { retry, ...record } = info;
     return JobHandle.start(this.#parts.store, { ...record, startedAt: this.#parts.now() }, retry);
+  }
+
+  /**
+   * A job a gateway recorded and queued, for the worker that takes it: its record, what to run and
+   * a handle to finish it; null when it is finished already (an earlier run delivered it, or its
+   * user forgot it) — then there is nothing to do. `unfinishedJobs` holds only running jobs.
+   */
+  async resume(jobId: string): Promise<{
+    readonly record: JobRecord;
+    readonly retry: RetryRequest;
+    readonly handle: JobHandle;
+  } | null> {
+    const { store } = this.#parts;
+    const record = (await store.unfinishedJobs()).find((j) => j.id === jobId);
+    if (!record) return null;
+    const { parseJobPayload } = await import('./job-payload.js');
+    const retry = parseJobPayload(record.payload).retry;
+    if (!retry) return null;
+    return { record, retry, handle: JobHandle.resume(store, record, retry) };
+  }
+
+  /** What a summary job runs on: a stored article by its hash (null once purged), else the link, paste or file. */
+  async inputOf(source: RetrySource): Promise<SourceInput | null> {
+    if (source.kind === 'stored') {
+      const stored = await this.#parts.store.getArticle(source.contentHash);
+      return stored ? { kind: 'article', article: stored.article } : null;
+    }
+    return source.kind === 'attachment' ? { kind: 'attachment', attachment: source.attachment } : source;
   }
 
   /**

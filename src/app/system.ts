@@ -81,7 +81,7 @@ export interface System {
   readonly store: Store;
   /** Where HTML and PDF are parsed (and, for the bot, the offline engine runs); null: in-process. */
   readonly pool: JobRunner<AppJobs> | null;
-  /** Per-user request limits (in memory: one process's). */
+  /** Per-user request limits: in memory (one process's), or in Redis when REDIS_URL is set (shared). */
   readonly rateLimits: RateLimits;
   readonly app: App;
   /** The engines and what runs them (cache, sharing, fallback), built on first use (the model SDK loads only then). */
@@ -215,23 +215,31 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     settings: new ServerSettings(parts),
   };
 
+  const perMinute = {
+    summaries: config.DISCORD_USER_SUMMARIES_PER_MINUTE,
+    questions: config.DISCORD_USER_QUESTIONS_PER_MINUTE,
+  };
+  // Split roles share the per-user limits through Redis; one process keeps them in memory.
+  const redis = config.REDIS_URL
+    ? new (await import('ioredis')).Redis(config.REDIS_URL, { enableOfflineQueue: false, lazyConnect: true })
+    : null;
+  redis?.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error (rate limits)'));
+  const rateLimits: RateLimits = redis
+    ? new (await import('./shared-rate-limits.js')).SharedRateLimits(redis, perMinute, config.QUEUE_PREFIX)
+    : new MemoryRateLimits(perMinute, now);
+
   return {
     config,
     log,
     metrics: options.metrics ?? null,
     store,
     pool,
-    rateLimits: new MemoryRateLimits(
-      {
-        summaries: config.DISCORD_USER_SUMMARIES_PER_MINUTE,
-        questions: config.DISCORD_USER_QUESTIONS_PER_MINUTE,
-      },
-      now,
-    ),
+    rateLimits,
     app,
     engines: parts.engines,
     loadArticle,
     open: async () => {
+      await redis?.connect();
       await store.schemaVersion();
       const built = await parts.engines();
       if (!built.ok) throw new ConfigError(built.error.message);
@@ -247,6 +255,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
         now: clock,
       }),
     close: async () => {
+      redis?.disconnect();
       await pool?.close();
       await store.close();
     },

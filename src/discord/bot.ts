@@ -2,12 +2,14 @@ import { once } from 'node:events';
 import { type Client, Events, Status } from 'discord.js';
 import type { Retention } from '../app/retention.js';
 import { createSystem, type System } from '../app/system.js';
+import type { WorkQueue } from '../app/work-queue.js';
+import { openQueue } from '../app/work-queue.js';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ReadinessCheck } from '../ops/health.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createMessageDeleteHandler, createMessageUpdateHandler } from './auto-summary.js';
-import { createClient } from './client.js';
+import { createClient, shardsFor } from './client.js';
 import type { Command } from './command.js';
 import { BotContext } from './context.js';
 import { guildSeen, purgeDepartedGuilds } from './guild-membership.js';
@@ -63,7 +65,9 @@ export async function startBot(
     ...(options.maxCacheEntries === undefined ? {} : { maxCacheEntries: options.maxCacheEntries }),
   });
   let retention: Retention | null = null;
+  let queue: WorkQueue | null = null;
   const closeCore = async () => {
+    await queue?.close();
     retention?.stop();
     await retention?.first;
     await system.close();
@@ -75,8 +79,10 @@ export async function startBot(
     // Workers started and code compiled now, not while the first users wait for acknowledgements.
     const warm = await app.summaries.warmUp();
     if (warm) renderSummaryEmbeds(warm.article, warm.result, null);
-    const client = createClient(config);
-    const context = new BotContext(client, app, system.rateLimits, config, log, metrics);
+    const gateway = config.VERBATIM_ROLE === 'gateway';
+    queue = gateway ? await openQueue(config, log) : null;
+    const client = createClient(config, await shardsFor(config, token));
+    const context = new BotContext(client, app, system.rateLimits, config, log, metrics, queue);
     client.on(Events.InteractionCreate, createInteractionRouter(context, commands, handlers));
     client.on(Events.MessageCreate, createMessageHandler(context));
     client.on(Events.MessageDelete, createMessageDeleteHandler(context));
@@ -124,14 +130,20 @@ export async function startBot(
         user: client.user?.tag,
         guilds: client.guilds.cache.size,
         engine: engines.ok ? engines.value.primary.name : null,
+        role: config.VERBATIM_ROLE,
+        shards: client.options.shards,
       },
       'bot ready',
     );
-    void apologizeForInterruptedJobs(client, app.jobs, {
-      startedBefore: startedAt,
-      retryWindowMs: config.DISCORD_RETRY_HOURS * 3_600_000,
-      metrics,
-    }).catch((err: unknown) => log.warn({ err }, 'could not check interrupted requests'));
+    // On a gateway, unfinished jobs are the workers' (queued or running): the queue runs a dead
+    // worker's job again; they are not this process's to call interrupted.
+    if (!gateway) {
+      void apologizeForInterruptedJobs(client, app.jobs, {
+        startedBefore: startedAt,
+        retryWindowMs: config.DISCORD_RETRY_HOURS * 3_600_000,
+        metrics,
+      }).catch((err: unknown) => log.warn({ err }, 'could not check interrupted requests'));
+    }
     context.track(
       purgeDepartedGuilds(client, app.guilds).catch((err: unknown) =>
         log.warn({ err }, 'could not check for guilds left while offline'),

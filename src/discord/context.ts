@@ -3,6 +3,7 @@ import type { JobHandle } from '../app/jobs.js';
 import { KeyedQueue } from '../app/keyed-queue.js';
 import type { RateLimits } from '../app/rate-limits.js';
 import type { App } from '../app/system.js';
+import type { WorkQueue } from '../app/work-queue.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics, Outcome, RequestKind } from '../ops/metrics.js';
@@ -30,6 +31,8 @@ export class BotContext {
     readonly config: Config,
     readonly log: Logger,
     readonly metrics: Metrics,
+    /** A gateway's queue (VERBATIM_ROLE=gateway): requests that declare `queued` go to the workers. */
+    readonly queue: WorkQueue | null = null,
   ) {}
 
   /** False once shutdown began: new events are turned away. */

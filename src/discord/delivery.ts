@@ -2,10 +2,13 @@ import {
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
+  type APIMessage,
   type Message,
   type MessageCreateOptions,
   MessageFlags,
+  type REST,
   type RepliableInteraction,
+  Routes,
   type SendableChannels,
 } from 'discord.js';
 import { SAFE_MENTIONS } from './payloads.js';
@@ -14,6 +17,12 @@ import { notices } from './texts.js';
 import type { Place } from './where.js';
 
 type Rows = APIActionRowComponent<APIComponentInMessageActionRow>[];
+
+/** A message a delivery sent: enough to record it and to open a thread under it. */
+export interface SentMessage {
+  readonly id: string;
+  readonly channelId: string;
+}
 
 /**
  * Where a request's result goes: a deferred interaction reply (with follow-ups), a reply to a
@@ -28,7 +37,7 @@ export interface Delivery {
    * Sends one message per entry; the first carries `components`, and `note` (one plain line, e.g.
    * why no thread opened) as its text. Resolves to the messages sent.
    */
-  deliver(messages: readonly APIEmbed[][], components?: Rows, note?: string): Promise<Message[]>;
+  deliver(messages: readonly APIEmbed[][], components?: Rows, note?: string): Promise<SentMessage[]>;
   /** Tells the requester that it failed, as privately as the way in allows. */
   fail(text: string): Promise<void>;
   /**
@@ -208,6 +217,78 @@ export class ThreadDelivery implements Delivery {
 
   async interrupted(text: string, components: Rows): Promise<void> {
     await this.interaction.editReply({ content: text, components, allowedMentions: SAFE_MENTIONS });
+  }
+}
+
+/** Discord's form of SAFE_MENTIONS, for raw REST bodies (discord.js converts SAFE_MENTIONS to it). */
+export const NO_MENTIONS = { parse: [], replied_user: false } as const;
+
+/**
+ * Results of an interaction deferred by another process (a gateway), sent by a worker through
+ * Discord's REST API with the interaction's webhook token (valid 15 minutes): the deferred reply is
+ * edited (an edit is idempotent, so a job run again after a crash edits the same message), further
+ * messages are follow-ups. Mirrors `InteractionDelivery`.
+ */
+export class WebhookDelivery implements Delivery {
+  constructor(
+    readonly rest: REST,
+    readonly applicationId: string,
+    readonly token: string,
+    readonly ephemeral: boolean,
+  ) {}
+
+  async progress(text: string): Promise<void> {
+    await this.#edit({ content: text });
+  }
+
+  async deliver(
+    messages: readonly APIEmbed[][],
+    components: Rows = [],
+    note?: string,
+  ): Promise<SentMessage[]> {
+    const [first = [], ...rest] = messages;
+    const sent = [await this.#edit({ content: note ?? '', embeds: first, components })];
+    for (const embeds of rest) {
+      sent.push(
+        await this.#followUp({ embeds, ...(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) }),
+      );
+    }
+    return sent;
+  }
+
+  async fail(text: string): Promise<void> {
+    if (this.ephemeral) {
+      await this.#edit({ content: text, embeds: [], components: [] });
+      return;
+    }
+    await this.rest
+      .delete(Routes.webhookMessage(this.applicationId, this.token, '@original'), { auth: false })
+      .catch(() => undefined);
+    await this.#followUp({ content: text, flags: MessageFlags.Ephemeral });
+  }
+
+  async interrupted(text: string, components: Rows): Promise<void> {
+    await this.#edit({ content: text, embeds: [], components });
+  }
+
+  async #edit(body: Record<string, unknown>): Promise<SentMessage> {
+    const message = (await this.rest.patch(
+      Routes.webhookMessage(this.applicationId, this.token, '@original'),
+      {
+        body: { ...body, allowed_mentions: NO_MENTIONS },
+        auth: false,
+      },
+    )) as APIMessage;
+    return { id: message.id, channelId: message.channel_id };
+  }
+
+  async #followUp(body: Record<string, unknown>): Promise<SentMessage> {
+    const message = (await this.rest.post(Routes.webhook(this.applicationId, this.token), {
+      body: { ...body, allowed_mentions: NO_MENTIONS },
+      query: new URLSearchParams({ wait: 'true' }),
+      auth: false,
+    })) as APIMessage;
+    return { id: message.id, channelId: message.channel_id };
   }
 }
 

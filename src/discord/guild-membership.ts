@@ -1,9 +1,16 @@
 import type { Client, Guild } from 'discord.js';
 import type { GuildSeen, Guilds, ShardSet } from '../app/guilds.js';
 
-/** The shards this process runs: all of them (null) unless a ShardingManager gave it some. */
+/**
+ * The shards this process runs: those a ShardingManager gave it, or its client's `shards` of
+ * `shardCount` (a gateway of several), else all of them (null).
+ */
 function shardsOf(client: Client): ShardSet | null {
-  return client.shard ? { ids: client.shard.ids, count: client.shard.count } : null;
+  if (client.shard) return { ids: client.shard.ids, count: client.shard.count };
+  const { shards, shardCount } = client.options;
+  return Array.isArray(shards) && shardCount !== undefined && shardCount > 1
+    ? { ids: shards, count: shardCount }
+    : null;
 }
 
 /** A guild as the app records it: its id and the shard its events arrive on. */

@@ -4,9 +4,10 @@ import { createLogger } from '../log.js';
 import { type HealthServer, startHealthServer } from '../ops/health.js';
 import { createMetrics } from '../ops/metrics.js';
 import { type RunningBot, startBot } from './bot.js';
+import { type RunningWorker, startWorker } from './worker.js';
 
 /**
- * `npm start`: config → logger → the bot (store, worker pool, engine, client, handlers, login) →
+ * `npm start` (VERBATIM_ROLE=worker: the worker, see worker.ts): config → logger → the bot (store, worker pool, engine, client, handlers, login) →
  * the health server when HEALTH_PORT is set. SIGINT/SIGTERM (even during start-up) stop taking
  * work, let running work finish (SHUTDOWN_GRACE_MS; what is still running then is stopped and its
  * users offered a retry), destroy the client, close the pool and the store, and exit 0.
@@ -21,7 +22,7 @@ const config = (() => {
   }
 })();
 const log = createLogger(config.LOG_LEVEL);
-let bot: RunningBot | null = null;
+let bot: RunningBot | RunningWorker | null = null;
 let health: HealthServer | null = null;
 let stopping = false;
 const stop = async (signal: NodeJS.Signals) => {
@@ -41,7 +42,11 @@ process.once('SIGINT', (signal) => void stop(signal));
 process.once('SIGTERM', (signal) => void stop(signal));
 try {
   const metrics = createMetrics({ processMetrics: true });
-  bot = await startBot(config, log, commands, metrics);
+  // VERBATIM_ROLE: all and gateway connect Discord's gateway; a worker only takes queued jobs.
+  bot =
+    config.VERBATIM_ROLE === 'worker'
+      ? await startWorker(config, log, metrics)
+      : await startBot(config, log, commands, metrics);
   if (config.HEALTH_PORT && !stopping) {
     health = await startHealthServer({
       host: config.HEALTH_HOST,

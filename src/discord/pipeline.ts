@@ -1,6 +1,7 @@
 import type { RepliableInteraction } from 'discord.js';
-import type { JobInfo, JobReply } from '../app/jobs.js';
+import type { JobHandle, JobInfo, JobReply } from '../app/jobs.js';
 import type { RateLimitName } from '../app/rate-limits.js';
+import type { QueuedWork } from '../app/work-queue.js';
 import type { Failure } from '../core/result.js';
 import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
@@ -46,6 +47,11 @@ export interface Request {
   acknowledge(): Promise<(() => void) | undefined>;
   /** The work: progress while it runs, then the result, or the failure told and its code returned. */
   run(ctx: RequestContext): Promise<RequestOutcome>;
+  /**
+   * The work as a worker runs it from its job row (VERBATIM_ROLE=gateway: queued, not run here);
+   * absent or null: run here even on a gateway (this version queues interaction summaries).
+   */
+  readonly queued?: Omit<QueuedWork, 'jobId'> | null;
 }
 
 /**
@@ -63,12 +69,37 @@ export async function runRequest(ctx: RequestContext, request: Request): Promise
   }
   if (!request.job) return acknowledgeAndRun(ctx, request);
   const job = await ctx.bot.app.jobs.start({ id: ctx.requestId, ...request.job });
+  const queue = ctx.bot.queue;
+  if (queue && request.queued) return handOff({ ...ctx, job }, request, { ...request.queued, jobId: job.id });
   try {
     return await acknowledgeAndRun({ ...ctx, job }, request);
   } finally {
     if (!(job.running && ctx.bot.signal.aborted)) {
       if (!(await job.done())) ctx.log.warn('could not finish job');
     }
+  }
+}
+
+/**
+ * A gateway's end of a request: acknowledged, then queued for a worker, which finishes the job row
+ * (the durable record) once the user has the answer. If the queue cannot take it, nothing is left
+ * behind: the job is finished and the user told to try again shortly.
+ */
+async function handOff(
+  ctx: RequestContext & { job: JobHandle },
+  request: Request,
+  work: QueuedWork,
+): Promise<RequestOutcome> {
+  await request.acknowledge();
+  try {
+    await ctx.bot.queue?.add(work);
+    ctx.log.info({ queued: work.kind }, 'request queued');
+    return 'ok';
+  } catch (err) {
+    ctx.log.warn({ err }, 'could not queue the request');
+    await ctx.job.done();
+    await request.refuse(notices.queueDown);
+    return 'busy';
   }
 }
 

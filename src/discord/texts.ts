@@ -150,6 +150,7 @@ function keptLines(kept: KeptAboutUser, withQuestions = true): string[] {
 
 /** The bot's own notices (not failures of the core). */
 export const notices = {
+  queueDown: 'I am busy right now and could not take your request. Try again shortly.',
   noSource: 'Give me something to summarize: a `url`, some `text`, or a `file`.',
   oneSource: 'Give me just one thing to summarize: a `url`, some `text`, or a `file`, not several.',
   nothingInMessage: 'That message has no link, file or text for me to summarize.',

@@ -16,7 +16,7 @@ export interface BotProcess {
 /**
  * `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx), with
  * only PATH and `env` for its environment, in `cwd` (default: the temp folder, so that no `.env` of
- * the repository's leaks in); resolves once it logs "bot ready" (at most 30 s).
+ * the repository's leaks in); resolves once it logs "bot ready" (a worker: "worker ready"; at most 30 s).
  */
 export async function startBotProcess(
   env: Readonly<Record<string, string>>,
@@ -41,7 +41,7 @@ export async function startBotProcess(
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { msg: string });
   const deadline = Date.now() + 30_000;
-  while (!lines().some((l) => l.msg === 'bot ready')) {
+  while (!lines().some((l) => l.msg === 'bot ready' || l.msg === 'worker ready')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the bot process did not get ready: ${stderr.slice(-2000)}`);

@@ -1,9 +1,12 @@
 import {
   type ChatInputCommandInteraction,
+  DiscordAPIError,
   type Message,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
   type ModalSubmitInteraction,
+  RESTJSONErrorCodes,
+  Routes,
   type SendableChannels,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
@@ -17,8 +20,15 @@ import type { SummaryLength } from '../../engines/engine.js';
 import { checkAttachment, downloadAttachment } from '../attachments.js';
 import { tellPrivately } from '../boundary.js';
 import { acknowledge, type RequestContext, type RequestOutcome } from '../context.js';
-import { type Delivery, InteractionDelivery, keepTyping, MessageDelivery } from '../delivery.js';
-import { messagesOf, SAFE_MENTIONS } from '../payloads.js';
+import {
+  type Delivery,
+  InteractionDelivery,
+  keepTyping,
+  MessageDelivery,
+  NO_MENTIONS,
+  type SentMessage,
+} from '../delivery.js';
+import { messagesOf } from '../payloads.js';
 import {
   interactionReply,
   type Precondition,
@@ -116,6 +126,7 @@ export function summaryFromInteraction(
       return undefined;
     },
     out: new InteractionDelivery(interaction, options.private),
+    queue: true,
   });
 }
 
@@ -148,6 +159,7 @@ export function summaryFromMessage(
     refuse: (notice) => out.fail(userId === message.author.id ? notice : `<@${userId}> ${notice}`),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out,
+    queue: false,
   });
 }
 
@@ -177,6 +189,7 @@ export function summaryFromSharedLink(
     refuse: async () => auto.refused(),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out: new MessageDelivery(message, place),
+    queue: false,
     auto,
   });
 }
@@ -194,6 +207,8 @@ interface SummaryWayIn {
   readonly refuse: Request['refuse'];
   readonly acknowledge: Request['acknowledge'];
   readonly out: Delivery;
+  /** Whether a gateway queues it for a worker (the answer goes through the interaction's token). */
+  readonly queue: boolean;
   readonly auto?: AutoSummaryHooks;
 }
 
@@ -223,6 +238,7 @@ function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
             },
           },
     acknowledge: way.acknowledge,
+    queued: way.queue ? { kind: 'summarize', noThreadNotice: way.noThreadNotice } : null,
     run: (runCtx) => {
       if ('refusal' in input) throw new Error('a refused summary request ran');
       return runSummary(
@@ -358,11 +374,38 @@ export async function runSummary(
   return 'ok';
 }
 
-async function openThread(ctx: RequestContext, first: Message, name: string): Promise<string | null> {
+/**
+ * Opens the thread under a summary's first message and posts the invitation in it, through REST
+ * (the same from a gateway-connected process and from a worker). Both are idempotent, for a job run
+ * again after a crash: a message has at most one thread (160004 when it has one: its id is the
+ * message's), and the invitation carries a nonce derived from the thread that Discord enforces.
+ */
+async function openThread(ctx: RequestContext, first: SentMessage, name: string): Promise<string | null> {
+  const { rest } = ctx.bot.client;
   try {
-    const thread = await first.startThread({ name, autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
-    await thread.send({ content: labels.threadInvite, allowedMentions: SAFE_MENTIONS });
-    return thread.id;
+    let threadId: string;
+    try {
+      const thread = (await rest.post(Routes.threads(first.channelId, first.id), {
+        body: { name, auto_archive_duration: ThreadAutoArchiveDuration.OneDay },
+      })) as { id: string };
+      threadId = thread.id;
+    } catch (err) {
+      if (
+        !(err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage)
+      ) {
+        throw err;
+      }
+      threadId = first.id;
+    }
+    await rest.post(Routes.channelMessages(threadId), {
+      body: {
+        content: labels.threadInvite,
+        allowed_mentions: NO_MENTIONS,
+        nonce: `t${threadId}`.slice(0, 25),
+        enforce_nonce: true,
+      },
+    });
+    return threadId;
   } catch (err) {
     // No permission to create threads, or a channel without threads: questions still work through
     // the button, and replies to the summary.

@@ -1,0 +1,297 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { describe, it, type TestContext } from 'node:test';
+import { MessageFlags } from 'discord.js';
+import pg from 'pg';
+import { commands } from '../../commands/index.js';
+import { deployCommands } from '../../src/discord/deploy.js';
+import { notices } from '../../src/discord/texts.js';
+import { type BotProcess, startBotProcess } from '../../testkit/discord/bot-process.js';
+import {
+  type ArticleServer,
+  eventually,
+  type Page,
+  startArticleServer,
+} from '../../testkit/discord/harness.js';
+import { page } from '../../testkit/discord/pages.js';
+import { type FakeDiscord, guildIdOnShard, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
+import { REDIS_URL, testRedis } from '../redis/redis.js';
+import { finalReply } from './views.js';
+
+/** CI starts PostgreSQL; a missing server is a failure, never a skip. */
+const PG_URL = process.env.VERBATIM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh PostgreSQL database for the test's processes, dropped after it. */
+async function freshDatabase(t: TestContext): Promise<string> {
+  const name = `verbatim_roles_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  t.after(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Stops a bot process with SIGTERM and waits for it to exit. */
+async function stop(bot: BotProcess): Promise<void> {
+  if (bot.process.exitCode !== null || bot.process.signalCode !== null) return;
+  const exited = once(bot.process, 'exit');
+  bot.process.kill('SIGTERM');
+  await exited;
+}
+
+interface Roles {
+  readonly fake: FakeDiscord;
+  readonly articles: ArticleServer;
+  readonly gateway: BotProcess;
+  readonly workers: BotProcess[];
+  readonly databaseUrl: string;
+  /** The channels of guild a (shard 0) and guild b (shard 1). */
+  readonly channels: readonly [string, string];
+  /** Every worker's "summary posted" log lines so far, the killed ones' included. */
+  posted(): { readonly msg: string; readonly [key: string]: unknown }[];
+  /** Running job rows in PostgreSQL. */
+  jobRows(): Promise<number>;
+}
+
+/**
+ * A fresh database, Redis key prefix, fake Discord (two shards, a guild on each), article server
+ * and the processes: one gateway for both shards, then `workers` workers (with `workerEnv`).
+ */
+async function startRoles(
+  t: TestContext,
+  pages: Record<string, Page>,
+  options: {
+    readonly workers: number;
+    readonly workerEnv?: Record<string, string>;
+    readonly gatewayEnv?: Record<string, string>;
+  },
+): Promise<Roles> {
+  const redis = await testRedis(t);
+  const databaseUrl = await freshDatabase(t);
+  const articles = await startArticleServer(pages);
+  t.after(() => articles.close());
+  const [guildA, guildB] = [guildIdOnShard(0, 2, 1), guildIdOnShard(1, 2, 2)];
+  const fake = await startFakeDiscord({
+    shards: 2,
+    maxConcurrency: 2,
+    guilds: [
+      { id: guildA, channels: [{ name: 'general-a' }] },
+      { id: guildB, channels: [{ name: 'general-b' }] },
+    ],
+  });
+  t.after(() => fake.close());
+  await deployCommands(commands, {
+    token: fake.token,
+    applicationId: fake.applicationId,
+    guildId: null,
+    apiUrl: fake.apiUrl,
+  });
+  const env = {
+    LOG_LEVEL: 'info',
+    VERBATIM_ENGINE: 'extractive',
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: redis.prefix,
+    FETCH_ALLOW: '127.0.0.1/32',
+    FETCH_ALLOWED_PORTS: String(articles.port),
+    WORKER_THREADS: '1',
+    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
+  };
+  const processes: BotProcess[] = [];
+  t.after(async () => {
+    for (const p of processes) await stop(p);
+  });
+  // The gateway first: it migrates the fresh database before the workers open it.
+  const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway', ...options.gatewayEnv });
+  processes.push(gateway);
+  const workers: BotProcess[] = [];
+  for (let i = 0; i < options.workers; i++) {
+    workers.push(await startBotProcess({ ...env, VERBATIM_ROLE: 'worker', ...options.workerEnv }));
+    processes.push(workers[i] as BotProcess);
+  }
+  return {
+    fake,
+    articles,
+    gateway,
+    workers,
+    databaseUrl,
+    channels: [fake.channelByName('general-a', guildA).id, fake.channelByName('general-b', guildB).id],
+    posted: () => workers.flatMap((w) => w.lines().filter((l) => l.msg === 'summary posted')),
+    jobRows: async () => {
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM jobs');
+        return Number(rows[0]?.n);
+      } finally {
+        await db.end();
+      }
+    },
+  };
+}
+
+/**
+ * A TCP relay to the test Redis that the test can cut: the gateway's view of Redis going down
+ * (the shared Redis itself keeps running for everyone else).
+ */
+async function redisRelay(t: TestContext): Promise<{ readonly url: string; cut(): void }> {
+  const target = new URL(REDIS_URL);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => s.destroy());
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const cut = () => {
+    server.close();
+    for (const s of sockets) s.destroy();
+  };
+  t.after(cut);
+  return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, cut };
+}
+
+/** The fixture article with a line of its own, so that each link is its own article. */
+const numbered = (i: number): Page => ({
+  body: page.replace('</article>', `<p>Reader note number ${i}.</p></article>`),
+});
+
+describe('split roles: gateway and workers', () => {
+  it('GIVEN one gateway for both shards and two workers on PostgreSQL and Redis WHEN /summarize is used in guilds of both shards THEN the gateway only acknowledges and queues, the workers answer, each request exactly once with one thread', async (t) => {
+    const pages = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`/article/${i}`, numbered(i)]));
+    const { fake, articles, gateway, workers, channels, posted, jobRows } = await startRoles(t, pages, {
+      workers: 2,
+      workerEnv: { ENGINE_MAX_ACTIVE: '1' },
+    });
+    assert.deepEqual(
+      fake
+        .sessionShards()
+        .map((s) => s.join('/'))
+        .sort(),
+      ['0/2', '1/2'],
+      'one gateway, both shards of the recommended 2',
+    );
+
+    const handles = Array.from({ length: 6 }, (_, i) =>
+      fake.sendSlashCommand({
+        name: 'summarize',
+        options: { url: articles.url(`/article/${i}`) },
+        channelId: channels[i % 2] as string,
+      }),
+    );
+    const replies = await Promise.all(handles.map((h) => finalReply(h, 60_000)));
+    for (const [i, reply] of replies.entries()) {
+      assert.equal(handles[i]?.callbackType, 5, `request ${i} deferred`);
+      const first = reply.embeds[0] as { readonly description?: string } | undefined;
+      assert.ok((first?.description ?? '').length > 0, `request ${i} has its summary`);
+    }
+    // Each summary got one thread with one invitation, and no request was answered twice.
+    await eventually(
+      () => fake.threads().length === 6 && fake.threads().every((th) => fake.messages(th.id).length >= 1),
+      10_000,
+      'the threads and their invitations',
+    );
+    const threads = fake.threads();
+    assert.equal(threads.length, 6, 'one thread per summary');
+    for (const thread of threads) assert.equal(fake.messages(thread.id).length, 1, 'one invitation');
+    await eventually(() => posted().length >= 6, 10_000, 'the workers’ logs');
+    assert.deepEqual(
+      posted()
+        .map((l) => l.requestId)
+        .sort(),
+      handles.map((h) => h.id).sort(),
+      'the workers posted each summary once',
+    );
+    const gatewayLines = gateway.lines();
+    assert.equal(gatewayLines.filter((l) => l.msg === 'request queued').length, 6);
+    assert.equal(gatewayLines.filter((l) => l.msg === 'summary posted').length, 0, 'the gateway did no work');
+    const done = workers.map((w) => w.lines().filter((l) => l.msg === 'summary posted').length);
+    assert.ok(
+      done.every((n) => n > 0),
+      `both workers took work (${done.join(', ')})`,
+    );
+    for (const i of [0, 1, 2, 3, 4, 5]) {
+      assert.equal(articles.hits.get(`/article/${i}`), 1, `article ${i} fetched once`);
+    }
+    assert.equal(await jobRows(), 0, 'every job row finished');
+    for (const p of [gateway, ...workers]) assert.deepEqual(p.warnings(), []);
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN a worker SIGKILLed in the middle of a summary THEN another worker runs it again by itself and the user gets one summary with one thread', async (t) => {
+    const { fake, articles, workers, channels, posted, jobRows } = await startRoles(
+      t,
+      { '/slow': { ...numbered(0), delayMs: 3000 } },
+      // A short lock: a dead worker's job is found within seconds (the default is 30 s).
+      { workers: 2, workerEnv: { ENGINE_MAX_ACTIVE: '1', QUEUE_LOCK_MS: '2000' } },
+    );
+    const handle = fake.sendSlashCommand({
+      name: 'summarize',
+      options: { url: articles.url('/slow') },
+      channelId: channels[1],
+    });
+    const started = (w: BotProcess) => w.lines().some((l) => l.msg === 'queued job started');
+    const victim = await eventually(() => workers.find(started), 20_000, 'a worker to take the job');
+    const survivor = workers.find((w) => w !== victim) as BotProcess;
+    const killedAt = performance.now();
+    victim.process.kill('SIGKILL');
+    await once(victim.process, 'exit');
+
+    const reply = await finalReply(handle, 60_000);
+    const recoveredMs = performance.now() - killedAt;
+    t.diagnostic(`from SIGKILL to the summary: ${Math.round(recoveredMs)} ms (QUEUE_LOCK_MS 2000)`);
+    assert.ok((reply.embeds.length ?? 0) > 0, 'the summary replaced the deferred reply');
+    assert.ok(started(survivor), 'the other worker ran it');
+    assert.ok(
+      survivor.lines().some((l) => l.msg === 'job of a worker that is gone runs again'),
+      'found by the stalled check',
+    );
+    await eventually(
+      () => fake.threads().length === 1 && fake.messages(fake.threads()[0]?.id ?? '').length > 0,
+    );
+    assert.equal(fake.threads().length, 1, 'one thread');
+    await eventually(() => posted().length > 0, 10_000, 'the survivor’s log');
+    assert.equal(posted().length, 1, 'posted once');
+    assert.ok(recoveredMs < 30_000, `recovered in ${Math.round(recoveredMs)} ms`);
+    assert.equal(await jobRows(), 0, 'the job row finished');
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN Redis unreachable from the gateway THEN /summarize is still acknowledged within 3 s and the user is told to try again shortly, with nothing left behind', async (t) => {
+    const relay = await redisRelay(t);
+    const { fake, articles, gateway, channels, jobRows } = await startRoles(
+      t,
+      { '/article': numbered(0) },
+      { workers: 0, gatewayEnv: { REDIS_URL: relay.url } },
+    );
+    relay.cut();
+    const handle = fake.sendSlashCommand({
+      name: 'summarize',
+      options: { url: articles.url('/article') },
+      channelId: channels[0],
+    });
+    await handle.waitFor((h) => h.followups.some((f) => f.content === notices.queueDown), 10_000);
+    assert.ok((handle.ackLatencyMs ?? Infinity) < 3000, `acknowledged in ${handle.ackLatencyMs} ms`);
+    assert.equal(handle.followups.length, 1);
+    assert.equal(handle.followups[0]?.flags, MessageFlags.Ephemeral, 'told privately');
+    assert.equal(handle.rejections.length, 0);
+    assert.ok(gateway.lines().some((l) => l.msg === 'could not queue the request'));
+    assert.equal(await jobRows(), 0, 'no job row left behind');
+    assert.equal(articles.hits.get('/article'), undefined, 'nothing fetched');
+  });
+});
