@@ -93,7 +93,11 @@ async function handOff(
   work: QueuedWork,
 ): Promise<RequestOutcome> {
   await request.acknowledge();
-  const late = await request.lateCheck?.(ctx);
+  // Nothing is queued past a refusal or a failed check: the job is finished here, not by a worker.
+  const late = await request.lateCheck?.(ctx).catch(async (err: unknown) => {
+    await ctx.job.done();
+    throw err;
+  });
   if (late) {
     await ctx.job.done();
     return tellRefusal(ctx, request, late);
