@@ -12,6 +12,7 @@ import { markdownToText } from '../../src/article/ingest.js';
 import { renderSummary, wrap } from '../../src/cli/render.js';
 import { firstLink } from '../../src/discord/message-content.js';
 import { inert } from '../../src/discord/render/escape.js';
+import { fitText } from '../../src/discord/render/limits.js';
 import { renderSummaryEmbeds } from '../../src/discord/render/render-summary.js';
 import type { SummaryResult } from '../../src/engines/engine.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
@@ -190,7 +191,11 @@ export const TEXT_CASES: readonly TextCase[] = [
       ),
   },
   { name: 'jsonLdBodyText', shapes: ALL_SHAPES, run: jsonLdBodyText },
-  { name: 'inert (Discord escaping)', shapes: ALL_SHAPES, run: inert },
+  {
+    name: 'Discord title and byline (fitText + inert)',
+    shapes: ALL_SHAPES,
+    run: (t) => [fitText(t, 256, inert), fitText(t, 300, inert)],
+  },
   { name: 'stripControlChars + cleanLine', shapes: ALL_SHAPES, run: (t) => cleanLine(stripControlChars(t)) },
   { name: 'wrap (CLI)', shapes: ALL_SHAPES, run: (t) => wrap(t, 88, '  ') },
   {
