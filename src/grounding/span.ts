@@ -71,41 +71,81 @@ function containsAny(text: string, start: number, end: number, chars: string): b
   return false;
 }
 
+/**
+ * What trimSpan has already counted of its shrinking span, so each step is O(1) after the first
+ * scan (a span of 200,000 `[` or `"` re-scanned once per dropped character was quadratic). Valid
+ * because the span only ever shrinks: a closer absent from it stays absent.
+ */
+interface TrimMemo {
+  /** Marks whose closers (openers) are known absent from the rest of the span. */
+  readonly noCloser: Set<string>;
+  readonly noOpener: Set<string>;
+  /** `"` and `'` in the span, once counted; kept current as the span shrinks. */
+  doubles: number | null;
+  singles: number | null;
+}
+
+function doublesIn(text: string, start: number, end: number, memo: TrimMemo): number {
+  memo.doubles ??= count(text, start, end, '"');
+  return memo.doubles;
+}
+
+function singlesIn(text: string, start: number, end: number, memo: TrimMemo): number {
+  memo.singles ??= count(text, start, end, "'");
+  return memo.singles;
+}
+
+/** The span lost `ch` at one end: keep the memo's counts current. */
+function forget(memo: TrimMemo, ch: string): void {
+  if (ch === '"' && memo.doubles !== null) memo.doubles--;
+  if (ch === "'" && memo.singles !== null) memo.singles--;
+}
+
 /** Whether `text[start]` is an edge mark that should not open this span. */
-function dropsAtStart(text: string, start: number, end: number): boolean {
+function dropsAtStart(text: string, start: number, end: number, memo: TrimMemo): boolean {
   const ch = text.charAt(start);
   if (isSpaceAt(text, start) || LEADING_DROP.has(ch) || OPENERS[ch] !== undefined) return true;
   if (DASHES.has(ch)) return start + 1 >= end || isSpaceAt(text, start + 1);
-  if (ch === '"') return count(text, start, end, '"') % 2 === 1;
+  if (ch === '"') return doublesIn(text, start, end, memo) % 2 === 1;
   if (ch === "'") return start + 1 >= end || isSpaceAt(text, start + 1);
   const closers = CLOSERS[ch];
-  return closers !== undefined && !containsAny(text, start + 1, end, closers);
+  if (closers === undefined) return false;
+  if (memo.noCloser.has(ch)) return true;
+  const absent = !containsAny(text, start + 1, end, closers);
+  if (absent) memo.noCloser.add(ch);
+  return absent;
 }
 
 /** Whether `text[end - 1]` is an edge mark that should not close this span. */
-function dropsAtEnd(text: string, start: number, end: number): boolean {
+function dropsAtEnd(text: string, start: number, end: number, memo: TrimMemo): boolean {
   const i = end - 1;
   const ch = text.charAt(i);
   if (isSpaceAt(text, i) || TRAILING_DROP.has(ch) || DASHES.has(ch) || CLOSERS[ch] !== undefined) return true;
-  if (ch === '"') return count(text, start, end, '"') % 2 === 1;
+  if (ch === '"') return doublesIn(text, start, end, memo) % 2 === 1;
   if (ch === "'") {
-    return i === start || (!isSpacedWordChar(text.charAt(i - 1)) && count(text, start, end, "'") % 2 === 1);
+    return (
+      i === start || (!isSpacedWordChar(text.charAt(i - 1)) && singlesIn(text, start, end, memo) % 2 === 1)
+    );
   }
   const openers = OPENERS[ch];
   if (openers === undefined) return false;
   // A ’ right after a letter with no ‘ before it is an apostrophe (workers’), not a dangling closer.
   if (ch === '’' && i > start && isSpacedWordChar(text.charAt(i - 1))) return false;
-  return !containsAny(text, start, i, openers);
+  if (memo.noOpener.has(ch)) return true;
+  const absent = !containsAny(text, start, i, openers);
+  if (absent) memo.noOpener.add(ch);
+  return absent;
 }
 
 /** Trims whitespace and dangling punctuation from both ends; returns the new `[start, end)`. */
 export function trimSpan(text: string, start: number, end: number): [number, number] {
   let s = start;
   let e = end;
+  const memo: TrimMemo = { noCloser: new Set(), noOpener: new Set(), doubles: null, singles: null };
   for (;;) {
     const before = e - s;
-    while (s < e && dropsAtStart(text, s, e)) s++;
-    while (e > s && dropsAtEnd(text, s, e)) e--;
+    while (s < e && dropsAtStart(text, s, e, memo)) forget(memo, text.charAt(s++));
+    while (e > s && dropsAtEnd(text, s, e, memo)) forget(memo, text.charAt(--e));
     if (e - s === before) return [s, e];
   }
 }

@@ -33,13 +33,19 @@ export function embedLength(embed: APIEmbed): number {
   );
 }
 
+/** How much longer than `max` a text may be and still reach `transform` whole (see fitText). */
+const FIT_SLACK = 4;
+
 /**
  * `text` shortened to at most `max` units after `transform`, cut at a word boundary when one is
- * near, ending with `…`. For titles and names only: quotes are never cut.
+ * near, ending with `…`. For titles and names only: quotes are never cut. `transform` only ever sees
+ * a few times `max` characters (a text longer than FIT_SLACK × `max` is cut first): `inert`'s
+ * markdown escaping (discord.js) is quadratic in its input, and a page's title or byline has no
+ * bound of its own.
  */
 export function fitText(text: string, max: number, transform: (s: string) => string = (s) => s): string {
-  if (transform(text).length <= max) return transform(text);
-  const chars = Array.from(text);
+  if (text.length <= FIT_SLACK * max && transform(text).length <= max) return transform(text);
+  const chars = Array.from(text.slice(0, FIT_SLACK * max));
   let keep = Math.min(chars.length, max);
   for (;;) {
     let cut = chars.slice(0, keep).join('');

@@ -13,6 +13,8 @@ import { packEmbeds } from './pack.js';
 
 /** The accent colour of Verbatim's embeds. */
 export const EMBED_COLOR = 0x2f6fdb;
+/** A byline longer than this is cut (with `…`): a page's metadata has no length bound of its own. */
+const MAX_BYLINE_CHARS = 300;
 
 /**
  * A summary as embeds, one per message: the first titled with the article (linking to it), its
@@ -35,7 +37,7 @@ export function renderSummaryEmbeds(
   // A Discord message has no site to name: its title says whose message it is.
   const site = article.siteName ?? (url && !parseMessageLink(url) ? new URL(url).hostname : null);
   const facts = [
-    article.byline ? labels.by(inert(article.byline)) : null,
+    article.byline ? labels.by(fitText(article.byline, MAX_BYLINE_CHARS, inert)) : null,
     article.publishedTime ? article.publishedTime.slice(0, 10) : null,
     labels.minutesRead(readingMinutes(article)),
     fetchedAt === null ? null : labels.fetched(Math.floor(fetchedAt / 1000)),
