@@ -15,6 +15,7 @@ import { attachmentInfo } from '../src/discord/message-content.js';
 import { openMessageLink } from '../src/discord/message-link.js';
 import { runRequest } from '../src/discord/pipeline.js';
 import {
+  type LaterInput,
   type SummaryInput,
   type SummaryOptions,
   summaryFromInteraction,
@@ -93,8 +94,9 @@ export const summarize = {
     const link = url !== null && given === 1 ? parseMessageLink(url.trim().replace(/^<(.+)>$/u, '$1')) : null;
     // A message link is read through Discord, as the requester may see it; never fetched as a page.
     const seenOnlyByRequester = options.private || placeOfInteraction(interaction).kind === 'dm';
-    const input: SummaryInput = link
-      ? await openMessageLink(interaction, link, seenOnlyByRequester)
+    // Opened after the rate limit and the acknowledgement: reading it may be slow (Discord's REST).
+    const input: SummaryInput | LaterInput = link
+      ? { later: () => openMessageLink(interaction, link, seenOnlyByRequester) }
       : given > 1
         ? { refusal: notices.oneSource }
         : url !== null

@@ -96,6 +96,16 @@ export class JobHandle {
   }
 
   /**
+   * What running it again needs, once known after the job was recorded (a message link is opened
+   * only after the acknowledgement). Awaited: a worker reads it from the record.
+   */
+  async retryWith(retry: RetryRequest): Promise<void> {
+    if (this.#state !== 'running') return;
+    this.#payload = { ...this.#payload, retry };
+    await this.#write(() => this.#store.recordJob({ ...this.#record, payload: this.#payload }));
+  }
+
+  /**
    * The user has their answer (or was told why not): nothing to apologise for if the process dies
    * now. Never rejects (the result is out whatever the store says): false if the job stays recorded.
    */

@@ -61,7 +61,8 @@ export function judgeMessageLink(facts: MessageLinkFacts): boolean {
  * "I can't open that message", the same whether the message, its channel or its guild exist, are
  * hidden from the requester or from the bot. The message is read through Discord's API as the bot,
  * only after the requester's own permissions in its channel (their roles and the channel's
- * overwrites, as discord.js computes them) allow it.
+ * overwrites, as discord.js computes them) allow it. Called once the request has passed its rate
+ * limit and been acknowledged (the summary request's late check): these reads may be slow.
  */
 export async function openMessageLink(
   interaction: ChatInputCommandInteraction,

@@ -26,8 +26,8 @@ export type Precondition = () => Refusal | null | Promise<Refusal | null>;
  * enforces them once, in order, then runs the same steps for all:
  *
  *   rate limit → other preconditions (a refusal is the acknowledgement) → job record →
- *   acknowledge → (other users' acknowledgements first) → the work: progress, then the result or
- *   the reported failure.
+ *   acknowledge → (other users' acknowledgements first) → the late check (a refusal is told after
+ *   the acknowledgement) → the work: progress, then the result or the reported failure.
  */
 export interface Request {
   /** Who asks: whose rate limit it counts against, and whose job it is. */
@@ -36,6 +36,12 @@ export interface Request {
   readonly rateLimit: RateLimitName | null;
   /** Declared: further checks, run in order after the rate limit, before any acknowledgement. */
   readonly preconditions: readonly Precondition[];
+  /**
+   * Declared: a check that reads slowly (a linked message, through Discord's REST), so it runs only
+   * after the rate limit and the acknowledgement (Discord's 3 seconds), before the work or its
+   * hand-off to a worker. Its refusal goes through `refuse` too, and finishes the job.
+   */
+  readonly lateCheck?: (ctx: RequestContext) => Promise<Refusal | null>;
   /** Tells the requester why not (a private reply to an interaction, a reply to a message). */
   refuse(notice: string): Promise<unknown>;
   /** What a restart needs to tell the requester and run it again; null: not recorded. */
@@ -62,11 +68,7 @@ export interface Request {
  */
 export async function runRequest(ctx: RequestContext, request: Request): Promise<RequestOutcome> {
   const refused = await firstRefusal(ctx, request);
-  if (refused) {
-    ctx.log.info({ code: refused.code, ...refused.details }, 'request refused');
-    await request.refuse(refused.notice);
-    return refused.code;
-  }
+  if (refused) return tellRefusal(ctx, request, refused);
   if (!request.job) return acknowledgeAndRun(ctx, request);
   const job = await ctx.bot.app.jobs.start({ id: ctx.requestId, ...request.job });
   const queue = ctx.bot.queue;
@@ -91,6 +93,15 @@ async function handOff(
   work: QueuedWork,
 ): Promise<RequestOutcome> {
   await request.acknowledge();
+  // Nothing is queued past a refusal or a failed check: the job is finished here, not by a worker.
+  const late = await request.lateCheck?.(ctx).catch(async (err: unknown) => {
+    await ctx.job.done();
+    throw err;
+  });
+  if (late) {
+    await ctx.job.done();
+    return tellRefusal(ctx, request, late);
+  }
   try {
     await ctx.bot.queue?.add(work);
     ctx.log.info({ queued: work.kind }, 'request queued');
@@ -101,6 +112,12 @@ async function handOff(
     await request.refuse(notices.queueDown);
     return 'busy';
   }
+}
+
+async function tellRefusal(ctx: RequestContext, request: Request, refused: Refusal): Promise<RequestOutcome> {
+  ctx.log.info({ code: refused.code, ...refused.details }, 'request refused');
+  await request.refuse(refused.notice);
+  return refused.code;
 }
 
 async function firstRefusal(ctx: RequestContext, request: Request): Promise<Refusal | null> {
@@ -128,6 +145,8 @@ async function acknowledgeAndRun(ctx: RequestContext, request: Request): Promise
   const settled = await request.acknowledge();
   try {
     await ctx.bot.afterAcknowledgements();
+    const late = await request.lateCheck?.(ctx);
+    if (late) return await tellRefusal(ctx, request, late);
     return await request.run(ctx);
   } finally {
     settled?.();

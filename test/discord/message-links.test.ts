@@ -22,6 +22,9 @@ let otherGuildId: string;
 const bob = () => ({ id: h.fake.userByName('bob').id });
 const carol = () => ({ id: h.fake.userByName('carol').id });
 
+/** Discord's route for reading one message, as the fake keys it. */
+const MESSAGE_ROUTE = 'GET /channels/:channel/messages/:message';
+
 const link = (guild: string, channel: string, message: string, host = 'discord.com') =>
   `https://${host}/channels/${guild}/${channel}/${message}`;
 
@@ -56,12 +59,19 @@ after(async () => {
   await articles.close();
 });
 
-/** Waits until the interaction answered privately with text alone, and returns that text. */
+/**
+ * Waits until a public request was refused privately with text alone, and returns that text: the
+ * link is opened after the (public) deferral, so the pending reply is removed and the sentence
+ * comes as a private follow-up.
+ */
 async function privateAnswer(handle: InteractionHandle): Promise<string> {
-  await handle.waitFor('responded');
-  assert.equal(handle.ephemeral, true, 'answered privately');
-  assert.equal(handle.original?.embeds.length ?? 0, 0);
-  return handle.original?.content ?? '';
+  await handle.waitFor('followup');
+  assert.equal(handle.originalDeleted, true, 'the pending public reply is removed');
+  assert.equal(handle.followups.length, 1);
+  const [answer] = handle.followups;
+  assert.equal(answer?.ephemeral, true, 'answered privately');
+  assert.equal(answer?.embeds.length ?? 0, 0);
+  return answer?.content ?? '';
 }
 
 describe('/summarize with a Discord message link', () => {
@@ -182,6 +192,50 @@ describe('/summarize with a Discord message link', () => {
     );
     assert.equal(privately.ephemeral, true);
     assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN Discord slow to return the linked message THEN the request is still acknowledged within 3 seconds, and the summary arrives', async () => {
+    const general = h.fake.channelByName('general').id;
+    const posted = h.fake.postUserMessage({ channelId: general, content: pasted, user: bob() });
+    h.fake.delayRoute(MESSAGE_ROUTE, 3500);
+    try {
+      const handle = h.fake.sendSlashCommand({
+        name: 'summarize',
+        options: { url: link(guildId, general, posted.id) },
+      });
+      await handle.waitFor('ack');
+      assert.ok(
+        (handle.ackLatencyMs ?? Number.POSITIVE_INFINITY) < 3000,
+        `acknowledged in ${handle.ackLatencyMs} ms`,
+      );
+      const summary = await finalReply(handle);
+      assert.equal(embedsOf(summary)[0]?.url, link(guildId, general, posted.id));
+      assert.deepEqual(handle.rejections, [], 'no late acknowledgement');
+    } finally {
+      h.fake.delayRoute(MESSAGE_ROUTE, 0);
+    }
+    assert.deepEqual(problems(h), []);
+  });
+
+  it('GIVEN a user over their summaries per minute THEN their message link is not read: they are told when to try again', async (t) => {
+    const limited = await startHarness(t, {
+      env: { DISCORD_USER_SUMMARIES_PER_MINUTE: '1' },
+      fake: { messageContentEnabled: true },
+    });
+    const general = limited.fake.channelByName('general').id;
+    const posted = limited.fake.postUserMessage({ channelId: general, content: pasted });
+    const url = link(limited.fake.guildId, general, posted.id);
+    const messageReads = () =>
+      limited.fake.requests().filter((r) => r.route === MESSAGE_ROUTE && r.path.endsWith(`/${posted.id}`))
+        .length;
+    await finalReply(limited.fake.sendSlashCommand({ name: 'summarize', options: { url } }));
+    assert.equal(messageReads(), 1);
+    const again = limited.fake.sendSlashCommand({ name: 'summarize', options: { url } });
+    await again.waitFor('responded');
+    assert.equal(again.ephemeral, true);
+    assert.match(again.original?.content ?? '', /Try again in (59|60) seconds\./u);
+    assert.equal(messageReads(), 1, 'the rate-limited request read no message');
+    assert.deepEqual(problems(limited), []);
   });
 
   it('GIVEN any other discord.com address THEN it is not fetched as a web page: the requester is told how to summarize a message', async () => {

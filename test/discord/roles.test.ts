@@ -15,7 +15,7 @@ import {
   type Page,
   startArticleServer,
 } from '../../testkit/discord/harness.js';
-import { page } from '../../testkit/discord/pages.js';
+import { page, pasted } from '../../testkit/discord/pages.js';
 import { type FakeDiscord, guildIdOnShard, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
 import { finalReply } from './views.js';
@@ -71,6 +71,8 @@ async function startRoles(
     readonly workers: number;
     readonly workerEnv?: Record<string, string>;
     readonly gatewayEnv?: Record<string, string>;
+    /** The app's Message Content intent is enabled (message links read a message's text). */
+    readonly messageContent?: boolean;
   },
 ): Promise<Roles> {
   const redis = await testRedis(t);
@@ -81,6 +83,7 @@ async function startRoles(
   const fake = await startFakeDiscord({
     shards: 2,
     maxConcurrency: 2,
+    messageContentEnabled: options.messageContent ?? false,
     guilds: [
       { id: guildA, channels: [{ name: 'general-a' }] },
       { id: guildB, channels: [{ name: 'general-b' }] },
@@ -269,6 +272,46 @@ describe('split roles: gateway and workers', () => {
     assert.equal(posted().length, 1, 'posted once');
     assert.ok(recoveredMs < 30_000, `recovered in ${Math.round(recoveredMs)} ms`);
     assert.equal(await jobRows(), 0, 'the job row finished');
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN a gateway and a worker WHEN /summarize is given a message link THEN the gateway opens it after deferring and queues what it holds; a link it may not open is refused privately, with no job left', async (t) => {
+    const { fake, gateway, channels, posted, jobRows } = await startRoles(
+      t,
+      {},
+      { workers: 1, messageContent: true },
+    );
+    const [channel] = channels;
+    const guild = guildIdOnShard(0, 2, 1); // channels[0]'s guild (see startRoles)
+    const message = fake.postUserMessage({ channelId: channel, content: pasted });
+    const url = (id: string) => `https://discord.com/channels/${guild}/${channel}/${id}`;
+
+    const handle = fake.sendSlashCommand({
+      name: 'summarize',
+      options: { url: url(message.id) },
+      channelId: channel,
+    });
+    const reply = await finalReply(handle, 60_000);
+    assert.equal(handle.callbackType, 5, 'deferred');
+    const first = reply.embeds[0] as { readonly url?: string } | undefined;
+    assert.equal(first?.url, url(message.id), 'the message summarized, pointing to it');
+    await eventually(() => posted().length > 0, 10_000, 'the worker’s log');
+
+    const missing = fake.sendSlashCommand({
+      name: 'summarize',
+      options: { url: url('1234567890123456789') },
+      channelId: channel,
+    });
+    await missing.waitFor('followup', 10_000);
+    assert.equal(missing.followups[0]?.ephemeral, true);
+    assert.equal(missing.followups[0]?.content, notices.cannotOpenMessage);
+    assert.equal(
+      gateway.lines().filter((l) => l.msg === 'request queued').length,
+      1,
+      'the refused one is not queued',
+    );
+    await eventually(async () => (await jobRows()) === 0, 10_000, 'every job row finished');
+    for (const p of [gateway]) assert.deepEqual(p.warnings(), []);
     assert.deepEqual(fake.problems(), []);
   });
 

@@ -10,7 +10,7 @@ import {
   type SendableChannels,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
-import { type JobReply, retrySourceOf } from '../../app/jobs.js';
+import { type JobReply, type RetryRequest, retrySourceOf } from '../../app/jobs.js';
 import type { SourceSpec } from '../../app/load-article.js';
 import type { SourceInput } from '../../app/source-input.js';
 import type { SummaryOutcome } from '../../app/summaries.js';
@@ -56,6 +56,15 @@ export interface SummaryOptions {
  * that may not be opened): a precondition refuses it, with `code` (default `bad_usage`).
  */
 export type SummaryInput = SourceInput | { readonly refusal: string; readonly code?: ReasonCode };
+
+/**
+ * What to summarize, known only by a slow read (a message link, opened through Discord's REST):
+ * opened after the rate limit and the acknowledgement (the pipeline's late check), then judged by
+ * the same preconditions as any input.
+ */
+export interface LaterInput {
+  readonly later: () => Promise<SummaryInput>;
+}
 
 export interface SummaryJob {
   readonly input: SourceInput;
@@ -104,7 +113,7 @@ type SummaryInteraction =
 export function summaryFromInteraction(
   interaction: SummaryInteraction,
   ctx: RequestContext,
-  input: SummaryInput,
+  input: SummaryInput | LaterInput,
   options: SummaryOptions,
 ): Request {
   const place = placeOfInteraction(interaction);
@@ -196,7 +205,7 @@ export function summaryFromSharedLink(
 
 /** The parts of a summary request that differ by the way in; the rest is declared here, once. */
 interface SummaryWayIn {
-  readonly input: SummaryInput;
+  readonly input: SummaryInput | LaterInput;
   readonly options: SummaryOptions;
   readonly userId: string;
   readonly guildId: string | null;
@@ -213,14 +222,37 @@ interface SummaryWayIn {
 }
 
 function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
-  const { input, options } = way;
+  const { options } = way;
+  const given = way.input;
+  // Known now, or once the late check has opened it.
+  let input: SummaryInput | null = 'later' in given ? null : given;
+  const retryOf = (source: SourceInput): RetryRequest => ({
+    kind: 'summarize',
+    source: retrySourceOf(source),
+    length: options.length,
+    lang: options.lang,
+    private: options.private,
+    openThread: way.openThread,
+  });
   return {
     userId: way.userId,
     rateLimit: 'summaries',
-    preconditions: [sourceGiven(input), attachmentReadable(ctx, input)],
+    preconditions: input ? [sourceGiven(input), attachmentReadable(ctx, input)] : [],
+    ...('later' in given
+      ? {
+          lateCheck: async (runCtx: RequestContext) => {
+            const opened = await given.later();
+            const refused = (await sourceGiven(opened)()) ?? (await attachmentReadable(ctx, opened)());
+            if (refused || 'refusal' in opened) return refused;
+            input = opened;
+            await runCtx.job?.retryWith(retryOf(opened));
+            return null;
+          },
+        }
+      : {}),
     refuse: way.refuse,
     job:
-      'refusal' in input
+      input && 'refusal' in input
         ? null
         : {
             kind: 'summarize',
@@ -228,19 +260,13 @@ function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
             channelId: way.channelId,
             userId: way.userId,
             reply: way.reply,
-            retry: {
-              kind: 'summarize',
-              source: retrySourceOf(input),
-              length: options.length,
-              lang: options.lang,
-              private: options.private,
-              openThread: way.openThread,
-            },
+            // Not known before the late check: a restart meanwhile tells the user, offering no retry.
+            retry: input ? retryOf(input) : null,
           },
     acknowledge: way.acknowledge,
     queued: way.queue ? { kind: 'summarize', noThreadNotice: way.noThreadNotice } : null,
     run: (runCtx) => {
-      if ('refusal' in input) throw new Error('a refused summary request ran');
+      if (!input || 'refusal' in input) throw new Error('a refused summary request ran');
       return runSummary(
         runCtx,
         {

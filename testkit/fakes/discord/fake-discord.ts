@@ -986,6 +986,14 @@ export class FakeDiscord {
   rateLimitOverruns(): RecordedRequest[] {
     return this.#http.requests.filter((r) => r.overran);
   }
+  /**
+   * Slows every answer on `route` (`'GET /channels/:channel/messages/:message'`) by `ms`, as a slow
+   * Discord would (0: back to normal). Rate limits are taken before the wait.
+   */
+  delayRoute(route: string, ms: number): void {
+    if (ms > 0) this.#http.delays.set(route, ms);
+    else this.#http.delays.delete(route);
+  }
   /** Makes the next request matching `route` (`'POST /channels/{channel}/messages'`, no method, or a RegExp) answer 429. */
   rateLimitNext(route: string | RegExp, retryAfterSec: number, options: { global?: boolean } = {}): void {
     this.#rateLimiter.forceNext(route, retryAfterSec, options.global ?? false);

@@ -75,6 +75,8 @@ export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   /** Handler crashes (bugs in the fake or impossible input); tests should assert there are none. */
   readonly internalErrors: Error[] = [];
+  /** Answers slowed on purpose, by route key (`'GET /channels/:channel/messages/:message'`), in ms. */
+  readonly delays = new Map<string, number>();
   readonly #routes: { route: Route; segments: string[] }[];
 
   constructor(
@@ -191,6 +193,8 @@ export class FakeHttpServer {
         after.push(fn);
       },
     };
+    const delayMs = this.delays.get(routeKey) ?? 0;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     let result: RouteResult;
     try {
       result = await route.handle(ctx);
