@@ -14,7 +14,7 @@ import {
 import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge } from '../src/discord/context.js';
-import { LANGUAGE_CHOICES } from '../src/discord/languages.js';
+import { LANGUAGE_CHOICES, LENGTH_CHOICES } from '../src/discord/languages.js';
 import { SAFE_MENTIONS } from '../src/discord/payloads.js';
 import { settingsText } from '../src/discord/texts.js';
 import type { SummaryLength } from '../src/engines/engine.js';
@@ -42,17 +42,13 @@ export const settings = {
         type: ApplicationCommandOptionType.String,
         name: 'length',
         description: 'Default summary length',
-        choices: [
-          { name: 'Short', value: 'short' },
-          { name: 'Standard', value: 'standard' },
-          { name: 'Detailed', value: 'detailed' },
-        ],
+        choices: LENGTH_CHOICES,
       },
       {
         type: ApplicationCommandOptionType.String,
         name: 'language',
         description: 'Default summary language (reset: language puts back each reader’s Discord language)',
-        choices: LANGUAGE_CHOICES.map(([name, value]) => ({ name, value })),
+        choices: LANGUAGE_CHOICES,
       },
       {
         type: ApplicationCommandOptionType.Boolean,

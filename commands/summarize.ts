@@ -10,7 +10,7 @@ import { resolveSummaryOptions } from '../src/app/server-settings.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge, type RequestContext } from '../src/discord/context.js';
 import { pasteModal } from '../src/discord/handlers/paste-modal.js';
-import { LANGUAGE_CHOICES } from '../src/discord/languages.js';
+import { LANGUAGE_CHOICES, LENGTH_CHOICES } from '../src/discord/languages.js';
 import { attachmentInfo } from '../src/discord/message-content.js';
 import { openMessageLink } from '../src/discord/message-link.js';
 import { runRequest } from '../src/discord/pipeline.js';
@@ -61,17 +61,13 @@ export const summarize = {
         type: ApplicationCommandOptionType.String,
         name: 'length',
         description: 'How long the summary should be (default: the server’s, else standard)',
-        choices: [
-          { name: 'Short', value: 'short' },
-          { name: 'Standard', value: 'standard' },
-          { name: 'Detailed', value: 'detailed' },
-        ],
+        choices: LENGTH_CHOICES,
       },
       {
         type: ApplicationCommandOptionType.String,
         name: 'language',
         description: 'Language of the summary (default: the server’s, else your Discord language)',
-        choices: LANGUAGE_CHOICES.map(([name, value]) => ({ name, value })),
+        choices: LANGUAGE_CHOICES,
       },
       {
         type: ApplicationCommandOptionType.Boolean,

@@ -19,15 +19,13 @@
  *        [--model-ms 1000] [--probes 40] [--ack-workers 2] [--engines openai,extractive]
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { commands } from '../commands/index.js';
 import { deployCommands } from '../src/discord/deploy.js';
-import { type BotProcess, startBotProcess } from '../testkit/discord/bot-process.js';
+import { type BotProcess, startBotProcess, stopBotProcess } from '../testkit/discord/bot-process.js';
 import {
   type ArticleServer,
   modelEnv,
@@ -43,8 +41,8 @@ import {
 } from '../testkit/fakes/discord/index.js';
 import { realisticReply } from '../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../testkit/fakes/openai/server.js';
+import { freshDatabase } from '../testkit/services.js';
 
-const PG_URL = process.env.VERBATIM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.VERBATIM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const { values } = parseArgs({
@@ -77,20 +75,6 @@ for (const e of ENGINES) {
 /** Everything to undo at the end of one configuration, newest first. */
 type Cleanup = () => Promise<unknown>;
 
-async function freshDatabase(cleanups: Cleanup[]): Promise<string> {
-  const name = `verbatim_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  cleanups.push(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function freshRedisPrefix(cleanups: Cleanup[]): Promise<string> {
   const prefix = `vbench-${process.pid}-${randomBytes(4).toString('hex')}`;
   cleanups.push(async () => {
@@ -107,13 +91,6 @@ async function freshRedisPrefix(cleanups: Cleanup[]): Promise<string> {
     }
   });
   return prefix;
-}
-
-async function stop(bot: BotProcess): Promise<void> {
-  if (bot.process.exitCode !== null || bot.process.signalCode !== null) return;
-  const exited = once(bot.process, 'exit');
-  bot.process.kill('SIGTERM');
-  await exited;
 }
 
 /** The fixture article with a line of its own, so that each link is its own article. */
@@ -136,7 +113,7 @@ async function setUp(
   engineEnv: Record<string, string>,
   pages: number,
 ): Promise<Setup> {
-  const databaseUrl = await freshDatabase(cleanups);
+  const databaseUrl = await freshDatabase({ after: (cleanup) => cleanups.push(cleanup) }, 'verbatim_bench');
   const prefix = await freshRedisPrefix(cleanups);
   const articles = await startArticleServer(
     Object.fromEntries(Array.from({ length: pages }, (_, i) => [`/article/${i}`, numbered(i)])),
@@ -168,7 +145,7 @@ async function setUp(
   };
   const processes: BotProcess[] = [];
   cleanups.push(async () => {
-    for (const p of processes) await stop(p);
+    for (const p of processes) await stopBotProcess(p);
   });
   // The gateway first: it migrates the fresh database before the workers open it.
   const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway' });

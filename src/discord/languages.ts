@@ -3,7 +3,7 @@
  * the article's own (`original`), then 24 languages by their own names. Anyone else gets their
  * Discord language by default.
  */
-export const LANGUAGE_CHOICES: readonly (readonly [name: string, value: string])[] = [
+const LANGUAGES: readonly (readonly [name: string, value: string])[] = [
   ['The article’s own language', 'original'],
   ['English', 'en'],
   ['Español', 'es'],
@@ -29,4 +29,14 @@ export const LANGUAGE_CHOICES: readonly (readonly [name: string, value: string])
   ['Čeština', 'cs'],
   ['Ελληνικά', 'el'],
   ['Română', 'ro'],
+];
+
+/** `LANGUAGES` as a command option's choices. */
+export const LANGUAGE_CHOICES = LANGUAGES.map(([name, value]) => ({ name, value }));
+
+/** The summary lengths offered by `/summarize length:` and `/settings length:`. */
+export const LENGTH_CHOICES = [
+  { name: 'Short', value: 'short' },
+  { name: 'Standard', value: 'standard' },
+  { name: 'Detailed', value: 'detailed' },
 ];

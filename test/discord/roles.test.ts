@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
@@ -8,7 +7,7 @@ import pg from 'pg';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import { notices } from '../../src/discord/texts.js';
-import { type BotProcess, startBotProcess } from '../../testkit/discord/bot-process.js';
+import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import {
   type ArticleServer,
   eventually,
@@ -17,34 +16,9 @@ import {
 } from '../../testkit/discord/harness.js';
 import { page, pasted } from '../../testkit/discord/pages.js';
 import { type FakeDiscord, guildIdOnShard, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
+import { freshDatabase } from '../../testkit/services.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
 import { finalReply } from './views.js';
-
-/** CI starts PostgreSQL; a missing server is a failure, never a skip. */
-const PG_URL = process.env.VERBATIM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** A fresh PostgreSQL database for the test's processes, dropped after it. */
-async function freshDatabase(t: TestContext): Promise<string> {
-  const name = `verbatim_roles_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  t.after(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** Stops a bot process with SIGTERM and waits for it to exit. */
-async function stop(bot: BotProcess): Promise<void> {
-  if (bot.process.exitCode !== null || bot.process.signalCode !== null) return;
-  const exited = once(bot.process, 'exit');
-  bot.process.kill('SIGTERM');
-  await exited;
-}
 
 interface Roles {
   readonly fake: FakeDiscord;
@@ -76,7 +50,7 @@ async function startRoles(
   },
 ): Promise<Roles> {
   const redis = await testRedis(t);
-  const databaseUrl = await freshDatabase(t);
+  const databaseUrl = await freshDatabase(t, 'verbatim_roles');
   const articles = await startArticleServer(pages);
   t.after(() => articles.close());
   const [guildA, guildB] = [guildIdOnShard(0, 2, 1), guildIdOnShard(1, 2, 2)];
@@ -112,7 +86,7 @@ async function startRoles(
   };
   const processes: BotProcess[] = [];
   t.after(async () => {
-    for (const p of processes) await stop(p);
+    for (const p of processes) await stopBotProcess(p);
   });
   // The gateway first: it migrates the fresh database before the workers open it.
   const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway', ...options.gatewayEnv });

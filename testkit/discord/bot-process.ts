@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,4 +50,12 @@ export async function startBotProcess(
     await sleep(20);
   }
   return { process: child, lines, warnings: () => processWarnings(stderr) };
+}
+
+/** Stops a bot process with SIGTERM and waits for it to exit (at once if it already has). */
+export async function stopBotProcess(bot: BotProcess): Promise<void> {
+  if (bot.process.exitCode !== null || bot.process.signalCode !== null) return;
+  const exited = once(bot.process, 'exit');
+  bot.process.kill('SIGTERM');
+  await exited;
 }

@@ -513,35 +513,17 @@ export class FakeDiscord {
   }
 
   sendButton(input: ButtonInput): InteractionHandle {
-    const message = this.world.messages.get(input.messageId);
-    if (!message || message.deleted) throw new Error(`fake Discord: no message ${input.messageId}`);
-    const component = findComponent(message, input.customId);
-    if (component?.type !== 2) {
-      throw new Error(`fake Discord: message ${input.messageId} has no button "${input.customId}"`);
-    }
+    const { message, component } = this.#componentOn(input.messageId, input.customId, 2, 'button');
     if (component.disabled === true) throw new Error(`fake Discord: button "${input.customId}" is disabled`);
-    const { guildId, userId } = this.#origin({ ...input, channelId: message.channelId });
-    const data: JsonRecord = { custom_id: input.customId, component_type: 2 };
-    return this.#dispatchInteraction(
-      'button',
-      3,
-      input.customId,
-      { channelId: message.channelId, guildId, userId },
-      input.locale,
-      data,
-      message.id,
-      { message: { ...message.api } },
-    );
+    return this.#dispatchComponent('button', input, message, {
+      custom_id: input.customId,
+      component_type: 2,
+    });
   }
 
   /** A user picks options in a string select menu on a message (ephemeral ones included). */
   sendSelect(input: SelectInput): InteractionHandle {
-    const message = this.world.messages.get(input.messageId);
-    if (!message || message.deleted) throw new Error(`fake Discord: no message ${input.messageId}`);
-    const component = findComponent(message, input.customId);
-    if (component?.type !== 3) {
-      throw new Error(`fake Discord: message ${input.messageId} has no select menu "${input.customId}"`);
-    }
+    const { message, component } = this.#componentOn(input.messageId, input.customId, 3, 'select menu');
     const offered = new Set(arrayOr(component.options).map((o) => (o as JsonRecord).value));
     const min = typeof component.min_values === 'number' ? component.min_values : 1;
     const max = typeof component.max_values === 'number' ? component.max_values : 1;
@@ -550,10 +532,34 @@ export class FakeDiscord {
         `fake Discord: values ${JSON.stringify(input.values)} are not choices of "${input.customId}"`,
       );
     }
+    return this.#dispatchComponent('select', input, message, {
+      custom_id: input.customId,
+      component_type: 3,
+      values: [...input.values],
+    });
+  }
+
+  /** The message `messageId` and its component `customId` of `type` (2 button, 3 select menu). */
+  #componentOn(messageId: string, customId: string, type: number, what: string) {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) throw new Error(`fake Discord: no message ${messageId}`);
+    const component = findComponent(message, customId);
+    if (component?.type !== type) {
+      throw new Error(`fake Discord: message ${messageId} has no ${what} "${customId}"`);
+    }
+    return { message, component };
+  }
+
+  /** A component interaction (type 3) on `message`, by the input's user. */
+  #dispatchComponent(
+    kind: 'button' | 'select',
+    input: ButtonInput | SelectInput,
+    message: StoredMessage,
+    data: JsonRecord,
+  ): InteractionHandle {
     const { guildId, userId } = this.#origin({ ...input, channelId: message.channelId });
-    const data: JsonRecord = { custom_id: input.customId, component_type: 3, values: [...input.values] };
     return this.#dispatchInteraction(
-      'select',
+      kind,
       3,
       input.customId,
       { channelId: message.channelId, guildId, userId },
