@@ -13,9 +13,15 @@ const messagesFrom = (user: string, n: number) => ({
 
 describe('model calls shared between users', () => {
   it('GIVEN one user’s eight calls filling the client’s slots THEN another user’s call is sent next, not ninth', async (t) => {
+    // The first two calls are held at the server until B's call is queued, so the order does not
+    // depend on how long a timer takes on a loaded machine.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const fake = await startFakeOpenAI({
       handler: async (r) => {
-        await sleep(100);
+        await held;
         return realisticReply(r);
       },
     });
@@ -33,8 +39,11 @@ describe('model calls shared between users', () => {
     const burst = Array.from({ length: 8 }, (_, n) =>
       who.run('user-a', () => client.call('answer', messagesFrom('user-a', n))),
     );
-    await sleep(20);
-    const b = await who.run('user-b', () => client.call('answer', messagesFrom('user-b', 0)));
+    while (fake.requests.length < 2) await sleep(5);
+    // `call` joins the queue before its first await, so B waits behind A's two calls in flight.
+    const pending = who.run('user-b', () => client.call('answer', messagesFrom('user-b', 0)));
+    release();
+    const b = await pending;
     const all = await Promise.all(burst);
     assert.ok(b.ok && all.every((r) => r.ok));
     const senders = fake.requests.map(
