@@ -9,6 +9,8 @@ import type {
   NewTurn,
   PurgeCounts,
   ReactionClaim,
+  ReservationLimits,
+  ReservationOutcome,
   ShardRef,
   ShardSet,
   Store,
@@ -18,6 +20,7 @@ import type {
   ThreadRecord,
   UsageEntry,
   UsageQuery,
+  UsageReservation,
   UsageTotals,
   UserDataCounts,
 } from './store.js';
@@ -103,6 +106,15 @@ class LazyStore implements Store {
   }
   async getUsage(query: UsageQuery): Promise<UsageTotals> {
     return (await this.#store()).getUsage(query);
+  }
+  async reserveUsage(reservation: UsageReservation, limits: ReservationLimits): Promise<ReservationOutcome> {
+    return (await this.#store()).reserveUsage(reservation, limits);
+  }
+  async renewReservation(id: string, expiresAt: number): Promise<boolean> {
+    return (await this.#store()).renewReservation(id, expiresAt);
+  }
+  async settleReservation(id: string, usage: UsageEntry | null): Promise<void> {
+    return (await this.#store()).settleReservation(id, usage);
   }
   async getGuildSettings(guildId: string): Promise<GuildSettings | undefined> {
     return (await this.#store()).getGuildSettings(guildId);

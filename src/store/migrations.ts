@@ -324,6 +324,28 @@ CREATE INDEX auto_summary_links_posted ON auto_summary_links (posted_at);
 `;
 };
 
+/**
+ * Budget reservations (issue 12): the tokens of model calls in flight, so that processes sharing a
+ * database admit calls against one count. A row lives from admission until its call's usage is
+ * recorded; a holder that dies stops renewing `expires_at` and its row stops counting then.
+ */
+const v7 = (dialect: 'sqlite' | 'postgres'): string => {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return `
+CREATE TABLE usage_reservations (
+  id TEXT PRIMARY KEY,
+  guild_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  tokens ${int} NOT NULL,
+  expires_at ${int} NOT NULL
+);
+CREATE INDEX usage_reservations_guild_day ON usage_reservations (guild_id, day, user_id);
+CREATE INDEX usage_reservations_user ON usage_reservations (user_id);
+CREATE INDEX usage_reservations_expires ON usage_reservations (expires_at);
+`;
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
   { version: 2, name: 'guild settings (model budgets)', sqlite: v2('sqlite'), postgres: v2('postgres') },
@@ -341,6 +363,7 @@ export const MIGRATIONS: readonly Migration[] = [
     postgres: v5('postgres'),
   },
   { version: 6, name: 'auto-summary channels and links', sqlite: v6('sqlite'), postgres: v6('postgres') },
+  { version: 7, name: 'budget reservations', sqlite: v7('sqlite'), postgres: v7('postgres') },
 ];
 
 /** The schema version this code expects: the last migration's number. */

@@ -10,6 +10,7 @@ import {
   checkGuildSettings,
   checkLimit,
   checkShards,
+  checkReservation,
   checkUsageEntry,
   type DeliveryRow,
   decodeArticle,
@@ -34,6 +35,7 @@ import {
   parseJson,
   type ThreadRow,
   toJson,
+  reservationOver,
 } from './rows.js';
 import {
   type ArticleSource,
@@ -45,6 +47,8 @@ import {
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
   type ReactionClaim,
+  type ReservationLimits,
+  type ReservationOutcome,
   type ResolvedStoreOptions,
   type ShardRef,
   type ShardSet,
@@ -56,6 +60,7 @@ import {
   type ThreadRecord,
   type UsageEntry,
   type UsageQuery,
+  type UsageReservation,
   type UsageTotals,
   type UserDataCounts,
   utcDay,
@@ -67,6 +72,8 @@ const POOL_SIZE = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
 /** First key of the advisory lock taken while migrating (the second is the schema's hash). */
 const MIGRATION_LOCK_CLASS = 7_310_001;
+/** First key of the advisory locks serializing budget reservations per (guild, day). */
+const RESERVATION_LOCK_CLASS = 7_310_002;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const DEADLOCK = '40P01';
 
@@ -372,14 +379,7 @@ class PgStore implements Store {
 
   async addUsage(entry: UsageEntry): Promise<void> {
     checkUsageEntry(entry);
-    await this.#pool.query(
-      `INSERT INTO usage_daily (guild_id, user_id, day, requests, input_tokens, output_tokens)
-         VALUES ($1, $2, $3, 1, $4, $5)
-         ON CONFLICT (guild_id, day, user_id) DO UPDATE SET requests = usage_daily.requests + 1,
-           input_tokens = usage_daily.input_tokens + excluded.input_tokens,
-           output_tokens = usage_daily.output_tokens + excluded.output_tokens`,
-      [entry.guildId, entry.userId, entry.day, entry.inputTokens, entry.outputTokens],
-    );
+    await addUsage(this.#pool, entry);
   }
 
   async getUsage(query: UsageQuery): Promise<UsageTotals> {
@@ -400,6 +400,63 @@ class PgStore implements Store {
       inputTokens: Number(row?.input_tokens ?? 0),
       outputTokens: Number(row?.output_tokens ?? 0),
     };
+  }
+
+  /**
+   * Serialized per (guild, day) by a transaction-scoped advisory lock: the next reserver of the same
+   * guild reads this one's row (READ COMMITTED takes a new snapshot per statement, after the lock).
+   * The user's budget lives inside the guild's, so one lock covers both checks.
+   */
+  async reserveUsage(r: UsageReservation, limits: ReservationLimits): Promise<ReservationOutcome> {
+    checkReservation(r);
+    const now = this.#now();
+    return this.#tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        RESERVATION_LOCK_CLASS,
+        `${r.guildId}|${r.day}`,
+      ]);
+      await c.query('DELETE FROM usage_reservations WHERE guild_id = $1 AND day = $2 AND expires_at <= $3', [
+        r.guildId,
+        r.day,
+        now,
+      ]);
+      const { rows } = await c.query<{ guild: string; user: string }>(
+        `SELECT
+           (SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM usage_daily WHERE guild_id = $1 AND day = $2)
+           + (SELECT coalesce(sum(tokens), 0) FROM usage_reservations WHERE guild_id = $1 AND day = $2) AS guild,
+           (SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM usage_daily
+             WHERE guild_id = $1 AND day = $2 AND user_id = $3)
+           + (SELECT coalesce(sum(tokens), 0) FROM usage_reservations
+             WHERE guild_id = $1 AND day = $2 AND user_id = $3) AS user`,
+        [r.guildId, r.day, r.userId],
+      );
+      const over = reservationOver(limits, r.tokens, {
+        guild: Number(rows[0]?.guild ?? 0),
+        user: Number(rows[0]?.user ?? 0),
+      });
+      if (over) return { reserved: false, over } as const;
+      await c.query(
+        'INSERT INTO usage_reservations (id, guild_id, user_id, day, tokens, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [r.id, r.guildId, r.userId, r.day, r.tokens, r.expiresAt],
+      );
+      return { reserved: true } as const;
+    });
+  }
+
+  async renewReservation(id: string, expiresAt: number): Promise<boolean> {
+    const r = await this.#pool.query('UPDATE usage_reservations SET expires_at = $1 WHERE id = $2', [
+      expiresAt,
+      id,
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async settleReservation(id: string, usage: UsageEntry | null): Promise<void> {
+    if (usage) checkUsageEntry(usage);
+    await this.#tx(async (c) => {
+      await c.query('DELETE FROM usage_reservations WHERE id = $1', [id]);
+      if (usage && usage.inputTokens + usage.outputTokens > 0) await addUsage(c, usage);
+    });
   }
 
   async getGuildSettings(guildId: string): Promise<GuildSettings | undefined> {
@@ -522,6 +579,7 @@ class PgStore implements Store {
       await run('DELETE FROM summary_deliveries WHERE requester_id = $1', userId);
       const jobs = await run('DELETE FROM jobs WHERE user_id = $1', userId);
       const usageRows = await run('DELETE FROM usage_daily WHERE user_id = $1', userId);
+      await run('DELETE FROM usage_reservations WHERE user_id = $1', userId);
       await run('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = $1', userId);
       await run('UPDATE auto_summary_channels SET updated_by = NULL WHERE updated_by = $1', userId);
       await run('DELETE FROM auto_summary_links WHERE requester_id = $1', userId);
@@ -544,6 +602,7 @@ class PgStore implements Store {
       await run('DELETE FROM summary_deliveries WHERE guild_id = $1', guildId);
       const jobs = await run('DELETE FROM jobs WHERE guild_id = $1', guildId);
       const usageRows = await run('DELETE FROM usage_daily WHERE guild_id = $1', guildId);
+      await run('DELETE FROM usage_reservations WHERE guild_id = $1', guildId);
       await run('DELETE FROM guild_settings WHERE guild_id = $1', guildId);
       await run('DELETE FROM auto_summary_channels WHERE guild_id = $1', guildId);
       await run('DELETE FROM auto_summary_links WHERE guild_id = $1', guildId);
@@ -623,6 +682,7 @@ class PgStore implements Store {
       await run('DELETE FROM auto_summary_links WHERE posted_at < $1', cutoffMs);
       await run('DELETE FROM reaction_summaries WHERE claimed_at < $1', cutoffMs);
       const usageRows = await run('DELETE FROM usage_daily WHERE day < $1', utcDay(cutoffMs));
+      await run('DELETE FROM usage_reservations WHERE expires_at <= $1 OR day < $2', now, utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });
   }
@@ -753,6 +813,18 @@ async function retryOnDeadlock<T>(fn: () => Promise<T>): Promise<T> {
       if (attempt >= 3 || (err as { code?: string }).code !== DEADLOCK) throw err;
     }
   }
+}
+
+/** `Store.addUsage` on a connection or in the caller's transaction. */
+async function addUsage(db: Queryable, entry: UsageEntry): Promise<void> {
+  await db.query(
+    `INSERT INTO usage_daily (guild_id, user_id, day, requests, input_tokens, output_tokens)
+       VALUES ($1, $2, $3, 1, $4, $5)
+       ON CONFLICT (guild_id, day, user_id) DO UPDATE SET requests = usage_daily.requests + 1,
+         input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+         output_tokens = usage_daily.output_tokens + excluded.output_tokens`,
+    [entry.guildId, entry.userId, entry.day, entry.inputTokens, entry.outputTokens],
+  );
 }
 
 /** A DELETE runner returning the number of rows deleted. */

@@ -8,6 +8,7 @@ import type {
   JobRecord,
   NewTurn,
   PurgeCounts,
+  ReservationLimits,
   StoredArticle,
   StoredClaim,
   StoredTurn,
@@ -15,6 +16,7 @@ import type {
   SummaryDelivery,
   ThreadRecord,
   UsageEntry,
+  UsageReservation,
 } from './store.js';
 
 /**
@@ -285,6 +287,27 @@ export function checkUsageEntry(entry: UsageEntry): void {
     if (!Number.isSafeInteger(n) || n < 0)
       throw new RangeError(`token counts must be non-negative integers, got ${n}`);
   }
+}
+
+/** Throws RangeError for a reservation with a malformed day or a negative or fractional token count. */
+export function checkReservation(r: UsageReservation): void {
+  checkDay(r.day);
+  if (!Number.isSafeInteger(r.tokens) || r.tokens < 0)
+    throw new RangeError(`reserved tokens must be a non-negative integer, got ${r.tokens}`);
+}
+
+/**
+ * Which limit (guild first) `tokens` more would overrun, given what is spent (recorded + reserved)
+ * of the guild and of the user in it; null when both fit.
+ */
+export function reservationOver(
+  limits: ReservationLimits,
+  tokens: number,
+  spent: { readonly guild: number; readonly user: number },
+): 'guild' | 'user' | null {
+  if (limits.guild !== null && spent.guild + tokens > limits.guild) return 'guild';
+  if (limits.user !== null && spent.user + tokens > limits.user) return 'user';
+  return null;
 }
 
 /** Throws RangeError for limits that are not null or a non-negative safe integer: a caller bug. */

@@ -12,6 +12,7 @@ import {
   checkGuildSettings,
   checkLimit,
   checkShards,
+  checkReservation,
   checkUsageEntry,
   type DeliveryRow,
   decodeArticle,
@@ -36,6 +37,7 @@ import {
   parseJson,
   type ThreadRow,
   toJson,
+  reservationOver,
 } from './rows.js';
 import {
   type ArticleSource,
@@ -56,8 +58,11 @@ import {
   StoreError,
   type SummaryDelivery,
   type ThreadRecord,
+  type ReservationLimits,
+  type ReservationOutcome,
   type UsageEntry,
   type UsageQuery,
+  type UsageReservation,
   type UsageTotals,
   type UserDataCounts,
   utcDay,
@@ -266,6 +271,34 @@ class SqliteStore implements Store {
     return { requests: row.requests, inputTokens: row.input_tokens, outputTokens: row.output_tokens };
   }
 
+  async reserveUsage(r: UsageReservation, limits: ReservationLimits): Promise<ReservationOutcome> {
+    checkReservation(r);
+    return this.#tx(() => {
+      this.#q.reservationsExpire.run(r.guildId, r.day, this.#now());
+      const spent = this.#q.reservedAndUsed.get({ guild: r.guildId, day: r.day, user: r.userId }) as {
+        guild: number;
+        user: number;
+      };
+      const over = reservationOver(limits, r.tokens, spent);
+      if (over) return { reserved: false, over };
+      this.#q.reservationInsert.run(r.id, r.guildId, r.userId, r.day, r.tokens, r.expiresAt);
+      return { reserved: true };
+    });
+  }
+
+  async renewReservation(id: string, expiresAt: number): Promise<boolean> {
+    return this.#q.reservationRenew.run(expiresAt, id).changes > 0;
+  }
+
+  async settleReservation(id: string, usage: UsageEntry | null): Promise<void> {
+    if (usage) checkUsageEntry(usage);
+    this.#tx(() => {
+      this.#q.reservationDelete.run(id);
+      if (usage && usage.inputTokens + usage.outputTokens > 0)
+        this.#q.usageAdd.run(usage.guildId, usage.userId, usage.day, usage.inputTokens, usage.outputTokens);
+    });
+  }
+
   async getGuildSettings(guildId: string): Promise<GuildSettings | undefined> {
     const row = this.#q.guildSettingsGet.get(guildId) as GuildSettingsRow | undefined;
     return row ? decodeGuildSettings(row) : undefined;
@@ -346,6 +379,7 @@ class SqliteStore implements Store {
       this.#db.prepare('DELETE FROM summary_deliveries WHERE requester_id = ?').run(userId);
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE user_id = ?').run(userId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE user_id = ?').run(userId).changes;
+      this.#db.prepare('DELETE FROM usage_reservations WHERE user_id = ?').run(userId);
       this.#db.prepare('UPDATE guild_settings SET updated_by = NULL WHERE updated_by = ?').run(userId);
       this.#db.prepare('UPDATE auto_summary_channels SET updated_by = NULL WHERE updated_by = ?').run(userId);
       this.#db.prepare('DELETE FROM auto_summary_links WHERE requester_id = ?').run(userId);
@@ -363,6 +397,7 @@ class SqliteStore implements Store {
       this.#db.prepare('DELETE FROM summary_deliveries WHERE guild_id = ?').run(guildId);
       const jobs = this.#db.prepare('DELETE FROM jobs WHERE guild_id = ?').run(guildId).changes;
       const usageRows = this.#db.prepare('DELETE FROM usage_daily WHERE guild_id = ?').run(guildId).changes;
+      this.#db.prepare('DELETE FROM usage_reservations WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM guild_settings WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM auto_summary_channels WHERE guild_id = ?').run(guildId);
       this.#db.prepare('DELETE FROM auto_summary_links WHERE guild_id = ?').run(guildId);
@@ -438,6 +473,7 @@ class SqliteStore implements Store {
       run('DELETE FROM auto_summary_links WHERE posted_at < ?', cutoffMs);
       run('DELETE FROM reaction_summaries WHERE claimed_at < ?', cutoffMs);
       const usageRows = run('DELETE FROM usage_daily WHERE day < ?', utcDay(cutoffMs));
+      run('DELETE FROM usage_reservations WHERE expires_at <= ? OR day < ?', now, utcDay(cutoffMs));
       return { articles, cacheEntries, threads, turns, jobs, usageRows };
     });
   }
@@ -617,6 +653,22 @@ function prepareStatements(db: Db) {
          coalesce(sum(output_tokens), 0) AS output_tokens FROM usage_daily
          WHERE guild_id = ? AND day = ? AND user_id = ?`,
     ),
+    reservationsExpire: p('DELETE FROM usage_reservations WHERE guild_id = ? AND day = ? AND expires_at <= ?'),
+    // Recorded usage plus live reservations, of the guild and of one user in it.
+    reservedAndUsed: p(
+      `SELECT
+         (SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM usage_daily WHERE guild_id = @guild AND day = @day)
+         + (SELECT coalesce(sum(tokens), 0) FROM usage_reservations WHERE guild_id = @guild AND day = @day) AS guild,
+         (SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM usage_daily
+           WHERE guild_id = @guild AND day = @day AND user_id = @user)
+         + (SELECT coalesce(sum(tokens), 0) FROM usage_reservations
+           WHERE guild_id = @guild AND day = @day AND user_id = @user) AS user`,
+    ),
+    reservationInsert: p(
+      'INSERT INTO usage_reservations (id, guild_id, user_id, day, tokens, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    reservationRenew: p('UPDATE usage_reservations SET expires_at = ? WHERE id = ?'),
+    reservationDelete: p('DELETE FROM usage_reservations WHERE id = ?'),
     guildSettingsGet: p('SELECT * FROM guild_settings WHERE guild_id = ?'),
     guildSettingsUpsert: p(guildSettingsUpsert(() => '?')),
     reactionClaim: p(

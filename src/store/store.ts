@@ -67,6 +67,23 @@ export interface Store {
   /** Totals for a day in a guild, for one user or (no `userId`) for everyone. Zeros if none. */
   getUsage(query: UsageQuery): Promise<UsageTotals>;
 
+  /**
+   * Reserves a model call's estimated tokens if they fit: the day's recorded usage, plus the
+   * reservations of that day not expired (at `now`), plus `reservation.tokens`, must not exceed
+   * `limits.guild` for the guild nor `limits.user` for the user in it (null: no limit). Check and
+   * insert are one atomic step across every process sharing the database, so concurrent calls
+   * never together overshoot a limit. Expired reservations of the guild are deleted on the way.
+   * Returns which limit (guild first) refused it.
+   */
+  reserveUsage(reservation: UsageReservation, limits: ReservationLimits): Promise<ReservationOutcome>;
+  /** Moves a live reservation's expiry (its holder is still working); false if it is gone. */
+  renewReservation(id: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Ends a reservation: deletes it and adds `usage` (if any) to the counters in one transaction, so
+   * that no reader counts the call twice or not at all. Harmless if the reservation is already gone.
+   */
+  settleReservation(id: string, usage: UsageEntry | null): Promise<void>;
+
   /** What a guild's admins set (`/budget`, `/settings`), or undefined when they never did. */
   getGuildSettings(guildId: string): Promise<GuildSettings | undefined>;
   /** Creates or replaces a guild's settings (every field: callers keep what they do not change). */
@@ -117,14 +134,15 @@ export interface Store {
 
   /**
    * Deletes what the store holds about a user: threads they requested (with every turn in them and
-   * their summaries' delivery records), turns they asked in other threads, their jobs and usage rows,
-   * and the links they posted that were auto-summarized; guild settings (`UserDataCounts.settings`) and
+   * their summaries' delivery records), turns they asked in other threads, their jobs, usage rows and
+   * budget reservations, and the links they posted that were auto-summarized; guild settings (`UserDataCounts.settings`) and
    * auto-summary channels they changed keep their values but no longer name them. Articles and cached model results are not personal (they
    * are keyed by text and request) and stay.
    */
   forgetUser(userId: string): Promise<PurgeCounts>;
   /**
-   * Deletes a guild's threads (with turns and delivery records), jobs and usage rows, its membership,
+   * Deletes a guild's threads (with turns and delivery records), jobs, usage rows and budget
+   * reservations, its membership,
    * reaction claims, settings and auto-summary rows (not counted:
    * `PurgeCounts` counts what users made, and a guild has at most one settings row), and the texts
    * its threads were about that `deleteArticleIfUnreferenced` would delete once they are gone.
@@ -146,7 +164,8 @@ export interface Store {
    * turn (and the delivery records of summaries whose thread is gone), articles fetched before it
    * that no remaining thread refers to (and URL aliases fetched before it), cache entries created
    * before it or expired, jobs started before it, auto-summarized links posted before it, reaction
-   * claims made before it, and usage rows for UTC days before the cutoff's day. Guild memberships are
+   * claims made before it, usage rows for UTC days before the cutoff's day, and budget reservations
+   * expired (at `now`) or of such days. Guild memberships are
    * kept: they say where the bot is, not what anyone did.
    */
   purgeOlderThan(cutoffMs: number): Promise<PurgeCounts>;
@@ -253,6 +272,30 @@ export interface UsageEntry {
   readonly inputTokens: number;
   readonly outputTokens: number;
 }
+
+/** Tokens held for a model call in flight (see `reserveUsage`), under `day` of (guild, user). */
+export interface UsageReservation {
+  /** Unique per call (a random UUID). */
+  readonly id: string;
+  readonly guildId: string;
+  readonly userId: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  readonly day: string;
+  readonly tokens: number;
+  /** Milliseconds since the epoch: after this the reservation no longer counts (its holder died). */
+  readonly expiresAt: number;
+}
+
+/** Daily token limits a reservation must fit; null: no limit. */
+export interface ReservationLimits {
+  readonly guild: number | null;
+  readonly user: number | null;
+}
+
+/** Whether a reservation was made, or which limit refused it. */
+export type ReservationOutcome =
+  | { readonly reserved: true }
+  | { readonly reserved: false; readonly over: 'guild' | 'user' };
 
 export interface UsageQuery {
   readonly guildId: string;

@@ -17,6 +17,7 @@ import {
   type SummaryDelivery,
   type ThreadRecord,
   UNSET_SERVER_DEFAULTS,
+  type UsageReservation,
 } from '../../src/store/store.js';
 
 /**
@@ -514,6 +515,142 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
           RangeError,
         );
         await assert.rejects(store.getUsage({ guildId: 'g', day: 'today' }), RangeError);
+      });
+    });
+
+    describe('budget reservations', () => {
+      const day = '2025-01-15';
+      const reservation = (id: string, overrides: Partial<UsageReservation> = {}): UsageReservation => ({
+        id,
+        guildId: 'g-1',
+        userId: 'u-1',
+        day,
+        tokens: 400,
+        expiresAt: T0 + MINUTE,
+        ...overrides,
+      });
+
+      it('GIVEN recorded usage and live reservations THEN a reservation is made only while both limits fit, guild first', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now });
+        await store.addUsage({ guildId: 'g-1', userId: 'u-1', day, inputTokens: 150, outputTokens: 50 });
+        const limits = { guild: 1000, user: 700 };
+        assert.deepEqual(await store.reserveUsage(reservation('r-1'), limits), { reserved: true });
+        assert.deepEqual(
+          await store.reserveUsage(reservation('r-2', { tokens: 101 }), limits),
+          { reserved: false, over: 'user' },
+          '200 used + 400 reserved + 101 > 700',
+        );
+        assert.deepEqual(await store.reserveUsage(reservation('r-3', { tokens: 100 }), limits), {
+          reserved: true,
+        });
+        assert.deepEqual(
+          await store.reserveUsage(reservation('r-4', { userId: 'u-2', tokens: 301 }), limits),
+          { reserved: false, over: 'guild' },
+          '200 + 500 + 301 > 1000, whoever asks',
+        );
+        assert.deepEqual(
+          await store.reserveUsage(reservation('r-5', { userId: 'u-2', tokens: 300 }), { guild: null, user: 300 }),
+          { reserved: true },
+          'no guild limit; another user has their own',
+        );
+        assert.deepEqual(
+          await store.reserveUsage(reservation('r-6', { guildId: 'g-2', tokens: 700 }), limits),
+          { reserved: true },
+          'another guild counts apart',
+        );
+        assert.deepEqual(
+          await store.reserveUsage(reservation('r-7', { day: '2025-01-16', tokens: 700 }), limits),
+          { reserved: true },
+          'another day counts apart',
+        );
+        assert.deepEqual(await store.reserveUsage(reservation('r-8', { tokens: 0 }), { guild: 0, user: null }), {
+          reserved: false,
+          over: 'guild',
+        });
+        assert.deepEqual(
+          await store.getUsage({ guildId: 'g-1', userId: 'u-1', day }),
+          { requests: 1, inputTokens: 150, outputTokens: 50 },
+          'reservations are not usage',
+        );
+      });
+
+      it('GIVEN a reservation settled THEN its usage is recorded and it no longer counts, and settling again adds nothing', async (h) => {
+        const store = await h.open({ now: manualClock().now });
+        const limits = { guild: 1000, user: null };
+        assert.deepEqual(await store.reserveUsage(reservation('r-1', { tokens: 900 }), limits), { reserved: true });
+        assert.equal((await store.reserveUsage(reservation('r-2', { tokens: 200 }), limits)).reserved, false);
+        const usage = { guildId: 'g-1', userId: 'u-1', day, inputTokens: 250, outputTokens: 50 };
+        await store.settleReservation('r-1', usage);
+        assert.deepEqual(await store.getUsage({ guildId: 'g-1', day }), {
+          requests: 1,
+          inputTokens: 250,
+          outputTokens: 50,
+        });
+        assert.equal(await rowCount(h, 'usage_reservations'), 0);
+        assert.deepEqual(await store.reserveUsage(reservation('r-2', { tokens: 700 }), limits), { reserved: true });
+        await store.settleReservation('r-2', null);
+        await store.settleReservation('r-2', null);
+        assert.equal(await rowCount(h, 'usage_reservations'), 0);
+        assert.equal((await store.getUsage({ guildId: 'g-1', day })).requests, 1, 'a release records nothing');
+        await assert.rejects(
+          store.settleReservation('r-3', { ...usage, inputTokens: -1 }),
+          RangeError,
+        );
+        await assert.rejects(store.reserveUsage(reservation('r-4', { tokens: 1.5 }), limits), RangeError);
+        await assert.rejects(store.reserveUsage(reservation('r-5', { day: 'today' }), limits), RangeError);
+      });
+
+      it('GIVEN a holder that stops renewing THEN its reservation stops counting once expired, while a renewed one still counts', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now });
+        const limits = { guild: 1000, user: null };
+        await store.reserveUsage(reservation('dead', { tokens: 600, expiresAt: T0 + MINUTE }), limits);
+        await store.reserveUsage(reservation('alive', { tokens: 300, expiresAt: T0 + MINUTE }), limits);
+        assert.equal((await store.reserveUsage(reservation('r-1', { tokens: 200 }), limits)).reserved, false);
+        clock.advance(MINUTE / 2);
+        assert.equal(await store.renewReservation('alive', clock.t + MINUTE), true);
+        clock.advance(MINUTE / 2);
+        assert.deepEqual(
+          await store.reserveUsage(reservation('r-2', { tokens: 700, expiresAt: clock.t + MINUTE }), limits),
+          { reserved: true },
+          'the dead holder’s 600 expired; the renewed 300 + 700 fit',
+        );
+        assert.equal(await store.renewReservation('dead', clock.t + MINUTE), false, 'expired and deleted');
+        assert.equal((await store.reserveUsage(reservation('r-3', { tokens: 1 }), limits)).reserved, false);
+      });
+
+      it('GIVEN reservations raced by two stores on one database THEN exactly what the limit covers is reserved', async (h) => {
+        const a = await h.open({ now: manualClock().now });
+        const b = await h.open({ now: manualClock().now });
+        const outcomes = await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            (i % 2 ? a : b).reserveUsage(reservation(`r-${i}`, { userId: `u-${i % 3}`, tokens: 100 }), {
+              guild: 1000,
+              user: null,
+            }),
+          ),
+        );
+        assert.equal(outcomes.filter((o) => o.reserved).length, 10);
+        assert.equal(await rowCount(h, 'usage_reservations'), 10);
+      });
+
+      it('GIVEN forgetUser, purgeGuild and retention THEN reservations go with their user, guild or expiry', async (h) => {
+        const clock = manualClock();
+        const store = await h.open({ now: clock.now });
+        const none = { guild: null, user: null };
+        await store.reserveUsage(reservation('u1-g1'), none);
+        await store.reserveUsage(reservation('u2-g1', { userId: 'u-2', expiresAt: T0 + 10 * MINUTE }), none);
+        await store.reserveUsage(reservation('u2-g2', { userId: 'u-2', guildId: 'g-2', expiresAt: T0 + 10 * MINUTE }), none);
+        await store.forgetUser('u-1');
+        assert.equal(await rowCount(h, 'usage_reservations'), 2);
+        await store.purgeGuild('g-2');
+        assert.equal(await rowCount(h, 'usage_reservations'), 1);
+        await store.purgeOlderThan(T0 - DAY);
+        assert.equal(await rowCount(h, 'usage_reservations'), 1, 'a live reservation of today stays');
+        clock.advance(10 * MINUTE);
+        await store.purgeOlderThan(T0 - DAY);
+        assert.equal(await rowCount(h, 'usage_reservations'), 0, 'an expired one goes');
       });
     });
 
