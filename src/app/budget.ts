@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Article } from '../article/article.js';
 import type { Config } from '../config.js';
-import type { BudgetNote, BudgetScope, SummaryLength, Turn, Usage } from '../engines/engine.js';
+import type { BudgetNote, SummaryLength, Turn, Usage } from '../engines/engine.js';
 import type { Logger } from '../log.js';
 import type { GuildSettings, Store, UsageTotals } from '../store/store.js';
 import { UNSET_SERVER_DEFAULTS, utcDay } from '../store/store.js';
@@ -121,9 +122,19 @@ export function resolveLimits(
   return { limits: { guild, member }, sources: { guild: guildSource, member: memberSource } };
 }
 
-/** A permit to call the model: release it once the call's usage is recorded (or the call did not happen). */
+/**
+ * Milliseconds a reservation counts without renewal. Its holder renews it every third of this
+ * while the call runs (queued behind the engine gate included), so only a dead holder's
+ * reservation lapses: the budget it held is free again within this time.
+ */
+export const RESERVATION_TTL_MS = 60_000;
+
+/** A permit to call the model: settle it with the call's usage, or release it if the call did not happen. */
 export interface BudgetPermit {
-  release(): void;
+  /** Records the call's usage and ends the reservation at once (one store transaction). */
+  settle(usage: Usage): Promise<void>;
+  /** Ends the reservation without usage. Either ending is done once; later calls do nothing. */
+  release(): Promise<void>;
 }
 
 /** The outcome of asking for a permit. */
@@ -131,25 +142,19 @@ export type Admission =
   | { readonly ok: true; readonly permit: BudgetPermit }
   | { readonly ok: false; readonly note: BudgetNote };
 
-/** Attempts at a consistent read of recorded usage while other calls settle. */
-const READ_ATTEMPTS = 5;
-
 /**
  * Daily token budgets per guild and per member, enforced before each model call: today's recorded
  * usage + the estimates of calls in flight + this call's estimate must fit both limits. Estimates
- * are reserved in memory while a call runs, so concurrent requests cannot together overshoot a
- * budget by more than one call's estimate error; actual usage is recorded when the call ends.
- * Reservations live in this process: processes sharing a PostgreSQL store see each other's recorded
- * usage but not each other's calls in flight.
+ * are reserved in the store (`Store.reserveUsage`) in one atomic step with the check, so concurrent
+ * requests — in this process or in any other sharing the database — cannot together overshoot a
+ * budget by more than the calls' estimate errors; a call's actual usage replaces its reservation
+ * when it ends (`settle`), and a reservation whose process died stops counting after
+ * `RESERVATION_TTL_MS`.
  */
 export class BudgetLedger {
   readonly #store: Store;
   readonly #config: Pick<Config, 'BUDGET_GUILD_DAILY_TOKENS' | 'BUDGET_USER_DAILY_TOKENS'>;
   readonly #now: () => number;
-  /** Tokens reserved by calls in flight, by `day|guild` and `day|guild|user`. */
-  readonly #reserved = new Map<string, number>();
-  /** Counts settled calls, so a read of recorded usage that raced one is read again. */
-  #settled = 0;
 
   constructor(
     store: Store,
@@ -177,64 +182,51 @@ export class BudgetLedger {
 
   /**
    * A permit for a call estimated at `estimate` tokens, or which budget (guild first) it would
-   * overrun. The check and the reservation happen together, after a read of recorded usage that no
-   * settling call raced.
+   * overrun. The check and the reservation are one step in the store.
    */
   async admit(who: Requester, estimate: number): Promise<Admission> {
-    let report: UsageReport;
-    for (let attempt = 1; ; attempt++) {
-      const settledBefore = this.#settled;
-      report = await this.report(who);
-      if (this.#settled === settledBefore || attempt >= READ_ATTEMPTS) break;
-    }
-    const keys = this.#keys(who, report.day);
-    const spent = (t: UsageTotals | null) => (t ? t.inputTokens + t.outputTokens : 0);
-    const over = (limit: number | null, used: number, key: string) =>
-      limit !== null && used + (this.#reserved.get(key) ?? 0) + estimate > limit;
-    const scope: BudgetScope | null = over(report.limits.guild, spent(report.guild), keys.guild)
-      ? 'guild'
-      : over(report.limits.member, spent(report.user), keys.user)
-        ? 'user'
-        : null;
-    if (scope) return { ok: false, note: { scope, resetsAt: report.resetsAt } };
-    this.#add(keys, estimate);
-    let released = false;
-    return {
-      ok: true,
-      permit: {
-        release: () => {
-          if (released) return;
-          released = true;
-          this.#add(keys, -estimate);
-          this.#settled++;
-        },
+    const now = this.#now();
+    const guildId = who.guildId ?? DM_GUILD_ID;
+    const settings = who.guildId === null ? undefined : await this.#store.getGuildSettings(who.guildId);
+    const { limits } = resolveLimits(this.#config, settings, who.guildId !== null);
+    const id = randomUUID();
+    const outcome = await this.#store.reserveUsage(
+      {
+        id,
+        guildId,
+        userId: who.userId,
+        day: utcDay(now),
+        tokens: Math.max(0, Math.ceil(estimate)),
+        expiresAt: now + RESERVATION_TTL_MS,
       },
+      { guild: limits.guild, user: limits.member },
+    );
+    if (!outcome.reserved)
+      return { ok: false, note: { scope: outcome.over, resetsAt: nextUtcMidnight(now) } };
+    const renewal = setInterval(() => {
+      this.#store.renewReservation(id, this.#now() + RESERVATION_TTL_MS).catch(() => undefined);
+    }, RESERVATION_TTL_MS / 3);
+    renewal.unref();
+    let ended = false;
+    const end = async (usage: Usage | null): Promise<void> => {
+      if (ended) return;
+      ended = true;
+      clearInterval(renewal);
+      const spent = usage !== null && usage.inputTokens + usage.outputTokens > 0;
+      await this.#store.settleReservation(
+        id,
+        spent
+          ? {
+              guildId,
+              userId: who.userId,
+              day: utcDay(this.#now()),
+              inputTokens: usage.inputTokens,
+              outputTokens: usage.outputTokens,
+            }
+          : null,
+      );
     };
-  }
-
-  /** Adds a finished call's usage to today's counters (under `@me` in direct messages). */
-  async record(who: Requester, usage: Usage): Promise<void> {
-    if (usage.inputTokens + usage.outputTokens === 0) return;
-    await this.#store.addUsage({
-      guildId: who.guildId ?? DM_GUILD_ID,
-      userId: who.userId,
-      day: utcDay(this.#now()),
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-    });
-  }
-
-  #keys(who: Requester, day: string): { guild: string; user: string } {
-    const guild = `${day}|${who.guildId ?? DM_GUILD_ID}`;
-    return { guild, user: `${guild}|${who.userId}` };
-  }
-
-  #add(keys: { guild: string; user: string }, tokens: number): void {
-    for (const key of [keys.guild, keys.user]) {
-      const next = (this.#reserved.get(key) ?? 0) + tokens;
-      if (next <= 0) this.#reserved.delete(key);
-      else this.#reserved.set(key, next);
-    }
+    return { ok: true, permit: { settle: (usage) => end(usage), release: () => end(null) } };
   }
 }
 
@@ -299,17 +291,22 @@ export class Budgets {
 
   /**
    * Checks the requester's budgets before a model call and reserves its estimate; null when no
-   * budget applies (no model is configured, or nobody is asking: the CLI).
+   * budget applies (no model is configured, or nobody is asking: the CLI). A store that fails to
+   * settle a permit does not cost the user the result: the failure is logged, and the reservation
+   * lapses after `RESERVATION_TTL_MS`.
    */
   async admit(who: Requester | null, estimate: () => number): Promise<Admission | null> {
     if (!this.usesModel || who === null) return null;
-    return this.#ledger.admit(who, estimate());
-  }
-
-  /** Counts a model call's tokens; a store that fails to count them does not cost the user the result. */
-  async record(who: Requester, usage: Usage): Promise<void> {
-    await this.#ledger
-      .record(who, usage)
-      .catch((err: unknown) => this.#log.warn({ err }, 'could not record model usage'));
+    const admission = await this.#ledger.admit(who, estimate());
+    if (!admission.ok) return admission;
+    const { permit } = admission;
+    const logged = (err: unknown) => this.#log.warn({ err }, 'could not record model usage');
+    return {
+      ok: true,
+      permit: {
+        settle: (usage) => permit.settle(usage).catch(logged),
+        release: () => permit.release().catch(logged),
+      },
+    };
   }
 }

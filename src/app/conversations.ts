@@ -150,9 +150,9 @@ export class Conversations {
         { owner: askedBy, onWait: () => options.onStep?.('waiting') },
       );
       result = ran.ok ? ok(ran.value.value) : ran;
-      if (admission?.ok && result.ok) await this.#parts.budgets.record(who, result.value.usage);
+      if (admission?.ok && result.ok) await admission.permit.settle(result.value.usage);
     } finally {
-      if (admission?.ok) admission.permit.release();
+      if (admission?.ok) await admission.permit.release();
     }
     if (admission && !admission.ok && result.ok) {
       result = ok({

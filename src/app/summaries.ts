@@ -157,11 +157,9 @@ export class Summaries {
         },
         { owner: request.requester?.userId ?? null, onWait: () => request.onStep?.('waiting') },
       );
-      if (admission?.ok && request.requester && ran.ok) {
-        await budgets.record(request.requester, ran.value.value.usage);
-      }
+      if (admission?.ok && ran.ok) await admission.permit.settle(ran.value.value.usage);
     } finally {
-      if (admission?.ok) admission.permit.release();
+      if (admission?.ok) await admission.permit.release();
     }
     if (!ran.ok) return ran;
     const { value, fromCache: fromResults, languageDropped } = ran.value;

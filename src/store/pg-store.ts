@@ -9,8 +9,8 @@ import {
   checkDay,
   checkGuildSettings,
   checkLimit,
-  checkShards,
   checkReservation,
+  checkShards,
   checkUsageEntry,
   type DeliveryRow,
   decodeArticle,
@@ -33,9 +33,9 @@ import {
   guildSettingsUpsert,
   type JobRow,
   parseJson,
+  reservationOver,
   type ThreadRow,
   toJson,
-  reservationOver,
 } from './rows.js';
 import {
   type ArticleSource,

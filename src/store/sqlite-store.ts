@@ -11,8 +11,8 @@ import {
   checkDay,
   checkGuildSettings,
   checkLimit,
-  checkShards,
   checkReservation,
+  checkShards,
   checkUsageEntry,
   type DeliveryRow,
   decodeArticle,
@@ -35,9 +35,9 @@ import {
   guildSettingsUpsert,
   type JobRow,
   parseJson,
+  reservationOver,
   type ThreadRow,
   toJson,
-  reservationOver,
 } from './rows.js';
 import {
   type ArticleSource,
@@ -49,6 +49,8 @@ import {
   type PurgeCounts,
   RECENCY_RESOLUTION_MS,
   type ReactionClaim,
+  type ReservationLimits,
+  type ReservationOutcome,
   type ResolvedStoreOptions,
   type ShardRef,
   type ShardSet,
@@ -58,8 +60,6 @@ import {
   StoreError,
   type SummaryDelivery,
   type ThreadRecord,
-  type ReservationLimits,
-  type ReservationOutcome,
   type UsageEntry,
   type UsageQuery,
   type UsageReservation,
@@ -653,7 +653,9 @@ function prepareStatements(db: Db) {
          coalesce(sum(output_tokens), 0) AS output_tokens FROM usage_daily
          WHERE guild_id = ? AND day = ? AND user_id = ?`,
     ),
-    reservationsExpire: p('DELETE FROM usage_reservations WHERE guild_id = ? AND day = ? AND expires_at <= ?'),
+    reservationsExpire: p(
+      'DELETE FROM usage_reservations WHERE guild_id = ? AND day = ? AND expires_at <= ?',
+    ),
     // Recorded usage plus live reservations, of the guild and of one user in it.
     reservedAndUsed: p(
       `SELECT

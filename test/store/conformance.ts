@@ -550,7 +550,10 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
           '200 + 500 + 301 > 1000, whoever asks',
         );
         assert.deepEqual(
-          await store.reserveUsage(reservation('r-5', { userId: 'u-2', tokens: 300 }), { guild: null, user: 300 }),
+          await store.reserveUsage(reservation('r-5', { userId: 'u-2', tokens: 300 }), {
+            guild: null,
+            user: 300,
+          }),
           { reserved: true },
           'no guild limit; another user has their own',
         );
@@ -564,10 +567,13 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
           { reserved: true },
           'another day counts apart',
         );
-        assert.deepEqual(await store.reserveUsage(reservation('r-8', { tokens: 0 }), { guild: 0, user: null }), {
-          reserved: false,
-          over: 'guild',
-        });
+        assert.deepEqual(
+          await store.reserveUsage(reservation('r-8', { tokens: 0 }), { guild: 0, user: null }),
+          {
+            reserved: false,
+            over: 'guild',
+          },
+        );
         assert.deepEqual(
           await store.getUsage({ guildId: 'g-1', userId: 'u-1', day }),
           { requests: 1, inputTokens: 150, outputTokens: 50 },
@@ -578,7 +584,9 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
       it('GIVEN a reservation settled THEN its usage is recorded and it no longer counts, and settling again adds nothing', async (h) => {
         const store = await h.open({ now: manualClock().now });
         const limits = { guild: 1000, user: null };
-        assert.deepEqual(await store.reserveUsage(reservation('r-1', { tokens: 900 }), limits), { reserved: true });
+        assert.deepEqual(await store.reserveUsage(reservation('r-1', { tokens: 900 }), limits), {
+          reserved: true,
+        });
         assert.equal((await store.reserveUsage(reservation('r-2', { tokens: 200 }), limits)).reserved, false);
         const usage = { guildId: 'g-1', userId: 'u-1', day, inputTokens: 250, outputTokens: 50 };
         await store.settleReservation('r-1', usage);
@@ -588,15 +596,18 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
           outputTokens: 50,
         });
         assert.equal(await rowCount(h, 'usage_reservations'), 0);
-        assert.deepEqual(await store.reserveUsage(reservation('r-2', { tokens: 700 }), limits), { reserved: true });
+        assert.deepEqual(await store.reserveUsage(reservation('r-2', { tokens: 700 }), limits), {
+          reserved: true,
+        });
         await store.settleReservation('r-2', null);
         await store.settleReservation('r-2', null);
         assert.equal(await rowCount(h, 'usage_reservations'), 0);
-        assert.equal((await store.getUsage({ guildId: 'g-1', day })).requests, 1, 'a release records nothing');
-        await assert.rejects(
-          store.settleReservation('r-3', { ...usage, inputTokens: -1 }),
-          RangeError,
+        assert.equal(
+          (await store.getUsage({ guildId: 'g-1', day })).requests,
+          1,
+          'a release records nothing',
         );
+        await assert.rejects(store.settleReservation('r-3', { ...usage, inputTokens: -1 }), RangeError);
         await assert.rejects(store.reserveUsage(reservation('r-4', { tokens: 1.5 }), limits), RangeError);
         await assert.rejects(store.reserveUsage(reservation('r-5', { day: 'today' }), limits), RangeError);
       });
@@ -641,7 +652,10 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         const none = { guild: null, user: null };
         await store.reserveUsage(reservation('u1-g1'), none);
         await store.reserveUsage(reservation('u2-g1', { userId: 'u-2', expiresAt: T0 + 10 * MINUTE }), none);
-        await store.reserveUsage(reservation('u2-g2', { userId: 'u-2', guildId: 'g-2', expiresAt: T0 + 10 * MINUTE }), none);
+        await store.reserveUsage(
+          reservation('u2-g2', { userId: 'u-2', guildId: 'g-2', expiresAt: T0 + 10 * MINUTE }),
+          none,
+        );
         await store.forgetUser('u-1');
         assert.equal(await rowCount(h, 'usage_reservations'), 2);
         await store.purgeGuild('g-2');
