@@ -13,8 +13,9 @@ import { type EngineIdentity, type ResultCache, resultKey } from './result-cache
 
 /**
  * Identical requests share one computation while it runs: the second asker waits for the first's
- * result instead of starting its own. In memory here (one process); a shared implementation (a lock
- * and the result cache on Redis) can take its place for several processes.
+ * result instead of starting its own. In memory here (one process); `SharedInFlight` does it across
+ * worker processes (a PostgreSQL advisory lock per key, then the shared result cache), which is why
+ * the work given to `share` starts by reading the result cache.
  */
 export interface InFlight {
   share<T>(key: string, work: () => Promise<T>): Promise<T>;
@@ -50,6 +51,10 @@ export interface EngineRunnerOptions {
   readonly results: ResultCache | null;
   /** Keep the offline engine's summaries too (the bot: one is shown to many); a model's always are. */
   readonly cacheOfflineSummaries: boolean;
+  /**
+   * Shares identical requests whose results are kept (default: this process's, `LocalInFlight`);
+   * requests whose results are not kept are always shared in this process only.
+   */
   readonly inFlight?: InFlight;
   readonly log: Logger;
 }
@@ -78,12 +83,13 @@ export class EngineRunner {
   readonly offline: Engine;
   readonly #options: EngineRunnerOptions;
   readonly #inFlight: InFlight;
+  readonly #local = new LocalInFlight();
 
   constructor(options: EngineRunnerOptions) {
     this.#options = options;
     this.primary = options.primary;
     this.offline = options.offline;
-    this.#inFlight = options.inFlight ?? new LocalInFlight();
+    this.#inFlight = options.inFlight ?? this.#local;
   }
 
   /** Whether the configured engine is a model (not the offline engine itself). */
@@ -115,7 +121,7 @@ export class EngineRunner {
     const engine = this.primary;
     const key = this.summaryKey(article, options);
     const cached = this.#cachesSummaries(engine);
-    return this.#inFlight.share(
+    return (cached ? this.#inFlight : this.#local).share(
       `${key}|${run.fallBackToArticleLanguage ? 'any' : 'same'}-language`,
       async () => {
         if (cached) {
@@ -162,7 +168,7 @@ export class EngineRunner {
       },
       identityOf(engine),
     );
-    return this.#inFlight.share(key, async () => {
+    return (results ? this.#inFlight : this.#local).share(key, async () => {
       const hit = await results?.answer(key, article);
       if (hit) return ok({ value: { ...hit, usage: ZERO_USAGE }, fromCache: true, languageDropped: false });
       const result = await engine.answer(article, question, history, run.signal);

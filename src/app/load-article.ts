@@ -41,6 +41,12 @@ export interface LoadDeps {
   /** HTML and PDF parsing run here, off the event loop; null parses in-process (the CLI). */
   readonly pool: JobRunner | null;
   readonly now?: () => number;
+  /**
+   * Runs the lookup-and-fetch of one URL after any other process's for the same URL ended, so that
+   * workers sharing the store fetch a page once and the others read it from the store
+   * (`SharedInFlight.oneAtATime`); absent: one process, nothing to share.
+   */
+  readonly oneAtATime?: <T>(key: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -54,8 +60,6 @@ export async function loadArticle(
   options: { readonly noCache?: boolean; readonly signal?: AbortSignal } = {},
 ): Promise<Result<LoadedArticle>> {
   if (spec.kind !== 'url') return loadGiven(spec, deps);
-  const now = deps.now ?? Date.now;
-  const limits = deps.limits ?? DEFAULT_INGEST_LIMITS;
   // Discord's own pages are never fetched as web pages: a message is read through Discord's API,
   // with the requester's permissions checked (the adapter's message links), or not at all.
   if (isDiscordHost(spec.url)) {
@@ -64,18 +68,34 @@ export async function loadArticle(
   const checked = checkUrl(spec.url, deps.fetch);
   if (!checked.ok) return checked;
   const requestUrl = normalizeRequestUrl(checked.value.href);
+  const load = () => lookUpOrFetch(spec.url, checked.value, requestUrl, deps, options);
+  return deps.oneAtATime && deps.store && !options.noCache
+    ? deps.oneAtATime(`url|${requestUrl}`, load)
+    : load();
+}
+
+/** The stored copy of a checked URL when fresh, else the page fetched, parsed, checked and stored. */
+async function lookUpOrFetch(
+  source: string,
+  url: URL,
+  requestUrl: string,
+  deps: LoadDeps,
+  options: { readonly noCache?: boolean; readonly signal?: AbortSignal },
+): Promise<Result<LoadedArticle>> {
+  const now = deps.now ?? Date.now;
+  const limits = deps.limits ?? DEFAULT_INGEST_LIMITS;
   if (deps.store && !options.noCache) {
     const hit = await deps.store.getArticleByUrl(requestUrl, deps.cacheTtlSeconds);
     if (hit) return { ok: true, value: { article: hit.article, fetchedAt: hit.fetchedAt, fromCache: true } };
   }
 
-  const fetched = await fetchDocument(checked.value.href, {
+  const fetched = await fetchDocument(url.href, {
     ...deps.fetch,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!fetched.ok) return fetched;
   const doc = fetched.value;
-  const meta = { source: spec.url, url: doc.finalUrl };
+  const meta = { source, url: doc.finalUrl };
   let article: Result<Article>;
   if (doc.kind === 'pdf') {
     const pdf = deps.pool
@@ -87,9 +107,9 @@ export async function loadArticle(
   } else if (doc.kind === 'html') {
     const html = doc.text ?? '';
     article = deps.pool
-      ? await deps.pool.run('extractHtml', [html, { source: spec.url, url: doc.finalUrl }])
+      ? await deps.pool.run('extractHtml', [html, { source, url: doc.finalUrl }])
       : (await import('../article/html/index.js')).extractArticleFromHtml(html, {
-          source: spec.url,
+          source,
           url: doc.finalUrl,
         });
   } else {

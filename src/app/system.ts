@@ -7,6 +7,7 @@ import { defaultEngineChoice, type EngineChoice } from '../engines/select.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../ops/metrics.js';
 import { lazyStore } from '../store/lazy-store.js';
+import type { PgKeyLock } from '../store/pg-key-lock.js';
 import { openStore, type Store } from '../store/store.js';
 import { AutoSummaries } from './auto-summaries.js';
 import { Budgets } from './budget.js';
@@ -22,6 +23,7 @@ import { MemoryRateLimits, type RateLimits } from './rate-limits.js';
 import { ResultCache } from './result-cache.js';
 import { type Retention, startRetention } from './retention.js';
 import { ServerSettings } from './server-settings.js';
+import type { SharedInFlight } from './shared-in-flight.js';
 import { Summaries } from './summaries.js';
 import { UserData } from './user-data.js';
 import type { AppJobs } from './worker-jobs.js';
@@ -131,6 +133,11 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
   const choice = options.engine ?? defaultEngineChoice(config);
   const cacheResults = options.cacheResults ?? true;
 
+  // Split roles (gateway, worker) share fetches and model calls across processes through PostgreSQL
+  // advisory locks; one process (`all`) shares them in memory only, as always.
+  const sharedUrl = config.VERBATIM_ROLE === 'all' ? null : config.DATABASE_URL;
+  const shared = sharedUrl ? await sharedInFlight(sharedUrl, log) : null;
+
   const results = cacheResults
     ? new ResultCache(store.cache, { ttlSeconds: config.CACHE_TTL_SECONDS || null, log })
     : null;
@@ -158,6 +165,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
         offline,
         results,
         cacheOfflineSummaries: options.cacheOfflineSummaries ?? true,
+        ...(shared ? { inFlight: shared.inFlight } : {}),
         log,
       }),
     );
@@ -178,6 +186,9 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
           : config.CACHE_TTL_SECONDS,
         pool,
         now,
+        ...(shared
+          ? { oneAtATime: <T>(key: string, work: () => Promise<T>) => shared.inFlight.oneAtATime(key, work) }
+          : {}),
       },
       {
         ...(load.noCache ? { noCache: true } : {}),
@@ -256,10 +267,24 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
       }),
     close: async () => {
       redis?.disconnect();
+      await shared?.lock.close();
       await pool?.close();
       await store.close();
     },
   };
+}
+
+/** Requests in flight shared by the processes of one PostgreSQL database, and the lock they hold. */
+async function sharedInFlight(
+  url: string,
+  log: Logger,
+): Promise<{ readonly lock: PgKeyLock; readonly inFlight: SharedInFlight }> {
+  const [{ PgKeyLock }, { SharedInFlight }] = await Promise.all([
+    import('../store/pg-key-lock.js'),
+    import('./shared-in-flight.js'),
+  ]);
+  const lock = new PgKeyLock(url, { logger: log.child({ component: 'key-lock' }) });
+  return { lock, inFlight: new SharedInFlight(lock) };
 }
 
 /**
