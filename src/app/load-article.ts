@@ -70,8 +70,13 @@ export async function loadArticle(
   const requestUrl = normalizeRequestUrl(checked.value.href);
   const load = () => lookUpOrFetch(spec.url, checked.value, requestUrl, deps, options);
   return deps.oneAtATime && deps.store && !options.noCache
-    ? deps.oneAtATime(`url|${requestUrl}`, load)
+    ? deps.oneAtATime(fetchKey(requestUrl), load)
     : load();
+}
+
+/** The key under which workers take turns to look up or fetch one normalized request URL. */
+export function fetchKey(requestUrl: string): string {
+  return `url|${requestUrl}`;
 }
 
 /** The stored copy of a checked URL when fresh, else the page fetched, parsed, checked and stored. */
