@@ -155,15 +155,19 @@ export class BudgetLedger {
   readonly #store: Store;
   readonly #config: Pick<Config, 'BUDGET_GUILD_DAILY_TOKENS' | 'BUDGET_USER_DAILY_TOKENS'>;
   readonly #now: () => number;
+  readonly #ttlMs: number;
 
+  /** `reservationTtlMs`: default `RESERVATION_TTL_MS` (tests shorten it). */
   constructor(
     store: Store,
     config: Pick<Config, 'BUDGET_GUILD_DAILY_TOKENS' | 'BUDGET_USER_DAILY_TOKENS'>,
     now: () => number,
+    reservationTtlMs = RESERVATION_TTL_MS,
   ) {
     this.#store = store;
     this.#config = config;
     this.#now = now;
+    this.#ttlMs = reservationTtlMs;
   }
 
   /** Today's usage, limits and reset time for a requester. */
@@ -197,15 +201,15 @@ export class BudgetLedger {
         userId: who.userId,
         day: utcDay(now),
         tokens: Math.max(0, Math.ceil(estimate)),
-        expiresAt: now + RESERVATION_TTL_MS,
+        expiresAt: now + this.#ttlMs,
       },
       { guild: limits.guild, user: limits.member },
     );
     if (!outcome.reserved)
       return { ok: false, note: { scope: outcome.over, resetsAt: nextUtcMidnight(now) } };
     const renewal = setInterval(() => {
-      this.#store.renewReservation(id, this.#now() + RESERVATION_TTL_MS).catch(() => undefined);
-    }, RESERVATION_TTL_MS / 3);
+      this.#store.renewReservation(id, this.#now() + this.#ttlMs).catch(() => undefined);
+    }, this.#ttlMs / 3);
     renewal.unref();
     let ended = false;
     const end = async (usage: Usage | null): Promise<void> => {

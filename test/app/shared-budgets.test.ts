@@ -6,13 +6,13 @@ import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { estimateSummaryTokens, RESERVATION_TTL_MS } from '../../src/app/budget.js';
+import { BudgetLedger, estimateSummaryTokens, RESERVATION_TTL_MS } from '../../src/app/budget.js';
 import type { SummaryRequest } from '../../src/app/summaries.js';
 import { createSystem, type System } from '../../src/app/system.js';
 import { makeArticle } from '../../src/article/article.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { utcDay } from '../../src/store/store.js';
+import { openStore, utcDay } from '../../src/store/store.js';
 import { pastedBody } from '../../testkit/discord/pages.js';
 import { realisticReply } from '../../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
@@ -129,6 +129,37 @@ describe('budget reservations across worker processes', () => {
     assert.equal(used.inputTokens + used.outputTokens, 3 * ESTIMATE);
     assert.ok(used.inputTokens + used.outputTokens <= limit, 'within the budget');
     assert.equal(await reservationRows(databaseUrl), 0, 'every reservation was settled');
+  });
+
+  it('GIVEN a call that runs longer than the reservation TTL THEN its holder’s renewals keep it counting until it is settled', async (t) => {
+    const databaseUrl = await freshDatabase(t);
+    const stores = [await openStore({ url: databaseUrl }), await openStore({ url: databaseUrl })];
+    t.after(async () => {
+      for (const store of stores) await store.close();
+    });
+    const limits = { BUDGET_GUILD_DAILY_TOKENS: 1000, BUDGET_USER_DAILY_TOKENS: 0 };
+    const [holder, other] = stores.map((store) => new BudgetLedger(store, limits, Date.now, 600)) as [
+      BudgetLedger,
+      BudgetLedger,
+    ];
+    const long = await holder.admit({ guildId: 'g1', userId: 'u1' }, 600);
+    assert.ok(long.ok);
+    await sleep(2000);
+    const refused = await other.admit({ guildId: 'g1', userId: 'u2' }, 600);
+    assert.deepEqual(
+      refused.ok ? 'admitted' : refused.note.scope,
+      'guild',
+      'more than three TTLs later, still reserved',
+    );
+    await long.permit.settle({ inputTokens: 150, outputTokens: 50 });
+    const admitted = await other.admit({ guildId: 'g1', userId: 'u2' }, 600);
+    assert.ok(admitted.ok, '200 used + 600 fit once the long call settled');
+    await admitted.permit.release();
+    assert.deepEqual(await stores[0]?.getUsage({ guildId: 'g1', day: utcDay(Date.now()) }), {
+      requests: 1,
+      inputTokens: 150,
+      outputTokens: 50,
+    });
   });
 
   it('GIVEN a process killed while it holds a reservation THEN the budget it held is free again once the reservation expires', async (t) => {
