@@ -9,8 +9,8 @@ import {
   type MessageCreateOptions,
   MessageFlags,
   type REST,
-  type RepliableInteraction,
   RESTJSONErrorCodes,
+  type RepliableInteraction,
   Routes,
   type SendableChannels,
 } from 'discord.js';
@@ -289,7 +289,8 @@ export class ChannelReplyDelivery implements Delivery {
     const bodies: Record<string, unknown>[] = [];
     if (!this.rights.canEmbed) {
       const texts = embedsAsText(messages.flat(), [...(note ? [note] : []), notices.plainText].join('\n'));
-      for (const [i, content] of texts.entries()) bodies.push(i === 0 ? { content, components } : { content });
+      for (const [i, content] of texts.entries())
+        bodies.push(i === 0 ? { content, components } : { content });
     } else {
       const [first = [], ...rest] = messages;
       bodies.push({ ...(note ? { content: note } : {}), embeds: first, components });

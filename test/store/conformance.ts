@@ -703,7 +703,11 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.equal(await store.finishJob('job-2'), true);
         assert.equal(await store.getJob('job-2'), undefined);
         assert.equal(await store.updateJobPayload('job-2', { sent: ['m-7'] }), false);
-        assert.equal(await store.getJob('job-2'), undefined, 'a late update does not bring a finished job back');
+        assert.equal(
+          await store.getJob('job-2'),
+          undefined,
+          'a late update does not bring a finished job back',
+        );
         assert.deepEqual(await store.unfinishedJobs(), [job()]);
       });
 
