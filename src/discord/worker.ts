@@ -56,7 +56,8 @@ export async function startWorker(
       },
       (work, attempt) => {
         const run = runQueuedWork(context, work, attempt);
-        context.track(run);
+        // Tracked for shutdown; its failure is the queue's to retry, not an unhandled rejection.
+        context.track(run.catch(() => undefined));
         return run;
       },
       (work) => finishFailedWork(context, work),
