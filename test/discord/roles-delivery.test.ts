@@ -4,6 +4,7 @@ import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
+import { retryButtonRow } from '../../src/discord/handlers/retry-button.js';
 import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import {
@@ -200,6 +201,60 @@ describe('split roles: every way of asking is answered by a worker, exactly once
     assert.equal(links.length, 1, 'the auto-summary recorded, for the pointer next time');
     assert.equal(links[0]?.summary_id, repliesTo(fake, shared)[0]?.id);
     for (const p of [gateway, ...workers]) assert.deepEqual(p.warnings(), []);
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN a request a restart interrupted WHEN its user presses "Try again" on a gateway THEN the gateway queues it and a worker puts the summary in place of the notice', async (t) => {
+    const { fake, articles, gateway, workers, sql } = await startRoles(
+      t,
+      { '/again': { body: page } },
+      { workers: 1 },
+    );
+    const general = fake.channelByName('general').id;
+    const jobId = '1234567890123456789';
+    // What an interrupted request leaves: its job row, marked told, and the notice with the button.
+    await sql(`INSERT INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, message_id, started_at, payload)
+      VALUES ('${jobId}', 'summarize', '${fake.guildId}', '${general}', '${fake.user.id}', 'message', '1', ${Date.now()},
+      '${JSON.stringify({
+        v: 1,
+        retry: {
+          kind: 'summarize',
+          source: { kind: 'url', url: articles.url('/again') },
+          length: 'standard',
+          lang: null,
+          private: false,
+          openThread: true,
+        },
+        interruptedAt: Date.now(),
+      })}')`);
+    const posted = await fetch(`${fake.apiUrl}/v10/channels/${general}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: notices.stoppedRetry, components: retryButtonRow(jobId) }),
+    });
+    assert.equal(posted.status, 200, 'the notice posted as the bot');
+    const notice = (await posted.json()) as { readonly id: string };
+
+    const press = fake.sendButton({ customId: `verbatim:retry:${jobId}`, messageId: notice.id });
+    await press.waitFor((h) => (h.original?.embeds.length ?? 0) > 0, 30_000);
+    assert.equal(press.callbackType, 7, 'the notice updated at once');
+    assert.equal(fake.message(notice.id)?.embeds.length, 1, 'the summary in place of the notice');
+    await eventually(() => fake.threads().length === 1, 10_000, 'its thread');
+    await eventually(
+      async () => (await sql('SELECT id FROM jobs')).length === 0,
+      10_000,
+      'the job rows finished',
+    );
+    assert.deepEqual(postedBy(workers), [press.id], 'the worker posted it');
+    assert.deepEqual(
+      gateway
+        .lines()
+        .filter((l) => l.msg === 'request queued')
+        .map((l) => l.queued),
+      ['summarize'],
+    );
+    assert.deepEqual(postedBy([gateway]), []);
+    assert.equal(articles.hits.get('/again'), 1);
     assert.deepEqual(fake.problems(), []);
   });
 
