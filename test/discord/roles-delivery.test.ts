@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { commands } from '../../commands/index.js';
+import { nonceOf } from '../../src/discord/delivery.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import { retryButtonRow } from '../../src/discord/handlers/retry-button.js';
 import { notices } from '../../src/discord/texts.js';
@@ -128,6 +129,18 @@ const postedBy = (processes: readonly BotProcess[]) =>
       .filter((l) => l.msg === 'summary posted')
       .map((l) => l.requestId),
   );
+
+describe('a queued job’s channel posts', () => {
+  it('GIVEN a job and its steps THEN each post’s nonce is derived from both, the same on every run, within Discord’s 25 characters', () => {
+    const ids = ['1578867923307593728', '1578867923307593728-2', 'x'.repeat(200)];
+    const nonces = ids.flatMap((id) =>
+      ['part-0', 'part-1', 'fail', 'pointer'].map((step) => nonceOf(id, step)),
+    );
+    for (const nonce of nonces) assert.ok(nonce.length > 0 && nonce.length <= 25, nonce);
+    assert.equal(new Set(nonces).size, nonces.length, 'no two steps or jobs share one');
+    assert.equal(nonceOf(ids[0] as string, 'part-1'), nonces[1], 'a rerun posts with the same nonce');
+  });
+});
 
 describe('split roles: every way of asking is answered by a worker, exactly once', () => {
   it('GIVEN a gateway and a worker WHEN the bot is mentioned with a link and a link is posted in an auto-summary channel THEN the worker fetches and answers each with one reply and one thread; the gateway only queues', async (t) => {
