@@ -50,6 +50,11 @@ const payloadSchema = z.object({
   v: z.literal(1),
   retry: retrySchema.nullable(),
   interruptedAt: z.number().nullable(),
+  /**
+   * The messages a queued job has sent, by step (`part-0`, `part-1`, …): a run after its worker died
+   * skips what an earlier run sent (see `JobHandle.recordSent`). Absent until the first is sent.
+   */
+  sent: z.record(z.string(), z.object({ id: z.string(), channelId: z.string() })).optional(),
 });
 export type JobPayload = z.infer<typeof payloadSchema>;
 

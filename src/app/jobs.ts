@@ -23,6 +23,12 @@ export function retrySourceOf(input: SourceInput): RetrySource {
   }
 }
 
+/** A message a job sent: its id and channel. */
+export interface SentRecord {
+  readonly id: string;
+  readonly channelId: string;
+}
+
 /** What a job record needs: who asked, where the result goes, and what running it again needs. */
 export interface JobInfo {
   /** The request's id (an interaction's or a message's): also what users quote. */
@@ -65,10 +71,16 @@ export class JobHandle {
     return job;
   }
 
-  /** A job recorded by another process (a gateway), to be run and finished by this one (a worker). */
-  static resume(store: Store, record: JobRecord, retry: RetryRequest | null): JobHandle {
+  /**
+   * A job recorded by another process (a gateway), to be run and finished by this one (a worker),
+   * with what an earlier run of it sent.
+   */
+  static resume(store: Store, record: JobRecord, payload: JobPayload): JobHandle {
     const { payload: _, ...rest } = record;
-    return new JobHandle(store, rest, retry);
+    const job = new JobHandle(store, rest, payload.retry);
+    job.#payload = payload;
+    job.#record = { ...rest, payload };
+    return job;
   }
 
   get id(): string {
@@ -116,6 +128,24 @@ export class JobHandle {
       () => true,
       () => false,
     );
+  }
+
+  /** The message sent at `step` by this run or an earlier run of the job (see `recordSent`). */
+  sent(step: string): SentRecord | undefined {
+    return this.#payload.sent?.[step];
+  }
+
+  /**
+   * Records a message the job sent at `step` (a part of a summary, a notice), in its row, so that
+   * a run after a crash sends it no second time. Awaited; rejects if the store cannot. Nothing is
+   * written once the job is finished (by this process or, after its lock was lost, another).
+   */
+  async recordSent(step: string, message: SentRecord): Promise<void> {
+    if (this.#state !== 'running') return;
+    this.#payload = { ...this.#payload, sent: { ...this.#payload.sent, [step]: message } };
+    const payload = this.#payload;
+    this.#record = { ...this.#record, payload };
+    await this.#write(() => this.#store.updateJobPayload(this.id, payload));
   }
 
   /** Its user was told a restart cut it short and offered a retry: kept until retried or purged. */
@@ -190,7 +220,7 @@ export class Jobs {
   /**
    * A job a gateway recorded and queued, for the worker that takes it: its record, what to run and
    * a handle to finish it; null when it is finished already (an earlier run delivered it, or its
-   * user forgot it) — then there is nothing to do. `unfinishedJobs` holds only running jobs.
+   * user forgot it) — then there is nothing to do.
    */
   async resume(jobId: string): Promise<{
     readonly record: JobRecord;
@@ -198,12 +228,13 @@ export class Jobs {
     readonly handle: JobHandle;
   } | null> {
     const { store } = this.#parts;
-    const record = (await store.unfinishedJobs()).find((j) => j.id === jobId);
+    const record = await store.getJob(jobId);
     if (!record) return null;
     const { parseJobPayload } = await import('./job-payload.js');
-    const retry = parseJobPayload(record.payload).retry;
+    const payload = parseJobPayload(record.payload);
+    const retry = payload.retry;
     if (!retry) return null;
-    return { record, retry, handle: JobHandle.resume(store, record, retry) };
+    return { record, retry, handle: JobHandle.resume(store, record, payload) };
   }
 
   /** What a summary job runs on: a stored article by its hash (null once purged), else the link, paste or file. */
@@ -228,7 +259,7 @@ export class Jobs {
     fileExpired: (file: RemoteFile) => boolean,
   ): Promise<RetryClaim> {
     const { store, config, now } = this.#parts;
-    const job = (await store.unfinishedJobs()).find((j) => j.id === jobId);
+    const job = await store.getJob(jobId);
     const { parseJobPayload } = await import('./job-payload.js');
     const retry = job ? parseJobPayload(job.payload).retry : null;
     if (!job || !retry) return { ok: false, refusal: 'taken', job: job ?? null };

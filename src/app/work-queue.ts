@@ -8,12 +8,43 @@ import type { Logger } from '../log.js';
  * the gateway recorded (PostgreSQL holds who asked, where the answer goes and what to run), plus
  * what only the gateway could see. Redis carries no credentials: interaction tokens stay in the row.
  */
-export interface QueuedWork {
+export type QueuedWork = QueuedSummary | QueuedReplySummary;
+
+/** A summary asked for through an interaction: the answer edits its deferred reply (its token is in the row). */
+export interface QueuedSummary {
   readonly kind: 'summarize';
   /** The job row's id (the interaction's): also the queue job's idempotency key. */
   readonly jobId: string;
   /** One plain line shown with a public summary that gets no thread, saying why. */
   readonly noThreadNotice: string | null;
+}
+
+/**
+ * A summary posted as a reply to a message (the row's `reply.messageId`): a mention with a link or a
+ * file, or a link posted in an auto-summary channel. What the bot may do in the channel is the
+ * gateway's to know (permissions live in its cache), so it travels with the work.
+ */
+export interface QueuedReplySummary {
+  readonly kind: 'summarize-reply';
+  /** The job row's id (the message's, `-n` for a message's further links). */
+  readonly jobId: string;
+  readonly noThreadNotice: string | null;
+  /** The bot may embed there (else the summary is plain text). */
+  readonly canEmbed: boolean;
+  /** The bot may reply there (Read Message History; else a plain post beside the message). */
+  readonly canReply: boolean;
+  /** A link posted in an auto-summary channel: nothing is said on failure, and it is posted only while the message carries it. */
+  readonly auto: { readonly url: string } | null;
+}
+
+/** Work as a request declares it, before its job row (and so its id) exists. */
+export type WorkOrder = {
+  [K in QueuedWork['kind']]: Omit<Extract<QueuedWork, { kind: K }>, 'jobId'>;
+}[QueuedWork['kind']];
+
+/** Work with the id of its job row. */
+export function withJobId(order: WorkOrder, jobId: string): QueuedWork {
+  return { ...order, jobId } as QueuedWork;
 }
 
 /** The BullMQ queue every gateway adds to and every worker takes from. */
@@ -112,11 +143,15 @@ export interface ConsumerOptions extends QueueSettings {
 
 /**
  * Runs `run` for each piece of work. A job whose worker died (its lock not renewed) is found by
- * another worker's stalled check and run again there; `attempt` counts from 1.
+ * another worker's stalled check and run again there; `attempt` counts from 1. Work whose last
+ * attempt failed goes to `failed` (to tell its user and finish its row); not called for a job failed
+ * by the stalled check (its worker died more than `maxStalledCount` times): that one's row stays, for
+ * retention.
  */
 export async function startWorkConsumer(
   options: ConsumerOptions,
   run: (work: QueuedWork, attempt: number) => Promise<void>,
+  failed: (work: QueuedWork) => Promise<void> = async () => undefined,
 ): Promise<WorkConsumer> {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   connection.on('error', (err: Error) => options.log.warn({ err: err.message }, 'redis connection error'));
@@ -136,9 +171,15 @@ export async function startWorkConsumer(
   );
   worker.on('error', (err) => options.log.warn({ err: err.message }, 'work queue error'));
   worker.on('stalled', (id) => options.log.warn({ queueJob: id }, 'job of a worker that is gone runs again'));
-  worker.on('failed', (job, err) =>
-    options.log.warn({ queueJob: job?.id, attempts: job?.attemptsMade, err }, 'queued job failed'),
-  );
+  worker.on('failed', (job, err) => {
+    // BullMQ sets finishedOn only when the job will not be retried.
+    const last = typeof job?.finishedOn === 'number';
+    options.log.warn({ queueJob: job?.id, attempts: job?.attemptsMade, last, err }, 'queued job failed');
+    if (!job || !last) return;
+    failed(job.data).catch((failure: unknown) =>
+      options.log.warn({ queueJob: job.id, err: failure }, 'could not finish a failed queued job'),
+    );
+  });
   await worker.waitUntilReady();
   return {
     close: async () => {

@@ -66,43 +66,18 @@ export async function autoSummarize(ctx: RequestContext, message: Message): Prom
         continue;
       }
       const linkCtx: RequestContext = { ...ctx, requestId: i === 0 ? message.id : `${message.id}-${i}` };
-      const hooks: AutoSummaryHooks = {
-        failed: (failure) => {
-          ctx.log.info(
-            { code: failure.code, details: failure.details },
-            'auto-summary: link left unanswered',
-          );
-          count(failure.code);
+      const hooks = sharedLinkHooks(
+        ctx,
+        {
+          guildId: setting.guildId,
+          channelId: message.channelId,
+          messageId: message.id,
+          authorId: message.author.id,
+          url,
         },
-        beforePosting: async (article) => {
-          if (!stillShared(url)) {
-            ctx.log.info('auto-summary: the message or its link is gone; nothing posted');
-            count('withdrawn');
-            return false;
-          }
-          const same = await auto.earlier(message.channelId, [article.canonicalUrl, article.url]);
-          if (!same) return true;
-          await pointTo(ctx, message, same);
-          count('pointer');
-          return false;
-        },
-        refused: () => count('rate_limited'),
-        posted: async (summaryId, article) => {
-          await auto.recordPosted({
-            guildId: setting.guildId,
-            channelId: message.channelId,
-            url,
-            canonicalUrl: article.canonicalUrl,
-            summaryId,
-            messageId: message.id,
-            requesterId: message.author.id,
-          });
-          count('posted');
-          // The message may have gone while the summary was sent, before it was recorded.
-          if (!stillShared(url))
-            await withdraw(ctx, message.id, watched.deleted ? null : sharedLinks(watched.content));
-        },
-      };
+        async () => (watched.deleted ? null : watched.content),
+        (text) => new MessageDelivery(message, placeOfMessage(message, ctx.bot.client)).say(text),
+      );
       const ran = await runRequest(
         linkCtx,
         summaryFromSharedLink(message, linkCtx, url, auto.lengthOf(setting), place, hooks),
@@ -113,6 +88,71 @@ export async function autoSummarize(ctx: RequestContext, message: Message): Prom
     bot.unwatchMessage(message.id, watched);
   }
   return outcome;
+}
+
+/** A link posted in an auto-summary channel, being summarized for its poster. */
+export interface SharedLink {
+  readonly guildId: string;
+  readonly channelId: string;
+  /** The person's message that carries it. */
+  readonly messageId: string;
+  readonly authorId: string;
+  readonly url: string;
+}
+
+/**
+ * How an auto-summary of `link` differs from a summary asked for (see `AutoSummaryHooks`), the same
+ * whether the gateway that saw the message runs it or a worker does: `current` is the message's text
+ * as it now is (null once deleted: the gateway follows it by its events, a worker reads it through
+ * REST), `say` posts the one-line pointer to an earlier summary of the same page.
+ */
+export function sharedLinkHooks(
+  ctx: RequestContext,
+  link: SharedLink,
+  current: () => Promise<string | null>,
+  say: (text: string) => Promise<unknown>,
+): AutoSummaryHooks {
+  const { bot } = ctx;
+  const auto = bot.app.autoSummaries;
+  const count = (outcome: AutoSummaryOutcome) => bot.metrics.autoSummaries.inc({ outcome });
+  const carries = (content: string | null) =>
+    content !== null &&
+    sharedLinks(content).some((l) => normalizeRequestUrl(l) === normalizeRequestUrl(link.url));
+  return {
+    failed: (failure) => {
+      ctx.log.info({ code: failure.code, details: failure.details }, 'auto-summary: link left unanswered');
+      count(failure.code);
+    },
+    beforePosting: async (article) => {
+      if (!carries(await current())) {
+        ctx.log.info('auto-summary: the message or its link is gone; nothing posted');
+        count('withdrawn');
+        return false;
+      }
+      const same = await auto.earlier(link.channelId, [article.canonicalUrl, article.url]);
+      if (!same) return true;
+      ctx.log.info({ summaryId: same.summaryId }, 'auto-summary: pointer to the earlier summary posted');
+      await say(autoText.duplicate(messageLink(same.channelId, same.summaryId, same.guildId), same.postedAt));
+      count('pointer');
+      return false;
+    },
+    refused: () => count('rate_limited'),
+    posted: async (summaryId, article) => {
+      await auto.recordPosted({
+        guildId: link.guildId,
+        channelId: link.channelId,
+        url: link.url,
+        canonicalUrl: article.canonicalUrl,
+        summaryId,
+        messageId: link.messageId,
+        requesterId: link.authorId,
+      });
+      count('posted');
+      // The message may have gone while the summary was sent, before it was recorded.
+      const now = await current();
+      if (!carries(now)) await withdraw(ctx, link.messageId, now === null ? null : sharedLinks(now));
+    },
+  };
 }
 
 /** The one-line reply pointing to the earlier summary of the same link in this channel. */

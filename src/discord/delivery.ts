@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import {
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIMessage,
+  DiscordAPIError,
   type Message,
   type MessageCreateOptions,
   MessageFlags,
   type REST,
+  RESTJSONErrorCodes,
   type RepliableInteraction,
   Routes,
   type SendableChannels,
@@ -224,10 +227,127 @@ export class ThreadDelivery implements Delivery {
 export const NO_MENTIONS = { parse: [], replied_user: false } as const;
 
 /**
+ * What a queued job has sent, kept in its record (`JobHandle.sent` / `recordSent`): a job run again
+ * after its worker died finds the messages the earlier run sent, by step, and sends them no second
+ * time.
+ */
+export interface SentLog {
+  sent(step: string): SentMessage | undefined;
+  recordSent(step: string, message: SentMessage): Promise<void>;
+}
+
+/**
+ * A post Discord refused with 10008 under an enforced nonce: the earlier run posted it and the
+ * message was deleted since. The job has been delivered; there is nothing to post again.
+ */
+export class AlreadyDelivered extends Error {
+  constructor(readonly step: string) {
+    super(`already delivered (step ${step}), then deleted`);
+  }
+}
+
+/**
+ * The nonce of a queued job's post at `step`: derived from the job, never random, so that the same
+ * post by a run after a crash returns the first one (Discord checks `enforce_nonce` for a few
+ * minutes, by author). 24 characters (Discord allows 25).
+ */
+export function nonceOf(jobId: string, step: string): string {
+  return createHash('sha256').update(`${jobId}/${step}`).digest('base64url').slice(0, 24);
+}
+
+/** What a reply to a message may be where it goes (see `Place`): embeds, and a reply rather than a plain post. */
+export interface ReplyRights {
+  readonly canEmbed: boolean;
+  readonly canReply: boolean;
+}
+
+/**
+ * Results of a message (a mention, a link in an auto-summary channel) handled by a worker, which
+ * holds no gateway connection: replies posted through REST like `MessageDelivery` (plain text where
+ * the bot may not embed, plain posts where it may not reply). Each post carries a nonce derived
+ * from the job and step with `enforce_nonce`, and is recorded in the job once sent: a job run again
+ * after its worker died posts nothing twice.
+ */
+export class ChannelReplyDelivery implements Delivery {
+  readonly ephemeral = false;
+  constructor(
+    readonly rest: REST,
+    readonly channelId: string,
+    readonly messageId: string,
+    readonly rights: ReplyRights,
+    readonly jobId: string,
+    readonly log: SentLog,
+  ) {}
+
+  async progress(): Promise<void> {}
+
+  async deliver(
+    messages: readonly APIEmbed[][],
+    components: Rows = [],
+    note?: string,
+  ): Promise<SentMessage[]> {
+    const bodies: Record<string, unknown>[] = [];
+    if (!this.rights.canEmbed) {
+      const texts = embedsAsText(messages.flat(), [...(note ? [note] : []), notices.plainText].join('\n'));
+      for (const [i, content] of texts.entries())
+        bodies.push(i === 0 ? { content, components } : { content });
+    } else {
+      const [first = [], ...rest] = messages;
+      bodies.push({ ...(note ? { content: note } : {}), embeds: first, components });
+      for (const embeds of rest) bodies.push({ embeds });
+    }
+    const sent: SentMessage[] = [];
+    for (const [i, body] of bodies.entries()) sent.push(await this.post(`part-${i}`, body, i === 0));
+    return sent;
+  }
+
+  async fail(text: string): Promise<void> {
+    await this.post('fail', { content: text }, true);
+  }
+
+  async interrupted(text: string, components: Rows): Promise<void> {
+    await this.post('interrupted', { content: text, components }, true);
+  }
+
+  /**
+   * Posts one message as the job's `step` (a reply to the message when `reply` and allowed), unless
+   * the job recorded it already; records it once posted. Throws `AlreadyDelivered` on 10008.
+   */
+  async post(step: string, body: Record<string, unknown>, reply: boolean): Promise<SentMessage> {
+    const known = this.log.sent(step);
+    if (known) return known;
+    let message: APIMessage;
+    try {
+      message = (await this.rest.post(Routes.channelMessages(this.channelId), {
+        body: {
+          ...body,
+          allowed_mentions: NO_MENTIONS,
+          nonce: nonceOf(this.jobId, step),
+          enforce_nonce: true,
+          ...(reply && this.rights.canReply
+            ? { message_reference: { message_id: this.messageId, fail_if_not_exists: false } }
+            : {}),
+        },
+      })) as APIMessage;
+    } catch (err) {
+      if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) {
+        throw new AlreadyDelivered(step);
+      }
+      throw err;
+    }
+    const sent = { id: message.id, channelId: message.channel_id };
+    await this.log.recordSent(step, sent);
+    return sent;
+  }
+}
+
+/**
  * Results of an interaction deferred by another process (a gateway), sent by a worker through
  * Discord's REST API with the interaction's webhook token (valid 15 minutes): the deferred reply is
  * edited (an edit is idempotent, so a job run again after a crash edits the same message), further
- * messages are follow-ups. Mirrors `InteractionDelivery`.
+ * messages are follow-ups. Mirrors `InteractionDelivery`. Follow-ups have no nonce (Discord does not
+ * deduplicate webhook messages): each is recorded in the job once sent (`log`), and a run after a
+ * crash skips those; one sent in the instant between its post and its record is sent again.
  */
 export class WebhookDelivery implements Delivery {
   constructor(
@@ -235,6 +355,7 @@ export class WebhookDelivery implements Delivery {
     readonly applicationId: string,
     readonly token: string,
     readonly ephemeral: boolean,
+    readonly log: SentLog | null = null,
   ) {}
 
   async progress(text: string): Promise<void> {
@@ -248,9 +369,12 @@ export class WebhookDelivery implements Delivery {
   ): Promise<SentMessage[]> {
     const [first = [], ...rest] = messages;
     const sent = [await this.#edit({ content: note ?? '', embeds: first, components })];
-    for (const embeds of rest) {
+    for (const [i, embeds] of rest.entries()) {
       sent.push(
-        await this.#followUp({ embeds, ...(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) }),
+        await this.#followUp(`part-${i + 1}`, {
+          embeds,
+          ...(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+        }),
       );
     }
     return sent;
@@ -264,7 +388,7 @@ export class WebhookDelivery implements Delivery {
     await this.rest
       .delete(Routes.webhookMessage(this.applicationId, this.token, '@original'), { auth: false })
       .catch(() => undefined);
-    await this.#followUp({ content: text, flags: MessageFlags.Ephemeral });
+    await this.#followUp('fail', { content: text, flags: MessageFlags.Ephemeral });
   }
 
   async interrupted(text: string, components: Rows): Promise<void> {
@@ -282,13 +406,17 @@ export class WebhookDelivery implements Delivery {
     return { id: message.id, channelId: message.channel_id };
   }
 
-  async #followUp(body: Record<string, unknown>): Promise<SentMessage> {
+  async #followUp(step: string, body: Record<string, unknown>): Promise<SentMessage> {
+    const known = this.log?.sent(step);
+    if (known) return known;
     const message = (await this.rest.post(Routes.webhook(this.applicationId, this.token), {
       body: { ...body, allowed_mentions: NO_MENTIONS },
       query: new URLSearchParams({ wait: 'true' }),
       auth: false,
     })) as APIMessage;
-    return { id: message.id, channelId: message.channel_id };
+    const sent = { id: message.id, channelId: message.channel_id };
+    await this.log?.recordSent(step, sent);
+    return sent;
   }
 }
 

@@ -131,7 +131,7 @@ async function handle(
     await ctx.bot.app.settings.defaults(message.guildId),
     null,
   );
-  return runRequest(ctx, summaryFromMessage(message, ctx, input, place, options));
+  return runRequest(ctx, summaryFromMessage(message, ctx, input, place, options, message.author.id, true));
 }
 
 /** Whether a message brings something to summarize: a link or a file. */

@@ -1,7 +1,7 @@
 import type { RepliableInteraction } from 'discord.js';
 import type { JobHandle, JobInfo, JobReply } from '../app/jobs.js';
 import type { RateLimitName } from '../app/rate-limits.js';
-import type { QueuedWork } from '../app/work-queue.js';
+import { type QueuedWork, type WorkOrder, withJobId } from '../app/work-queue.js';
 import type { Failure } from '../core/result.js';
 import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
@@ -55,9 +55,9 @@ export interface Request {
   run(ctx: RequestContext): Promise<RequestOutcome>;
   /**
    * The work as a worker runs it from its job row (VERBATIM_ROLE=gateway: queued, not run here);
-   * absent or null: run here even on a gateway (this version queues interaction summaries).
+   * absent or null: run here even on a gateway.
    */
-  readonly queued?: Omit<QueuedWork, 'jobId'> | null;
+  readonly queued?: WorkOrder | null;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function runRequest(ctx: RequestContext, request: Request): Promise
   if (!request.job) return acknowledgeAndRun(ctx, request);
   const job = await ctx.bot.app.jobs.start({ id: ctx.requestId, ...request.job });
   const queue = ctx.bot.queue;
-  if (queue && request.queued) return handOff({ ...ctx, job }, request, { ...request.queued, jobId: job.id });
+  if (queue && request.queued) return handOff({ ...ctx, job }, request, withJobId(request.queued, job.id));
   try {
     return await acknowledgeAndRun({ ...ctx, job }, request);
   } finally {
@@ -92,7 +92,9 @@ async function handOff(
   request: Request,
   work: QueuedWork,
 ): Promise<RequestOutcome> {
-  await request.acknowledge();
+  // One "typing…" (Discord shows it ~10 s) is the gateway's part: the worker shows its own as it works.
+  const settled = await request.acknowledge();
+  settled?.();
   // Nothing is queued past a refusal or a failed check: the job is finished here, not by a worker.
   const late = await request.lateCheck?.(ctx).catch(async (err: unknown) => {
     await ctx.job.done();

@@ -1,13 +1,16 @@
+import { type APIMessage, DiscordAPIError, RESTJSONErrorCodes, Routes } from 'discord.js';
+import type { JobHandle, JobRecord } from '../app/jobs.js';
 import { createSystem, type System } from '../app/system.js';
 import { type QueuedWork, queueSettings, startWorkConsumer, type WorkConsumer } from '../app/work-queue.js';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ReadinessCheck } from '../ops/health.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
+import { sharedLinkHooks } from './auto-summary.js';
 import { createClient } from './client.js';
-import { BotContext, type RequestContext } from './context.js';
-import { WebhookDelivery } from './delivery.js';
-import { runSummary } from './requests/summary-request.js';
+import { BotContext, type RequestContext, type RequestOutcome } from './context.js';
+import { AlreadyDelivered, ChannelReplyDelivery, type Delivery, WebhookDelivery } from './delivery.js';
+import { type AutoSummaryHooks, runSummary } from './requests/summary-request.js';
 import { notices } from './texts.js';
 
 export interface RunningWorker {
@@ -53,9 +56,11 @@ export async function startWorker(
       },
       (work, attempt) => {
         const run = runQueuedWork(context, work, attempt);
-        context.track(run);
+        // Tracked for shutdown; its failure is the queue's to retry, not an unhandled rejection.
+        context.track(run.catch(() => undefined));
         return run;
       },
+      (work) => finishFailedWork(context, work),
     );
     log.info({ role: 'worker', concurrency: config.ENGINE_MAX_ACTIVE }, 'worker ready');
     let stopped: Promise<void> | null = null;
@@ -90,7 +95,9 @@ export async function startWorker(
 
 /**
  * One queued request, from its job row: nothing if the row is finished (an earlier run delivered
- * it), else the same work as in the single process, delivered through the interaction's token.
+ * it), else the same work as in the single process, delivered through REST: an interaction's reply
+ * through its token, a reply to a message as channel posts. What an earlier run of the job sent
+ * (its worker died) is recorded in the row and not sent again; the row is finished last.
  * Throws (and the queue retries) only on transport errors; expected failures are told to the user.
  */
 export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: number): Promise<void> {
@@ -102,45 +109,150 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
   }
   const { record, retry, handle } = resumed;
   log.info({ kind: retry.kind }, 'queued job started');
-  if (retry.kind !== 'summarize' || record.reply.via !== 'interaction') {
-    log.warn({ kind: retry.kind }, 'queued job of a kind this worker does not run');
+  const out = retry.kind === 'summarize' ? deliveryOf(bot, work, record, retry.private, handle) : null;
+  if (retry.kind !== 'summarize' || !out) {
+    log.warn({ kind: retry.kind, work: work.kind }, 'queued job of a kind this worker does not run');
     await handle.done();
     return;
   }
-  const out = new WebhookDelivery(
-    bot.client.rest,
-    record.reply.applicationId,
-    record.reply.interactionToken,
-    retry.private,
-  );
   const ctx: RequestContext = {
     bot,
     log,
     requestId: record.id,
-    kind: 'summarize',
+    kind: work.kind === 'summarize' ? 'summarize' : work.auto ? 'auto_summary' : 'mention',
     receivedAt: performance.now(),
     job: handle,
   };
+  const auto = work.kind === 'summarize-reply' && work.auto ? work.auto : null;
   const input = await bot.app.jobs.inputOf(retry.source);
   if (!input) {
-    await out.fail(notices.retryGone);
+    if (!auto) await out.fail(notices.retryGone);
     await handle.done();
     return;
   }
-  const outcome = await runSummary(
-    ctx,
-    {
-      input,
-      length: retry.length,
-      lang: retry.lang,
-      requesterId: record.userId,
-      guildId: record.guildId,
-      channelId: record.channelId,
-      openThread: retry.openThread,
-      noThreadNotice: work.noThreadNotice,
-    },
-    out,
-  );
+  const stopTyping = record.reply.via === 'message' ? keepTypingThrough(bot, record.channelId) : null;
+  let outcome: RequestOutcome;
+  try {
+    outcome = await runSummary(
+      ctx,
+      {
+        input,
+        length: retry.length,
+        lang: retry.lang,
+        requesterId: record.userId,
+        guildId: record.guildId,
+        channelId: record.channelId,
+        openThread: retry.openThread,
+        noThreadNotice: work.noThreadNotice,
+        finishLast: true,
+        ...(auto && record.reply.via === 'message' && out instanceof ChannelReplyDelivery
+          ? { auto: workerLinkHooks(ctx, record, record.reply.messageId, auto.url, out) }
+          : {}),
+      },
+      out,
+    );
+  } catch (err) {
+    if (!(err instanceof AlreadyDelivered)) throw err;
+    log.info({ step: err.step }, 'delivered by an earlier run, and deleted since');
+    outcome = 'ok';
+  } finally {
+    stopTyping?.();
+  }
   await handle.done();
   log.info({ outcome }, 'queued job done');
+}
+
+/**
+ * A queued job that failed its last attempt (transport errors each time): its user is told that
+ * something went wrong, where the answer would have gone (not for an auto-summary: nobody asked),
+ * and its row is finished.
+ */
+export async function finishFailedWork(bot: BotContext, work: QueuedWork): Promise<void> {
+  const log = bot.log.child({ requestId: work.jobId });
+  const resumed = await bot.app.jobs.resume(work.jobId);
+  if (!resumed) return;
+  const { record, retry, handle } = resumed;
+  const out = retry.kind === 'summarize' ? deliveryOf(bot, work, record, retry.private, handle) : null;
+  const quiet = work.kind === 'summarize-reply' && work.auto !== null;
+  try {
+    if (out && !quiet) await out.fail(notices.unexpected(work.jobId));
+  } catch (err) {
+    log.warn({ err }, 'could not tell the user their queued request failed');
+  } finally {
+    await handle.done();
+  }
+  log.warn({ told: Boolean(out && !quiet) }, 'queued job failed for good');
+}
+
+/** Where a queued summary goes: the interaction's reply, or replies to the message; null if the row does not fit the work. */
+function deliveryOf(
+  bot: BotContext,
+  work: QueuedWork,
+  record: JobRecord,
+  ephemeral: boolean,
+  handle: JobHandle,
+): Delivery | null {
+  const { reply } = record;
+  if (work.kind === 'summarize' && reply.via === 'interaction') {
+    return new WebhookDelivery(
+      bot.client.rest,
+      reply.applicationId,
+      reply.interactionToken,
+      ephemeral,
+      handle,
+    );
+  }
+  if (work.kind === 'summarize-reply' && reply.via === 'message') {
+    return new ChannelReplyDelivery(
+      bot.client.rest,
+      record.channelId,
+      reply.messageId,
+      work,
+      record.id,
+      handle,
+    );
+  }
+  return null;
+}
+
+/**
+ * An auto-summary's hooks on a worker, which sees no gateway events: the poster's message is read
+ * through REST (gone: 10008), and a rerun after a crash that already posted goes on posting.
+ */
+function workerLinkHooks(
+  ctx: RequestContext,
+  record: JobRecord,
+  messageId: string,
+  url: string,
+  out: ChannelReplyDelivery,
+): AutoSummaryHooks {
+  const { rest } = ctx.bot.client;
+  const current = async (): Promise<string | null> => {
+    try {
+      const message = (await rest.get(Routes.channelMessage(record.channelId, messageId))) as APIMessage;
+      return message.content;
+    } catch (err) {
+      if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) return null;
+      throw err;
+    }
+  };
+  const hooks = sharedLinkHooks(
+    ctx,
+    { guildId: record.guildId ?? '', channelId: record.channelId, messageId, authorId: record.userId, url },
+    current,
+    (text) => out.post('pointer', { content: text }, true),
+  );
+  return {
+    ...hooks,
+    beforePosting: async (article) => Boolean(ctx.job?.sent('part-0')) || hooks.beforePosting(article),
+  };
+}
+
+/** "Verbatim is typing…" in a channel through REST until stopped (Discord shows it ~10 s per request). */
+function keepTypingThrough(bot: BotContext, channelId: string): () => void {
+  const send = () => void bot.client.rest.post(Routes.channelTyping(channelId)).catch(() => undefined);
+  send();
+  const timer = setInterval(send, 8000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

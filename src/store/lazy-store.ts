@@ -155,6 +155,12 @@ class LazyStore implements Store {
   async unfinishedJobs(): Promise<JobRecord[]> {
     return (await this.#store()).unfinishedJobs();
   }
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    return (await this.#store()).getJob(id);
+  }
+  async updateJobPayload(id: string, payload: unknown): Promise<boolean> {
+    return (await this.#store()).updateJobPayload(id, payload);
+  }
   async forgetUser(userId: string): Promise<PurgeCounts> {
     return (await this.#store()).forgetUser(userId);
   }

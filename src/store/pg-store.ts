@@ -568,6 +568,20 @@ class PgStore implements Store {
     return rows.flatMap((row) => decodeJob(row, this.#log) ?? []);
   }
 
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const { rows } = await this.#pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+    const row = rows[0];
+    return row ? decodeJob(row, this.#log) : undefined;
+  }
+
+  async updateJobPayload(id: string, payload: unknown): Promise<boolean> {
+    const r = await this.#pool.query('UPDATE jobs SET payload = $2 WHERE id = $1', [
+      id,
+      toJson(payload, 'job payload'),
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
   async forgetUser(userId: string): Promise<PurgeCounts> {
     return this.#tx(async (c) => {
       const run = count(c);

@@ -368,6 +368,15 @@ class SqliteStore implements Store {
     return rows.flatMap((row) => decodeJob(row, this.#log) ?? []);
   }
 
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const row = this.#q.jobGet.get(id) as JobRow | undefined;
+    return row ? decodeJob(row, this.#log) : undefined;
+  }
+
+  async updateJobPayload(id: string, payload: unknown): Promise<boolean> {
+    return this.#q.jobPayloadUpdate.run(toJson(payload, 'job payload'), id).changes > 0;
+  }
+
   async forgetUser(userId: string): Promise<PurgeCounts> {
     return this.#tx(() => {
       const turns = this.#db
@@ -721,5 +730,7 @@ function prepareStatements(db: Db) {
       'SELECT DISTINCT article_hash FROM threads WHERE guild_id = ? ORDER BY article_hash',
     ).pluck(),
     jobsAll: p('SELECT * FROM jobs ORDER BY started_at ASC, id ASC'),
+    jobGet: p('SELECT * FROM jobs WHERE id = ?'),
+    jobPayloadUpdate: p('UPDATE jobs SET payload = ? WHERE id = ?'),
   };
 }

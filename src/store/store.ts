@@ -131,6 +131,13 @@ export interface Store {
   finishJob(id: string): Promise<boolean>;
   /** Jobs recorded and not finished, oldest first. */
   unfinishedJobs(): Promise<JobRecord[]>;
+  /** One recorded, unfinished job by its id; undefined once finished (or never recorded). */
+  getJob(id: string): Promise<JobRecord | undefined>;
+  /**
+   * Replaces a recorded job's payload only while it is recorded: false (nothing written) once it is
+   * finished, so a late writer (a worker whose job another worker already finished) cannot bring it back.
+   */
+  updateJobPayload(id: string, payload: unknown): Promise<boolean>;
 
   /**
    * Deletes what the store holds about a user: threads they requested (with every turn in them and

@@ -841,6 +841,27 @@ export function runStoreConformance(name: string, newHarness: () => Promise<Stor
         assert.deepEqual(await store.unfinishedJobs(), [{ ...second, payload: 'replaced' }]);
       });
 
+      it('GIVEN recorded jobs THEN one is read by its id until finished, and its payload is replaced only while it is recorded', async (h) => {
+        const store = await h.open();
+        const second = job({ id: 'job-2', reply: { via: 'message', messageId: 'm-5' }, startedAt: T0 + 5 });
+        await store.recordJob(job());
+        await store.recordJob(second);
+        assert.deepEqual(await store.getJob('job-2'), second);
+        assert.equal(await store.getJob('job-9'), undefined);
+        assert.equal(await store.updateJobPayload('job-2', { sent: ['m-6'] }), true);
+        assert.deepEqual(await store.getJob('job-2'), { ...second, payload: { sent: ['m-6'] } });
+        assert.deepEqual(await store.getJob('job-1'), job(), 'the other job is untouched');
+        assert.equal(await store.finishJob('job-2'), true);
+        assert.equal(await store.getJob('job-2'), undefined);
+        assert.equal(await store.updateJobPayload('job-2', { sent: ['m-7'] }), false);
+        assert.equal(
+          await store.getJob('job-2'),
+          undefined,
+          'a late update does not bring a finished job back',
+        );
+        assert.deepEqual(await store.unfinishedJobs(), [job()]);
+      });
+
       it('GIVEN jobs recorded before a restart THEN the reopened store still lists them', async (h) => {
         const first = await h.open();
         await first.recordJob(job());

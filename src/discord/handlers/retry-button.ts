@@ -75,12 +75,25 @@ export const retryButton = {
     ctx.log.info({ retryOf: job.id, kind: claim.retry.kind }, 'retrying an interrupted request');
     const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
     const out = new InteractionDelivery(interaction, ephemeral);
+    const type = interaction.channel?.type;
+    // A summary's retry as it runs here, or on a worker from the job's record (a gateway queues it).
+    const retry: RetryRequest =
+      claim.retry.kind === 'summarize'
+        ? {
+            ...claim.retry,
+            private: ephemeral,
+            openThread:
+              claim.retry.openThread &&
+              !ephemeral &&
+              (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement),
+          }
+        : claim.retry;
     return runRequest(ctx, {
       userId: job.userId,
       rateLimit: null,
       preconditions: [],
       refuse: (notice) => acknowledge(ctx, () => tellPrivately(interaction, notice)),
-      job: jobInfo(interaction, job, claim.retry),
+      job: jobInfo(interaction, job, retry),
       acknowledge: async () => {
         await acknowledge(ctx, () =>
           interaction.update({
@@ -99,7 +112,6 @@ export const retryButton = {
             runAnswer(runCtx, conversation, claim.retry.question, job.userId, out),
           );
         }
-        const type = interaction.channel?.type;
         return runSummary(
           runCtx,
           {
@@ -109,14 +121,13 @@ export const retryButton = {
             requesterId: job.userId,
             guildId: interaction.guildId,
             channelId: interaction.channelId,
-            openThread:
-              claim.retry.openThread &&
-              !ephemeral &&
-              (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement),
+            openThread: retry.kind === 'summarize' && retry.openThread,
           },
           out,
         );
       },
+      // A question's retry runs here (the thread's questions are queued by their own kind).
+      queued: retry.kind === 'summarize' ? { kind: 'summarize', noThreadNotice: null } : null,
     });
   },
 } satisfies ButtonHandler<RetryTarget>;

@@ -14,6 +14,7 @@ import { type JobReply, type RetryRequest, retrySourceOf } from '../../app/jobs.
 import type { SourceSpec } from '../../app/load-article.js';
 import type { SourceInput } from '../../app/source-input.js';
 import type { SummaryOutcome } from '../../app/summaries.js';
+import type { WorkOrder } from '../../app/work-queue.js';
 import type { Article } from '../../article/article.js';
 import type { Failure, ReasonCode, Result } from '../../core/result.js';
 import type { SummaryLength } from '../../engines/engine.js';
@@ -80,6 +81,11 @@ export interface SummaryJob {
   readonly noThreadNotice?: string | null;
   /** Set for a link summarized by itself in an auto-summary channel (see `AutoSummaryHooks`). */
   readonly auto?: AutoSummaryHooks;
+  /**
+   * Finish the job only once the thread and the delivery record are made (a queued job: a run
+   * after its worker died then makes what is missing), not as soon as the summary is out.
+   */
+  readonly finishLast?: boolean;
 }
 
 /**
@@ -135,7 +141,7 @@ export function summaryFromInteraction(
       return undefined;
     },
     out: new InteractionDelivery(interaction, options.private),
-    queue: true,
+    queued: { kind: 'summarize', noThreadNotice: options.private ? null : noThreadNotice(place) },
   });
 }
 
@@ -145,6 +151,8 @@ export function summaryFromInteraction(
  * A message or a reaction carries no locale: the server's default language, else the article's own;
  * its length, else standard. Always public (nobody to show a private reply to). Acknowledged by
  * "typing…" until the summary is posted, as a reply to `message`; refusals are replies too.
+ * `queued`: a gateway hands it to a worker (a mention; a reaction's claim is released by the
+ * gateway on failure, so it runs there).
  */
 export function summaryFromMessage(
   message: Message,
@@ -153,6 +161,7 @@ export function summaryFromMessage(
   place: Place,
   options: Pick<SummaryOptions, 'length' | 'lang'>,
   userId: string = message.author.id,
+  queued = false,
 ): Request {
   const out = new MessageDelivery(message, place);
   return summaryRequest(ctx, {
@@ -168,7 +177,7 @@ export function summaryFromMessage(
     refuse: (notice) => out.fail(userId === message.author.id ? notice : `<@${userId}> ${notice}`),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out,
-    queue: false,
+    queued: queued ? replyOrder(place, null) : null,
   });
 }
 
@@ -198,9 +207,20 @@ export function summaryFromSharedLink(
     refuse: async () => auto.refused(),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out: new MessageDelivery(message, place),
-    queue: false,
+    queued: replyOrder(place, { url }),
     auto,
   });
+}
+
+/** A summary replying to a message, as a worker runs it. */
+function replyOrder(place: Place, auto: { readonly url: string } | null): WorkOrder {
+  return {
+    kind: 'summarize-reply',
+    noThreadNotice: noThreadNotice(place),
+    canEmbed: place.canEmbed,
+    canReply: place.canReply,
+    auto,
+  };
 }
 
 /** The parts of a summary request that differ by the way in; the rest is declared here, once. */
@@ -216,8 +236,8 @@ interface SummaryWayIn {
   readonly refuse: Request['refuse'];
   readonly acknowledge: Request['acknowledge'];
   readonly out: Delivery;
-  /** Whether a gateway queues it for a worker (the answer goes through the interaction's token). */
-  readonly queue: boolean;
+  /** What a gateway queues for a worker instead of running it; null: run here. */
+  readonly queued: WorkOrder | null;
   readonly auto?: AutoSummaryHooks;
 }
 
@@ -264,7 +284,7 @@ function summaryRequest(ctx: RequestContext, way: SummaryWayIn): Request {
             retry: input ? retryOf(input) : null,
           },
     acknowledge: way.acknowledge,
-    queued: way.queue ? { kind: 'summarize', noThreadNotice: way.noThreadNotice } : null,
+    queued: way.queued,
     run: (runCtx) => {
       if (!input || 'refusal' in input) throw new Error('a refused summary request ran');
       return runSummary(
@@ -360,7 +380,7 @@ export async function runSummary(
     ),
     note,
   );
-  await ctx.job?.done();
+  if (!job.finishLast) await ctx.job?.done();
   const first = sent[0];
   if (!first) throw new Error('a summary was delivered as no message');
   await bot.app.conversations.open({
@@ -397,6 +417,7 @@ export async function runSummary(
     'summary posted',
   );
   await job.auto?.posted(first.id, article);
+  if (job.finishLast) await ctx.job?.done();
   return 'ok';
 }
 
