@@ -33,14 +33,16 @@ export async function startBotProcess(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  // Parsed as they arrive, once: callers poll `lines()` while thousands of lines accumulate.
+  const parsed: { msg: string }[] = [];
+  let unparsed = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    const complete = (unparsed + chunk).split('\n');
+    unparsed = complete.pop() ?? '';
+    for (const l of complete) if (l.startsWith('{')) parsed.push(JSON.parse(l) as { msg: string });
   });
-  const lines = () =>
-    stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { msg: string });
+  const lines = () => [...parsed];
   const deadline = Date.now() + 30_000;
   while (!lines().some((l) => l.msg === 'bot ready' || l.msg === 'worker ready')) {
     if (child.exitCode !== null || Date.now() > deadline) {
