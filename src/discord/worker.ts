@@ -138,6 +138,7 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
       channelId: record.channelId,
       openThread: retry.openThread,
       noThreadNotice: work.noThreadNotice,
+      finishedByCaller: true,
     },
     out,
   );

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Queue } from 'bullmq';
+import { WORK_QUEUE } from '../../src/app/work-queue.js';
 import { eventually } from '../../testkit/discord/harness.js';
 import {
   ACTIVE_MIX,
@@ -8,6 +10,7 @@ import {
   runMixedRequests,
   SHARDS,
   startCluster,
+  takenOver,
 } from '../../testkit/drivers/roles-e2e.js';
 import { freshDatabase } from '../../testkit/services.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
@@ -59,22 +62,40 @@ describe('split roles end to end: gateways per shard, workers, kills', () => {
     });
     t.diagnostic(
       `${report.sessions.length} requests (${report.sent} interactions and messages: ${JSON.stringify(report.byKind)}) in ${Math.round(report.elapsedMs)} ms; ` +
-        `worker killed with ${report.runningAtWorkerKill.length} running, ${report.rerun.length} run again; ` +
+        `worker killed with ${report.runningAtWorkerKill.length} jobs running; ` +
         `gateway killed with ${report.queuedAtGatewayKill} of its jobs unfinished, back in ${Math.round(report.gatewayDownMs)} ms; ` +
         `kinds not yet in the mix: ${MIX.filter((e) => e.waitsFor !== null)
           .map((e) => e.kind)
           .join(', ')}`,
     );
 
-    // Quiet: every job row finished and no live worker has anything running; then nothing more comes.
+    // Quiet: every job row finished, the queue empty (a dead worker's jobs taken up again even when
+    // their users already had the answer), no live worker running anything. Only then is it counted.
+    const queue = redis.own(new Queue(WORK_QUEUE, { connection: redis.connection(), prefix: redis.prefix }));
     await eventually(
-      async () => running(cluster).length === 0 && (await cluster.unfinishedJobs()) === 0,
+      async () => {
+        const counts = await queue.getJobCounts('active', 'wait', 'delayed', 'prioritized', 'waiting-children');
+        return (
+          Object.values(counts).every((n) => n === 0) &&
+          running(cluster).length === 0 &&
+          (await cluster.unfinishedJobs()) === 0
+        );
+      },
       30_000,
       'every job finished',
     );
     const problems = report.sessions.flatMap((s) =>
       s.problems().map((p) => `${s.label} (${s.kind}, shard ${s.place.shard}): ${p}`),
     );
+    for (const s of report.sessions.filter((s) => s.problems().length > 0)) {
+      const lines = cluster.everyProcess.flatMap((p, n) =>
+        p
+          .lines()
+          .filter((l) => s.ids?.includes(String(l.requestId)))
+          .map((l) => `  process ${n} (pid ${p.process.pid}): ${JSON.stringify(l)}`),
+      );
+      t.diagnostic(`${s.label} ${s.kind} ids ${s.ids?.join(', ')}:\n${lines.join('\n')}`);
+    }
     assert.deepEqual(problems, [], 'every request answered exactly once, with its own answer');
     assert.ok(report.sent >= 100, `${report.sent} interactions and messages`);
     assert.deepEqual(
@@ -89,7 +110,21 @@ describe('split roles end to end: gateways per shard, workers, kills', () => {
     );
 
     assert.ok(report.runningAtWorkerKill.length > 0, 'the worker died with work running');
-    assert.deepEqual(report.rerun, report.runningAtWorkerKill, 'another worker ran each of its jobs again');
+    for (const id of report.runningAtWorkerKill) {
+      const lines = cluster.everyProcess.flatMap((p, n) =>
+        p
+          .lines()
+          .filter((l) => l.requestId === id || String(l.queueJob ?? '').endsWith(id))
+          .map((l) => `  process ${n}: ${JSON.stringify(l)}`),
+      );
+      const job = await queue.getJob(`summarize-${id}`);
+      t.diagnostic(`left by the killed worker: ${id} (queue job: ${JSON.stringify({ finishedOn: job?.finishedOn, failedReason: job?.failedReason, stalled: job?.stalledCounter, attempts: job?.attemptsMade })}):\n${lines.join('\n')}`);
+    }
+    assert.deepEqual(
+      takenOver(cluster, report.runningAtWorkerKill),
+      report.runningAtWorkerKill,
+      'another worker took each of its jobs up again',
+    );
     assert.ok(
       cluster.workers.some((w) => w.lines().some((l) => l.msg === 'job of a worker that is gone runs again')),
       'found by the stalled check, not by anyone pressing anything',

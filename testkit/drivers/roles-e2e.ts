@@ -216,6 +216,8 @@ export interface Session {
   readonly place: Place;
   /** Interactions and messages the user sent for it (a form is two: the command, then the submit). */
   readonly sent: number;
+  /** Their ids (the request ids in the processes' logs), filled in by the run. */
+  ids?: string[];
   /** Empty when the user has exactly the one answer they asked for. */
   problems(): string[];
 }
@@ -616,6 +618,17 @@ export const MIX: readonly MixEntry[] = [
 /** The kinds sent today: those gateways on main queue for the workers. */
 export const ACTIVE_MIX: readonly MixEntry[] = MIX.filter((entry) => entry.waitsFor === null);
 
+/**
+ * Request ids a live worker took up again after `ids` were left by a dead one: run again, or found
+ * finished (the dead worker had delivered and recorded it before it died).
+ */
+export function takenOver(cluster: Cluster, ids: readonly string[]): string[] {
+  const again = new Set(['queued job started', 'queued job already finished']);
+  return ids.filter((id) =>
+    cluster.workers.some((w) => w.lines().some((l) => again.has(l.msg) && l.requestId === id)),
+  );
+}
+
 // ---- the run ---------------------------------------------------------------------------------
 
 export interface RunOptions {
@@ -637,8 +650,6 @@ export interface RunReport {
   readonly byKind: Readonly<Record<string, number>>;
   /** Request ids the killed worker had started and not finished when it died. */
   readonly runningAtWorkerKill: readonly string[];
-  /** Of those, the ones another worker ran again (its stalled check found them). */
-  readonly rerun: readonly string[];
   /** Jobs the gateway of shard 1 had queued and the workers had not finished when it was killed. */
   readonly queuedAtGatewayKill: number;
   /** Milliseconds from the gateway's SIGKILL until its replacement was ready. */
@@ -738,13 +749,26 @@ export async function runMixedRequests(cluster: Cluster, options: RunOptions): P
     // Shifted by one place each cycle, so that every kind is sent in every guild.
     const place = cluster.places[(i + Math.floor(i / cycle.length)) % cluster.places.length] as Place;
     const label = `r${i}`;
+    const ids: string[] = [];
+    const own: Users = {
+      ...users,
+      dispatch: async (at, send, settled) => {
+        const sent = await users.dispatch(at, send, settled);
+        ids.push((sent as { readonly id: string }).id);
+        return sent;
+      },
+    };
     // A user left without an answer is a finding, reported with the others, not a crash of the run.
-    const session = entry.run(users, place, label).catch(
+    const session = entry
+      .run(own, place, label)
+      .then((s) => Object.assign(s, { ids }))
+      .catch(
       (err: unknown): Session => ({
         kind: entry.kind,
         label,
         place,
-        sent: 1,
+        sent: ids.length,
+        ids,
         problems: () => [`no answer: ${err instanceof Error ? err.message : String(err)}`],
       }),
     );
@@ -754,9 +778,6 @@ export async function runMixedRequests(cluster: Cluster, options: RunOptions): P
   }
   await Promise.all(kills);
   const done = await Promise.all(sessions);
-  const rerun = runningAtWorkerKill.filter((id) =>
-    cluster.workers.some((w) => w.lines().some((l) => l.msg === 'queued job started' && l.requestId === id)),
-  );
   const byKind: Record<string, number> = {};
   for (const s of done) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
   return {
@@ -764,7 +785,6 @@ export async function runMixedRequests(cluster: Cluster, options: RunOptions): P
     sent: done.reduce((n, s) => n + s.sent, 0),
     byKind,
     runningAtWorkerKill,
-    rerun,
     queuedAtGatewayKill,
     gatewayDownMs,
     elapsedMs: performance.now() - started,

@@ -80,6 +80,13 @@ export interface SummaryJob {
   readonly noThreadNotice?: string | null;
   /** Set for a link summarized by itself in an auto-summary channel (see `AutoSummaryHooks`). */
   readonly auto?: AutoSummaryHooks;
+  /**
+   * Run by a worker from the queue: its job is finished by the caller, after the thread and the
+   * delivery record too. A worker's crash then leaves the job to run again, which posts nothing twice
+   * (the same reply edited, the thread found, the invitation's nonce); finished at delivery, a crash
+   * before the thread opened would leave the summary without its thread and its record for good.
+   */
+  readonly finishedByCaller?: boolean;
 }
 
 /**
@@ -360,7 +367,7 @@ export async function runSummary(
     ),
     note,
   );
-  await ctx.job?.done();
+  if (!job.finishedByCaller) await ctx.job?.done();
   const first = sent[0];
   if (!first) throw new Error('a summary was delivered as no message');
   await bot.app.conversations.open({
