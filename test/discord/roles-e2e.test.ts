@@ -29,6 +29,7 @@ describe('split roles end to end: gateways per shard, workers, kills', () => {
   it('GIVEN two gateways (one shard each) and three workers on PostgreSQL and Redis WHEN 100 users send mixed requests over four guilds while a worker and a gateway are SIGKILLed and restarted THEN every request is answered exactly once, none lost, none doubled', async (t) => {
     const redis = await testRedis(t);
     const databaseUrl = await freshDatabase(t, 'verbatim_e2e');
+    const startedAt = performance.now();
     const cluster = await startCluster({
       databaseUrl,
       redisUrl: REDIS_URL,
@@ -40,6 +41,7 @@ describe('split roles end to end: gateways per shard, workers, kills', () => {
       workerConcurrency: 2,
     });
     t.after(() => cluster.close());
+    const startMs = performance.now() - startedAt;
     assert.deepEqual(
       cluster.fake
         .sessionShards()
@@ -61,7 +63,7 @@ describe('split roles end to end: gateways per shard, workers, kills', () => {
       killGatewayAt: 60,
     });
     t.diagnostic(
-      `${report.sessions.length} requests (${report.sent} interactions and messages: ${JSON.stringify(report.byKind)}) in ${Math.round(report.elapsedMs)} ms; ` +
+      `processes ready in ${Math.round(startMs)} ms; ${report.sessions.length} requests (${report.sent} interactions and messages: ${JSON.stringify(report.byKind)}) in ${Math.round(report.elapsedMs)} ms; ` +
         `worker killed with ${report.runningAtWorkerKill.length} jobs running; ` +
         `gateway killed with ${report.queuedAtGatewayKill} of its jobs unfinished, back in ${Math.round(report.gatewayDownMs)} ms; ` +
         `kinds not yet in the mix: ${MIX.filter((e) => e.waitsFor !== null)
@@ -74,7 +76,13 @@ describe('split roles end to end: gateways per shard, workers, kills', () => {
     const queue = redis.own(new Queue(WORK_QUEUE, { connection: redis.connection(), prefix: redis.prefix }));
     await eventually(
       async () => {
-        const counts = await queue.getJobCounts('active', 'wait', 'delayed', 'prioritized', 'waiting-children');
+        const counts = await queue.getJobCounts(
+          'active',
+          'wait',
+          'delayed',
+          'prioritized',
+          'waiting-children',
+        );
         return (
           Object.values(counts).every((n) => n === 0) &&
           running(cluster).length === 0 &&
@@ -83,6 +91,9 @@ describe('split roles end to end: gateways per shard, workers, kills', () => {
       },
       30_000,
       'every job finished',
+    );
+    t.diagnostic(
+      `quiet ${Math.round(performance.now() - startedAt - startMs - report.elapsedMs)} ms after the last answer`,
     );
     const problems = report.sessions.flatMap((s) =>
       s.problems().map((p) => `${s.label} (${s.kind}, shard ${s.place.shard}): ${p}`),
@@ -118,7 +129,9 @@ describe('split roles end to end: gateways per shard, workers, kills', () => {
           .map((l) => `  process ${n}: ${JSON.stringify(l)}`),
       );
       const job = await queue.getJob(`summarize-${id}`);
-      t.diagnostic(`left by the killed worker: ${id} (queue job: ${JSON.stringify({ finishedOn: job?.finishedOn, failedReason: job?.failedReason, stalled: job?.stalledCounter, attempts: job?.attemptsMade })}):\n${lines.join('\n')}`);
+      t.diagnostic(
+        `left by the killed worker: ${id} (queue job: ${JSON.stringify({ finishedOn: job?.finishedOn, failedReason: job?.failedReason, stalled: job?.stalledCounter, attempts: job?.attemptsMade })}):\n${lines.join('\n')}`,
+      );
     }
     assert.deepEqual(
       takenOver(cluster, report.runningAtWorkerKill),

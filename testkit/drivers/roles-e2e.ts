@@ -75,6 +75,9 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
+/** How long a process may take to get ready: five Node processes starting at once on a loaded machine. */
+const READY_MS = 90_000;
+
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const articles = await startArticleServer();
   const guilds = Array.from({ length: SHARDS * options.guildsPerShard }, (_, i) => ({
@@ -126,22 +129,24 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     workers,
     everyProcess,
     startGateway: async (shard) => {
-      const gateway = await startBotProcess({
-        ...env,
-        VERBATIM_ROLE: 'gateway',
-        DISCORD_SHARD_IDS: String(shard),
-        DISCORD_SHARD_COUNT: String(SHARDS),
-      });
+      const gateway = await startBotProcess(
+        {
+          ...env,
+          VERBATIM_ROLE: 'gateway',
+          DISCORD_SHARD_IDS: String(shard),
+          DISCORD_SHARD_COUNT: String(SHARDS),
+        },
+        { readyMs: READY_MS },
+      );
       everyProcess.push(gateway);
       gateways[shard] = gateway;
       return gateway;
     },
     startWorker: async () => {
-      const worker = await startBotProcess({
-        ...env,
-        VERBATIM_ROLE: 'worker',
-        ENGINE_MAX_ACTIVE: String(options.workerConcurrency),
-      });
+      const worker = await startBotProcess(
+        { ...env, VERBATIM_ROLE: 'worker', ENGINE_MAX_ACTIVE: String(options.workerConcurrency) },
+        { readyMs: READY_MS },
+      );
       everyProcess.push(worker);
       workers.push(worker);
       return worker;
@@ -192,9 +197,33 @@ function linesOf(cluster: Cluster, msg: string): { readonly [key: string]: unkno
   return cluster.everyProcess.flatMap((p) => p.lines().filter((l) => l.msg === msg));
 }
 
-/** Whether some process logged `msg` for request `requestId`. */
+/** What every process logged per request id, read at most every 50 ms: a dozen users poll it. */
+const logIndexes = new WeakMap<
+  Cluster,
+  { at: number; readonly read: Map<BotProcess, number>; readonly msgs: Map<string, Set<string>> }
+>();
+
+/** Whether some process (a killed one too) logged `msg` for request `requestId`. */
 function logged(cluster: Cluster, msg: string, requestId: string): boolean {
-  return cluster.everyProcess.some((p) => p.lines().some((l) => l.msg === msg && l.requestId === requestId));
+  let index = logIndexes.get(cluster);
+  if (!index) {
+    index = { at: 0, read: new Map(), msgs: new Map() };
+    logIndexes.set(cluster, index);
+  }
+  if (performance.now() - index.at > 50) {
+    index.at = performance.now();
+    for (const p of cluster.everyProcess) {
+      const lines = p.lines();
+      for (const l of lines.slice(index.read.get(p) ?? 0)) {
+        if (typeof l.requestId !== 'string') continue;
+        const msgs = index.msgs.get(l.requestId) ?? new Set<string>();
+        msgs.add(l.msg);
+        index.msgs.set(l.requestId, msgs);
+      }
+      index.read.set(p, lines.length);
+    }
+  }
+  return index.msgs.get(requestId)?.has(msg) ?? false;
 }
 
 /**
@@ -236,17 +265,23 @@ export interface MixEntry {
   run(users: Users, place: Place, label: string): Promise<Session>;
 }
 
-/** A page of its own per request: the fixture article with the request's label in its title. */
+/**
+ * A page of its own per request: the fixture article with the request's label in its title and a
+ * line of its own (the stored article and the cached summary are keyed by the text: pages that
+ * differ only in their title would share one, with the title of whichever was stored last).
+ */
 export function labelledPage(label: string, delayMs = 0): Page {
   return {
-    body: page.replaceAll('After Six Years of Work', `After Six Years of Work (copy ${label})`),
+    body: page
+      .replaceAll('After Six Years of Work', `After Six Years of Work (copy ${label})`)
+      .replace('</article>', `<p>This copy was printed for reader ${label}.</p></article>`),
     ...(delayMs > 0 ? { delayMs } : {}),
   };
 }
 
-/** Pasted text of its own per request: the fixture's text with the label in its headline. */
+/** Pasted text of its own per request: the fixture's text with the label in its headline and a line of its own. */
 export function labelledPaste(label: string): string {
-  return pasted.replace('Harbor Town Opens Its Tidal Barrier', `Harbor Town Opens Its Tidal Barrier (copy ${label})`);
+  return `${pasted.replace('Harbor Town Opens Its Tidal Barrier', `Harbor Town Opens Its Tidal Barrier (copy ${label})`)}\n\nThis copy was pasted for reader ${label}.`;
 }
 
 /** The request's own copy is in the title of the summary's first embed. */
@@ -557,7 +592,8 @@ const QUESTIONS = [
 /** The Ask button under a summary: the question form, submitted; the answer is the form's reply. */
 const askButton: MixEntry = {
   kind: 'ask button',
-  waitsFor: 'workers answering the Ask form (on main a gateway answers it itself; issue 12, questions queued)',
+  waitsFor:
+    'workers answering the Ask form (on main a gateway answers it itself; issue 12, questions queued)',
   weight: 1,
   async run(users, place, label) {
     const { fake, articles } = users.cluster;
@@ -677,7 +713,8 @@ export async function runMixedRequests(cluster: Cluster, options: RunOptions): P
     for (;;) {
       const value = condition();
       if (value !== null && value !== undefined && value !== false) return value;
-      if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      if (performance.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
       await sleep(50);
     }
   };
@@ -701,7 +738,12 @@ export async function runMixedRequests(cluster: Cluster, options: RunOptions): P
 
   const killWorker = async () => {
     const active = (w: BotProcess) => {
-      const done = new Set(w.lines().filter((l) => l.msg === 'queued job done').map((l) => l.requestId));
+      const done = new Set(
+        w
+          .lines()
+          .filter((l) => l.msg === 'queued job done')
+          .map((l) => l.requestId),
+      );
       return w
         .lines()
         .filter((l) => l.msg === 'queued job started' && !done.has(l.requestId))
@@ -763,15 +805,15 @@ export async function runMixedRequests(cluster: Cluster, options: RunOptions): P
       .run(own, place, label)
       .then((s) => Object.assign(s, { ids }))
       .catch(
-      (err: unknown): Session => ({
-        kind: entry.kind,
-        label,
-        place,
-        sent: ids.length,
-        ids,
-        problems: () => [`no answer: ${err instanceof Error ? err.message : String(err)}`],
-      }),
-    );
+        (err: unknown): Session => ({
+          kind: entry.kind,
+          label,
+          place,
+          sent: ids.length,
+          ids,
+          problems: () => [`no answer: ${err instanceof Error ? err.message : String(err)}`],
+        }),
+      );
     sessions.push(session);
     running.add(session);
     void session.then(() => running.delete(session));
