@@ -67,7 +67,7 @@ export interface Cluster {
   readonly everyProcess: BotProcess[];
   startGateway(shard: number): Promise<BotProcess>;
   startWorker(): Promise<BotProcess>;
-  /** SIGKILL, and waits for the exit; the process leaves `gateways` / `workers`. */
+  /** SIGKILL, and waits for the exit and its last output; the process leaves `gateways` / `workers`. */
   kill(victim: BotProcess): Promise<void>;
   /** Job rows not finished yet (PostgreSQL). */
   unfinishedJobs(): Promise<number>;
@@ -152,7 +152,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       return worker;
     },
     kill: async (victim) => {
-      const exited = victim.process.exitCode === null ? once(victim.process, 'exit') : null;
+      // 'close': the process has exited and everything it wrote has been read.
+      const alive = victim.process.exitCode === null && victim.process.signalCode === null;
+      const exited = alive ? once(victim.process, 'close') : null;
       victim.process.kill('SIGKILL');
       await exited;
       const w = workers.indexOf(victim);
@@ -177,10 +179,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     },
   };
   try {
-    // The first gateway migrates the fresh database before anyone else opens it.
-    await cluster.startGateway(0);
+    // All at once: processes starting together migrate the fresh database once (an advisory lock).
     await Promise.all([
-      ...Array.from({ length: SHARDS - 1 }, (_, i) => cluster.startGateway(i + 1)),
+      ...Array.from({ length: SHARDS }, (_, shard) => cluster.startGateway(shard)),
       ...Array.from({ length: options.workers }, () => cluster.startWorker()),
     ]);
   } catch (err) {
@@ -684,7 +685,7 @@ export interface RunReport {
   /** Interactions and messages sent by the users. */
   readonly sent: number;
   readonly byKind: Readonly<Record<string, number>>;
-  /** Request ids the killed worker had started and not finished when it died. */
+  /** Request ids the killed worker had started and not finished when it died (from its log). */
   readonly runningAtWorkerKill: readonly string[];
   /** Jobs the gateway of shard 1 had queued and the workers had not finished when it was killed. */
   readonly queuedAtGatewayKill: number;
@@ -753,8 +754,9 @@ export async function runMixedRequests(cluster: Cluster, options: RunOptions): P
       () => cluster.workers.find((w) => active(w).length > 0),
       'a worker with a job running',
     );
-    runningAtWorkerKill = active(victim);
     await cluster.kill(victim);
+    // Read after its output has ended: it may have finished some between the choice and the kill.
+    runningAtWorkerKill = active(victim);
     await cluster.startWorker();
   };
 
