@@ -590,7 +590,10 @@ const QUESTIONS = [
   'When is the drill held?',
 ] as const;
 
-/** The Ask button under a summary: the question form, submitted; the answer is the form's reply. */
+/**
+ * The Ask button under a summary: the question form, submitted; the answer is posted in the
+ * summary's thread ("@user asked:" with the answer), the form's own reply private.
+ */
 const askButton: MixEntry = {
   kind: 'ask button',
   waitsFor:
@@ -611,31 +614,38 @@ const askButton: MixEntry = {
       queued(users),
     );
     await users.until(() => summaryComplete(users, handle, label), `the summary of ${label}`, ANSWER_MS);
+    const threadId = handle.original?.id ?? '';
     const press = await users.dispatch(
       place,
-      () => fake.sendButton({ customId: 'verbatim:ask', messageId: handle.original?.id ?? '' }),
+      () => fake.sendButton({ customId: 'verbatim:ask', messageId: threadId }),
       (h) => h.modal !== null,
     );
     await press.waitFor('modal', ANSWER_MS);
     const customId = (press.modal as { custom_id: string }).custom_id;
-    const answered = (h: InteractionHandle) => (h.original?.embeds.length ?? 0) > 0;
+    const answers = () =>
+      fake
+        .messages(threadId)
+        .filter(
+          (m) =>
+            m.authorId === fake.botUser.id &&
+            m.content.startsWith(labels.askedBy(press.userId)) &&
+            m.embeds.length > 0,
+        );
     const submit = await users.dispatch(
       place,
       () => fake.sendModalSubmit({ customId, fields: { question: QUESTIONS[0] }, fromInteraction: press }),
-      (h) => queued(users)(h) || answered(h),
+      (h) => queued(users)(h) || answers().length > 0,
     );
-    await users.until(() => answered(submit), `the answer to ${label}'s Ask`, ANSWER_MS);
+    await users.until(() => answers().length > 0, `the answer to ${label}'s Ask`, ANSWER_MS);
     return {
       kind: 'ask button',
       label,
       place,
       sent: 3,
       problems: () => [
-        ...summaryProblems(users, handle, label),
-        ...(submit.followups.length === 0 ? [] : [`${submit.followups.length} follow-ups to the answer`]),
-        ...(fake.messages(null).filter((m) => m.interactionId === submit.id).length <= 1
-          ? []
-          : ['the answer was posted twice']),
+        ...summaryProblems(users, handle, label).filter((p) => !p.includes('bot messages in the thread')),
+        ...(answers().length === 1 ? [] : [`answered ${answers().length} times in the thread`]),
+        ...(submit.ephemeral ? [] : ['the form was not acknowledged privately']),
       ],
     };
   },
@@ -767,6 +777,7 @@ export async function runMixedRequests(cluster: Cluster, options: RunOptions): P
     await until(
       () => inFlight.every((r) => r.shard !== shard || r.settled()),
       `shard ${shard}'s requests to be acknowledged and queued`,
+      60_000,
     );
     const victim = cluster.gateways[shard] as BotProcess;
     const queuedBy = new Set(
