@@ -686,7 +686,13 @@ export interface RunOptions {
   readonly mix?: readonly MixEntry[];
   /** After this many sessions have started, SIGKILL a worker with a job running, and start another. */
   readonly killWorkerAt: number;
-  /** After this many, SIGKILL the gateway of shard 1 (with nothing of its own half-done), and restart it. */
+  /**
+   * After this many, SIGKILL the gateway of shard 1 and restart it. Its users wait meanwhile (Discord
+   * fails interactions that reach no session; no bot can answer those), and it is killed with every
+   * interaction it received acknowledged and queued: one killed between its deferral and the queue's
+   * `add` leaves a deferred reply that no process ever takes up (its job row is only in PostgreSQL,
+   * and gateways do not look for interrupted jobs) — a known gap, not what this run measures.
+   */
   readonly killGatewayAt: number;
 }
 
