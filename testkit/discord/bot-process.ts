@@ -17,11 +17,12 @@ export interface BotProcess {
 /**
  * `npm start` as its own process (the compiled entry point, or the TypeScript one under tsx), with
  * only PATH and `env` for its environment, in `cwd` (default: the temp folder, so that no `.env` of
- * the repository's leaks in); resolves once it logs "bot ready" (a worker: "worker ready"; at most 30 s).
+ * the repository's leaks in); resolves once it logs "bot ready" (a worker: "worker ready"; at most
+ * `readyMs`, default 30 s).
  */
 export async function startBotProcess(
   env: Readonly<Record<string, string>>,
-  { cwd = tmpdir() }: { readonly cwd?: string } = {},
+  { cwd = tmpdir(), readyMs = 30_000 }: { readonly cwd?: string; readonly readyMs?: number } = {},
 ): Promise<BotProcess> {
   const entry = new URL(`../../src/discord/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
   const args = entry.pathname.endsWith('.ts')
@@ -33,15 +34,17 @@ export async function startBotProcess(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  // Parsed as they arrive, once: callers poll `lines()` while thousands of lines accumulate.
+  const parsed: { msg: string }[] = [];
+  let unparsed = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    const complete = (unparsed + chunk).split('\n');
+    unparsed = complete.pop() ?? '';
+    for (const l of complete) if (l.startsWith('{')) parsed.push(JSON.parse(l) as { msg: string });
   });
-  const lines = () =>
-    stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { msg: string });
-  const deadline = Date.now() + 30_000;
+  const lines = () => [...parsed];
+  const deadline = Date.now() + readyMs;
   while (!lines().some((l) => l.msg === 'bot ready' || l.msg === 'worker ready')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
