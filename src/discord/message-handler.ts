@@ -105,7 +105,9 @@ async function handle(
               : null,
         ],
         refuse: (notice) => out.fail(notice),
-        acknowledge: async () => keepTyping(channel),
+        // On a gateway the worker answering keeps typing; here one "typing…" acknowledges it.
+        acknowledge: async () =>
+          ctx.bot.queue ? void (await channel.sendTyping().catch(() => undefined)) : keepTyping(channel),
         resolve: async () => ({ conversation: about, out }),
       }),
     );

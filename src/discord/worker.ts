@@ -1,5 +1,11 @@
 import { createSystem, type System } from '../app/system.js';
-import { type QueuedWork, queueSettings, startWorkConsumer, type WorkConsumer } from '../app/work-queue.js';
+import {
+  type QueuedWork,
+  queueSettings,
+  startWorkConsumer,
+  type WorkConsumer,
+  type WorkItem,
+} from '../app/work-queue.js';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ReadinessCheck } from '../ops/health.js';
@@ -9,6 +15,7 @@ import { BotContext, type RequestContext } from './context.js';
 import { WebhookDelivery } from './delivery.js';
 import { runSummary } from './requests/summary-request.js';
 import { notices } from './texts.js';
+import { drainThread } from './thread-drain.js';
 
 export interface RunningWorker {
   readonly system: System;
@@ -52,7 +59,7 @@ export async function startWorker(
         log: log.child({ component: 'queue' }),
       },
       (work, attempt) => {
-        const run = runQueuedWork(context, work, attempt);
+        const run = runWorkItem(context, work, attempt);
         context.track(run);
         return run;
       },
@@ -86,6 +93,11 @@ export async function startWorker(
     await system.close();
     throw err;
   }
+}
+
+/** One piece of queued work: a request from its job row, or a thread's questions. */
+export function runWorkItem(bot: BotContext, work: WorkItem, attempt: number): Promise<void> {
+  return work.kind === 'drain-thread' ? drainThread(bot, work, attempt) : runQueuedWork(bot, work, attempt);
 }
 
 /**
