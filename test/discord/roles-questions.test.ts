@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
+import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import { eventually, WIDE_BUCKETS } from '../../testkit/discord/harness.js';
 import { pasted } from '../../testkit/discord/pages.js';
@@ -46,6 +48,7 @@ async function startRoles(
     readonly workers: number;
     readonly answerDelay: (question: string) => number;
     readonly workerEnv?: Record<string, string>;
+    readonly gatewayEnv?: Record<string, string>;
     /** Called once each answer call has its reply, before it is sent. */
     readonly onAnswer?: (call: AnswerCall) => void;
   },
@@ -102,6 +105,7 @@ async function startRoles(
     ...env,
     VERBATIM_ROLE: 'gateway',
     OPENAI_BASE_URL: gatewayModel.baseURL,
+    ...options.gatewayEnv,
   });
   processes.push(gateway);
   const workers: BotProcess[] = [];
@@ -165,6 +169,32 @@ function assertOneAtATimeInOrder(answers: readonly AnswerCall[], prefix: string,
       `${after.question} started (${Math.round(after.start)} ms) after ${before.question} ended (${Math.round(before.end)} ms)`,
     );
   }
+}
+
+/**
+ * A TCP relay to the test Redis that the test can cut: the gateway's view of Redis going down
+ * (the shared Redis itself keeps running for everyone else).
+ */
+async function redisRelay(t: TestContext): Promise<{ readonly url: string; cut(): void }> {
+  const target = new URL(REDIS_URL);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => s.destroy());
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const cut = () => {
+    server.close();
+    for (const s of sockets) s.destroy();
+  };
+  t.after(cut);
+  return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, cut };
 }
 
 const otherText = `${pasted}\n\nA second copy of the article, so that it is a different text.`;
@@ -328,6 +358,38 @@ describe('split roles: questions', () => {
     );
     // A2 was answered twice (the dead worker's call, then the survivor's), never beside another.
     assertOneAtATimeInOrder(answers, 'A', ['A1', 'A2', 'A2', 'A3', 'A4']);
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN Redis unreachable from the gateway WHEN a question is asked in a thread or with /ask THEN the asker is told to try again shortly, nothing is answered and no job row is left', async (t) => {
+    const relay = await redisRelay(t);
+    const { fake, gateway, answers, jobRows } = await startRoles(t, {
+      workers: 1,
+      answerDelay: () => 0,
+      gatewayEnv: { REDIS_URL: relay.url },
+    });
+    const a = await summaryThread(fake, pasted);
+    relay.cut();
+    const question = fake.postUserMessage({
+      channelId: a.id,
+      content: 'How much did the barrier cost?',
+      mentionsBot: true,
+    });
+    const told = await replyTo(fake, a.id, question, 10_000);
+    assert.equal(told.content, notices.queueDown);
+    const slash = fake.sendSlashCommand({
+      name: 'ask',
+      options: { question: 'How much does each gate weigh?' },
+      channelId: a.id,
+    });
+    await slash.waitFor((h) => h.followups.some((f) => f.content === notices.queueDown), 10_000);
+    assert.ok((slash.ackLatencyMs ?? Infinity) < 3000, `acknowledged in ${slash.ackLatencyMs} ms`);
+    assert.equal(slash.followups.length, 1, 'told once, privately');
+    assert.equal(slash.followups[0]?.ephemeral, true);
+    assert.equal(gateway.lines().filter((l) => l.msg === 'could not queue the request').length, 2);
+    assert.equal(await jobRows(), 0, 'no job row left behind');
+    await sleep(500);
+    assert.equal(answers.length, 0, 'nothing answered');
     assert.deepEqual(fake.problems(), []);
   });
 });
