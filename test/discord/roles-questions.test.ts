@@ -49,6 +49,8 @@ async function startRoles(
     readonly answerDelay: (question: string) => number;
     readonly workerEnv?: Record<string, string>;
     readonly gatewayEnv?: Record<string, string>;
+    /** The gateway's DATABASE_URL from the test database's (a relay to it). */
+    readonly gatewayDatabase?: (url: string) => Promise<string>;
     /** Called once each answer call has its reply, before it is sent. */
     readonly onAnswer?: (call: AnswerCall) => void;
   },
@@ -105,6 +107,7 @@ async function startRoles(
     ...env,
     VERBATIM_ROLE: 'gateway',
     OPENAI_BASE_URL: gatewayModel.baseURL,
+    DATABASE_URL: (await options.gatewayDatabase?.(databaseUrl)) ?? databaseUrl,
     ...options.gatewayEnv,
   });
   processes.push(gateway);
@@ -172,14 +175,17 @@ function assertOneAtATimeInOrder(answers: readonly AnswerCall[], prefix: string,
 }
 
 /**
- * A TCP relay to the test Redis that the test can cut: the gateway's view of Redis going down
- * (the shared Redis itself keeps running for everyone else).
+ * A TCP relay to a test service (Redis, PostgreSQL) that the test can cut: the gateway's view of it
+ * going down (the service itself keeps running for everyone else). Returns `url` with the relay's port.
  */
-async function redisRelay(t: TestContext): Promise<{ readonly url: string; cut(): void }> {
-  const target = new URL(REDIS_URL);
+async function relay(t: TestContext, url: string): Promise<{ readonly url: string; cut(): void }> {
+  const target = new URL(url);
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 6379), target.hostname);
+    const upstream = connect(
+      Number(target.port || (target.protocol === 'redis:' ? 6379 : 5432)),
+      target.hostname,
+    );
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('error', () => s.destroy());
@@ -194,7 +200,10 @@ async function redisRelay(t: TestContext): Promise<{ readonly url: string; cut()
     for (const s of sockets) s.destroy();
   };
   t.after(cut);
-  return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, cut };
+  const relayed = new URL(url);
+  relayed.hostname = '127.0.0.1';
+  relayed.port = String((server.address() as AddressInfo).port);
+  return { url: relayed.toString(), cut };
 }
 
 const otherText = `${pasted}\n\nA second copy of the article, so that it is a different text.`;
@@ -362,14 +371,14 @@ describe('split roles: questions', () => {
   });
 
   it('GIVEN Redis unreachable from the gateway WHEN a question is asked in a thread or with /ask THEN the asker is told to try again shortly, nothing is answered and no job row is left', async (t) => {
-    const relay = await redisRelay(t);
+    const redis = await relay(t, REDIS_URL);
     const { fake, gateway, answers, jobRows } = await startRoles(t, {
       workers: 1,
       answerDelay: () => 0,
-      gatewayEnv: { REDIS_URL: relay.url },
+      gatewayEnv: { REDIS_URL: redis.url },
     });
     const a = await summaryThread(fake, pasted);
-    relay.cut();
+    redis.cut();
     const question = fake.postUserMessage({
       channelId: a.id,
       content: 'How much did the barrier cost?',
@@ -388,6 +397,32 @@ describe('split roles: questions', () => {
     assert.equal(slash.followups[0]?.ephemeral, true);
     assert.equal(gateway.lines().filter((l) => l.msg === 'could not queue the request').length, 2);
     assert.equal(await jobRows(), 0, 'no job row left behind');
+    await sleep(500);
+    assert.equal(answers.length, 0, 'nothing answered');
+    assert.deepEqual(fake.problems(), []);
+  });
+
+  it('GIVEN PostgreSQL unreachable from the gateway WHEN a question is asked in a thread THEN the asker is told to try again shortly and nothing is answered', async (t) => {
+    const database = { cut: () => undefined } as { cut(): void };
+    const { fake, gateway, answers } = await startRoles(t, {
+      workers: 1,
+      answerDelay: () => 0,
+      gatewayDatabase: async (url) => {
+        const db = await relay(t, url);
+        database.cut = db.cut;
+        return db.url;
+      },
+    });
+    const a = await summaryThread(fake, pasted);
+    database.cut();
+    const question = fake.postUserMessage({
+      channelId: a.id,
+      content: 'How much did the barrier cost?',
+      mentionsBot: true,
+    });
+    const told = await replyTo(fake, a.id, question, 10_000);
+    assert.equal(told.content, notices.queueDown);
+    assert.ok(gateway.lines().some((l) => l.msg === 'could not read the store'));
     await sleep(500);
     assert.equal(answers.length, 0, 'nothing answered');
     assert.deepEqual(fake.problems(), []);
