@@ -395,7 +395,11 @@ describe('split roles: questions', () => {
     assert.ok((slash.ackLatencyMs ?? Infinity) < 3000, `acknowledged in ${slash.ackLatencyMs} ms`);
     assert.equal(slash.followups.length, 1, 'told once, privately');
     assert.equal(slash.followups[0]?.ephemeral, true);
-    assert.equal(gateway.lines().filter((l) => l.msg === 'could not queue the request').length, 2);
+    await eventually(
+      () => gateway.lines().filter((l) => l.msg === 'could not queue the request').length === 2,
+      5000,
+      'the gateway’s log',
+    );
     assert.equal(await jobRows(), 0, 'no job row left behind');
     await sleep(500);
     assert.equal(answers.length, 0, 'nothing answered');
@@ -422,7 +426,11 @@ describe('split roles: questions', () => {
     });
     const told = await replyTo(fake, a.id, question, 10_000);
     assert.equal(told.content, notices.queueDown);
-    assert.ok(gateway.lines().some((l) => l.msg === 'could not read the store'));
+    await eventually(
+      () => gateway.lines().some((l) => l.msg === 'could not read the store'),
+      5000,
+      'the gateway’s log',
+    );
     await sleep(500);
     assert.equal(answers.length, 0, 'nothing answered');
     assert.deepEqual(fake.problems(), []);
