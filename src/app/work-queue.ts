@@ -1,4 +1,4 @@
-import { type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
@@ -142,19 +142,34 @@ export interface ConsumerOptions extends QueueSettings {
 }
 
 /**
+ * How a piece of work ended: done (or failed: it throws), or handed back unfinished because this
+ * worker is stopping (`stopping` aborted) — its job goes back to the queue at once, for another
+ * worker, without spending an attempt (a drain leaves its thread's remaining questions).
+ */
+export type WorkEnd = 'done' | 'handed-back';
+
+/**
  * Runs `run` for each piece of work. A job whose worker died (its lock not renewed) is found by
- * another worker's stalled check and run again there; `attempt` counts from 1.
+ * another worker's stalled check and run again there; `attempt` counts from 1. `stopping` is aborted
+ * once `close` is called.
  */
 export async function startWorkConsumer(
   options: ConsumerOptions,
-  run: (work: WorkItem, attempt: number) => Promise<void>,
+  run: (work: WorkItem, attempt: number, stopping: AbortSignal) => Promise<WorkEnd>,
 ): Promise<WorkConsumer> {
+  const stopping = new AbortController();
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   connection.on('error', (err: Error) => options.log.warn({ err: err.message }, 'redis connection error'));
   await connection.connect();
   const worker = new Worker<WorkItem>(
     WORK_QUEUE,
-    (job: Job<WorkItem>) => run(job.data, job.attemptsMade + 1),
+    async (job: Job<WorkItem>, token?: string) => {
+      const end = await run(job.data, job.attemptsMade + 1, stopping.signal);
+      if (end === 'handed-back' && token !== undefined) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+    },
     {
       connection,
       prefix: options.prefix,
@@ -173,6 +188,7 @@ export async function startWorkConsumer(
   await worker.waitUntilReady();
   return {
     close: async () => {
+      stopping.abort();
       await worker.close();
       connection.disconnect();
     },

@@ -1,5 +1,5 @@
 import type { WaitingQuestion } from '../app/jobs.js';
-import { DRAIN_ATTEMPTS, type ThreadDrain } from '../app/work-queue.js';
+import { DRAIN_ATTEMPTS, type ThreadDrain, type WorkEnd } from '../app/work-queue.js';
 import type { Logger } from '../log.js';
 import type { BotContext, RequestContext } from './context.js';
 import {
@@ -22,14 +22,24 @@ import { labels, notices } from './texts.js';
  * the last attempt the question is given up instead: its asker is told and the drain goes on.
  * A drain run again after its worker died starts at the first question not recorded: the one that
  * was being answered is answered again, and its delivery finds the first one's (see
- * `ChannelReplyDelivery`, and the interaction's reply is edited, not posted).
+ * `ChannelReplyDelivery`, and the interaction's reply is edited, not posted). A worker stopping
+ * finishes the question it is answering and hands the rest back to the queue at once.
  */
-export async function drainThread(bot: BotContext, work: ThreadDrain, attempt: number): Promise<void> {
+export async function drainThread(
+  bot: BotContext,
+  work: ThreadDrain,
+  attempt: number,
+  stopping: AbortSignal,
+): Promise<WorkEnd> {
   const log = bot.log.child({ threadId: work.threadId, attempt });
   let answered = 0;
   for (;;) {
     const next = await bot.app.jobs.nextQuestion(work.threadId);
     if (!next) break;
+    if (stopping.aborted) {
+      log.info({ answered }, 'thread handed back at shutdown');
+      return 'handed-back';
+    }
     const qlog = log.child({ requestId: next.record.id });
     try {
       await answerQueuedQuestion(bot, next, qlog);
@@ -46,6 +56,7 @@ export async function drainThread(bot: BotContext, work: ThreadDrain, attempt: n
     answered++;
   }
   log.info({ answered }, 'thread drained');
+  return 'done';
 }
 
 /** One question from its job row, answered as the single process answers it, delivered through REST. */

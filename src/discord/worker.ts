@@ -4,6 +4,7 @@ import {
   queueSettings,
   startWorkConsumer,
   type WorkConsumer,
+  type WorkEnd,
   type WorkItem,
 } from '../app/work-queue.js';
 import { type Config, ConfigError } from '../config.js';
@@ -58,8 +59,8 @@ export async function startWorker(
         lockMs: config.QUEUE_LOCK_MS,
         log: log.child({ component: 'queue' }),
       },
-      (work, attempt) => {
-        const run = runWorkItem(context, work, attempt);
+      (work, attempt, stopping) => {
+        const run = runWorkItem(context, work, attempt, stopping);
         context.track(run);
         return run;
       },
@@ -96,8 +97,15 @@ export async function startWorker(
 }
 
 /** One piece of queued work: a request from its job row, or a thread's questions. */
-export function runWorkItem(bot: BotContext, work: WorkItem, attempt: number): Promise<void> {
-  return work.kind === 'drain-thread' ? drainThread(bot, work, attempt) : runQueuedWork(bot, work, attempt);
+export function runWorkItem(
+  bot: BotContext,
+  work: WorkItem,
+  attempt: number,
+  stopping: AbortSignal,
+): Promise<WorkEnd> {
+  return work.kind === 'drain-thread'
+    ? drainThread(bot, work, attempt, stopping)
+    : runQueuedWork(bot, work, attempt).then(() => 'done' as const);
 }
 
 /**

@@ -435,4 +435,49 @@ describe('split roles: questions', () => {
     assert.equal(answers.length, 0, 'nothing answered');
     assert.deepEqual(fake.problems(), []);
   });
+
+  it('GIVEN a worker stopped with SIGTERM while it drains a thread THEN it finishes the question it answers and hands the rest back: the other worker answers them at once, each once, in order', async (t) => {
+    let answeredA1: (() => void) | null = null;
+    const reachedA1 = new Promise<void>((resolve) => {
+      answeredA1 = resolve;
+    });
+    const { fake, workers, answers, jobRows } = await startRoles(t, {
+      workers: 2,
+      answerDelay: () => 800,
+      // The default lock (30 s): a drain taken over only after its lock lapsed would show.
+      workerEnv: { ENGINE_MAX_ACTIVE: '1' },
+      onAnswer: (call) => {
+        if (call.question.startsWith('A1')) answeredA1?.();
+      },
+    });
+    const a = await summaryThread(fake, pasted);
+    const labels = ['A1', 'A2', 'A3', 'A4'];
+    const asked = labels.map((label) =>
+      fake.postUserMessage({
+        channelId: a.id,
+        content: `${label}: How much did the barrier cost?`,
+        mentionsBot: true,
+      }),
+    );
+    await reachedA1;
+    const draining = (w: BotProcess) => w.lines().some((l) => l.msg === 'queued question started');
+    const stopped = await eventually(() => workers.find(draining), 10_000, 'the draining worker');
+    const survivor = workers.find((w) => w !== stopped) as BotProcess;
+    const stoppedAt = performance.now();
+    await stopBotProcess(stopped);
+
+    for (const question of asked) await replyTo(fake, a.id, question, 20_000);
+    const tookMs = performance.now() - stoppedAt;
+    t.diagnostic(`from SIGTERM to the last answer: ${Math.round(tookMs)} ms`);
+    assert.ok(tookMs < 15_000, `the rest answered without waiting for the lock (${Math.round(tookMs)} ms)`);
+    assert.ok(stopped.lines().some((l) => l.msg === 'thread handed back at shutdown'));
+    assert.ok(!survivor.lines().some((l) => l.msg === 'job of a worker that is gone runs again'));
+    for (const [i, question] of asked.entries()) {
+      assert.equal(repliesTo(fake, a.id, question).length, 1, `${labels[i]}: one answer message`);
+    }
+    assertOneAtATimeInOrder(answers, 'A', labels);
+    await eventually(async () => (await jobRows()) === 0, 10_000, 'every job row finished');
+    assert.deepEqual(stopped.warnings(), []);
+    assert.deepEqual(fake.problems(), []);
+  });
 });
