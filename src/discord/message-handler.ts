@@ -53,9 +53,12 @@ export function createMessageHandler(bot: BotContext) {
       }
       return;
     }
+    const work = (ctx: RequestContext) => handle(ctx, message, botId, { mentioned, repliedToBot, inThread });
     bot.track(
       messageBoundary(bot, message, inThread ? 'thread_message' : 'mention', (ctx) =>
-        handle(ctx, message, botId, { mentioned, repliedToBot, inThread }),
+        // On a gateway, a thread's messages are recorded one after another, in the order Discord
+        // sent them, so that its questions reach the workers' drain in the order they were asked.
+        bot.queue && inThread ? bot.conversations.run(message.channelId, () => work(ctx)) : work(ctx),
       ),
     );
   };
