@@ -338,11 +338,15 @@ describe('split roles: questions', () => {
     // Discord holds the post 5 s and stores it after its worker is dead: the answer is out, and not
     // recorded as answered.
     await sleep(2000);
+    const killedAt = performance.now();
     victim.process.kill('SIGKILL');
     await once(victim.process, 'exit');
     fake.delayRoute('POST /channels/:channel/messages', 0);
 
     for (const question of asked) await replyTo(fake, a.id, question, 60_000);
+    t.diagnostic(
+      `from SIGKILL to the last answer: ${Math.round(performance.now() - killedAt)} ms (QUEUE_LOCK_MS 2000)`,
+    );
     await eventually(async () => (await jobRows()) === 0, 30_000, 'every job row finished');
     assert.ok(
       survivor.lines().some((l) => l.msg === 'job of a worker that is gone runs again'),
