@@ -313,7 +313,7 @@ describe('split roles: questions', () => {
       // A short lock: a dead worker's drain is found within seconds (the default is 30 s).
       workerEnv: { ENGINE_MAX_ACTIVE: '1', QUEUE_LOCK_MS: '2000' },
       onAnswer: (call) => {
-        if (call.question.startsWith('A2')) {
+        if (call.question.startsWith('A2') && killPoint) {
           // The answer's post is held at Discord until the worker that sent it is dead.
           fake.delayRoute('POST /channels/:channel/messages', 5000);
           killPoint?.();
