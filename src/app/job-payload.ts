@@ -37,7 +37,16 @@ const retrySchema = z.discriminatedUnion('kind', [
     private: z.boolean(),
     openThread: z.boolean(),
   }),
-  z.object({ kind: z.literal('answer'), conversationId: z.string(), question: z.string() }),
+  z.object({
+    kind: z.literal('answer'),
+    conversationId: z.string(),
+    question: z.string(),
+    /**
+     * Asked through the Ask form: the answer goes to the summary's thread for everyone (with a
+     * private note to the asker), privately when there is none. Read by a worker (split roles).
+     */
+    inThread: z.boolean().optional(),
+  }),
 ]);
 export type RetryRequest = z.infer<typeof retrySchema>;
 

@@ -170,6 +170,19 @@ export class JobHandle {
   }
 }
 
+/** A question recorded by a gateway and waiting in its thread for a worker (see `Jobs.nextQuestion`). */
+export interface WaitingQuestion {
+  readonly record: JobRecord;
+  readonly retry: Extract<RetryRequest, { kind: 'answer' }>;
+  /** Finishes the row like any job (`done`); `Jobs.finishQuestion` says whether this run did. */
+  readonly handle: JobHandle;
+}
+
+/** Orders decimal snowflakes (ids without leading zeros) as numbers: the older first. */
+function compareSnowflakes(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** Why "Try again" cannot run a request (see `Jobs.claimRetry`). */
 export type RetryRefusal =
   /** Already run again (by another press or process), or never recorded. */
@@ -235,6 +248,37 @@ export class Jobs {
     const retry = payload.retry;
     if (!retry) return null;
     return { record, retry, handle: JobHandle.resume(store, record, payload) };
+  }
+
+  /**
+   * The oldest question of a thread not answered yet (VERBATIM_ROLE=worker, draining the thread):
+   * the job rows of kind `answer` about this conversation, neither finished nor handed to a "Try
+   * again", in the order they were asked (their snowflake ids: Discord's order, whatever order
+   * gateways recorded them in); null when none is left. Reads every unfinished job (few: a job row
+   * lives while its request runs).
+   */
+  async nextQuestion(threadId: string): Promise<WaitingQuestion | null> {
+    const { store } = this.#parts;
+    const { parseJobPayload } = await import('./job-payload.js');
+    let next: WaitingQuestion | null = null;
+    for (const record of await store.unfinishedJobs()) {
+      const payload = parseJobPayload(record.payload);
+      const retry = payload.retry;
+      if (retry?.kind !== 'answer' || retry.conversationId !== threadId) continue;
+      if (payload.interruptedAt !== null) continue;
+      if (next && compareSnowflakes(next.record.id, record.id) <= 0) continue;
+      next = { record, retry, handle: JobHandle.resume(store, record, payload) };
+    }
+    return next;
+  }
+
+  /**
+   * Marks a question answered (its user has the answer or was told why not) by finishing its job
+   * row, conditionally: false when it already was (by another worker that lost its lock, say), so
+   * that only one run records it.
+   */
+  finishQuestion(id: string): Promise<boolean> {
+    return this.#parts.store.finishJob(id);
   }
 
   /** What a summary job runs on: a stored article by its hash (null once purged), else the link, paste or file. */

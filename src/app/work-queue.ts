@@ -1,4 +1,4 @@
-import { type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
@@ -47,6 +47,27 @@ export function withJobId(order: WorkOrder, jobId: string): QueuedWork {
   return { ...order, jobId } as QueuedWork;
 }
 
+/**
+ * A wake-up for a thread's questions (VERBATIM_ROLE=gateway|worker): each question is a job row of
+ * kind `answer` in PostgreSQL (recorded by the gateway before this is added); the worker that takes
+ * it answers the thread's oldest unanswered question until none is left (see `Jobs.nextQuestion`).
+ * Added with a deduplication id per thread and `keepLastIfActive`, so at most one drain of a thread
+ * runs at a time across all workers (its questions in order), and one added while it runs is kept
+ * and run after it (a question recorded after the drainer's last look is not left behind). Why this
+ * and not one job per question: docs/scaling-notes.md, "Questions in one thread".
+ */
+export interface ThreadDrain {
+  readonly kind: 'drain-thread';
+  /** The conversation's id (its summary's, and its thread's). */
+  readonly threadId: string;
+}
+
+/** Everything the queue carries. */
+export type WorkItem = QueuedWork | ThreadDrain;
+
+/** Attempts of a drain job: BullMQ retries transport errors (Discord or the store away) with backoff. */
+export const DRAIN_ATTEMPTS = 3;
+
 /** The BullMQ queue every gateway adds to and every worker takes from. */
 export const WORK_QUEUE = 'work';
 
@@ -72,10 +93,10 @@ export function queueJobId(work: QueuedWork): string {
  * again instead of waiting past Discord's deadline.
  */
 export class WorkQueue {
-  readonly #queue: Queue<QueuedWork>;
+  readonly #queue: Queue<WorkItem>;
   readonly #connection: Redis;
 
-  private constructor(queue: Queue<QueuedWork>, connection: Redis) {
+  private constructor(queue: Queue<WorkItem>, connection: Redis) {
     this.#queue = queue;
     this.#connection = connection;
   }
@@ -88,7 +109,7 @@ export class WorkQueue {
     });
     connection.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
     await connection.connect();
-    const queue = new Queue<QueuedWork>(WORK_QUEUE, { connection, prefix: settings.prefix });
+    const queue = new Queue<WorkItem>(WORK_QUEUE, { connection, prefix: settings.prefix });
     queue.on('error', (err) => log.warn({ err: err.message }, 'work queue error'));
     return new WorkQueue(queue, connection);
   }
@@ -98,7 +119,17 @@ export class WorkQueue {
    * Transport errors (a worker's crash, Redis away) are retried with backoff; expected failures
    * are told to the user by the worker and are not errors.
    */
-  async add(work: QueuedWork): Promise<void> {
+  async add(work: WorkItem): Promise<void> {
+    if (work.kind === 'drain-thread') {
+      await this.#queue.add(work.kind, work, {
+        deduplication: { id: `thread-${work.threadId}`, keepLastIfActive: true },
+        attempts: DRAIN_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: { age: 24 * 3600 },
+      });
+      return;
+    }
     await this.#queue.add(work.kind, work, {
       jobId: queueJobId(work),
       attempts: 3,
@@ -142,23 +173,37 @@ export interface ConsumerOptions extends QueueSettings {
 }
 
 /**
+ * How a piece of work ended: done (or failed: it throws), or handed back unfinished because this
+ * worker is stopping (`stopping` aborted) — its job goes back to the queue at once, for another
+ * worker, without spending an attempt (a drain leaves its thread's remaining questions).
+ */
+export type WorkEnd = 'done' | 'handed-back';
+
+/**
  * Runs `run` for each piece of work. A job whose worker died (its lock not renewed) is found by
- * another worker's stalled check and run again there; `attempt` counts from 1. Work whose last
- * attempt failed goes to `failed` (to tell its user and finish its row); not called for a job failed
- * by the stalled check (its worker died more than `maxStalledCount` times): that one's row stays, for
- * retention.
+ * another worker's stalled check and run again there; `attempt` counts from 1. `stopping` is aborted
+ * once `close` is called. Work whose last attempt failed goes to `failed` (to tell its user and
+ * finish its row); not called for a job failed by the stalled check (its worker died more than
+ * `maxStalledCount` times): that one's row stays, for retention.
  */
 export async function startWorkConsumer(
   options: ConsumerOptions,
-  run: (work: QueuedWork, attempt: number) => Promise<void>,
-  failed: (work: QueuedWork) => Promise<void> = async () => undefined,
+  run: (work: WorkItem, attempt: number, stopping: AbortSignal) => Promise<WorkEnd>,
+  failed: (work: WorkItem) => Promise<void> = async () => undefined,
 ): Promise<WorkConsumer> {
+  const stopping = new AbortController();
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   connection.on('error', (err: Error) => options.log.warn({ err: err.message }, 'redis connection error'));
   await connection.connect();
-  const worker = new Worker<QueuedWork>(
+  const worker = new Worker<WorkItem>(
     WORK_QUEUE,
-    (job: Job<QueuedWork>) => run(job.data, job.attemptsMade + 1),
+    async (job: Job<WorkItem>, token?: string) => {
+      const end = await run(job.data, job.attemptsMade + 1, stopping.signal);
+      if (end === 'handed-back' && token !== undefined) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+    },
     {
       connection,
       prefix: options.prefix,
@@ -183,6 +228,7 @@ export async function startWorkConsumer(
   await worker.waitUntilReady();
   return {
     close: async () => {
+      stopping.abort();
       await worker.close();
       connection.disconnect();
     },

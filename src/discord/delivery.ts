@@ -439,3 +439,137 @@ export function keepTyping(channel: SendableChannels): () => void {
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * Replies to a message (a question asked in a thread) posted by a worker through Discord's REST API.
+ * Each message carries a nonce made from `nonceKey` (the question's id) and its position, with
+ * `enforce_nonce`: a post run again after a crash gets the message the first run made instead of a
+ * second one (Discord remembers nonces for a few minutes; 10008 = it was made, then deleted).
+ */
+export class QuestionReplyDelivery implements Delivery {
+  readonly ephemeral = false;
+  constructor(
+    readonly rest: REST,
+    readonly channelId: string,
+    /** The message replied to; null: plain messages (no reply reference). */
+    readonly replyTo: string | null,
+    /** ≤ 21 characters (Discord's nonce is at most 25, the position is added). */
+    readonly nonceKey: string,
+  ) {}
+
+  async progress(): Promise<void> {}
+
+  async deliver(
+    messages: readonly APIEmbed[][],
+    components: Rows = [],
+    note?: string,
+  ): Promise<SentMessage[]> {
+    const sent: SentMessage[] = [];
+    for (const [i, embeds] of (messages.length > 0 ? messages : [[]]).entries()) {
+      const first = i === 0;
+      const message = await this.#post(`${i}`, {
+        ...(first && note ? { content: note } : {}),
+        embeds,
+        ...(first ? { components } : {}),
+        ...(first ? this.#reference() : {}),
+      });
+      if (message) sent.push(message);
+    }
+    return sent;
+  }
+
+  async fail(text: string): Promise<void> {
+    await this.#post('0', { content: text, ...this.#reference() });
+  }
+
+  async interrupted(text: string, components: Rows): Promise<void> {
+    await this.#post('r', { content: text, components, ...this.#reference() });
+  }
+
+  #reference(): Record<string, unknown> {
+    return this.replyTo ? { message_reference: { message_id: this.replyTo, fail_if_not_exists: false } } : {};
+  }
+
+  /** The message posted (or posted before, same nonce); null when that one was deleted since. */
+  async #post(position: string, body: Record<string, unknown>): Promise<SentMessage | null> {
+    try {
+      const message = (await this.rest.post(Routes.channelMessages(this.channelId), {
+        body: {
+          ...body,
+          allowed_mentions: NO_MENTIONS,
+          nonce: `${this.nonceKey}.${position}`,
+          enforce_nonce: true,
+        },
+      })) as APIMessage;
+      return { id: message.id, channelId: message.channel_id };
+    } catch (err) {
+      if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) return null;
+      throw err;
+    }
+  }
+}
+
+/**
+ * A question asked through the Ask form, answered by a worker (mirrors `ThreadDelivery`): posted in
+ * the summary's thread for everyone, then the asker's private pending reply says where; progress and
+ * failures stay in that private reply. Where the bot cannot post in the thread (there is none, it
+ * is locked, or a permission is missing), the answer is given privately instead, saying why.
+ */
+export class FormAnswerDelivery implements Delivery {
+  readonly ephemeral = false;
+  constructor(
+    readonly thread: QuestionReplyDelivery,
+    /** The asker's deferred private reply. */
+    readonly reply: WebhookDelivery,
+    readonly header: string,
+    readonly note: string,
+  ) {}
+
+  progress(text: string): Promise<void> {
+    return this.reply.progress(text);
+  }
+
+  async deliver(messages: readonly APIEmbed[][], components: Rows = []): Promise<SentMessage[]> {
+    let sent: SentMessage[];
+    try {
+      sent = await this.thread.deliver(messages, components, this.header);
+    } catch (err) {
+      if (!(err instanceof DiscordAPIError) || !NOT_IN_THREAD.has(Number(err.code))) throw err;
+      const why =
+        err.code === RESTJSONErrorCodes.UnknownChannel
+          ? undefined
+          : err.code === RESTJSONErrorCodes.ThreadLocked
+            ? notices.threadLocked
+            : notices.threadUnavailable;
+      return this.reply.deliver(messages, components, why);
+    }
+    await this.reply.progress(this.note);
+    return sent;
+  }
+
+  fail(text: string): Promise<void> {
+    return this.reply.fail(text);
+  }
+
+  interrupted(text: string, components: Rows): Promise<void> {
+    return this.reply.interrupted(text, components);
+  }
+}
+
+/** Errors of a post in a summary's thread that mean "answer privately instead". */
+const NOT_IN_THREAD = new Set<number>([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+  RESTJSONErrorCodes.ThreadLocked,
+  RESTJSONErrorCodes.InvalidActionOnArchivedThread,
+]);
+
+/** Shows "Verbatim is typing…" in a channel through REST until stopped (a worker has no gateway). */
+export function keepTypingVia(rest: REST, channelId: string): () => void {
+  const send = () => void rest.post(Routes.channelTyping(channelId)).catch(() => undefined);
+  send();
+  const timer = setInterval(send, 8000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,4 +1,5 @@
 import type { Message, SendableChannels } from 'discord.js';
+import type { Conversation } from '../app/conversations.js';
 import { resolveSummaryOptions } from '../app/server-settings.js';
 import { autoSummarize, mayCarryLinks } from './auto-summary.js';
 import { messageBoundary } from './boundary.js';
@@ -52,9 +53,12 @@ export function createMessageHandler(bot: BotContext) {
       }
       return;
     }
+    const work = (ctx: RequestContext) => handle(ctx, message, botId, { mentioned, repliedToBot, inThread });
     bot.track(
       messageBoundary(bot, message, inThread ? 'thread_message' : 'mention', (ctx) =>
-        handle(ctx, message, botId, { mentioned, repliedToBot, inThread }),
+        // On a gateway, a thread's messages are recorded one after another, in the order Discord
+        // sent them, so that its questions reach the workers' drain in the order they were asked.
+        bot.queue && inThread ? bot.conversations.run(message.channelId, () => work(ctx)) : work(ctx),
       ),
     );
   };
@@ -66,15 +70,19 @@ async function handle(
   botId: string,
   seen: { mentioned: boolean; repliedToBot: boolean; inThread: boolean },
 ): Promise<RequestOutcome | null> {
-  const { conversations } = ctx.bot.app;
-  let conversation = seen.inThread ? await conversations.get(message.channelId) : null;
-  if (!conversation && seen.repliedToBot && message.reference?.messageId) {
-    conversation = await conversations.get(message.reference.messageId);
-  }
-  if (!conversation && seen.inThread && seen.mentioned && !seen.repliedToBot && !carriesSource(message)) {
-    // A question by mention in a thread or forum post where a summary was posted (it opened no
-    // thread of its own): about the latest summary there. A link or a file is a new summary instead.
-    conversation = await conversations.latestIn(message.channelId);
+  let conversation: Conversation | null;
+  try {
+    conversation = await conversationOf(ctx, message, seen);
+  } catch (err) {
+    if (!ctx.bot.queue) throw err;
+    // A gateway whose store is away: the asker is told to try again rather than "went wrong".
+    ctx.log.warn({ err }, 'could not read the store');
+    await message.reply({
+      content: notices.queueDown,
+      allowedMentions: SAFE_MENTIONS,
+      failIfNotExists: false,
+    });
+    return 'busy';
   }
   const channel = message.channel as SendableChannels;
   const place = placeOfMessage(message, ctx.bot.client);
@@ -105,7 +113,9 @@ async function handle(
               : null,
         ],
         refuse: (notice) => out.fail(notice),
-        acknowledge: async () => keepTyping(channel),
+        // On a gateway the worker answering keeps typing; here one "typing…" acknowledges it.
+        acknowledge: async () =>
+          ctx.bot.queue ? void (await channel.sendTyping().catch(() => undefined)) : keepTyping(channel),
         resolve: async () => ({ conversation: about, out }),
       }),
     );
@@ -132,6 +142,25 @@ async function handle(
     null,
   );
   return runRequest(ctx, summaryFromMessage(message, ctx, input, place, options, message.author.id, true));
+}
+
+/** The conversation a message is about (in its thread, replied to, or the latest in its channel), or null. */
+async function conversationOf(
+  ctx: RequestContext,
+  message: Message,
+  seen: { mentioned: boolean; repliedToBot: boolean; inThread: boolean },
+): Promise<Conversation | null> {
+  const { conversations } = ctx.bot.app;
+  let conversation = seen.inThread ? await conversations.get(message.channelId) : null;
+  if (!conversation && seen.repliedToBot && message.reference?.messageId) {
+    conversation = await conversations.get(message.reference.messageId);
+  }
+  if (!conversation && seen.inThread && seen.mentioned && !seen.repliedToBot && !carriesSource(message)) {
+    // A question by mention in a thread or forum post where a summary was posted (it opened no
+    // thread of its own): about the latest summary there. A link or a file is a new summary instead.
+    conversation = await conversations.latestIn(message.channelId);
+  }
+  return conversation;
 }
 
 /** Whether a message brings something to summarize: a link or a file. */

@@ -1,7 +1,7 @@
 import type { RepliableInteraction } from 'discord.js';
 import type { JobHandle, JobInfo, JobReply } from '../app/jobs.js';
 import type { RateLimitName } from '../app/rate-limits.js';
-import { type QueuedWork, type WorkOrder, withJobId } from '../app/work-queue.js';
+import { type ThreadDrain, type WorkItem, type WorkOrder, withJobId } from '../app/work-queue.js';
 import type { Failure } from '../core/result.js';
 import type { RequestContext, RequestOutcome } from './context.js';
 import type { Delivery } from './delivery.js';
@@ -55,9 +55,10 @@ export interface Request {
   run(ctx: RequestContext): Promise<RequestOutcome>;
   /**
    * The work as a worker runs it from its job row (VERBATIM_ROLE=gateway: queued, not run here);
-   * absent or null: run here even on a gateway.
+   * absent or null: run here even on a gateway. A question wakes its thread's drainer, which finds
+   * it by its job row.
    */
-  readonly queued?: WorkOrder | null;
+  readonly queued?: WorkOrder | ThreadDrain | null;
 }
 
 /**
@@ -72,7 +73,11 @@ export async function runRequest(ctx: RequestContext, request: Request): Promise
   if (!request.job) return acknowledgeAndRun(ctx, request);
   const job = await ctx.bot.app.jobs.start({ id: ctx.requestId, ...request.job });
   const queue = ctx.bot.queue;
-  if (queue && request.queued) return handOff({ ...ctx, job }, request, withJobId(request.queued, job.id));
+  if (queue && request.queued) {
+    const { queued } = request;
+    const work = queued.kind === 'drain-thread' ? queued : withJobId(queued, job.id);
+    return handOff({ ...ctx, job }, request, work);
+  }
   try {
     return await acknowledgeAndRun({ ...ctx, job }, request);
   } finally {
@@ -90,7 +95,7 @@ export async function runRequest(ctx: RequestContext, request: Request): Promise
 async function handOff(
   ctx: RequestContext & { job: JobHandle },
   request: Request,
-  work: QueuedWork,
+  work: WorkItem,
 ): Promise<RequestOutcome> {
   // One "typing…" (Discord shows it ~10 s) is the gateway's part: the worker shows its own as it works.
   const settled = await request.acknowledge();

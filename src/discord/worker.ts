@@ -1,7 +1,14 @@
 import { type APIMessage, DiscordAPIError, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type { JobHandle, JobRecord } from '../app/jobs.js';
 import { createSystem, type System } from '../app/system.js';
-import { type QueuedWork, queueSettings, startWorkConsumer, type WorkConsumer } from '../app/work-queue.js';
+import {
+  type QueuedWork,
+  queueSettings,
+  startWorkConsumer,
+  type WorkConsumer,
+  type WorkEnd,
+  type WorkItem,
+} from '../app/work-queue.js';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ReadinessCheck } from '../ops/health.js';
@@ -9,9 +16,16 @@ import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { sharedLinkHooks } from './auto-summary.js';
 import { createClient } from './client.js';
 import { BotContext, type RequestContext, type RequestOutcome } from './context.js';
-import { AlreadyDelivered, ChannelReplyDelivery, type Delivery, WebhookDelivery } from './delivery.js';
+import {
+  AlreadyDelivered,
+  ChannelReplyDelivery,
+  type Delivery,
+  keepTypingVia,
+  WebhookDelivery,
+} from './delivery.js';
 import { type AutoSummaryHooks, runSummary } from './requests/summary-request.js';
 import { notices } from './texts.js';
+import { drainThread } from './thread-drain.js';
 
 export interface RunningWorker {
   readonly system: System;
@@ -54,13 +68,14 @@ export async function startWorker(
         lockMs: config.QUEUE_LOCK_MS,
         log: log.child({ component: 'queue' }),
       },
-      (work, attempt) => {
-        const run = runQueuedWork(context, work, attempt);
+      (work, attempt, stopping) => {
+        const run = runWorkItem(context, work, attempt, stopping);
         // Tracked for shutdown; its failure is the queue's to retry, not an unhandled rejection.
         context.track(run.catch(() => undefined));
         return run;
       },
-      (work) => finishFailedWork(context, work),
+      // A drain's last attempt tells its asker and moves on by itself (thread-drain.ts).
+      (work) => (work.kind === 'drain-thread' ? Promise.resolve() : finishFailedWork(context, work)),
     );
     log.info({ role: 'worker', concurrency: config.ENGINE_MAX_ACTIVE }, 'worker ready');
     let stopped: Promise<void> | null = null;
@@ -91,6 +106,18 @@ export async function startWorker(
     await system.close();
     throw err;
   }
+}
+
+/** One piece of queued work: a request from its job row, or a thread's questions. */
+export function runWorkItem(
+  bot: BotContext,
+  work: WorkItem,
+  attempt: number,
+  stopping: AbortSignal,
+): Promise<WorkEnd> {
+  return work.kind === 'drain-thread'
+    ? drainThread(bot, work, attempt, stopping)
+    : runQueuedWork(bot, work, attempt).then(() => 'done' as const);
 }
 
 /**
@@ -130,7 +157,7 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
     await handle.done();
     return;
   }
-  const stopTyping = record.reply.via === 'message' ? keepTypingThrough(bot, record.channelId) : null;
+  const stopTyping = record.reply.via === 'message' ? keepTypingVia(bot.client.rest, record.channelId) : null;
   let outcome: RequestOutcome;
   try {
     outcome = await runSummary(
@@ -246,13 +273,4 @@ function workerLinkHooks(
     ...hooks,
     beforePosting: async (article) => Boolean(ctx.job?.sent('part-0')) || hooks.beforePosting(article),
   };
-}
-
-/** "Verbatim is typing…" in a channel through REST until stopped (Discord shows it ~10 s per request). */
-function keepTypingThrough(bot: BotContext, channelId: string): () => void {
-  const send = () => void bot.client.rest.post(Routes.channelTyping(channelId)).catch(() => undefined);
-  send();
-  const timer = setInterval(send, 8000);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -71,6 +71,7 @@ export const askModal = {
         channelId: interaction.channelId ?? conversationId,
         conversationId,
         reply: interactionReply(interaction),
+        inThread: true,
         refuse: (notice) => acknowledge(ctx, () => tellPrivately(interaction, notice)),
         acknowledge: async () => {
           await acknowledge(ctx, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));

@@ -28,6 +28,8 @@ export interface QuestionWayIn {
   /** The conversation it is about (its id is known before anything is read). */
   readonly conversationId: string;
   readonly reply: JobReply;
+  /** Asked through the Ask form: answered in the summary's thread (see `RetryRequest`). */
+  readonly inThread?: boolean;
   /** Checks of this way in, run before the request's own (after the rate limit). */
   readonly preconditions?: readonly Precondition[];
   readonly refuse: Request['refuse'];
@@ -43,7 +45,8 @@ export interface QuestionWayIn {
  * A follow-up question, whichever way it was asked. Declares the questions rate limit and a
  * non-empty question; is recorded as a job from before it waits in its conversation's queue (so a
  * restart finds questions still waiting too); questions of one conversation are answered one at a
- * time in arrival order, other conversations in parallel.
+ * time in arrival order, other conversations in parallel. On a gateway the job row is the question
+ * waiting in its thread, and the thread's drainer is woken on a worker (see `drainThread`).
  */
 export function questionRequest(way: QuestionWayIn): Request {
   return {
@@ -57,8 +60,14 @@ export function questionRequest(way: QuestionWayIn): Request {
       channelId: way.channelId,
       userId: way.userId,
       reply: way.reply,
-      retry: { kind: 'answer', conversationId: way.conversationId, question: way.question },
+      retry: {
+        kind: 'answer',
+        conversationId: way.conversationId,
+        question: way.question,
+        ...(way.inThread ? { inThread: true } : {}),
+      },
     },
+    queued: { kind: 'drain-thread', threadId: way.conversationId },
     acknowledge: way.acknowledge,
     run: async (ctx) => {
       const target = await way.resolve(ctx);
