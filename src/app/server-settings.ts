@@ -1,6 +1,13 @@
+import { fail, ok, type Result } from '../core/result.js';
 import type { SummaryLength } from '../engines/engine.js';
 import { type GuildSettings, UNSET_SERVER_DEFAULTS } from '../store/store.js';
 import type { Parts } from './parts.js';
+
+/**
+ * How long an acknowledgement may wait on a server's defaults, in ms: Discord drops an interaction
+ * not acknowledged within 3 s, and the acknowledgement itself needs some of them.
+ */
+export const DEFAULTS_BEFORE_ACK_MS = 1500;
 
 /** The emoji whose reaction asks for a summary where a server chose none. */
 export const DEFAULT_REACTION_EMOJI = '📰';
@@ -125,6 +132,31 @@ export class ServerSettings {
     if (guildId === null) return NONE;
     const settings = await this.#parts.store.getGuildSettings(guildId);
     return settings ? fromSettings(settings) : NONE;
+  }
+
+  /**
+   * A guild's defaults when an acknowledgement waits on them (whether a summary is private decides
+   * how it is acknowledged): a `busy` failure when the store fails or does not answer within
+   * `withinMs` (PostgreSQL unreachable), so that the user can still be told to try again shortly.
+   */
+  async defaultsInTime(
+    guildId: string | null,
+    withinMs: number = DEFAULTS_BEFORE_ACK_MS,
+  ): Promise<Result<ServerDefaults>> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), withinMs);
+    });
+    try {
+      const read = await Promise.race([this.defaults(guildId), late]);
+      if (read) return ok(read);
+      this.#parts.log.warn({ guildId, waitedMs: withinMs }, 'server settings not read in time');
+    } catch (err) {
+      this.#parts.log.warn({ err, guildId }, 'could not read server settings');
+    } finally {
+      clearTimeout(timer);
+    }
+    return fail('busy', 'The settings store did not answer in time.', { step: 'settings' });
   }
 
   /** Changes a guild's defaults, keeping its budgets and whatever `change` leaves out; returns them. */

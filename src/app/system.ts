@@ -113,7 +113,10 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     openStore({
       path: config.DATABASE_PATH,
       url: config.DATABASE_URL,
-      pgTimeouts: { connectMs: config.DATABASE_CONNECT_TIMEOUT_MS, queryMs: config.DATABASE_QUERY_TIMEOUT_MS },
+      pgTimeouts: {
+        connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+        queryMs: config.DATABASE_QUERY_TIMEOUT_MS,
+      },
       logger: log.child({ component: 'store' }),
       ...(options.now ? { now: options.now } : {}),
       ...(options.maxCacheEntries === undefined ? {} : { maxCacheEntries: options.maxCacheEntries }),

@@ -1,4 +1,4 @@
-import { DiscordAPIError, type RepliableInteraction, RESTJSONErrorCodes } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, type RepliableInteraction } from 'discord.js';
 import type { JobHandle, JobInfo, JobReply } from '../app/jobs.js';
 import type { RateLimitName } from '../app/rate-limits.js';
 import type { QueuedWork } from '../app/work-queue.js';
@@ -153,7 +153,12 @@ async function acknowledgedHere(ctx: RequestContext, request: Request): Promise<
     await request.acknowledge();
     return true;
   } catch (err) {
-    if (!(err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged)) {
+    if (
+      !(
+        err instanceof DiscordAPIError &&
+        err.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged
+      )
+    ) {
       throw err;
     }
     ctx.log.info('acknowledged by another session of this shard: left to it');
