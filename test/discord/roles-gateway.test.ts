@@ -198,10 +198,11 @@ describe('split roles: the gateway under faults, kills and restarts', () => {
         );
         assert.equal(h.rejections.length, 0, `${label}, ${what}: nothing refused by Discord`);
       }
-      assert.equal(
-        slash.callbackType,
-        4,
-        `${label}: /summarize refused as its acknowledgement (its server's defaults unread)`,
+      // Refused as its acknowledgement when its server's defaults cannot be read; deferred, then
+      // told, when they were read a moment ago (DEFAULTS_REUSE_MS).
+      assert.ok(
+        [4, 5].includes(slash.callbackType ?? 0),
+        `${label}: /summarize answered (${slash.callbackType})`,
       );
       assert.equal(pasted.callbackType, 5, `${label}: the paste form deferred at once, then told`);
     };
