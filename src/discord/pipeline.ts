@@ -28,6 +28,9 @@ export type Precondition = () => Refusal | null | Promise<Refusal | null>;
  *   rate limit → other preconditions (a refusal is the acknowledgement) → job record →
  *   acknowledge → (other users' acknowledgements first) → the late check (a refusal is told after
  *   the acknowledgement) → the work: progress, then the result or the reported failure.
+ *
+ * On a gateway, a request that declares `queued`: rate limit → other preconditions → acknowledge →
+ * job record → the late check → the queue (see `handOff`).
  */
 export interface Request {
   /** Who asks: whose rate limit it counts against, and whose job it is. */
