@@ -1,6 +1,8 @@
 import { ApplicationCommandType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
 import { resolveSummaryOptions } from '../src/app/server-settings.js';
+import { tellPrivately } from '../src/discord/boundary.js';
 import type { MessageCommand } from '../src/discord/command.js';
+import { acknowledge } from '../src/discord/context.js';
 import { sourceInMessage } from '../src/discord/message-content.js';
 import { runRequest } from '../src/discord/pipeline.js';
 import { summaryFromInteraction } from '../src/discord/requests/summary-request.js';
@@ -27,10 +29,14 @@ export const summarizeMessage = {
   },
   async execute(interaction, ctx) {
     const input = sourceInMessage(interaction.targetMessage) ?? { refusal: notices.nothingInMessage };
-    const defaults = await ctx.bot.app.settings.defaults(interaction.guildId);
+    const defaults = await ctx.bot.app.settings.defaultsInTime(interaction.guildId);
+    if (!defaults.ok) {
+      await acknowledge(ctx, () => tellPrivately(interaction, notices.queueDown));
+      return 'busy';
+    }
     const options = resolveSummaryOptions(
       { length: null, language: null, private: null },
-      defaults,
+      defaults.value,
       interaction.locale,
     );
     return runRequest(ctx, summaryFromInteraction(interaction, ctx, input, options));

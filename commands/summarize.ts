@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import { parseMessageLink } from '../src/app/message-link.js';
 import { resolveSummaryOptions } from '../src/app/server-settings.js';
+import { tellPrivately } from '../src/discord/boundary.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { acknowledge, type RequestContext } from '../src/discord/context.js';
 import { pasteModal } from '../src/discord/handlers/paste-modal.js';
@@ -82,6 +83,10 @@ export const summarize = {
     const file = interaction.options.getAttachment('file');
     const given = [url, text, file].filter((v) => v !== null).length;
     const options = await summaryOptions(interaction, ctx);
+    if (!options) {
+      await acknowledge(ctx, () => tellPrivately(interaction, notices.queueDown));
+      return 'busy';
+    }
     if (given === 0) {
       // Nothing to summarize yet: the "Paste an article" form (a modal must be the first response).
       await acknowledge(ctx, () => interaction.showModal(pasteModal.modal(options)));
@@ -108,19 +113,22 @@ export const summarize = {
 
 /**
  * The `length`, `language` and `private` options, each falling back to the server's default
- * (`/settings`), then to the bot's: standard, the user's Discord language, public.
+ * (`/settings`), then to the bot's: standard, the user's Discord language, public. Null when the
+ * server's defaults could not be read in time (the store unreachable).
  */
 async function summaryOptions(
   interaction: ChatInputCommandInteraction,
   ctx: RequestContext,
-): Promise<SummaryOptions> {
+): Promise<SummaryOptions | null> {
+  const defaults = await ctx.bot.app.settings.defaultsInTime(interaction.guildId);
+  if (!defaults.ok) return null;
   return resolveSummaryOptions(
     {
       length: interaction.options.getString('length') as SummaryLength | null,
       language: interaction.options.getString('language'),
       private: interaction.options.getBoolean('private'),
     },
-    await ctx.bot.app.settings.defaults(interaction.guildId),
+    defaults.value,
     interaction.locale,
   );
 }

@@ -50,6 +50,13 @@ const schema = z.object({
 
   DATABASE_PATH: z._default(z.string().check(z.minLength(1)), '.verbatim/verbatim.db'),
   DATABASE_URL: optionalString,
+  /** PostgreSQL: milliseconds opening a connection may take before the request using it fails. */
+  DATABASE_CONNECT_TIMEOUT_MS: intFrom(100, 120_000, 5_000),
+  /**
+   * PostgreSQL: milliseconds a query's answer is awaited (0: forever), so that an unreachable server
+   * fails requests ("busy, try again shortly") instead of holding them. Migrations are not limited.
+   */
+  DATABASE_QUERY_TIMEOUT_MS: intFrom(0, 3_600_000, 15_000),
   CACHE_TTL_SECONDS: intFrom(0, 365 * 86400, 7 * 86400),
   /** A Refresh within this many seconds of the page's last fetch reuses it instead of fetching again. */
   REFRESH_MIN_INTERVAL_SECONDS: intFrom(0, 86400, 60),

@@ -281,6 +281,26 @@ export class Jobs {
     return this.#parts.store.finishJob(id);
   }
 
+  /**
+   * Finishes, in the background, a job whose recording or finishing got no answer from the store
+   * (a gateway's, after it told the user to try again): a write sent just before the connection was
+   * lost may have landed all the same, and would be left running with nothing queued. Tries every
+   * `intervalMs` until the store answers, at most `attempts` times (default: a minute).
+   */
+  discardLater(jobId: string, { attempts = 20, intervalMs = 3000 } = {}): void {
+    const { store, log } = this.#parts;
+    const attempt = (left: number) => {
+      store.finishJob(jobId).then(
+        () => undefined,
+        (err: unknown) => {
+          if (left > 1) setTimeout(() => attempt(left - 1), intervalMs).unref();
+          else log.warn({ err, jobId }, 'could not finish a job the store did not answer for');
+        },
+      );
+    };
+    attempt(attempts);
+  }
+
   /** What a summary job runs on: a stored article by its hash (null once purged), else the link, paste or file. */
   async inputOf(source: RetrySource): Promise<SourceInput | null> {
     if (source.kind === 'stored') {

@@ -1,6 +1,24 @@
+import { fail, ok, type Result } from '../core/result.js';
 import type { SummaryLength } from '../engines/engine.js';
 import { type GuildSettings, UNSET_SERVER_DEFAULTS } from '../store/store.js';
 import type { Parts } from './parts.js';
+
+/**
+ * How long an acknowledgement may wait on a server's defaults, in ms: Discord drops an interaction
+ * not acknowledged within 3 s, and the acknowledgement itself needs some of them.
+ */
+export const DEFAULTS_BEFORE_ACK_MS = 1500;
+
+/**
+ * How long a guild's defaults read for an acknowledgement are used again without reading, in ms:
+ * a burst of requests in one server costs one read, not one each before every acknowledgement. A
+ * change made through this process applies at once; one made through another process (a second
+ * gateway) within this time.
+ */
+export const DEFAULTS_REUSE_MS = 5000;
+
+/** Guilds whose recent defaults are kept at most (beyond, those older than DEFAULTS_REUSE_MS are dropped). */
+const RECENT_GUILDS = 10_000;
 
 /** The emoji whose reaction asks for a summary where a server chose none. */
 export const DEFAULT_REACTION_EMOJI = '📰';
@@ -115,6 +133,8 @@ export function isConfiguredReaction(
  */
 export class ServerSettings {
   readonly #parts: Parts;
+  /** Defaults read for acknowledgements, by guild, with when they were read (see `defaultsInTime`). */
+  readonly #recent = new Map<string, { readonly at: number; readonly defaults: ServerDefaults }>();
 
   constructor(parts: Parts) {
     this.#parts = parts;
@@ -125,6 +145,48 @@ export class ServerSettings {
     if (guildId === null) return NONE;
     const settings = await this.#parts.store.getGuildSettings(guildId);
     return settings ? fromSettings(settings) : NONE;
+  }
+
+  /**
+   * A guild's defaults when an acknowledgement waits on them (whether a summary is private decides
+   * how it is acknowledged): those read in the last DEFAULTS_REUSE_MS, else the store's answer, or a
+   * `busy` failure when the store fails or does not answer within `withinMs` (PostgreSQL
+   * unreachable), so that the user can still be told to try again shortly.
+   */
+  async defaultsInTime(
+    guildId: string | null,
+    withinMs: number = DEFAULTS_BEFORE_ACK_MS,
+  ): Promise<Result<ServerDefaults>> {
+    if (guildId === null) return ok(NONE);
+    const recent = this.#recent.get(guildId);
+    if (recent && this.#parts.now() - recent.at < DEFAULTS_REUSE_MS) return ok(recent.defaults);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), withinMs);
+    });
+    try {
+      const read = await Promise.race([this.defaults(guildId), late]);
+      if (read) {
+        this.#remember(guildId, read);
+        return ok(read);
+      }
+      this.#parts.log.warn({ guildId, waitedMs: withinMs }, 'server settings not read in time');
+    } catch (err) {
+      this.#parts.log.warn({ err, guildId }, 'could not read server settings');
+    } finally {
+      clearTimeout(timer);
+    }
+    return fail('busy', 'The settings store did not answer in time.', { step: 'settings' });
+  }
+
+  #remember(guildId: string, defaults: ServerDefaults): void {
+    const now = this.#parts.now();
+    if (this.#recent.size >= RECENT_GUILDS) {
+      for (const [id, entry] of this.#recent) {
+        if (now - entry.at >= DEFAULTS_REUSE_MS) this.#recent.delete(id);
+      }
+    }
+    this.#recent.set(guildId, { at: now, defaults });
   }
 
   /** Changes a guild's defaults, keeping its budgets and whatever `change` leaves out; returns them. */
@@ -148,7 +210,9 @@ export class ServerSettings {
       updatedAt: now(),
     };
     await store.putGuildSettings(settings);
-    return fromSettings(settings);
+    const changed = fromSettings(settings);
+    this.#recent.set(guildId, { at: now(), defaults: changed });
+    return changed;
   }
 
   /**

@@ -115,6 +115,10 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     openStore({
       path: config.DATABASE_PATH,
       url: config.DATABASE_URL,
+      pgTimeouts: {
+        connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+        queryMs: config.DATABASE_QUERY_TIMEOUT_MS,
+      },
       logger: log.child({ component: 'store' }),
       ...(options.now ? { now: options.now } : {}),
       ...(options.maxCacheEntries === undefined ? {} : { maxCacheEntries: options.maxCacheEntries }),
@@ -231,8 +235,14 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
     questions: config.DISCORD_USER_QUESTIONS_PER_MINUTE,
   };
   // Split roles share the per-user limits through Redis; one process keeps them in memory.
+  // A command unanswered within RATE_LIMIT_REDIS_MS (Redis slow or its packets dropped) fails, and
+  // the limiter counts in this process instead: the limit is checked before Discord's 3 s are up.
   const redis = config.REDIS_URL
-    ? new (await import('ioredis')).Redis(config.REDIS_URL, { enableOfflineQueue: false, lazyConnect: true })
+    ? new (await import('ioredis')).Redis(config.REDIS_URL, {
+        enableOfflineQueue: false,
+        lazyConnect: true,
+        commandTimeout: RATE_LIMIT_REDIS_MS,
+      })
     : null;
   redis?.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error (rate limits)'));
   const rateLimits: RateLimits = redis
@@ -286,6 +296,9 @@ async function sharedInFlight(
   const lock = new PgKeyLock(url, { logger: log.child({ component: 'key-lock' }) });
   return { lock, inFlight: new SharedInFlight(lock) };
 }
+
+/** How long a rate limit waits for Redis before counting in this process (see `SharedRateLimits`). */
+const RATE_LIMIT_REDIS_MS = 500;
 
 /**
  * A pool whose module and worker load on its first job: a run that parses no HTML or PDF (a text

@@ -87,6 +87,9 @@ export function queueJobId(work: QueuedWork): string {
   return `${work.kind}-${work.jobId}`;
 }
 
+/** How long the gateway waits for Redis to take a job before telling the user to try again, in ms. */
+const ADD_TIMEOUT_MS = 3000;
+
 /**
  * The gateway's side: adds work and returns at once. Its connection does not queue commands while
  * Redis is away (`enableOfflineQueue: false`), so `add` fails fast and the user is told to try
@@ -106,6 +109,8 @@ export class WorkQueue {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       lazyConnect: true,
+      // A Redis that takes the connection but never answers (packets dropped) fails the add too.
+      commandTimeout: ADD_TIMEOUT_MS,
     });
     connection.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
     await connection.connect();

@@ -1,4 +1,4 @@
-import type { RepliableInteraction } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, type RepliableInteraction } from 'discord.js';
 import type { JobHandle, JobInfo, JobReply } from '../app/jobs.js';
 import type { RateLimitName } from '../app/rate-limits.js';
 import { type ThreadDrain, type WorkItem, type WorkOrder, withJobId } from '../app/work-queue.js';
@@ -28,6 +28,9 @@ export type Precondition = () => Refusal | null | Promise<Refusal | null>;
  *   rate limit → other preconditions (a refusal is the acknowledgement) → job record →
  *   acknowledge → (other users' acknowledgements first) → the late check (a refusal is told after
  *   the acknowledgement) → the work: progress, then the result or the reported failure.
+ *
+ * On a gateway, a request that declares `queued`: rate limit → other preconditions → acknowledge →
+ * job record → the late check → the queue (see `handOff`).
  */
 export interface Request {
   /** Who asks: whose rate limit it counts against, and whose job it is. */
@@ -62,22 +65,18 @@ export interface Request {
 }
 
 /**
- * Runs a request through the one pipeline (see `Request`). The job is recorded before the
- * acknowledgement, so a restart at any point after it finds the job; it is finished once the work
- * settles, unless shutdown gave up waiting on it (the bot's signal is aborted) and it was neither
- * done nor marked interrupted: its user is then told after the restart.
+ * Runs a request through the one pipeline (see `Request`). In one process (VERBATIM_ROLE=all) the
+ * job is recorded before the acknowledgement, so a restart at any point after it finds the job; it
+ * is finished once the work settles, unless shutdown gave up waiting on it (the bot's signal is
+ * aborted) and it was neither done nor marked interrupted: its user is then told after the restart.
+ * A gateway acknowledges first and records after (see `handOff`).
  */
 export async function runRequest(ctx: RequestContext, request: Request): Promise<RequestOutcome> {
   const refused = await firstRefusal(ctx, request);
   if (refused) return tellRefusal(ctx, request, refused);
   if (!request.job) return acknowledgeAndRun(ctx, request);
+  if (ctx.bot.queue && request.queued) return handOff(ctx, request, request.job, request.queued);
   const job = await ctx.bot.app.jobs.start({ id: ctx.requestId, ...request.job });
-  const queue = ctx.bot.queue;
-  if (queue && request.queued) {
-    const { queued } = request;
-    const work = queued.kind === 'drain-thread' ? queued : withJobId(queued, job.id);
-    return handOff({ ...ctx, job }, request, work);
-  }
   try {
     return await acknowledgeAndRun({ ...ctx, job }, request);
   } finally {
@@ -88,36 +87,89 @@ export async function runRequest(ctx: RequestContext, request: Request): Promise
 }
 
 /**
- * A gateway's end of a request: acknowledged, then queued for a worker, which finishes the job row
- * (the durable record) once the user has the answer. If the queue cannot take it, nothing is left
- * behind: the job is finished and the user told to try again shortly.
+ * A gateway's end of a request: acknowledged, then recorded, then queued for a worker, which
+ * finishes the job row (the durable record) once the user has the answer.
+ *
+ * Why the acknowledgement comes first here (the single process records first): Discord's 3 seconds
+ * then never wait on PostgreSQL (nor on Redis: the rate limit before it falls back to this
+ * process's count when Redis is slow or away), and an interaction another session of the same shard
+ * acknowledged first (40060) leaves nothing behind — recording first would write the row the
+ * winner also writes, and finishing ours would remove theirs. What it costs: a gateway that dies
+ * between its acknowledgement and the queue (a few milliseconds) leaves "thinking…" until the
+ * interaction's token dies (15 minutes), with no row to find it by. Recording first would not save
+ * that user either: on a gateway nothing recovers a row that never reached the queue (unfinished
+ * jobs are the workers'), so the row would only be left behind.
+ *
+ * If PostgreSQL or Redis cannot take the request, the user is told to try again shortly and
+ * nothing is left behind: the row is finished (again, later, should the store have taken the write
+ * without answering).
  */
 async function handOff(
-  ctx: RequestContext & { job: JobHandle },
+  ctx: RequestContext,
   request: Request,
-  work: WorkItem,
+  info: Omit<JobInfo, 'id'>,
+  queued: WorkOrder | ThreadDrain,
 ): Promise<RequestOutcome> {
-  // One "typing…" (Discord shows it ~10 s) is the gateway's part: the worker shows its own as it works.
-  const settled = await request.acknowledge();
-  settled?.();
+  // Counted by both sessions then (as answered: the other one answers it).
+  if (!(await acknowledgedHere(ctx, request))) return 'ok';
+  const { jobs } = ctx.bot.app;
+  let job: JobHandle;
+  try {
+    job = await jobs.start({ id: ctx.requestId, ...info });
+  } catch (err) {
+    ctx.log.warn({ err }, 'could not record the request');
+    jobs.discardLater(ctx.requestId);
+    await request.refuse(notices.queueDown);
+    return 'busy';
+  }
+  const finish = async () => {
+    if (!(await job.done())) jobs.discardLater(job.id);
+  };
   // Nothing is queued past a refusal or a failed check: the job is finished here, not by a worker.
-  const late = await request.lateCheck?.(ctx).catch(async (err: unknown) => {
-    await ctx.job.done();
+  const late = await request.lateCheck?.({ ...ctx, job }).catch(async (err: unknown) => {
+    await finish();
     throw err;
   });
   if (late) {
-    await ctx.job.done();
+    await finish();
     return tellRefusal(ctx, request, late);
   }
+  const work: WorkItem = queued.kind === 'drain-thread' ? queued : withJobId(queued, job.id);
   try {
     await ctx.bot.queue?.add(work);
-    ctx.log.info({ queued: work.kind }, 'request queued');
+    ctx.log.info({ queued: queued.kind }, 'request queued');
     return 'ok';
   } catch (err) {
     ctx.log.warn({ err }, 'could not queue the request');
-    await ctx.job.done();
+    await finish();
     await request.refuse(notices.queueDown);
     return 'busy';
+  }
+}
+
+/**
+ * Sends the acknowledgement; false when another session of the same shard sent it first (Discord's
+ * 40060: two gateways hold the shard for a moment while one restarts) — that session records and
+ * queues the request, so this one leaves it quietly: no reply, no job. Any other failure (the
+ * interaction expired, 10062) is thrown to the boundary.
+ */
+async function acknowledgedHere(ctx: RequestContext, request: Request): Promise<boolean> {
+  try {
+    // One "typing…" (Discord shows it ~10 s) is the gateway's part: the worker shows its own as it works.
+    const settled = await request.acknowledge();
+    settled?.();
+    return true;
+  } catch (err) {
+    if (
+      !(
+        err instanceof DiscordAPIError &&
+        err.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged
+      )
+    ) {
+      throw err;
+    }
+    ctx.log.info('acknowledged by another session of this shard: left to it');
+    return false;
   }
 }
 

@@ -68,8 +68,6 @@ import {
 
 /** Connections per process. The bot's writes are small; a few connections keep latency flat. */
 const POOL_SIZE = 4;
-/** How long opening a connection may take before it fails, in ms. */
-const CONNECT_TIMEOUT_MS = 10_000;
 /** First key of the advisory lock taken while migrating (the second is the schema's hash). */
 const MIGRATION_LOCK_CLASS = 7_310_001;
 /** First key of the advisory locks serializing budget reservations per (guild, day). */
@@ -92,11 +90,33 @@ export async function openPgStore(
   if (schema !== null && !SCHEMA_NAME.test(schema)) {
     throw new RangeError(`pgSchema must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
   }
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: url,
-    max: POOL_SIZE,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: options.pgTimeouts.connectMs,
+    // A connection whose peer vanished (no reset, no answer) is noticed by the kernel, not only by a timeout.
+    keepAlive: true,
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  };
+  // Migrations run on a connection of their own, with no query timeout: a long one (or waiting for
+  // another process's) must not fail start-up.
+  const migrator = new pg.Client(connection);
+  try {
+    await migrator.connect();
+  } catch (err) {
+    await migrator.end().catch(() => undefined);
+    throw new StoreError(`cannot connect to PostgreSQL at ${describeUrl(url)}: ${(err as Error).message}`);
+  }
+  try {
+    await migrate(migrator, schema, options.now);
+  } finally {
+    await migrator.end().catch(() => undefined);
+  }
+  const pool = new pg.Pool({
+    ...connection,
+    max: POOL_SIZE,
+    // Each query's answer is awaited this long (0: forever): an unreachable server (packets dropped)
+    // fails a request instead of holding it, and the connection is dropped from the pool.
+    ...(options.pgTimeouts.queryMs > 0 ? { query_timeout: options.pgTimeouts.queryMs } : {}),
   });
   pool.on('error', (err) => {
     options.logger?.warn(
@@ -104,21 +124,6 @@ export async function openPgStore(
       'store: idle connection failed',
     );
   });
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw new StoreError(`cannot connect to PostgreSQL at ${describeUrl(url)}: ${(err as Error).message}`);
-  }
-  try {
-    await migrate(client, schema, options.now);
-    client.release();
-  } catch (err) {
-    client.release(true);
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
   return new PgStore(pool, options);
 }
 
@@ -132,7 +137,7 @@ function describeUrl(url: string): string {
   }
 }
 
-async function migrate(client: pg.PoolClient, schema: string | null, now: () => number): Promise<void> {
+async function migrate(client: pg.ClientBase, schema: string | null, now: () => number): Promise<void> {
   const lockName = `verbatim:${schema ?? '(search_path)'}`;
   await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, lockName]);
   try {

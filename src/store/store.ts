@@ -483,7 +483,18 @@ export interface StoreOptions {
   /** Clock in milliseconds since the epoch; default `Date.now`. Tests inject one. */
   readonly now?: () => number;
   readonly logger?: StoreLogger;
+  /** PostgreSQL only: how long connecting and each query may take (see `PgTimeouts`). */
+  readonly pgTimeouts?: PgTimeouts;
 }
+
+/** How long PostgreSQL may take, in ms: to open a connection, and to answer a query (0: no limit). */
+export interface PgTimeouts {
+  readonly connectMs: number;
+  readonly queryMs: number;
+}
+
+/** Connecting may take 10 s; queries are not limited (the bot's config sets its own). */
+export const DEFAULT_PG_TIMEOUTS: PgTimeouts = { connectMs: 10_000, queryMs: 0 };
 
 export const DEFAULT_MAX_CACHE_ENTRIES = 5000;
 
@@ -502,6 +513,7 @@ export class StoreError extends Error {
 /** The options a backend receives, defaults applied. */
 export interface ResolvedStoreOptions {
   readonly maxCacheEntries: number;
+  readonly pgTimeouts: PgTimeouts;
   readonly now: () => number;
   readonly logger: StoreLogger | null;
 }
@@ -516,6 +528,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     maxCacheEntries,
     now: options.now ?? Date.now,
     logger: options.logger ?? null,
+    pgTimeouts: options.pgTimeouts ?? DEFAULT_PG_TIMEOUTS,
   };
   if (options.url) {
     const { openPgStore } = await import('./pg-store.js');

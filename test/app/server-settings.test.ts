@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  DEFAULTS_REUSE_MS,
   isConfiguredReaction,
   isReactionEmoji,
   resolveSummaryOptions,
   type ServerDefaults,
 } from '../../src/app/server-settings.js';
+import { createSystem } from '../../src/app/system.js';
+import { parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { freshDatabase, PG_URL } from '../../testkit/services.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const none: ServerDefaults = {
   length: null,
@@ -83,5 +89,41 @@ describe('which emoji a reaction can be', () => {
     assert.equal(isConfiguredReaction(custom, { id: '123456789012345678', name: 'renamed' }), true);
     assert.equal(isConfiguredReaction(custom, { id: null, name: '📰' }), false, '📰 no longer asks');
     assert.equal(isConfiguredReaction('📰', { id: '1', name: '📰' }), false, 'a custom emoji named like one');
+  });
+});
+
+describe('server defaults before an acknowledgement', () => {
+  it('GIVEN defaults read a moment ago THEN they are used again without the store; GIVEN PostgreSQL unreachable after that THEN a busy failure within the deadline, not a wait', async (t) => {
+    const pgUrl = new URL(PG_URL);
+    const proxy = await startTcpProxy(t, pgUrl.hostname, Number(pgUrl.port || 5432));
+    const config = parseConfig({
+      DATABASE_URL: proxy.through(await freshDatabase(t, 'verbatim_settings')),
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+      DATABASE_QUERY_TIMEOUT_MS: '1000',
+      VERBATIM_ENGINE: 'extractive',
+    });
+    const clock = { t: Date.parse('2026-01-01T00:00:00Z') };
+    const system = await createSystem(config, createLogger('silent'), {
+      run: 'in-process',
+      now: () => clock.t,
+    });
+    t.after(() => system.close());
+    const { settings } = system.app;
+    await settings.change('1', { privateSummaries: true }, 'admin');
+    const read = await settings.defaultsInTime('1');
+    assert.ok(read.ok && read.value.privateSummaries, 'the change applies at once');
+
+    proxy.blackhole();
+    clock.t += DEFAULTS_REUSE_MS - 1;
+    const reused = await settings.defaultsInTime('1');
+    assert.ok(reused.ok && reused.value.privateSummaries, 'read a moment ago: used again');
+
+    clock.t += 2;
+    const started = performance.now();
+    const unread = await settings.defaultsInTime('1', 300);
+    const waited = performance.now() - started;
+    assert.equal(unread.ok, false);
+    assert.equal(unread.ok ? null : unread.error.code, 'busy');
+    assert.ok(waited < 1000, `told within the deadline (${Math.round(waited)} ms)`);
   });
 });
