@@ -215,7 +215,9 @@ describe('split roles: questions', () => {
     const { fake, gateway, workers, gatewayModel, answers, jobRows } = await startRoles(t, {
       workers: 2,
       answerDelay: (q) => delays[q.split(':')[0] ?? ''] ?? 50,
-      workerEnv: { ENGINE_MAX_ACTIVE: '2' },
+      // One job per worker: the two threads' drains run on the two workers. (A worker taking both
+      // would run them one user's half of its engine slots at a time — fair, but not parallel.)
+      workerEnv: { ENGINE_MAX_ACTIVE: '1' },
     });
     const a = await summaryThread(fake, pasted);
     const b = await summaryThread(fake, otherText);

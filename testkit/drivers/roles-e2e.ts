@@ -515,8 +515,7 @@ const linkThenDelete: MixEntry = {
  */
 const threadQuestions: MixEntry = {
   kind: 'questions in a thread',
-  waitsFor:
-    'workers answering questions in threads (on main a gateway answers them itself; issue 12, thread questions queued per thread in order)',
+  waitsFor: null,
   weight: 2,
   async run(users, place, label) {
     const { fake, articles } = users.cluster;
@@ -596,8 +595,7 @@ const QUESTIONS = [
  */
 const askButton: MixEntry = {
   kind: 'ask button',
-  waitsFor:
-    'workers answering the Ask form (on main a gateway answers it itself; issue 12, questions queued)',
+  waitsFor: null,
   weight: 1,
   async run(users, place, label) {
     const { fake, articles } = users.cluster;
