@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Article } from '../article/article.js';
 import { articleResultKey, type Cache } from '../core/cache.js';
+import { sha256Hex } from '../core/sha256.js';
 import type { AnswerResult, Claim, SummaryResult } from '../engines/engine.js';
 import { type Quote, revalidateQuote } from '../grounding/index.js';
 import type { Logger } from '../log.js';
@@ -34,9 +34,8 @@ export type ResultRequest =
  * computed by the old one is served.
  */
 export function resultKey(article: Article, request: ResultRequest, identity: EngineIdentity): string {
-  const digest = createHash('sha256')
-    .update(
-      JSON.stringify({
+  const digest = sha256Hex(
+    JSON.stringify({
         v: RESULT_KEY_VERSION,
         contentHash: article.contentHash,
         ...request,
@@ -44,8 +43,7 @@ export function resultKey(article: Article, request: ResultRequest, identity: En
         model: identity.model,
         version: identity.version,
       }),
-    )
-    .digest('hex');
+  );
   return articleResultKey(article.contentHash, digest);
 }
 
