@@ -36,13 +36,13 @@ export type ResultRequest =
 export function resultKey(article: Article, request: ResultRequest, identity: EngineIdentity): string {
   const digest = sha256Hex(
     JSON.stringify({
-        v: RESULT_KEY_VERSION,
-        contentHash: article.contentHash,
-        ...request,
-        engine: identity.engine,
-        model: identity.model,
-        version: identity.version,
-      }),
+      v: RESULT_KEY_VERSION,
+      contentHash: article.contentHash,
+      ...request,
+      engine: identity.engine,
+      model: identity.model,
+      version: identity.version,
+    }),
   );
   return articleResultKey(article.contentHash, digest);
 }

@@ -11,7 +11,7 @@ import { primaryLanguage } from './stop-words.js';
  * text over these characters, in each language listed, and on the fixtures).
  */
 
-const enum Sb {
+enum Sb {
   Other = 0,
   CR,
   LF,
@@ -128,7 +128,10 @@ export function rootSentenceBreaks(text: string, locale: string | null | undefin
   let spaces = 0;
   for (let i = 0; i < n; i++) {
     const cur = cls[i] as number;
-    if (i > 0 && breaksBefore(cls[i - 1] as number, cur, term, beforeTerm, closes, spaces, lowerAhead[i] === 1)) {
+    if (
+      i > 0 &&
+      breaksBefore(cls[i - 1] as number, cur, term, beforeTerm, closes, spaces, lowerAhead[i] === 1)
+    ) {
       out.push({ segment: text.slice(start, i), index: start });
       start = i;
     }

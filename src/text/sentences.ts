@@ -1,7 +1,7 @@
 import { splitParagraphs } from './paragraphs.js';
 import { type Segment, trimmedSegment } from './segment.js';
-import { rootSentenceBreaks, type SentencePiece } from './sentence-breaks.js';
 import { segmenterFor } from './segmenters.js';
+import { rootSentenceBreaks, type SentencePiece } from './sentence-breaks.js';
 
 /**
  * Abbreviations that are (almost) never the end of a sentence: a title before a name, or a word

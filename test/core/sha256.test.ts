@@ -17,7 +17,8 @@ describe('sha256Hex', () => {
   });
 
   it('GIVEN lengths around the 64-byte block and its 56-byte padding edge THEN it agrees with node:crypto', () => {
-    for (let n = 0; n <= 200; n++) assert.equal(sha256Hex('x'.repeat(n)), native('x'.repeat(n)), `length ${n}`);
+    for (let n = 0; n <= 200; n++)
+      assert.equal(sha256Hex('x'.repeat(n)), native('x'.repeat(n)), `length ${n}`);
   });
 
   it('GIVEN any text, in any script, THEN it agrees with node:crypto on its UTF-8 bytes', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -16,10 +16,7 @@ function icu(text: string, locale = 'en'): Array<{ segment: string; index: numbe
 }
 
 /** Every character `rootSentenceBreaks` decides, each Sentence_Break class with several. */
-const DECIDED = [
-  ...'abcxyzABCXYZ0159.!?"\'()[]{},-:; \n\r\t#$%&*+/<=>@\\^_`|~',
-  ...'ßéöÿªµºÀÉÖØÞ«»‘’“”–—•…',
-];
+const DECIDED = [...'abcxyzABCXYZ0159.!?"\'()[]{},-:; \n\r\t#$%&*+/<=>@\\^_`|~', ...'ßéöÿªµºÀÉÖØÞ«»‘’“”–—•…'];
 /** Pieces that put the rules to work: terminators, closers, spaces and cases in every order. */
 const PIECES = [
   ...DECIDED,
@@ -65,7 +62,7 @@ describe('rootSentenceBreaks', () => {
     );
   });
 
-  it('GIVEN the English fixtures and news articles THEN each paragraph’s sentences are ICU’s', () => {
+  it('GIVEN the English fixtures THEN each paragraph’s sentences are ICU’s', () => {
     const root = repoRoot();
     const files = [
       join(root, 'examples', 'lavrov-china.txt'),
@@ -96,7 +93,9 @@ describe('rootSentenceBreaks', () => {
     const latin = 'Mr. Smith went to Washington. He said “Yes.” Then he left.\nA new line. 3.5 km away.';
     const withCyrillic = `${latin} Й`;
     assert.deepEqual(
-      splitSentences(withCyrillic).map((s) => s.text).slice(0, -1),
+      splitSentences(withCyrillic)
+        .map((s) => s.text)
+        .slice(0, -1),
       splitSentences(latin).map((s) => s.text),
     );
   });
