@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Article } from '../article/article.js';
 import { articleResultKey, type Cache } from '../core/cache.js';
-import { sha256Hex } from '../core/sha256.js';
 import type { AnswerResult, Claim, SummaryResult } from '../engines/engine.js';
 import { type Quote, revalidateQuote } from '../grounding/index.js';
 import type { Logger } from '../log.js';
@@ -34,16 +34,18 @@ export type ResultRequest =
  * computed by the old one is served.
  */
 export function resultKey(article: Article, request: ResultRequest, identity: EngineIdentity): string {
-  const digest = sha256Hex(
-    JSON.stringify({
-      v: RESULT_KEY_VERSION,
-      contentHash: article.contentHash,
-      ...request,
-      engine: identity.engine,
-      model: identity.model,
-      version: identity.version,
-    }),
-  );
+  const digest = createHash('sha256')
+    .update(
+      JSON.stringify({
+        v: RESULT_KEY_VERSION,
+        contentHash: article.contentHash,
+        ...request,
+        engine: identity.engine,
+        model: identity.model,
+        version: identity.version,
+      }),
+    )
+    .digest('hex');
   return articleResultKey(article.contentHash, digest);
 }
 

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../core/sha256.js';
+import { createHash } from 'node:crypto';
 import { cleanLine } from '../text/control-chars.js';
 
 /** Metadata known about an article; null where unknown. */
@@ -63,7 +63,7 @@ export function normalizeText(raw: string): string {
 }
 
 export function hashText(text: string): string {
-  return `sha256:${sha256Hex(text)}`;
+  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
 /**
