@@ -2,7 +2,18 @@ import { runCli } from './cli/main.js';
 import { stripControlChars } from './text/control-chars.js';
 
 // The `verbatim` command: wiring only. Anything thrown here is a bug (exit 1).
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
+/**
+ * Standard input, touched only when a command reads it (`-`): `process.stdin` builds a stream on
+ * first access, which a command reading a file or a link need not pay for.
+ */
+const stdin = {
+  [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+  get isTTY(): boolean | undefined {
+    return process.stdin.isTTY;
+  },
+};
+
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -67,6 +67,8 @@ describe('what the verbatim command loads', () => {
       assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
       assert.ok(run.stdout.length > 0, args.join(' '));
       assert.deepEqual(packagesIn(loaded), [], `${args.join(' ')} loaded packages`);
+      // perf_hooks and its ten internal modules, for one clock reading (issue 13 §5).
+      assert.ok(!loaded.includes('node:perf_hooks'), `${args.join(' ')} loaded node:perf_hooks`);
       const own = ownFilesIn(loaded);
       assert.ok(
         own.includes('dist/cli/chunks/verbatim.js'),
