@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Events } from 'discord.js';
+import { notices } from '../../src/discord/texts.js';
 import { startBotProcess } from '../../testkit/discord/bot-process.js';
 import { eventually, problems, startArticleServer, startHarness } from '../../testkit/discord/harness.js';
 import { page, pastedBody as pasted } from '../../testkit/discord/pages.js';
@@ -114,11 +115,17 @@ describe('a bot that keeps working when things go wrong', () => {
     assert.match(text, /^verbatim_inflight_jobs 0$/mu);
   });
 
-  it('GIVEN a failure nobody planned for (the database gone) THEN the user gets a short apology with a reference, and the log has the details', async (t) => {
-    const h = await startHarness(t);
+  it('GIVEN a failure nobody planned for (the database gone) THEN the user gets a short apology with a reference, and the log has the details; in a server, where the server’s defaults cannot be read before the acknowledgement, a plain “busy”', async (t) => {
+    const h = await startHarness(t, { global: true });
     await h.bot.system.store.close();
-    const handle = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
-    // The job cannot be recorded, so the request fails before its acknowledgement: a private reply.
+    // In a DM there are no server defaults to read: the job cannot be recorded, so the request fails
+    // before its acknowledgement — a private reply.
+    const dm = h.fake.openDm();
+    const handle = h.fake.sendSlashCommand({
+      name: 'summarize',
+      options: { text: pasted },
+      channelId: dm.id,
+    });
     await handle.waitFor('responded', 10_000);
     assert.equal(handle.ephemeral, true);
     const notice = handle.original?.content ?? '';
@@ -130,6 +137,18 @@ describe('a bot that keeps working when things go wrong', () => {
     assert.ok(logged, 'logged');
     assert.equal(logged.interactionId, handle.id);
     assert.ok(JSON.stringify(logged.err).includes('stack'), 'the stack is in the log, not in Discord');
+    // In a server the defaults (private or not decides the acknowledgement) come first: a store that
+    // cannot answer them is told as busy, like PostgreSQL unreachable from a gateway.
+    const inServer = h.fake.sendSlashCommand({ name: 'summarize', options: { text: pasted } });
+    await inServer.waitFor('responded', 10_000);
+    assert.equal(inServer.ephemeral, true);
+    assert.equal(inServer.original?.content ?? '', notices.queueDown);
+    assert.ok(
+      h.logs.some(
+        (l) => l.msg === 'could not read server settings' && JSON.stringify(l.err).includes('stack'),
+      ),
+      'the store’s error is in the log',
+    );
     assert.deepEqual(h.errors, [], 'nothing escaped to the client’s error event');
   });
 
