@@ -33,6 +33,7 @@ import {
   WIDE_BUCKETS,
 } from '../testkit/discord/harness.js';
 import { page } from '../testkit/discord/pages.js';
+import { deployToFake, splitRolesEnv } from '../testkit/discord/split-roles.js';
 import { startBareClientProcess } from '../testkit/fakes/discord/bare-client-process.js';
 import {
   type FakeDiscord,
@@ -121,26 +122,16 @@ async function setUp(
   cleanups.push(() => articles.close());
   const fake = await startFakeDiscord({ rateLimits: WIDE_BUCKETS });
   cleanups.push(() => fake.close());
-  await deployCommands(commands, {
-    token: fake.token,
-    applicationId: fake.applicationId,
-    guildId: null,
-    apiUrl: fake.apiUrl,
-  });
+  await deployToFake(fake);
   const env = {
-    LOG_LEVEL: 'info',
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    FETCH_ALLOW: '127.0.0.1/32',
-    FETCH_ALLOWED_PORTS: String(articles.port),
-    WORKER_THREADS: '1',
+    ...splitRolesEnv(fake, {
+      databaseUrl: databaseUrl,
+      redisUrl: REDIS_URL,
+      queuePrefix: prefix,
+      articlesPort: articles.port,
+    }),
     ENGINE_MAX_ACTIVE: String(CONCURRENCY),
     ENGINE_MAX_WAITING: '10000',
-    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
     ...engineEnv,
   };
   const processes: BotProcess[] = [];

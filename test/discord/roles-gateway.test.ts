@@ -3,8 +3,6 @@ import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { MessageFlags } from 'discord.js';
 import pg from 'pg';
-import { commands } from '../../commands/index.js';
-import { deployCommands } from '../../src/discord/deploy.js';
 import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import {
@@ -14,6 +12,7 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { page } from '../../testkit/discord/pages.js';
+import { deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
 import {
   type FakeDiscord,
   guildIdOnShard,
@@ -66,25 +65,15 @@ async function startSplit(
     ],
   });
   t.after(() => fake.close());
-  await deployCommands(commands, {
-    token: fake.token,
-    applicationId: fake.applicationId,
-    guildId: null,
-    apiUrl: fake.apiUrl,
-  });
+  await deployToFake(fake);
   const env = {
-    LOG_LEVEL: 'info',
+    ...splitRolesEnv(fake, {
+      databaseUrl: databaseUrl,
+      redisUrl: REDIS_URL,
+      queuePrefix: redis.prefix,
+      articlesPort: articles.port,
+    }),
     VERBATIM_ENGINE: 'extractive',
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: redis.prefix,
-    FETCH_ALLOW: '127.0.0.1/32',
-    FETCH_ALLOWED_PORTS: String(articles.port),
-    WORKER_THREADS: '1',
-    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
   };
   const processes: BotProcess[] = [];
   t.after(async () => {

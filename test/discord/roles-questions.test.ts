@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { commands } from '../../commands/index.js';
-import { deployCommands } from '../../src/discord/deploy.js';
 import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import { eventually, WIDE_BUCKETS } from '../../testkit/discord/harness.js';
 import { pasted } from '../../testkit/discord/pages.js';
+import { deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
 import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { realisticReply, taskOf, userMessage } from '../../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, type FakeRequest, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
 import { freshDatabase } from '../../testkit/services.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
 import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
@@ -76,26 +75,13 @@ async function startRoles(
   t.after(() => gatewayModel.close());
   const fake = await startFakeDiscord({ rateLimits: WIDE_BUCKETS });
   t.after(() => fake.close());
-  await deployCommands(commands, {
-    token: fake.token,
-    applicationId: fake.applicationId,
-    guildId: null,
-    apiUrl: fake.apiUrl,
-  });
+  await deployToFake(fake);
   const env = {
-    LOG_LEVEL: 'info',
+    ...splitRolesEnv(fake, { databaseUrl: databaseUrl, redisUrl: REDIS_URL, queuePrefix: redis.prefix }),
     VERBATIM_ENGINE: 'openai',
     OPENAI_API_KEY: 'test-key',
     OPENAI_MODEL: 'fake-model',
     OPENAI_MAX_RETRIES: '0',
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: redis.prefix,
-    WORKER_THREADS: '1',
-    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
     DISCORD_USER_QUESTIONS_PER_MINUTE: '0',
   };
   const processes: BotProcess[] = [];
@@ -175,35 +161,14 @@ function assertOneAtATimeInOrder(answers: readonly AnswerCall[], prefix: string,
 }
 
 /**
- * A TCP relay to a test service (Redis, PostgreSQL) that the test can cut: the gateway's view of it
- * going down (the service itself keeps running for everyone else). Returns `url` with the relay's port.
+ * A test service (Redis, PostgreSQL) behind a relay the test can cut: the gateway's view of it
+ * going down (the service itself keeps running for everyone else). Returns `url` through the relay.
  */
-async function relay(t: TestContext, url: string): Promise<{ readonly url: string; cut(): void }> {
+async function relay(t: TestContext, url: string): Promise<{ readonly url: string; cut(): Promise<void> }> {
   const target = new URL(url);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(
-      Number(target.port || (target.protocol === 'redis:' ? 6379 : 5432)),
-      target.hostname,
-    );
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => s.destroy());
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const cut = () => {
-    server.close();
-    for (const s of sockets) s.destroy();
-  };
-  t.after(cut);
-  const relayed = new URL(url);
-  relayed.hostname = '127.0.0.1';
-  relayed.port = String((server.address() as AddressInfo).port);
-  return { url: relayed.toString(), cut };
+  const port = Number(target.port || (target.protocol === 'redis:' ? 6379 : 5432));
+  const proxy = await startTcpProxy(t, target.hostname, port);
+  return { url: proxy.through(url), cut: () => proxy.refuse() };
 }
 
 const otherText = `${pasted}\n\nA second copy of the article, so that it is a different text.`;
@@ -385,7 +350,7 @@ describe('split roles: questions', () => {
       gatewayEnv: { REDIS_URL: redis.url },
     });
     const a = await summaryThread(fake, pasted);
-    redis.cut();
+    await redis.cut();
     const question = fake.postUserMessage({
       channelId: a.id,
       content: 'How much did the barrier cost?',
@@ -425,7 +390,7 @@ describe('split roles: questions', () => {
       },
     });
     const a = await summaryThread(fake, pasted);
-    database.cut();
+    await database.cut();
     const question = fake.postUserMessage({
       channelId: a.id,
       content: 'How much did the barrier cost?',

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { MessageFlags } from 'discord.js';
 import pg from 'pg';
-import { commands } from '../../commands/index.js';
-import { deployCommands } from '../../src/discord/deploy.js';
 import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import {
@@ -15,8 +12,10 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { page, pasted } from '../../testkit/discord/pages.js';
+import { deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
 import { type FakeDiscord, guildIdOnShard, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { freshDatabase } from '../../testkit/services.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
 import { finalReply } from './views.js';
 
@@ -64,25 +63,15 @@ async function startRoles(
     ],
   });
   t.after(() => fake.close());
-  await deployCommands(commands, {
-    token: fake.token,
-    applicationId: fake.applicationId,
-    guildId: null,
-    apiUrl: fake.apiUrl,
-  });
+  await deployToFake(fake);
   const env = {
-    LOG_LEVEL: 'info',
+    ...splitRolesEnv(fake, {
+      databaseUrl: databaseUrl,
+      redisUrl: REDIS_URL,
+      queuePrefix: redis.prefix,
+      articlesPort: articles.port,
+    }),
     VERBATIM_ENGINE: 'extractive',
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: redis.prefix,
-    FETCH_ALLOW: '127.0.0.1/32',
-    FETCH_ALLOWED_PORTS: String(articles.port),
-    WORKER_THREADS: '1',
-    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
   };
   const processes: BotProcess[] = [];
   t.after(async () => {
@@ -118,29 +107,13 @@ async function startRoles(
 }
 
 /**
- * A TCP relay to the test Redis that the test can cut: the gateway's view of Redis going down
- * (the shared Redis itself keeps running for everyone else).
+ * The test Redis behind a relay the test can cut: the gateway's view of Redis going down (the
+ * shared Redis itself keeps running for everyone else).
  */
-async function redisRelay(t: TestContext): Promise<{ readonly url: string; cut(): void }> {
+async function redisRelay(t: TestContext): Promise<{ readonly url: string; cut(): Promise<void> }> {
   const target = new URL(REDIS_URL);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => s.destroy());
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const cut = () => {
-    server.close();
-    for (const s of sockets) s.destroy();
-  };
-  t.after(cut);
-  return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, cut };
+  const proxy = await startTcpProxy(t, target.hostname, Number(target.port || 6379));
+  return { url: proxy.through(REDIS_URL), cut: () => proxy.refuse() };
 }
 
 /** The fixture article with a line of its own, so that each link is its own article. */
@@ -296,7 +269,7 @@ describe('split roles: gateway and workers', () => {
       { '/article': numbered(0) },
       { workers: 0, gatewayEnv: { REDIS_URL: relay.url } },
     );
-    relay.cut();
+    await relay.cut();
     const handle = fake.sendSlashCommand({
       name: 'summarize',
       options: { url: articles.url('/article') },

@@ -14,13 +14,12 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { commands } from '../../commands/index.js';
-import { deployCommands } from '../../src/discord/deploy.js';
 import { PASTE_FIELDS } from '../../src/discord/handlers/paste-modal.js';
 import { labels, notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../discord/bot-process.js';
 import { type ArticleServer, type Page, startArticleServer, WIDE_BUCKETS } from '../discord/harness.js';
 import { page, pasted } from '../discord/pages.js';
+import { deployToFake, splitRolesEnv } from '../discord/split-roles.js';
 import {
   type FakeDiscord,
   guildIdOnShard,
@@ -91,26 +90,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     rateLimits: WIDE_BUCKETS,
     guilds: guilds.map((g) => ({ id: g.id, channels: [{ name: g.channel }] })),
   });
-  await deployCommands(commands, {
-    token: fake.token,
-    applicationId: fake.applicationId,
-    guildId: null,
-    apiUrl: fake.apiUrl,
-  });
+  await deployToFake(fake);
   const env = {
-    LOG_LEVEL: 'info',
+    ...splitRolesEnv(fake, {
+      databaseUrl: options.databaseUrl,
+      redisUrl: options.redisUrl,
+      queuePrefix: options.queuePrefix,
+      articlesPort: articles.port,
+    }),
     VERBATIM_ENGINE: 'extractive',
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATABASE_URL: options.databaseUrl,
-    REDIS_URL: options.redisUrl,
-    QUEUE_PREFIX: options.queuePrefix,
     QUEUE_LOCK_MS: String(options.lockMs),
-    FETCH_ALLOW: '127.0.0.1/32',
-    FETCH_ALLOWED_PORTS: String(articles.port),
-    WORKER_THREADS: '1',
-    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
     DISCORD_USER_QUESTIONS_PER_MINUTE: '0',
     SHUTDOWN_GRACE_MS: '2000',
   };
