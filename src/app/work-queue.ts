@@ -35,6 +35,12 @@ export interface QueuedReplySummary {
   readonly canReply: boolean;
   /** A link posted in an auto-summary channel: nothing is said on failure, and it is posted only while the message carries it. */
   readonly auto: { readonly url: string } | null;
+  /**
+   * Asked by reacting to the message (the row's user is who reacted): its claim (one summary per
+   * message, see `ServerSettings.claimReaction`) is given back when the summary is not made, so a
+   * later reaction may try again. Absent in work queued before it existed: a mention's.
+   */
+  readonly reaction?: boolean;
 }
 
 /** Work as a request declares it, before its job row (and so its id) exists. */

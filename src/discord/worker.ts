@@ -146,7 +146,7 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
     bot,
     log,
     requestId: record.id,
-    kind: work.kind === 'summarize' ? 'summarize' : work.auto ? 'auto_summary' : 'mention',
+    kind: work.kind === 'summarize' ? 'summarize' : work.auto ? 'auto_summary' : work.reaction ? 'reaction' : 'mention',
     receivedAt: performance.now(),
     job: handle,
   };
@@ -154,6 +154,7 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
   const input = await bot.app.jobs.inputOf(retry.source);
   if (!input) {
     if (!auto) await out.fail(notices.retryGone);
+    await releaseReactionOf(bot, work, record);
     await handle.done();
     return;
   }
@@ -185,8 +186,19 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
   } finally {
     stopTyping?.();
   }
+  // Before the row is finished: a rerun after a crash here gives it back again, harmlessly.
+  if (outcome !== 'ok') await releaseReactionOf(bot, work, record);
   await handle.done();
   log.info({ outcome }, 'queued job done');
+}
+
+/**
+ * A reaction's summary that was not made gives its claim back (as the single process does), so a
+ * later reaction to the message may try again.
+ */
+async function releaseReactionOf(bot: BotContext, work: QueuedWork, record: JobRecord): Promise<void> {
+  if (work.kind !== 'summarize-reply' || !work.reaction || record.reply.via !== 'message') return;
+  await bot.app.settings.releaseReaction(record.reply.messageId);
 }
 
 /**
@@ -206,6 +218,9 @@ export async function finishFailedWork(bot: BotContext, work: QueuedWork): Promi
   } catch (err) {
     log.warn({ err }, 'could not tell the user their queued request failed');
   } finally {
+    await releaseReactionOf(bot, work, record).catch((err: unknown) =>
+      log.warn({ err }, 'could not give back a reaction’s claim'),
+    );
     await handle.done();
   }
   log.warn({ told: Boolean(out && !quiet) }, 'queued job failed for good');
