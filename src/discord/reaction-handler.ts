@@ -94,8 +94,11 @@ async function summarizeOnce(
   let outcome: RequestOutcome = 'error';
   try {
     const options = resolveSummaryOptions({ length: null, language: null, private: false }, defaults, null);
-    const request = summaryFromMessage(message, ctx, input, place, options, userId, true);
-    outcome = await runRequest(ctx, {
+    // Queued, each claim's summary is its own job: the queue keeps a finished job's id for a while
+    // (a duplicate add runs nothing), and a later reaction after a failure must run.
+    const run = ctx.bot.queue ? { ...ctx, requestId: `${message.id}-r${Date.now()}` } : ctx;
+    const request = summaryFromMessage(message, run, input, place, options, userId, true);
+    outcome = await runRequest(run, {
       ...request,
       // Given back before the refusal is told, so a reaction right after it is not turned away.
       refuse: async (notice) => {

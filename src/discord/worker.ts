@@ -128,13 +128,19 @@ export function runWorkItem(
  * Throws (and the queue retries) only on transport errors; expected failures are told to the user.
  */
 export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: number): Promise<void> {
-  const log = bot.log.child({ requestId: work.jobId, attempt });
   const resumed = await bot.app.jobs.resume(work.jobId);
   if (!resumed) {
-    log.info('queued job already finished');
+    bot.log.info({ requestId: work.jobId, attempt }, 'queued job already finished');
     return;
   }
   const { record, retry, handle } = resumed;
+  // Who asked, as the gateway's boundary logs it (a reaction's: who reacted).
+  const log = bot.log.child({
+    requestId: work.jobId,
+    attempt,
+    userId: record.userId,
+    guildId: record.guildId,
+  });
   log.info({ kind: retry.kind }, 'queued job started');
   const out = retry.kind === 'summarize' ? deliveryOf(bot, work, record, retry.private, handle) : null;
   if (retry.kind !== 'summarize' || !out) {
@@ -146,7 +152,14 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
     bot,
     log,
     requestId: record.id,
-    kind: work.kind === 'summarize' ? 'summarize' : work.auto ? 'auto_summary' : work.reaction ? 'reaction' : 'mention',
+    kind:
+      work.kind === 'summarize'
+        ? 'summarize'
+        : work.auto
+          ? 'auto_summary'
+          : work.reaction
+            ? 'reaction'
+            : 'mention',
     receivedAt: performance.now(),
     job: handle,
   };
