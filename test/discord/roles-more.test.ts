@@ -11,14 +11,15 @@ import {
   type Page,
   startArticleServer,
 } from '../../testkit/discord/harness.js';
-import { page } from '../../testkit/discord/pages.js';
+import { page, updatedPage } from '../../testkit/discord/pages.js';
 import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { freshDatabase } from '../../testkit/services.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
+import { finalReply } from './views.js';
 
 /**
  * More ways of asking that the split roles (VERBATIM_ROLE=gateway + worker) run on a worker: a
- * reaction's summary. One gateway, one worker, real PostgreSQL and Redis, the fake Discord with the
+ * reaction's summary, the Refresh button. One gateway, one worker, real PostgreSQL and Redis, the fake Discord with the
  * Message Content intent, a local article server (its hits show who fetched).
  */
 interface Roles {
@@ -29,7 +30,11 @@ interface Roles {
   sql(text: string): Promise<pg.QueryResultRow[]>;
 }
 
-async function startRoles(t: TestContext, pages: Record<string, Page>): Promise<Roles> {
+async function startRoles(
+  t: TestContext,
+  pages: Record<string, Page>,
+  extraEnv: Record<string, string> = {},
+): Promise<Roles> {
   const redis = await testRedis(t);
   const databaseUrl = await freshDatabase(t, 'verbatim_roles_more');
   const articles = await startArticleServer(pages);
@@ -59,6 +64,7 @@ async function startRoles(t: TestContext, pages: Record<string, Page>): Promise<
     FETCH_ALLOWED_PORTS: String(articles.port),
     WORKER_THREADS: '1',
     DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
+    ...extraEnv,
   };
   const processes: BotProcess[] = [];
   t.after(async () => {
@@ -207,6 +213,82 @@ describe('split roles: a reaction’s summary is made by a worker', () => {
     assert.deepEqual(queuedKinds(gateway), ['summarize-reply', 'summarize-reply', 'summarize-reply']);
     assert.equal(articles.hits.get('/gone'), 1, 'fetched by the worker only');
     assert.deepEqual(gateway.warnings(), []);
+    assert.deepEqual(fake.problems(), []);
+  });
+});
+
+const refreshId = (m: { components: unknown[] }): string | null =>
+  /"(verbatim:refresh:[^"]+)"/u.exec(JSON.stringify(m.components))?.[1] ?? null;
+const descriptionOf = (m: { embeds: unknown[] } | undefined): string =>
+  String((m?.embeds[0] as { description?: string } | undefined)?.description ?? '');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('split roles: Refresh is made by a worker', () => {
+  it('GIVEN a public and a private summary WHEN Refresh is pressed on each THEN a worker fetches the page again and edits each summary in place through REST (the thread noted); the gateway only acknowledges and queues', async (t) => {
+    const { fake, articles, gateway, worker, sql } = await startRoles(
+      t,
+      { '/news': { body: page } },
+      { REFRESH_MIN_INTERVAL_SECONDS: '1' },
+    );
+    const url = articles.url('/news');
+    const publicSummary = await finalReply(fake.sendSlashCommand({ name: 'summarize', options: { url } }));
+    const thread = await eventually(
+      () => fake.threads().find((th) => th.id === publicSummary.id),
+      10_000,
+      'its thread',
+    );
+    const privateSummary = await finalReply(
+      fake.sendSlashCommand({ name: 'summarize', options: { url, private: true } }),
+    );
+    const before = descriptionOf(publicSummary);
+    assert.equal(articles.hits.get('/news'), 1, 'the second summary from the stored page');
+
+    articles.set('/news', { body: updatedPage });
+    await sleep(1100);
+    const press = fake.sendButton({ customId: refreshId(publicSummary) ?? '', messageId: publicSummary.id });
+    await press.waitFor((x) => (x.original?.content ?? '').includes('has changed'), 30_000);
+    assert.equal(press.ephemeral, true, 'the presser is told privately');
+    const edited = fake.message(publicSummary.id);
+    assert.ok(edited && !edited.deleted, 'updated in place');
+    assert.notEqual(descriptionOf(edited), before, 'the new summary');
+    assert.equal(refreshId(edited), refreshId(publicSummary), 'Refresh stays');
+    const note = await fake.waitForMessage(thread.id, (m) =>
+      m.content.startsWith('The article was refreshed'),
+    );
+    assert.match(note.content, /has changed/u);
+    assert.equal(articles.hits.get('/news'), 2, 'fetched again, by the worker');
+
+    await sleep(1100);
+    const privatePress = fake.sendButton({
+      customId: refreshId(privateSummary) ?? '',
+      messageId: privateSummary.id,
+    });
+    await privatePress.waitFor((x) => x.followups.some((f) => /changed/u.test(f.content)), 30_000);
+    assert.equal(privatePress.callbackType, 6, 'acknowledged as an update of the summary message');
+    assert.equal(articles.hits.get('/news'), 3);
+    assert.match(
+      descriptionOf(fake.message(privateSummary.id)),
+      /fetched <t:\d+:R>/u,
+      'the private summary edited',
+    );
+
+    await eventually(
+      async () => (await sql('SELECT id FROM jobs')).length === 0,
+      10_000,
+      'job rows finished',
+    );
+    const refreshed = await eventually(
+      () => (linesOf(worker, 'summary refreshed').length === 2 ? linesOf(worker, 'summary refreshed') : null),
+      10_000,
+      'the worker’s log lines',
+    );
+    assert.deepEqual(
+      refreshed.map((l) => l.requestId),
+      [press.id, privatePress.id],
+    );
+    assert.deepEqual(linesOf(gateway, 'summary refreshed'), [], 'the gateway refreshed nothing');
+    assert.deepEqual(queuedKinds(gateway), ['summarize', 'summarize', 'refresh', 'refresh']);
+    for (const p of [gateway, worker]) assert.deepEqual(p.warnings(), []);
     assert.deepEqual(fake.problems(), []);
   });
 });
