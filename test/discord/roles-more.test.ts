@@ -3,7 +3,8 @@ import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
-import { notices } from '../../src/discord/texts.js';
+import { retryButtonRow } from '../../src/discord/handlers/retry-button.js';
+import { notices, progress } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import {
   type ArticleServer,
@@ -19,7 +20,7 @@ import { finalReply } from './views.js';
 
 /**
  * More ways of asking that the split roles (VERBATIM_ROLE=gateway + worker) run on a worker: a
- * reaction's summary, the Refresh button. One gateway, one worker, real PostgreSQL and Redis, the fake Discord with the
+ * reaction's summary, the Refresh button, "Try again" on an answer. One gateway, one worker, real PostgreSQL and Redis, the fake Discord with the
  * Message Content intent, a local article server (its hits show who fetched).
  */
 interface Roles {
@@ -288,6 +289,77 @@ describe('split roles: Refresh is made by a worker', () => {
     );
     assert.deepEqual(linesOf(gateway, 'summary refreshed'), [], 'the gateway refreshed nothing');
     assert.deepEqual(queuedKinds(gateway), ['summarize', 'summarize', 'refresh', 'refresh']);
+    for (const p of [gateway, worker]) assert.deepEqual(p.warnings(), []);
+    assert.deepEqual(fake.problems(), []);
+  });
+});
+
+describe('split roles: "Try again" on an answer is a question of its thread, drained by a worker', () => {
+  it('GIVEN a question a restart interrupted WHEN its asker presses "Try again" on a gateway THEN the gateway queues its thread’s drain and a worker puts the answer in place of the notice', async (t) => {
+    const { fake, articles, gateway, worker, sql } = await startRoles(t, { '/story': { body: page } });
+    const summary = await finalReply(
+      fake.sendSlashCommand({ name: 'summarize', options: { url: articles.url('/story') } }),
+    );
+    const thread = await eventually(
+      () => fake.threads().find((th) => th.id === summary.id),
+      10_000,
+      'its thread',
+    );
+    await eventually(
+      async () => (await sql('SELECT id FROM jobs')).length === 0,
+      10_000,
+      'the summary’s row finished',
+    );
+    const jobId = '1234567890123456789';
+    // What an interrupted question leaves: its job row, marked told, and the notice with the button.
+    await sql(`INSERT INTO jobs (id, kind, guild_id, channel_id, user_id, reply_via, message_id, started_at, payload)
+      VALUES ('${jobId}', 'answer', '${fake.guildId}', '${thread.id}', '${fake.user.id}', 'message', '1', ${Date.now()},
+      '${JSON.stringify({
+        v: 1,
+        retry: { kind: 'answer', conversationId: thread.id, question: 'What did the town open?' },
+        interruptedAt: Date.now(),
+      })}')`);
+    const posted = await fetch(`${fake.apiUrl}/v10/channels/${thread.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: notices.stoppedRetry, components: retryButtonRow(jobId) }),
+    });
+    assert.equal(posted.status, 200, 'the notice posted as the bot');
+    const notice = (await posted.json()) as { readonly id: string };
+
+    const press = fake.sendButton({
+      customId: `verbatim:retry:${jobId}`,
+      messageId: notice.id,
+      channelId: thread.id,
+    });
+    await press.waitFor((h) => {
+      const content = h.original?.content ?? '';
+      return content !== '' && content !== progress.retrying && content !== notices.stoppedRetry;
+    }, 30_000);
+    assert.equal(press.callbackType, 7, 'the notice updated at once');
+    assert.notEqual(
+      fake.message(notice.id)?.content,
+      notices.stoppedRetry,
+      'the answer in place of the notice',
+    );
+    await eventually(
+      async () => (await sql('SELECT id FROM jobs')).length === 0,
+      10_000,
+      'the rows finished',
+    );
+    const done = await eventually(
+      () =>
+        linesOf(worker, 'queued question done').length > 0 ? linesOf(worker, 'queued question done') : null,
+      10_000,
+      'the worker’s log line',
+    );
+    assert.deepEqual(
+      done.map((l) => [l.requestId, l.outcome]),
+      [[press.id, 'ok']],
+      'answered once, by the worker',
+    );
+    assert.deepEqual(queuedKinds(gateway), ['summarize', 'drain-thread']);
+    assert.equal(articles.hits.get('/story'), 1);
     for (const p of [gateway, worker]) assert.deepEqual(p.warnings(), []);
     assert.deepEqual(fake.problems(), []);
   });
