@@ -251,6 +251,20 @@ export class Jobs {
   }
 
   /**
+   * A job a gateway recorded and queued that carries no retry (a refresh: pressing Refresh again is
+   * its retry), for the worker that takes it; null when it is finished already.
+   */
+  async resumeRecorded(
+    jobId: string,
+  ): Promise<{ readonly record: JobRecord; readonly handle: JobHandle } | null> {
+    const { store } = this.#parts;
+    const record = await store.getJob(jobId);
+    if (!record) return null;
+    const { parseJobPayload } = await import('./job-payload.js');
+    return { record, handle: JobHandle.resume(store, record, parseJobPayload(record.payload)) };
+  }
+
+  /**
    * The oldest question of a thread not answered yet (VERBATIM_ROLE=worker, draining the thread):
    * the job rows of kind `answer` about this conversation, neither finished nor handed to a "Try
    * again", in the order they were asked (their snowflake ids: Discord's order, whatever order

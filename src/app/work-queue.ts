@@ -1,6 +1,7 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Config, ConfigError } from '../config.js';
+import type { SummaryLength } from '../engines/engine.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Logger } from '../log.js';
  * the gateway recorded (PostgreSQL holds who asked, where the answer goes and what to run), plus
  * what only the gateway could see. Redis carries no credentials: interaction tokens stay in the row.
  */
-export type QueuedWork = QueuedSummary | QueuedReplySummary;
+export type QueuedWork = QueuedSummary | QueuedReplySummary | QueuedRefresh;
 
 /** A summary asked for through an interaction: the answer edits its deferred reply (its token is in the row). */
 export interface QueuedSummary {
@@ -35,6 +36,31 @@ export interface QueuedReplySummary {
   readonly canReply: boolean;
   /** A link posted in an auto-summary channel: nothing is said on failure, and it is posted only while the message carries it. */
   readonly auto: { readonly url: string } | null;
+  /**
+   * Asked by reacting to the message (the row's user is who reacted): its claim (one summary per
+   * message, see `ServerSettings.claimReaction`) is given back when the summary is not made, so a
+   * later reaction may try again. Absent in work queued before it existed: a mention's.
+   */
+  readonly reaction?: boolean;
+}
+
+/**
+ * The Refresh button pressed under a link's summary: the page fetched again and the summary's
+ * messages edited in place. The answer goes through the button interaction's token (in the row):
+ * its deferred update (a private summary) or its pending private reply (a public one).
+ */
+export interface QueuedRefresh {
+  readonly kind: 'refresh';
+  readonly jobId: string;
+  /** The summary's first message (the one the button is on): its conversation's id. */
+  readonly summaryId: string;
+  /** The summary's options, from the button's custom id. */
+  readonly length: SummaryLength;
+  readonly lang: string | null;
+  /** A private summary (only its requester sees it): edited through the interaction. */
+  readonly ephemeral: boolean;
+  /** The bot may edit the public summary where it is (post and embed there, per the gateway's cache). */
+  readonly inPlace: boolean;
 }
 
 /** Work as a request declares it, before its job row (and so its id) exists. */

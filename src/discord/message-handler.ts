@@ -141,7 +141,7 @@ async function handle(
     await ctx.bot.app.settings.defaults(message.guildId),
     null,
   );
-  return runRequest(ctx, summaryFromMessage(message, ctx, input, place, options, message.author.id, true));
+  return runRequest(ctx, summaryFromMessage(message, ctx, input, place, options, message.author.id));
 }
 
 /** The conversation a message is about (in its thread, replied to, or the latest in its channel), or null. */

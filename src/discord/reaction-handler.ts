@@ -18,7 +18,8 @@ const READABLE_FILE = /\.(?:txt|md|markdown|html?|pdf)$/iu;
  *
  * One summary per message: the first reaction claims it in the store (atomic, so a second person
  * reacting at the same moment, in any process, gets nothing); a claim whose request failed or was
- * refused is given back, so a later reaction may try again. A reaction to a message with nothing to
+ * refused is given back, so a later reaction may try again (on a gateway, a refusal before the
+ * queue is given back here; the worker that runs the summary gives back one that fails). A reaction to a message with nothing to
  * summarize does nothing at all: 📰 is also just an emoji people use.
  *
  * Discord sends reactions to messages it has not cached as partials: the message is fetched first.
@@ -93,8 +94,11 @@ async function summarizeOnce(
   let outcome: RequestOutcome = 'error';
   try {
     const options = resolveSummaryOptions({ length: null, language: null, private: false }, defaults, null);
-    const request = summaryFromMessage(message, ctx, input, place, options, userId);
-    outcome = await runRequest(ctx, {
+    // Queued, each claim's summary is its own job: the queue keeps a finished job's id for a while
+    // (a duplicate add runs nothing), and a later reaction after a failure must run.
+    const run = ctx.bot.queue ? { ...ctx, requestId: `${message.id}-r${Date.now()}` } : ctx;
+    const request = summaryFromMessage(message, run, input, place, options, userId, true);
+    outcome = await runRequest(run, {
       ...request,
       // Given back before the refusal is told, so a reaction right after it is not turned away.
       refuse: async (notice) => {

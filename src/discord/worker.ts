@@ -2,6 +2,7 @@ import { type APIMessage, DiscordAPIError, RESTJSONErrorCodes, Routes } from 'di
 import type { JobHandle, JobRecord } from '../app/jobs.js';
 import { createSystem, type System } from '../app/system.js';
 import {
+  type QueuedRefresh,
   type QueuedWork,
   queueSettings,
   startWorkConsumer,
@@ -23,6 +24,7 @@ import {
   keepTypingVia,
   WebhookDelivery,
 } from './delivery.js';
+import { type RefreshOrder, RestRefreshOut, refreshSummary } from './handlers/refresh-button.js';
 import { type AutoSummaryHooks, runSummary } from './requests/summary-request.js';
 import { notices } from './texts.js';
 import { drainThread } from './thread-drain.js';
@@ -128,13 +130,20 @@ export function runWorkItem(
  * Throws (and the queue retries) only on transport errors; expected failures are told to the user.
  */
 export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: number): Promise<void> {
-  const log = bot.log.child({ requestId: work.jobId, attempt });
+  if (work.kind === 'refresh') return runQueuedRefresh(bot, work, attempt);
   const resumed = await bot.app.jobs.resume(work.jobId);
   if (!resumed) {
-    log.info('queued job already finished');
+    bot.log.info({ requestId: work.jobId, attempt }, 'queued job already finished');
     return;
   }
   const { record, retry, handle } = resumed;
+  // Who asked, as the gateway's boundary logs it (a reaction's: who reacted).
+  const log = bot.log.child({
+    requestId: work.jobId,
+    attempt,
+    userId: record.userId,
+    guildId: record.guildId,
+  });
   log.info({ kind: retry.kind }, 'queued job started');
   const out = retry.kind === 'summarize' ? deliveryOf(bot, work, record, retry.private, handle) : null;
   if (retry.kind !== 'summarize' || !out) {
@@ -146,7 +155,14 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
     bot,
     log,
     requestId: record.id,
-    kind: work.kind === 'summarize' ? 'summarize' : work.auto ? 'auto_summary' : 'mention',
+    kind:
+      work.kind === 'summarize'
+        ? 'summarize'
+        : work.auto
+          ? 'auto_summary'
+          : work.reaction
+            ? 'reaction'
+            : 'mention',
     receivedAt: performance.now(),
     job: handle,
   };
@@ -154,6 +170,7 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
   const input = await bot.app.jobs.inputOf(retry.source);
   if (!input) {
     if (!auto) await out.fail(notices.retryGone);
+    await releaseReactionOf(bot, work, record);
     await handle.done();
     return;
   }
@@ -185,8 +202,19 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
   } finally {
     stopTyping?.();
   }
+  // Before the row is finished: a rerun after a crash here gives it back again, harmlessly.
+  if (outcome !== 'ok') await releaseReactionOf(bot, work, record);
   await handle.done();
   log.info({ outcome }, 'queued job done');
+}
+
+/**
+ * A reaction's summary that was not made gives its claim back (as the single process does), so a
+ * later reaction to the message may try again.
+ */
+async function releaseReactionOf(bot: BotContext, work: QueuedWork, record: JobRecord): Promise<void> {
+  if (work.kind !== 'summarize-reply' || !work.reaction || record.reply.via !== 'message') return;
+  await bot.app.settings.releaseReaction(record.reply.messageId);
 }
 
 /**
@@ -196,6 +224,20 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
  */
 export async function finishFailedWork(bot: BotContext, work: QueuedWork): Promise<void> {
   const log = bot.log.child({ requestId: work.jobId });
+  if (work.kind === 'refresh') {
+    const recorded = await bot.app.jobs.resumeRecorded(work.jobId);
+    if (!recorded) return;
+    const out = refreshOut(bot, log, work, recorded.record);
+    try {
+      await out?.tell(notices.unexpected(work.jobId));
+    } catch (err) {
+      log.warn({ err }, 'could not tell the user their queued request failed');
+    } finally {
+      await recorded.handle.done();
+    }
+    log.warn({ told: Boolean(out) }, 'queued job failed for good');
+    return;
+  }
   const resumed = await bot.app.jobs.resume(work.jobId);
   if (!resumed) return;
   const { record, retry, handle } = resumed;
@@ -206,9 +248,80 @@ export async function finishFailedWork(bot: BotContext, work: QueuedWork): Promi
   } catch (err) {
     log.warn({ err }, 'could not tell the user their queued request failed');
   } finally {
+    await releaseReactionOf(bot, work, record).catch((err: unknown) =>
+      log.warn({ err }, 'could not give back a reaction’s claim'),
+    );
     await handle.done();
   }
   log.warn({ told: Boolean(out && !quiet) }, 'queued job failed for good');
+}
+
+/**
+ * A queued Refresh, from its job row: the page fetched again and the summary edited through REST
+ * (see `RestRefreshOut`); the row is finished last. A rerun after a crash edits the same messages
+ * again (a summary grown longer may get its added part twice: known, rare).
+ */
+async function runQueuedRefresh(bot: BotContext, work: QueuedRefresh, attempt: number): Promise<void> {
+  const recorded = await bot.app.jobs.resumeRecorded(work.jobId);
+  if (!recorded) {
+    bot.log.info({ requestId: work.jobId, attempt }, 'queued job already finished');
+    return;
+  }
+  const { record, handle } = recorded;
+  const log = bot.log.child({
+    requestId: work.jobId,
+    attempt,
+    userId: record.userId,
+    guildId: record.guildId,
+  });
+  log.info({ kind: work.kind }, 'queued job started');
+  const ctx: RequestContext = {
+    bot,
+    log,
+    requestId: record.id,
+    kind: 'button',
+    receivedAt: performance.now(),
+    job: handle,
+  };
+  const out = refreshOut(bot, log, work, record, ctx);
+  if (!out) {
+    log.warn({ via: record.reply.via }, 'queued refresh without an interaction to answer');
+    await handle.done();
+    return;
+  }
+  const outcome = await refreshSummary(ctx, out, orderOf(work, record));
+  await handle.done();
+  log.info({ outcome }, 'queued job done');
+}
+
+function orderOf(work: QueuedRefresh, record: JobRecord): RefreshOrder {
+  return {
+    summaryId: work.summaryId,
+    channelId: record.channelId,
+    requester: { guildId: record.guildId, userId: record.userId },
+    options: { length: work.length, lang: work.lang, private: work.ephemeral },
+    ephemeral: work.ephemeral,
+    inPlace: work.inPlace,
+  };
+}
+
+function refreshOut(
+  bot: BotContext,
+  log: Logger,
+  work: QueuedRefresh,
+  record: JobRecord,
+  ctx?: RequestContext,
+): RestRefreshOut | null {
+  const { reply } = record;
+  if (reply.via !== 'interaction') return null;
+  const runCtx: RequestContext = ctx ?? {
+    bot,
+    log,
+    requestId: record.id,
+    kind: 'button',
+    receivedAt: performance.now(),
+  };
+  return new RestRefreshOut(runCtx, bot.client.rest, reply, orderOf(work, record));
 }
 
 /** Where a queued summary goes: the interaction's reply, or replies to the message; null if the row does not fit the work. */

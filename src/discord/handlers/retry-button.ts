@@ -87,7 +87,8 @@ export const retryButton = {
               !ephemeral &&
               (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement),
           }
-        : claim.retry;
+        : // Its answer replaces the notice (a worker's drain: the interaction's reply, not the thread).
+          { kind: 'answer', conversationId: claim.retry.conversationId, question: claim.retry.question };
     return runRequest(ctx, {
       userId: job.userId,
       rateLimit: null,
@@ -126,8 +127,12 @@ export const retryButton = {
           out,
         );
       },
-      // A question's retry runs here (the thread's questions are queued by their own kind).
-      queued: retry.kind === 'summarize' ? { kind: 'summarize', noThreadNotice: null } : null,
+      // A question's retry is a question of its thread: its row waits there, in order, for the
+      // worker that drains the thread (after the questions asked before the press).
+      queued:
+        retry.kind === 'summarize'
+          ? { kind: 'summarize', noThreadNotice: null }
+          : { kind: 'drain-thread', threadId: retry.conversationId },
     });
   },
 } satisfies ButtonHandler<RetryTarget>;

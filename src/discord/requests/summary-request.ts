@@ -151,8 +151,8 @@ export function summaryFromInteraction(
  * A message or a reaction carries no locale: the server's default language, else the article's own;
  * its length, else standard. Always public (nobody to show a private reply to). Acknowledged by
  * "typing…" until the summary is posted, as a reply to `message`; refusals are replies too.
- * `queued`: a gateway hands it to a worker (a mention; a reaction's claim is released by the
- * gateway on failure, so it runs there).
+ * A gateway hands it to a worker; a reaction's claim is given back by whoever sees it fail (the
+ * gateway for a refusal before the queue, the worker after: `reaction`).
  */
 export function summaryFromMessage(
   message: Message,
@@ -161,7 +161,7 @@ export function summaryFromMessage(
   place: Place,
   options: Pick<SummaryOptions, 'length' | 'lang'>,
   userId: string = message.author.id,
-  queued = false,
+  reaction = false,
 ): Request {
   const out = new MessageDelivery(message, place);
   return summaryRequest(ctx, {
@@ -177,7 +177,7 @@ export function summaryFromMessage(
     refuse: (notice) => out.fail(userId === message.author.id ? notice : `<@${userId}> ${notice}`),
     acknowledge: async () => keepTyping(message.channel as SendableChannels),
     out,
-    queued: queued ? replyOrder(place, null) : null,
+    queued: replyOrder(place, null, reaction),
   });
 }
 
@@ -213,13 +213,14 @@ export function summaryFromSharedLink(
 }
 
 /** A summary replying to a message, as a worker runs it. */
-function replyOrder(place: Place, auto: { readonly url: string } | null): WorkOrder {
+function replyOrder(place: Place, auto: { readonly url: string } | null, reaction = false): WorkOrder {
   return {
     kind: 'summarize-reply',
     noThreadNotice: noThreadNotice(place),
     canEmbed: place.canEmbed,
     canReply: place.canReply,
     auto,
+    reaction,
   };
 }
 
