@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
-import { commands } from '../../commands/index.js';
-import { deployCommands } from '../../src/discord/deploy.js';
 import { retryButtonRow } from '../../src/discord/handlers/retry-button.js';
 import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
@@ -13,6 +11,7 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { page, updatedPage } from '../../testkit/discord/pages.js';
+import { deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
 import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { freshDatabase } from '../../testkit/services.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
@@ -45,26 +44,16 @@ async function startRoles(
     users: [{ username: 'alice' }, { username: 'bob' }, { username: 'carol' }],
   });
   t.after(() => fake.close());
-  await deployCommands(commands, {
-    token: fake.token,
-    applicationId: fake.applicationId,
-    guildId: null,
-    apiUrl: fake.apiUrl,
-  });
+  await deployToFake(fake);
   const env = {
-    LOG_LEVEL: 'info',
+    ...splitRolesEnv(fake, {
+      databaseUrl,
+      redisUrl: REDIS_URL,
+      queuePrefix: redis.prefix,
+      articlesPort: articles.port,
+    }),
     VERBATIM_ENGINE: 'extractive',
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
     DISCORD_MESSAGE_CONTENT: 'true',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: redis.prefix,
-    FETCH_ALLOW: '127.0.0.1/32',
-    FETCH_ALLOWED_PORTS: String(articles.port),
-    WORKER_THREADS: '1',
-    DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
     ...extraEnv,
   };
   const processes: BotProcess[] = [];
