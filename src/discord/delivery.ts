@@ -255,6 +255,28 @@ export function nonceOf(jobId: string, step: string): string {
   return createHash('sha256').update(`${jobId}/${step}`).digest('base64url').slice(0, 24);
 }
 
+/**
+ * Posts a message in a channel with `nonce` enforced (Discord checks it for a few minutes, by
+ * author): the message made, or the one an earlier post with the same nonce made; null when that
+ * one was deleted since (10008: it was delivered, there is nothing to post again).
+ */
+async function postOnce(
+  rest: REST,
+  channelId: string,
+  body: Record<string, unknown>,
+  nonce: string,
+): Promise<SentMessage | null> {
+  try {
+    const message = (await rest.post(Routes.channelMessages(channelId), {
+      body: { ...body, allowed_mentions: NO_MENTIONS, nonce, enforce_nonce: true },
+    })) as APIMessage;
+    return { id: message.id, channelId: message.channel_id };
+  } catch (err) {
+    if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) return null;
+    throw err;
+  }
+}
+
 /** What a reply to a message may be where it goes (see `Place`): embeds, and a reply rather than a plain post. */
 export interface ReplyRights {
   readonly canEmbed: boolean;
@@ -316,26 +338,18 @@ export class ChannelReplyDelivery implements Delivery {
   async post(step: string, body: Record<string, unknown>, reply: boolean): Promise<SentMessage> {
     const known = this.log.sent(step);
     if (known) return known;
-    let message: APIMessage;
-    try {
-      message = (await this.rest.post(Routes.channelMessages(this.channelId), {
-        body: {
-          ...body,
-          allowed_mentions: NO_MENTIONS,
-          nonce: nonceOf(this.jobId, step),
-          enforce_nonce: true,
-          ...(reply && this.rights.canReply
-            ? { message_reference: { message_id: this.messageId, fail_if_not_exists: false } }
-            : {}),
-        },
-      })) as APIMessage;
-    } catch (err) {
-      if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) {
-        throw new AlreadyDelivered(step);
-      }
-      throw err;
-    }
-    const sent = { id: message.id, channelId: message.channel_id };
+    const sent = await postOnce(
+      this.rest,
+      this.channelId,
+      {
+        ...body,
+        ...(reply && this.rights.canReply
+          ? { message_reference: { message_id: this.messageId, fail_if_not_exists: false } }
+          : {}),
+      },
+      nonceOf(this.jobId, step),
+    );
+    if (!sent) throw new AlreadyDelivered(step);
     await this.log.recordSent(step, sent);
     return sent;
   }
@@ -491,21 +505,8 @@ export class QuestionReplyDelivery implements Delivery {
   }
 
   /** The message posted (or posted before, same nonce); null when that one was deleted since. */
-  async #post(position: string, body: Record<string, unknown>): Promise<SentMessage | null> {
-    try {
-      const message = (await this.rest.post(Routes.channelMessages(this.channelId), {
-        body: {
-          ...body,
-          allowed_mentions: NO_MENTIONS,
-          nonce: `${this.nonceKey}.${position}`,
-          enforce_nonce: true,
-        },
-      })) as APIMessage;
-      return { id: message.id, channelId: message.channel_id };
-    } catch (err) {
-      if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) return null;
-      throw err;
-    }
+  #post(position: string, body: Record<string, unknown>): Promise<SentMessage | null> {
+    return postOnce(this.rest, this.channelId, body, `${this.nonceKey}.${position}`);
   }
 }
 

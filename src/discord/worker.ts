@@ -137,13 +137,7 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
     return;
   }
   const { record, retry, handle } = resumed;
-  // Who asked, as the gateway's boundary logs it (a reaction's: who reacted).
-  const log = bot.log.child({
-    requestId: work.jobId,
-    attempt,
-    userId: record.userId,
-    guildId: record.guildId,
-  });
+  const log = jobLog(bot, record, attempt);
   log.info({ kind: retry.kind }, 'queued job started');
   const out = retry.kind === 'summarize' ? deliveryOf(bot, work, record, retry.private, handle) : null;
   if (retry.kind !== 'summarize' || !out) {
@@ -208,6 +202,11 @@ export async function runQueuedWork(bot: BotContext, work: QueuedWork, attempt: 
   log.info({ outcome }, 'queued job done');
 }
 
+/** A queued job's log: its request and attempt, and who asked, as the gateway's boundary logs it (a reaction's: who reacted). */
+function jobLog(bot: BotContext, record: JobRecord, attempt: number): Logger {
+  return bot.log.child({ requestId: record.id, attempt, userId: record.userId, guildId: record.guildId });
+}
+
 /**
  * A reaction's summary that was not made gives its claim back (as the single process does), so a
  * later reaction to the message may try again.
@@ -224,18 +223,12 @@ async function releaseReactionOf(bot: BotContext, work: QueuedWork, record: JobR
  */
 export async function finishFailedWork(bot: BotContext, work: QueuedWork): Promise<void> {
   const log = bot.log.child({ requestId: work.jobId });
+  const notice = notices.unexpected(work.jobId);
   if (work.kind === 'refresh') {
     const recorded = await bot.app.jobs.resumeRecorded(work.jobId);
     if (!recorded) return;
     const out = refreshOut(bot, log, work, recorded.record);
-    try {
-      await out?.tell(notices.unexpected(work.jobId));
-    } catch (err) {
-      log.warn({ err }, 'could not tell the user their queued request failed');
-    } finally {
-      await recorded.handle.done();
-    }
-    log.warn({ told: Boolean(out) }, 'queued job failed for good');
+    await tellAndFinish(log, out ? () => out.tell(notice) : null, () => recorded.handle.done());
     return;
   }
   const resumed = await bot.app.jobs.resume(work.jobId);
@@ -243,17 +236,28 @@ export async function finishFailedWork(bot: BotContext, work: QueuedWork): Promi
   const { record, retry, handle } = resumed;
   const out = retry.kind === 'summarize' ? deliveryOf(bot, work, record, retry.private, handle) : null;
   const quiet = work.kind === 'summarize-reply' && work.auto !== null;
-  try {
-    if (out && !quiet) await out.fail(notices.unexpected(work.jobId));
-  } catch (err) {
-    log.warn({ err }, 'could not tell the user their queued request failed');
-  } finally {
+  await tellAndFinish(log, out && !quiet ? () => out.fail(notice) : null, async () => {
     await releaseReactionOf(bot, work, record).catch((err: unknown) =>
       log.warn({ err }, 'could not give back a reaction’s claim'),
     );
     await handle.done();
+  });
+}
+
+/** Tells the user (when `tell`; a failure to is only logged), then finishes the job whatever happened. */
+async function tellAndFinish(
+  log: Logger,
+  tell: (() => Promise<unknown>) | null,
+  finish: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await tell?.();
+  } catch (err) {
+    log.warn({ err }, 'could not tell the user their queued request failed');
+  } finally {
+    await finish();
   }
-  log.warn({ told: Boolean(out && !quiet) }, 'queued job failed for good');
+  log.warn({ told: tell !== null }, 'queued job failed for good');
 }
 
 /**
@@ -268,12 +272,7 @@ async function runQueuedRefresh(bot: BotContext, work: QueuedRefresh, attempt: n
     return;
   }
   const { record, handle } = recorded;
-  const log = bot.log.child({
-    requestId: work.jobId,
-    attempt,
-    userId: record.userId,
-    guildId: record.guildId,
-  });
+  const log = jobLog(bot, record, attempt);
   log.info({ kind: work.kind }, 'queued job started');
   const ctx: RequestContext = {
     bot,

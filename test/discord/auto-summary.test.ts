@@ -16,7 +16,7 @@ import {
   Permission,
   type StoredMessage,
 } from '../../testkit/fakes/discord/index.js';
-import { assertQuotesFromArticle, embedsOf, replyTo } from './views.js';
+import { assertQuotesFromArticle, botRepliesTo, embedsOf, replyTo } from './views.js';
 
 const without = (...bits: bigint[]): bigint => bits.reduce((p, b) => p & ~b, DEFAULT_BOT_PERMISSIONS);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,10 +122,7 @@ const post = (content: string, where = 'news', guildId?: string) =>
   h.fake.postUserMessage({ channelId: channel(where, guildId), content });
 
 /** The bot's replies to a message so far. */
-const repliesTo = (message: StoredMessage) =>
-  h.fake
-    .messages(message.channelId)
-    .filter((m) => m.authorId === h.fake.botUser.id && m.api.message_reference?.message_id === message.id);
+const repliesTo = (message: StoredMessage) => botRepliesTo(h.fake, message);
 
 /** Waits until the bot has dealt with a message (its log says the request ended), then a little longer. */
 async function settled(message: StoredMessage): Promise<void> {

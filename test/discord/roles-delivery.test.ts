@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { nonceOf } from '../../src/discord/delivery.js';
 import { retryButtonRow } from '../../src/discord/handlers/retry-button.js';
 import { notices } from '../../src/discord/texts.js';
@@ -13,7 +13,7 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { longPage, page } from '../../testkit/discord/pages.js';
-import { deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
+import { deployToFake, queryRows, splitRolesEnv } from '../../testkit/discord/split-roles.js';
 import {
   DEFAULT_BOT_PERMISSIONS,
   type FakeDiscord,
@@ -23,6 +23,7 @@ import {
 } from '../../testkit/fakes/discord/index.js';
 import { freshDatabase } from '../../testkit/services.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
+import { botRepliesTo } from './views.js';
 
 /**
  * The split roles (VERBATIM_ROLE=gateway + worker) delivering every way of asking for a summary
@@ -92,23 +93,12 @@ async function startRoles(
     gateway,
     workers,
     databaseUrl,
-    sql: async (text) => {
-      const db = new pg.Client({ connectionString: databaseUrl });
-      await db.connect();
-      try {
-        return (await db.query(text)).rows;
-      } finally {
-        await db.end();
-      }
-    },
+    sql: (text) => queryRows(databaseUrl, text),
   };
 }
 
 const botMessages = (fake: FakeDiscord, channelId: string): StoredMessage[] =>
   fake.messages(channelId).filter((m) => m.authorId === fake.botUser.id);
-
-const repliesTo = (fake: FakeDiscord, message: StoredMessage): StoredMessage[] =>
-  botMessages(fake, message.channelId).filter((m) => m.api.message_reference?.message_id === message.id);
 
 /** "summary posted" lines of these processes, by request id. */
 const postedBy = (processes: readonly BotProcess[]) =>
@@ -165,9 +155,9 @@ describe('split roles: every way of asking is answered by a worker, exactly once
     });
 
     for (const message of [mention, shared]) {
-      await eventually(() => repliesTo(fake, message).length > 0, 30_000, `the reply to ${message.id}`);
+      await eventually(() => botRepliesTo(fake, message).length > 0, 30_000, `the reply to ${message.id}`);
       await eventually(
-        () => fake.threads().some((th) => th.id === repliesTo(fake, message)[0]?.id),
+        () => fake.threads().some((th) => th.id === botRepliesTo(fake, message)[0]?.id),
         10_000,
         `the thread under the reply to ${message.id}`,
       );
@@ -178,7 +168,7 @@ describe('split roles: every way of asking is answered by a worker, exactly once
       'job rows finished',
     );
     for (const message of [mention, shared]) {
-      const [reply, ...more] = repliesTo(fake, message);
+      const [reply, ...more] = botRepliesTo(fake, message);
       assert.ok(reply, `a reply to ${message.id}`);
       assert.equal(more.length, 0, `one reply to ${message.id}`);
       assert.ok(reply.embeds.length > 0, 'the summary, with its embeds');
@@ -201,7 +191,7 @@ describe('split roles: every way of asking is answered by a worker, exactly once
     assert.equal(articles.hits.get('/shared'), 1, 'fetched once, by the worker');
     const links = await sql('SELECT url, summary_id FROM auto_summary_links');
     assert.equal(links.length, 1, 'the auto-summary recorded, for the pointer next time');
-    assert.equal(links[0]?.summary_id, repliesTo(fake, shared)[0]?.id);
+    assert.equal(links[0]?.summary_id, botRepliesTo(fake, shared)[0]?.id);
     for (const p of [gateway, ...workers]) assert.deepEqual(p.warnings(), []);
     assert.deepEqual(fake.problems(), []);
   });
@@ -275,7 +265,7 @@ describe('split roles: every way of asking is answered by a worker, exactly once
       content: `summary please ${articles.url('/long')}`,
       mentionsBot: true,
     });
-    await eventually(() => repliesTo(fake, mention).length > 0, 30_000, 'the first part');
+    await eventually(() => botRepliesTo(fake, mention).length > 0, 30_000, 'the first part');
     const started = (w: BotProcess) => w.lines().some((l) => l.msg === 'queued job started');
     const victim = workers.find(started);
     assert.ok(victim, 'a worker took the job');
@@ -305,7 +295,7 @@ describe('split roles: every way of asking is answered by a worker, exactly once
       'every part posted once, in order, and nothing else',
     );
     assert.equal(new Set(posted.map((m) => m.content)).size, posted.length, 'no part twice');
-    assert.equal(repliesTo(fake, mention).length, 1, 'one reply');
+    assert.equal(botRepliesTo(fake, mention).length, 1, 'one reply');
     assert.equal(fake.threads().length, 1, 'one thread');
     assert.equal(delivery.thread_id, ids[0], 'under the first part');
     assert.equal(botMessages(fake, ids[0] as string).length, 1, 'one invitation in it');
@@ -345,7 +335,7 @@ describe('split roles: every way of asking is answered by a worker, exactly once
     assert.equal(handle.followups[0]?.content, notices.unexpected(handle.id));
     assert.equal(handle.followups[0]?.ephemeral, true, 'told privately');
     const [told, ...more] = await eventually(
-      () => (repliesTo(fake, mention).length > 0 ? repliesTo(fake, mention) : null),
+      () => (botRepliesTo(fake, mention).length > 0 ? botRepliesTo(fake, mention) : null),
       60_000,
       'the reply to the mention',
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { retryButtonRow } from '../../src/discord/handlers/retry-button.js';
 import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
@@ -11,11 +11,11 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { page, updatedPage } from '../../testkit/discord/pages.js';
-import { deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
-import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
+import { deployToFake, queryRows, splitRolesEnv } from '../../testkit/discord/split-roles.js';
+import { type FakeDiscord, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { freshDatabase } from '../../testkit/services.js';
 import { REDIS_URL, testRedis } from '../redis/redis.js';
-import { finalReply } from './views.js';
+import { botRepliesTo, finalReply } from './views.js';
 
 /**
  * More ways of asking that the split roles (VERBATIM_ROLE=gateway + worker) run on a worker: a
@@ -69,22 +69,9 @@ async function startRoles(
     articles,
     gateway,
     worker,
-    sql: async (text) => {
-      const db = new pg.Client({ connectionString: databaseUrl });
-      await db.connect();
-      try {
-        return (await db.query(text)).rows;
-      } finally {
-        await db.end();
-      }
-    },
+    sql: (text) => queryRows(databaseUrl, text),
   };
 }
-
-const repliesTo = (fake: FakeDiscord, message: StoredMessage): StoredMessage[] =>
-  fake
-    .messages(message.channelId)
-    .filter((m) => m.authorId === fake.botUser.id && m.api.message_reference?.message_id === message.id);
 
 /** `msg` lines of a process, by request id. */
 const linesOf = (p: BotProcess, msg: string) => p.lines().filter((l) => l.msg === msg);
@@ -100,7 +87,7 @@ describe('split roles: a reaction’s summary is made by a worker', () => {
     assert.equal(fake.addUserReaction({ messageId: post.id, emoji: { name: '📰' }, user: bob }), true);
 
     const [reply] = await eventually(
-      () => (repliesTo(fake, post).length > 0 ? repliesTo(fake, post) : null),
+      () => (botRepliesTo(fake, post).length > 0 ? botRepliesTo(fake, post) : null),
       30_000,
       'the reply to the reacted message',
     );
@@ -128,7 +115,7 @@ describe('split roles: a reaction’s summary is made by a worker', () => {
       10_000,
       'the second reaction to be seen',
     );
-    assert.equal(repliesTo(fake, post).length, 1, 'one reaction → one summary');
+    assert.equal(botRepliesTo(fake, post).length, 1, 'one reaction → one summary');
     assert.deepEqual(queuedKinds(gateway), ['summarize-reply'], 'nothing more queued');
     for (const p of [gateway, worker]) assert.deepEqual(p.warnings(), []);
     assert.deepEqual(fake.problems(), []);
@@ -145,7 +132,7 @@ describe('split roles: a reaction’s summary is made by a worker', () => {
     // An expected failure: the page is gone (404). Told, and the claim is given back.
     const empty = fake.postUserMessage({ content: articles.url('/gone'), user: alice });
     fake.addUserReaction({ messageId: empty.id, emoji: { name: '📰' }, user: bob });
-    await eventually(() => repliesTo(fake, empty).length > 0, 30_000, 'the failure told');
+    await eventually(() => botRepliesTo(fake, empty).length > 0, 30_000, 'the failure told');
     await eventually(
       async () => (await sql('SELECT id FROM jobs')).length === 0,
       10_000,
@@ -162,7 +149,7 @@ describe('split roles: a reaction’s summary is made by a worker', () => {
     const later = fake.postUserMessage({ content: `Look: ${articles.url('/later')}`, user: alice });
     fake.addUserReaction({ messageId: later.id, emoji: { name: '📰' }, user: bob });
     const [told, ...more] = await eventually(
-      () => (repliesTo(fake, later).length > 0 ? repliesTo(fake, later) : null),
+      () => (botRepliesTo(fake, later).length > 0 ? botRepliesTo(fake, later) : null),
       60_000,
       'the failure told',
     );
@@ -188,7 +175,7 @@ describe('split roles: a reaction’s summary is made by a worker', () => {
     await sql('DROP TRIGGER refuse_articles ON articles');
     fake.addUserReaction({ messageId: later.id, emoji: { name: '📰' }, user: carol });
     await eventually(
-      () => repliesTo(fake, later).some((m) => m.embeds.length > 0),
+      () => botRepliesTo(fake, later).some((m) => m.embeds.length > 0),
       30_000,
       'the summary after a later reaction',
     );

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import { eventually, WIDE_BUCKETS } from '../../testkit/discord/harness.js';
 import { pasted } from '../../testkit/discord/pages.js';
-import { deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
+import { countJobRows, deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
 import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { realisticReply, taskOf, userMessage } from '../../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, type FakeRequest, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
@@ -115,16 +114,7 @@ async function startRoles(
     model,
     gatewayModel,
     answers,
-    jobRows: async () => {
-      const db = new pg.Client({ connectionString: databaseUrl });
-      await db.connect();
-      try {
-        const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM jobs');
-        return Number(rows[0]?.n);
-      } finally {
-        await db.end();
-      }
-    },
+    jobRows: () => countJobRows(databaseUrl),
   };
 }
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { MessageFlags } from 'discord.js';
-import pg from 'pg';
 import { notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import {
@@ -12,7 +11,7 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { page, pasted } from '../../testkit/discord/pages.js';
-import { deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
+import { countJobRows, deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
 import { type FakeDiscord, guildIdOnShard, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
 import { freshDatabase } from '../../testkit/services.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
@@ -93,16 +92,7 @@ async function startRoles(
     databaseUrl,
     channels: [fake.channelByName('general-a', guildA).id, fake.channelByName('general-b', guildB).id],
     posted: () => workers.flatMap((w) => w.lines().filter((l) => l.msg === 'summary posted')),
-    jobRows: async () => {
-      const db = new pg.Client({ connectionString: databaseUrl });
-      await db.connect();
-      try {
-        const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM jobs');
-        return Number(rows[0]?.n);
-      } finally {
-        await db.end();
-      }
-    },
+    jobRows: () => countJobRows(databaseUrl),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   Permission,
   type StoredMessage,
 } from '../../testkit/fakes/discord/index.js';
-import { embedsOf, finalReply, replyTo } from './views.js';
+import { botRepliesTo, embedsOf, finalReply, replyTo } from './views.js';
 
 /** The Refresh button's custom id under a summary of a link: it carries the summary's options. */
 const refreshIdOf = (m: StoredMessage): string =>
@@ -48,10 +48,7 @@ describe('server defaults (/settings) and a reaction to summarize', () => {
     return articles.url(`/news/${path}`);
   };
   /** The bot's replies to a message, in its channel. */
-  const repliesTo = (message: StoredMessage) =>
-    h.fake
-      .messages(message.channelId)
-      .filter((m) => m.authorId === h.fake.botUser.id && m.api.message_reference?.message_id === message.id);
+  const repliesTo = (message: StoredMessage) => botRepliesTo(h.fake, message);
   const settings = (options: Record<string, string | boolean>, guildId = guildA) =>
     h.fake.sendSlashCommand({
       name: 'settings',

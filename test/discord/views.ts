@@ -95,3 +95,9 @@ export function limitProblems(embeds: readonly APIEmbed[]): string[] {
   }
   return out;
 }
+
+/** The bot's replies to a message so far, in its channel. */
+export const botRepliesTo = (fake: FakeDiscord, message: StoredMessage): StoredMessage[] =>
+  fake
+    .messages(message.channelId)
+    .filter((m) => m.authorId === fake.botUser.id && m.api.message_reference?.message_id === message.id);

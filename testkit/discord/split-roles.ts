@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { commands } from '../../commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import type { FakeDiscord } from '../fakes/discord/index.js';
@@ -40,4 +41,21 @@ export function splitRolesEnv(fake: FakeDiscord, settings: SplitRolesSettings): 
     WORKER_THREADS: '1',
     DISCORD_USER_SUMMARIES_PER_MINUTE: '0',
   };
+}
+
+/** The rows a query returns, on a connection of its own (for tests to read what the processes wrote). */
+export async function queryRows(databaseUrl: string, text: string): Promise<Record<string, unknown>[]> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    return (await db.query(text)).rows;
+  } finally {
+    await db.end();
+  }
+}
+
+/** How many job rows the database holds (a request's row is finished, deleted, once its user has the answer). */
+export async function countJobRows(databaseUrl: string): Promise<number> {
+  const [row] = await queryRows(databaseUrl, 'SELECT count(*) AS n FROM jobs');
+  return Number(row?.n);
 }

@@ -13,13 +13,12 @@
  */
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { PASTE_FIELDS } from '../../src/discord/handlers/paste-modal.js';
 import { labels, notices } from '../../src/discord/texts.js';
 import { type BotProcess, startBotProcess, stopBotProcess } from '../discord/bot-process.js';
 import { type ArticleServer, type Page, startArticleServer, WIDE_BUCKETS } from '../discord/harness.js';
 import { page, pasted } from '../discord/pages.js';
-import { deployToFake, splitRolesEnv } from '../discord/split-roles.js';
+import { countJobRows, deployToFake, splitRolesEnv } from '../discord/split-roles.js';
 import {
   type FakeDiscord,
   guildIdOnShard,
@@ -151,16 +150,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const g = gateways.indexOf(victim);
       if (g >= 0) delete gateways[g];
     },
-    unfinishedJobs: async () => {
-      const db = new pg.Client({ connectionString: options.databaseUrl });
-      await db.connect();
-      try {
-        const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM jobs');
-        return Number(rows[0]?.n);
-      } finally {
-        await db.end();
-      }
-    },
+    unfinishedJobs: () => countJobRows(options.databaseUrl),
     close: async () => {
       await Promise.all(everyProcess.map((p) => stopBotProcess(p)));
       await fake.close();
