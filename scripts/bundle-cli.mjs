@@ -96,10 +96,8 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external: Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)),
-  // CommonJS packages bundled into ESM (dotenv) call require() for Node's built-ins.
-  banner: {
-    js: "import { createRequire as __verbatimCreateRequire } from 'node:module'; const require = __verbatimCreateRequire(import.meta.url);",
-  },
+  // No `require` banner here: dotenv, the one CommonJS package bundled, lives in the config's
+  // bundle, and each chunk would otherwise build a require function on load (checked below).
   plugins: [configFromItsBundle],
   minify: true,
   sourcemap: 'linked',
@@ -147,6 +145,16 @@ const problems = [
       .filter((p) => mustNotReach.some((re) => re.test(p)))
       .map((p) => `the command reaches ${p}`),
   );
+// esbuild turns a require() it cannot resolve into a shim that throws "Dynamic require of …" when
+// called: with no `require` in these chunks, a bundled CommonJS package would fail at run time.
+for (const file of Object.keys(outputs)) {
+  if (
+    file.endsWith('.js') &&
+    !file.endsWith(CONFIG_OUTPUT) &&
+    readFileSync(join(root, file), 'utf8').includes('Dynamic require of')
+  )
+    problems.push(`${file} bundles a require() call; bundle its package with the config or keep it external`);
+}
 if (problems.length > 0) {
   process.stderr.write(`bundle-cli: ${[...new Set(problems)].join('\n  ')}\n`);
   process.exit(1);

@@ -1,3 +1,4 @@
+import { fdOutput } from './cli/fd-output.js';
 import { runCli } from './cli/main.js';
 import { stripControlChars } from './text/control-chars.js';
 
@@ -13,12 +14,15 @@ const stdin = {
   },
 };
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin }).then(
+const stdout = fdOutput(1, () => process.stdout);
+const stderr = fdOutput(2, () => process.stderr);
+
+runCli(process.argv.slice(2), { stdout, stderr, stdin }).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(
+    stderr.write(
       stripControlChars(
         `verbatim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
       ),

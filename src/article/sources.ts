@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fail, type Result } from '../core/result.js';
 import type { Article } from './article.js';
@@ -18,15 +18,18 @@ export interface ReadDeadline {
 /**
  * Reads a file into memory, refusing before reading anything when it is larger than `maxBytes`
  * (a 50 MB file costs one stat, not 50 MB of memory), and stopping between reads at the deadline.
+ * Only regular files are read (anything else is refused before it is opened, so a FIFO cannot
+ * block the open), and they are read synchronously: the command has nothing else to do meanwhile,
+ * and five round trips through the thread pool cost a one-shot command more than the reads.
  */
 export async function readFileBounded(
   path: string,
   maxBytes: number,
   deadline?: ReadDeadline,
 ): Promise<Result<Uint8Array>> {
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: Stats;
   try {
-    info = await stat(path);
+    info = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return fail(
@@ -40,21 +43,29 @@ export async function readFileBounded(
   }
   if (!info.isFile()) return fail('unreadable', `${path} is not a regular file.`, { path });
   if (info.size > maxBytes) return tooLarge(info.size, maxBytes);
-  const handle = await open(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return fail('unreadable', `Cannot read ${path} (${code ?? 'error'}).`, { path, errno: code ?? null });
+  }
   const started = monotonicMs();
   try {
+    // The path may name another file by now: what was opened is checked again.
+    if (!fstatSync(fd).isFile()) return fail('unreadable', `${path} is not a regular file.`, { path });
     const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
     let length = 0;
     while (length < buffer.length) {
       if (deadline && monotonicMs() - started > deadline.timeoutMs) return readTimeout(deadline);
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
     if (length > maxBytes) return tooLarge(length, maxBytes);
     return { ok: true, value: new Uint8Array(buffer.buffer, buffer.byteOffset, length) };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -1,3 +1,4 @@
+import { foldAsciiCase } from './ascii-case.js';
 import type { Segment } from './segment.js';
 
 /**
@@ -8,6 +9,7 @@ import type { Segment } from './segment.js';
  * and the sample article, and conservative: a real sentence must not be lost.
  */
 
+/** Case-insensitive: tested on `foldAsciiCase(text)`, hence lower-case and without the `i` flag. */
 const BOILERPLATE = new RegExp(
   `^(?:${[
     String.raw`leave a (?:comment|reply)|\d+ comments?\b|comments?$|share (?:this|on|via)\b|send this (?:page|article)`,
@@ -20,7 +22,7 @@ const BOILERPLATE = new RegExp(
     'this (?:article|story) (?:was|has been) (?:updated|corrected)|we use cookies|accept (?:all )?cookies',
     String.raw`you can (?:also )?(?:subscribe|sign up)\b|\((?:also )?see\b|(?:the )?(?:image|photo|picture|video) shows\b|pictured\b`,
   ].join('|')})`,
-  'iu',
+  'u',
 );
 const CAPTION = /^FILE\b\s*[-–—]?\s*\p{Lu}/u;
 
@@ -106,7 +108,7 @@ export function isClutter(sentence: string): boolean {
   const text = sentence.trim();
   if (text === '') return true;
   if (
-    BOILERPLATE.test(text) ||
+    BOILERPLATE.test(foldAsciiCase(text)) ||
     CAPTION.test(text) ||
     BREADCRUMB.test(text) ||
     URL_ONLY.test(text) ||
