@@ -1,4 +1,6 @@
 import { foldAsciiCase } from './ascii-case.js';
+import { isLetter } from './char-class.js';
+import { GuardedPattern } from './guarded-pattern.js';
 import type { Segment } from './segment.js';
 
 /**
@@ -24,7 +26,7 @@ const BOILERPLATE = new RegExp(
   ].join('|')})`,
   'u',
 );
-const CAPTION = /^FILE\b\s*[-–—]?\s*\p{Lu}/u;
+export const CAPTION = new GuardedPattern(/^FILE\b\s*[-–—]?\s*\p{Lu}/u, (text) => text.startsWith('FILE'));
 
 const BREADCRUMB = /\s[»›]\s|^home\s*[>/|]/iu;
 const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
@@ -33,15 +35,25 @@ const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
  * word of a long shouted line started a scan to its end (quadratic). A longer run of capitals still
  * matches from a later word.
  */
-const PHOTO_CREDIT = /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,}){0,8}\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$/u;
+export const PHOTO_CREDIT = new GuardedPattern(
+  /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,}){0,8}\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$/u,
+  (text) => text.includes('/'),
+);
 const AGENCY_IN_PARENS = /\((?:AP|AFP|Reuters|Getty|EPA)\b/u;
 const AGENCY_TAIL =
   /[.!?”"]\s+(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|ANP|dpa)\.?$/u;
-const AGENCY_ONLY =
-  /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u;
+/** One credit alone: each name, and `Stella Pictures`, holds one space at most. */
+export const AGENCY_ONLY = new GuardedPattern(
+  /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u,
+  (text) => text.indexOf(' ') === text.lastIndexOf(' '),
+);
 /** An embedded post's credit line: `pic.twitter.com/…`, `— Name (@handle) February 23, 2023`. */
-const EMBED_CREDIT = /pic\.twitter\.com\/|\(@\w+\)\s+\p{Lu}\p{Ll}+ \d{1,2}, \d{4}$/u;
-const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$/iu;
+export const EMBED_CREDIT = new GuardedPattern(
+  /pic\.twitter\.com\/|\(@\w+\)\s+\p{Lu}\p{Ll}+ \d{1,2}, \d{4}$/u,
+  (text) => text.includes('pic.twitter.com/') || text.includes('(@'),
+);
+/** A link alone, so without a space. */
+export const URL_ONLY = new GuardedPattern(/^(?:https?:\/\/|www\.)\S+$/iu, (text) => !text.includes(' '));
 const EMAIL_LOCAL_CHAR = /[\p{L}\p{N}._%+-]/u;
 const EMAIL_DOMAIN_CHAR = /[\p{L}\p{N}.-]/u;
 const LETTER_CHAR = /\p{L}/u;
@@ -119,7 +131,7 @@ export function isClutter(sentence: string): boolean {
   if (TRAILING_TIMESTAMP.test(text) || isPhotoCredit(text) || AGENCY_TAIL.test(text)) return true;
 
   const tokens = text.split(/\s+/u);
-  const hashtags = tokens.filter((t) => /^#\p{L}/u.test(t)).length;
+  const hashtags = tokens.filter((t) => HASHTAG.test(t)).length;
   if (hashtags >= 2 && hashtags * 2 >= tokens.length) return true;
 
   const { letters, upper, lower } = countLetters(text);
@@ -127,7 +139,7 @@ export function isClutter(sentence: string): boolean {
   return tokens.length >= 3 && upper >= 12 && lower * 10 < upper;
 }
 
-const LETTER = /\p{L}/u;
+export const HASHTAG = new GuardedPattern(/^#\p{L}/u, (token) => token.startsWith('#'));
 
 /** Letters, and the upper- and lower-case ones among them, in one pass over `text`. */
 function countLetters(text: string): { letters: number; upper: number; lower: number } {
@@ -144,7 +156,7 @@ function countLetters(text: string): { letters: number; upper: number; lower: nu
       if (up !== ch.toLowerCase()) {
         if (ch === up) upper++;
         else lower++;
-      } else if (LETTER.test(ch)) letters++;
+      } else if (isLetter(c)) letters++;
     }
   }
   return { letters: letters + upper + lower, upper, lower };
@@ -154,7 +166,10 @@ function isPhotoCredit(text: string): boolean {
   return PHOTO_CREDIT.test(text) || endsInAgencyParens(text);
 }
 
-const CREDIT_LABEL = /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu;
+export const CREDIT_LABEL = new GuardedPattern(
+  /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu,
+  (text) => text.includes(':'),
+);
 
 /** A photo credit standing alone: `Reuters`, `Stella Pictures`, `PHOTO: JANE DOE / REUTERS`. */
 function isCredit(text: string): boolean {

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  hasLetterOrNumber,
+  isLetter,
+  isLower,
+  isMark,
+  isNumber,
+  isUpper,
+  lettersMarksAndNumbers,
+} from '../../src/text/char-class.js';
+
+/** Each test and the pattern it stands for. */
+const TESTS: ReadonlyArray<readonly [string, (cp: number) => boolean, RegExp]> = [
+  ['isLetter', isLetter, /\p{L}/u],
+  ['isUpper', isUpper, /\p{Lu}/u],
+  ['isLower', isLower, /\p{Ll}/u],
+  ['isNumber', isNumber, /\p{N}/u],
+  ['isMark', isMark, /\p{M}/u],
+];
+
+/** Letters, marks, numbers and neither, from the tables and beyond them, a lone surrogate among them. */
+const PIECES = [..."aZé ß,.'’“”—•_-1²½", 'я', 'Ж', '\u0301', '٣', '中', '𝐀', '\ud835', '\udc00', '\u00a0'];
+
+describe('char-class', () => {
+  for (const [name, test, pattern] of TESTS) {
+    it(`GIVEN any code point THEN ${name} answers as ${pattern} does`, () => {
+      for (let cp = 0; cp <= 0x10ffff; cp++) {
+        const expected = pattern.test(String.fromCodePoint(cp));
+        if (test(cp) !== expected) assert.fail(`${name}(U+${cp.toString(16)}) should be ${expected}`);
+      }
+    });
+  }
+
+  it('GIVEN any text THEN hasLetterOrNumber and lettersMarksAndNumbers answer as their patterns do', () => {
+    const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 12 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        assert.equal(hasLetterOrNumber(t), /[\p{L}\p{N}]/u.test(t));
+        assert.equal(lettersMarksAndNumbers(t), t.replace(/[^\p{L}\p{M}\p{N}]+/gu, ''));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
