@@ -1,6 +1,8 @@
 // Text segmentation with offsets into the article text (UTF-16 code units, end exclusive), and the
 // one set of word rules (stop words, stemmers, terms, BM25) every engine and check uses.
+export { foldAsciiCase } from './ascii-case.js';
 export { type Bm25Index, bm25Idf, bm25Scores, buildBm25Index, type WeightedTerm } from './bm25.js';
+export { hasLetterOrNumber, isLetter, isNumber } from './char-class.js';
 export { chunkText } from './chunks.js';
 export { findClutter, isClutter } from './clutter.js';
 export { foldWord, unaccentLatin } from './fold-word.js';

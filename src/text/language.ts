@@ -168,7 +168,7 @@ const LATIN_WORDS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Letters only some Latin-script languages write, and how much one occurrence counts for each. */
-const LATIN_LETTERS: ReadonlyArray<readonly [RegExp, string, number]> = [
+export const LATIN_LETTERS: ReadonlyArray<readonly [RegExp, string, number]> = [
   [/[ơưđ\u1ea0-\u1ef9]/giu, 'vi', 2],
   [/[ığ]|İ/gu, 'tr', 2],
   [/[șțŞşţ]/giu, 'ro', 1],
@@ -185,6 +185,12 @@ const LATIN_LETTERS: ReadonlyArray<readonly [RegExp, string, number]> = [
   [/[őű]/giu, 'hu', 1],
   [/[åæø]/giu, 'sv', 0.2],
 ];
+
+/**
+ * Every letter LATIN_LETTERS counts, in either case, lies in ¡–ɏ, in Latin Extended Additional or
+ * is the Ångström sign: text without one (most English) need not run their 15 `iu` patterns.
+ */
+export const MAY_HOLD_TELLING_LETTERS = /[\u00a1-\u024f\u1e00-\u1eff\u212b]/;
 
 /** Word → [language, weight] pairs, the weight shared among the languages using the word. */
 const LATIN_MARKERS: ReadonlyMap<string, ReadonlyArray<readonly [string, number]>> = (() => {
@@ -219,9 +225,11 @@ function latinScores(sample: string): Map<string, number> {
     for (const [lang, weight] of LATIN_MARKERS.get(m[0].toLowerCase().replace('’', "'")) ?? [])
       add(lang, weight);
   }
-  for (const [letters, lang, weight] of LATIN_LETTERS) {
-    const n = sample.match(letters)?.length ?? 0;
-    if (n > 0) add(lang, Math.min(n, words) * weight);
+  if (MAY_HOLD_TELLING_LETTERS.test(sample)) {
+    for (const [letters, lang, weight] of LATIN_LETTERS) {
+      const n = sample.match(letters)?.length ?? 0;
+      if (n > 0) add(lang, Math.min(n, words) * weight);
+    }
   }
   return score;
 }

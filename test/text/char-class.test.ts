@@ -10,6 +10,9 @@ import {
   isUpper,
   lettersMarksAndNumbers,
 } from '../../src/text/char-class.js';
+import { FROM_GREEK_ON } from '../../src/text/fold-word.js';
+import { LATIN_LETTERS, MAY_HOLD_TELLING_LETTERS } from '../../src/text/language.js';
+import { THAI } from '../../src/text/sentences.js';
 
 /** Each test and the pattern it stands for. */
 const TESTS: ReadonlyArray<readonly [string, (cp: number) => boolean, RegExp]> = [
@@ -42,5 +45,32 @@ describe('char-class', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('GIVEN any code point THEN THAI answers as \\p{Script=Thai} does', () => {
+    const thai = /\p{Script=Thai}/u;
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const ch = String.fromCodePoint(cp);
+      if (THAI.test(ch) !== thai.test(ch)) assert.fail(`U+${cp.toString(16)}`);
+    }
+  });
+
+  it('GIVEN a code point of Greek, Arabic or Devanagari script THEN FROM_GREEK_ON finds it', () => {
+    const scripts = /[\p{Script=Greek}\p{Script=Arabic}\p{Script=Devanagari}]/u;
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const ch = String.fromCodePoint(cp);
+      if (scripts.test(ch) && !FROM_GREEK_ON.test(ch)) assert.fail(`U+${cp.toString(16)}`);
+    }
+  });
+
+  it('GIVEN a letter any of LATIN_LETTERS counts THEN MAY_HOLD_TELLING_LETTERS finds it', () => {
+    const patterns = LATIN_LETTERS.map(
+      ([letters]) => new RegExp(letters.source, letters.flags.replace('g', '')),
+    );
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const ch = String.fromCodePoint(cp);
+      if (patterns.some((p) => p.test(ch)) && !MAY_HOLD_TELLING_LETTERS.test(ch))
+        assert.fail(`U+${cp.toString(16)}`);
+    }
   });
 });
