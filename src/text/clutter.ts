@@ -42,10 +42,19 @@ export const PHOTO_CREDIT = new GuardedPattern(
 const AGENCY_IN_PARENS = /\((?:AP|AFP|Reuters|Getty|EPA)\b/u;
 const AGENCY_TAIL =
   /[.!?”"]\s+(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|ANP|dpa)\.?$/u;
-/** One credit alone: each name, and `Stella Pictures`, holds one space at most. */
+const CREDIT_SECOND_WORDS = new Set(['Images', 'Press', 'Pictures', 'Photo', 'Photos', 'Agency']);
+/**
+ * One credit alone: a name of one word, or of two whose second is one of CREDIT_SECOND_WORDS
+ * (`Getty Images`, `Associated Press`, `Stella Pictures`).
+ */
 export const AGENCY_ONLY = new GuardedPattern(
   /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u,
-  (text) => text.indexOf(' ') === text.lastIndexOf(' '),
+  (text) => {
+    const space = text.indexOf(' ');
+    return (
+      space === -1 || (space === text.lastIndexOf(' ') && CREDIT_SECOND_WORDS.has(text.slice(space + 1)))
+    );
+  },
 );
 /** An embedded post's credit line: `pic.twitter.com/…`, `— Name (@handle) February 23, 2023`. */
 export const EMBED_CREDIT = new GuardedPattern(
@@ -131,7 +140,7 @@ export function isClutter(sentence: string): boolean {
   if (TRAILING_TIMESTAMP.test(text) || isPhotoCredit(text) || AGENCY_TAIL.test(text)) return true;
 
   const tokens = text.split(/\s+/u);
-  const hashtags = tokens.filter((t) => HASHTAG.test(t)).length;
+  const hashtags = tokens.filter(isHashtag).length;
   if (hashtags >= 2 && hashtags * 2 >= tokens.length) return true;
 
   const { letters, upper, lower } = countLetters(text);
@@ -139,7 +148,11 @@ export function isClutter(sentence: string): boolean {
   return tokens.length >= 3 && upper >= 12 && lower * 10 < upper;
 }
 
-export const HASHTAG = new GuardedPattern(/^#\p{L}/u, (token) => token.startsWith('#'));
+/** `/^#\p{L}/u.test(token)`: `#` and a letter. */
+export function isHashtag(token: string): boolean {
+  const second = token.codePointAt(1);
+  return token.startsWith('#') && second !== undefined && isLetter(second);
+}
 
 /** Letters, and the upper- and lower-case ones among them, in one pass over `text`. */
 function countLetters(text: string): { letters: number; upper: number; lower: number } {

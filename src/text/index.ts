@@ -2,7 +2,16 @@
 // one set of word rules (stop words, stemmers, terms, BM25) every engine and check uses.
 export { foldAsciiCase } from './ascii-case.js';
 export { type Bm25Index, bm25Idf, bm25Scores, buildBm25Index, type WeightedTerm } from './bm25.js';
-export { hasLetterOrNumber, isLetter, isNumber } from './char-class.js';
+export {
+  endOfRun,
+  endsWithMark,
+  hasLetterOrNumber,
+  isLetter,
+  isLowerAt,
+  isNumber,
+  isOpeningPunctuation,
+  isSpace,
+} from './char-class.js';
 export { chunkText } from './chunks.js';
 export { findClutter, isClutter } from './clutter.js';
 export { foldWord, unaccentLatin } from './fold-word.js';

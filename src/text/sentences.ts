@@ -1,4 +1,13 @@
-import { hasLetterOrNumber, isLetter, isUpper } from './char-class.js';
+import {
+  endOfRun,
+  endsWithMark,
+  hasLetterOrNumber,
+  isLetter,
+  isLowerAt,
+  isOpeningPunctuation,
+  isSpace,
+  isUpper,
+} from './char-class.js';
 import { GuardedPattern, isAsciiLowerAt } from './guarded-pattern.js';
 import { splitParagraphs } from './paragraphs.js';
 import { type Segment, trimmedSegment } from './segment.js';
@@ -83,12 +92,17 @@ export const INITIAL = new GuardedPattern(
   /(?:^|[\s(“"'‘«-])\p{Lu}\.$/u,
   (text) => text.endsWith('.') && !isAsciiLowerAt(text, text.length - 2),
 );
-const TERMINAL = /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u;
-const OPENERS = /^[\p{Ps}\p{Pi}"'«‘“\s]*/u;
+/** Marks that end a sentence (before any closing brackets and quotes). */
+const TERMINALS = '.!?…。！？';
 
-function startsLower(text: string): boolean {
-  const rest = text.slice(OPENERS.exec(text)?.[0].length ?? 0);
-  return /^\p{Ll}/u.test(rest);
+/** Where `text` starts after its opening brackets, quotes and spaces (`^[\p{Ps}\p{Pi}"'«‘“\s]*`). */
+export function afterOpeners(text: string): number {
+  return endOfRun(text, 0, (cp) => isOpeningPunctuation(cp) || cp === 0x22 || cp === 0x27 || isSpace(cp));
+}
+
+/** `/^\p{Ll}/u` after `^[\p{Ps}\p{Pi}"'«‘“\s]*`: a lower-case start behind opening quotes and spaces. */
+export function startsLower(text: string): boolean {
+  return isLowerAt(text, afterOpeners(text));
 }
 
 function startsDigit(text: string): boolean {
@@ -116,11 +130,11 @@ function continuesSentence(source: string, prev: Segment, next: Segment): boolea
   if (!hasLetterOrNumber(next.text)) return true;
   const acrossLine = source.slice(prev.end, next.start).includes('\n');
   const tail = tailOf(prev.text);
-  if (acrossLine) return !TERMINAL.test(tail) && !/[:;]$/u.test(tail) && startsLower(next.text);
+  if (acrossLine) return !endsWithMark(tail, TERMINALS) && !/[:;]$/u.test(tail) && startsLower(next.text);
   if (startsLower(next.text)) return true;
   if (INITIAL.test(tail) || (prev.text.length <= SENTENCE_TAIL && DATELINE.test(prev.text))) return true;
   if (LETTER_ABBREVIATION.test(tail)) {
-    const first = /^[\p{L}’']+/u.exec(next.text.slice(OPENERS.exec(next.text)?.[0].length ?? 0))?.[0];
+    const first = /^[\p{L}’']+/u.exec(next.text.slice(afterOpeners(next.text)))?.[0];
     return first !== undefined && !SENTENCE_OPENERS.has(first.toLowerCase());
   }
   const word = wordBeforeFinalPeriod(tail)?.toLowerCase();

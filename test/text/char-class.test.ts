@@ -2,17 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  endsWithMark,
   hasLetterOrNumber,
+  isClosingPunctuation,
   isLetter,
   isLower,
   isMark,
   isNumber,
+  isOpeningPunctuation,
+  isSpace,
   isUpper,
   lettersMarksAndNumbers,
 } from '../../src/text/char-class.js';
 import { FROM_GREEK_ON } from '../../src/text/fold-word.js';
 import { LATIN_LETTERS, MAY_HOLD_TELLING_LETTERS } from '../../src/text/language.js';
-import { THAI } from '../../src/text/sentences.js';
+import { afterOpeners, startsLower, THAI } from '../../src/text/sentences.js';
 
 /** Each test and the pattern it stands for. */
 const TESTS: ReadonlyArray<readonly [string, (cp: number) => boolean, RegExp]> = [
@@ -21,6 +25,9 @@ const TESTS: ReadonlyArray<readonly [string, (cp: number) => boolean, RegExp]> =
   ['isLower', isLower, /\p{Ll}/u],
   ['isNumber', isNumber, /\p{N}/u],
   ['isMark', isMark, /\p{M}/u],
+  ['isOpeningPunctuation', isOpeningPunctuation, /[\p{Ps}\p{Pi}]/u],
+  ['isClosingPunctuation', isClosingPunctuation, /[\p{Pe}\p{Pf}]/u],
+  ['isSpace', isSpace, /\s/u],
 ];
 
 /** Letters, marks, numbers and neither, from the tables and beyond them, a lone surrogate among them. */
@@ -72,5 +79,31 @@ describe('char-class', () => {
       if (patterns.some((p) => p.test(ch)) && !MAY_HOLD_TELLING_LETTERS.test(ch))
         assert.fail(`U+${cp.toString(16)}`);
     }
+  });
+
+  it('GIVEN any text THEN the scans over opening and closing marks answer as their patterns do', () => {
+    const pieces = [
+      ...'aZé .!?;…。？؟।"\'’”»«“‘()[]{}•·*-\n\t',
+      '\u00a0',
+      '\u2009',
+      'я',
+      'Ж',
+      '𝐚',
+      '\ud835',
+      '\udc00',
+      '⁆',
+      '⸂',
+      '》',
+    ];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        assert.equal(endsWithMark(t, '.!?…。！？'), /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u.test(t));
+        assert.equal(endsWithMark(t, '?？؟;'), /[?？؟;][\p{Pe}\p{Pf}"'’”»]*$/u.test(t));
+        assert.equal(afterOpeners(t), /^[\p{Ps}\p{Pi}"'«‘“\s]*/u.exec(t)?.[0].length);
+        assert.equal(startsLower(t), /^\p{Ll}/u.test(t.slice(afterOpeners(t))));
+      }),
+      { numRuns: 20000 },
+    );
   });
 });

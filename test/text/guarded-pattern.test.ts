@@ -6,7 +6,6 @@ import {
   CAPTION,
   CREDIT_LABEL,
   EMBED_CREDIT,
-  HASHTAG,
   PHOTO_CREDIT,
   URL_ONLY,
 } from '../../src/text/clutter.js';
@@ -27,7 +26,23 @@ const CASES: ReadonlyArray<readonly [string, GuardedPattern, readonly string[]]>
   [
     'AGENCY_ONLY',
     AGENCY_ONLY,
-    ['Reuters', 'AP', 'Getty Images', 'dpa', 'Stella', 'Pictures', 'Press', ' ', 'É', 'a', '\u00a0'],
+    [
+      'Reuters',
+      'AP',
+      'Getty Images',
+      'Associated',
+      'dpa',
+      'Stella',
+      'Pictures',
+      'Press',
+      'Photos',
+      'Agency',
+      'Images',
+      ' ',
+      'É',
+      'a',
+      '\u00a0',
+    ],
   ],
   [
     'EMBED_CREDIT',
@@ -36,7 +51,6 @@ const CASES: ReadonlyArray<readonly [string, GuardedPattern, readonly string[]]>
   ],
   ['URL_ONLY', URL_ONLY, ['https://', 'HTTP://', 'www.', 'WWW.', 'a', '/', ' ', '\u00a0', '\n', 'ſ']],
   ['CREDIT_LABEL', CREDIT_LABEL, ['Photo', 'photographs', 'IMAGE', 'credit', 's', ' ', ':', '\t', 'ſ']],
-  ['HASHTAG', HASHTAG, ['#', 'a', 'É', 'я', '𝐀', '1', ' ', '_']],
 ];
 
 describe('GuardedPattern', () => {
@@ -65,7 +79,6 @@ describe('GuardedPattern', () => {
       [EMBED_CREDIT, '— Led By Donkeys (@ByDonkeys) February 23, 2023'],
       [URL_ONLY, 'https://example.com/story'],
       [CREDIT_LABEL, 'Photo: Reuters'],
-      [HASHTAG, '#Russia'],
     ] as const) {
       assert.equal(guarded.test(text), true, text);
     }
