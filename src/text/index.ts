@@ -8,6 +8,7 @@ export {
   hasLetterOrNumber,
   isLetter,
   isLowerAt,
+  isMark,
   isNumber,
   isOpeningPunctuation,
   isSpace,
@@ -32,4 +33,4 @@ export { splitSentences } from './sentences.js';
 export { type Stemmer, stemmerFor } from './stem.js';
 export { primaryLanguage, stopWordsFor } from './stop-words.js';
 export { cachedTermNormalizer, normalizeTerm, type TermRules, termRules, termsOf } from './terms.js';
-export { splitWords } from './words.js';
+export { MAY_BE_SPACELESS, splitWords } from './words.js';
