@@ -1,5 +1,5 @@
 import { foldAsciiCase } from './ascii-case.js';
-import { isLetter } from './char-class.js';
+import { isLetter, isNumber } from './char-class.js';
 import { GuardedPattern } from './guarded-pattern.js';
 import type { Segment } from './segment.js';
 
@@ -63,9 +63,18 @@ export const EMBED_CREDIT = new GuardedPattern(
 );
 /** A link alone, so without a space. */
 export const URL_ONLY = new GuardedPattern(/^(?:https?:\/\/|www\.)\S+$/iu, (text) => !text.includes(' '));
-const EMAIL_LOCAL_CHAR = /[\p{L}\p{N}._%+-]/u;
-const EMAIL_DOMAIN_CHAR = /[\p{L}\p{N}.-]/u;
-const LETTER_CHAR = /\p{L}/u;
+
+/** True when `ch` (one code point, or '' for none) is a letter, a digit or one of `others`. */
+function isLetterDigitOr(ch: string, others: string): boolean {
+  const cp = ch.codePointAt(0);
+  return cp !== undefined && (isLetter(cp) || isNumber(cp) || others.includes(ch));
+}
+
+/** True when `ch` (one code point, or '' for none) is a letter. */
+function isLetterChar(ch: string): boolean {
+  const cp = ch.codePointAt(0);
+  return cp !== undefined && isLetter(cp);
+}
 
 /**
  * True when `text` contains an email address (`name@host.tld`: a local-part character, `@`, then a
@@ -75,14 +84,14 @@ const LETTER_CHAR = /\p{L}/u;
  */
 export function containsEmail(text: string): boolean {
   for (let at = text.indexOf('@', 1); at !== -1; at = text.indexOf('@', at + 1)) {
-    if (!EMAIL_LOCAL_CHAR.test(codePointBefore(text, at))) continue;
+    if (!isLetterDigitOr(codePointBefore(text, at), '._%+-')) continue;
     let i = at + 1;
     while (i < text.length) {
       const ch = codePointAt(text, i);
-      if (!EMAIL_DOMAIN_CHAR.test(ch)) break;
+      if (!isLetterDigitOr(ch, '.-')) break;
       if (ch === '.' && i >= at + 2) {
         const first = codePointAt(text, i + 1);
-        if (LETTER_CHAR.test(first) && LETTER_CHAR.test(codePointAt(text, i + 1 + first.length))) return true;
+        if (isLetterChar(first) && isLetterChar(codePointAt(text, i + 1 + first.length))) return true;
       }
       i += ch.length;
     }

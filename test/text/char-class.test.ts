@@ -15,7 +15,12 @@ import {
   lettersMarksAndNumbers,
 } from '../../src/text/char-class.js';
 import { FROM_GREEK_ON } from '../../src/text/fold-word.js';
-import { LATIN_LETTERS, MAY_HOLD_TELLING_LETTERS } from '../../src/text/language.js';
+import {
+  LATIN_LETTERS,
+  LATIN_WORD,
+  LATIN1_LATIN_WORD,
+  MAY_HOLD_TELLING_LETTERS,
+} from '../../src/text/language.js';
 import { afterOpeners, startsLower, THAI } from '../../src/text/sentences.js';
 
 /** Each test and the pattern it stands for. */
@@ -105,5 +110,19 @@ describe('char-class', () => {
       }),
       { numRuns: 20000 },
     );
+  });
+
+  it('GIVEN a character of Latin-1 or General Punctuation THEN LATIN1_LATIN_WORD takes it as LATIN_WORD does', () => {
+    const one = (p: RegExp) => new RegExp(`^${p.source}$`, 'u');
+    const [latin1, full] = [one(LATIN1_LATIN_WORD), one(LATIN_WORD)];
+    for (const [from, to] of [
+      [0, 0xff],
+      [0x2000, 0x206f],
+    ] as const) {
+      for (let c = from; c <= to; c++) {
+        const ch = String.fromCharCode(c);
+        if (latin1.test(ch) !== full.test(ch)) assert.fail(`U+${c.toString(16)}`);
+      }
+    }
   });
 });
