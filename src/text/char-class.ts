@@ -1,11 +1,11 @@
 /**
- * Unicode property tests on one code point: `\p{L}`, `\p{Lu}`, `\p{Ll}`, `\p{N}`, `\p{M}`, and
- * opening (`\p{Ps}`, `\p{Pi}`) and closing (`\p{Pe}`, `\p{Pf}`) punctuation, answered
- * from a table for Latin-1 and for the General Punctuation block (the spaces, dashes, quotes and
- * bullets of European text), and by the property's pattern only beyond. Every `\p{…}` in a pattern
- * costs V8 an ICU property lookup (~0.25 M instructions) each time it parses the pattern, and the
- * pattern's first compilation millions more, which the one-shot `verbatim` command paid on every
- * run; with these, text of Latin-1 letters never runs, so never compiles, the patterns.
+ * Unicode property tests on one code point: `\p{L}`, `\p{Lu}`, `\p{Ll}`, `\p{N}`, `\p{M}`, opening
+ * (`\p{Ps}`, `\p{Pi}`) and closing (`\p{Pe}`, `\p{Pf}`) punctuation, answered from a table for
+ * Latin-1 and for the General Punctuation block (the spaces, dashes, quotes and bullets of European
+ * text), and by the property's pattern only beyond. Every `\p{…}` in a pattern costs V8 an ICU
+ * property lookup (~0.25 M instructions) each time it parses the pattern, and the pattern's
+ * compilations millions more, which the one-shot `verbatim` command paid on every run; with these,
+ * text of Latin-1 letters never runs, so never compiles, the patterns.
  *
  * Each answer is exactly the pattern's (`test/text/char-class.test.ts` compares them on every code
  * point). A lone surrogate is a code point of its own, as for a `u` pattern.
