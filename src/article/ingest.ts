@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { fail, type Result } from '../core/result.js';
+import { hasLetterOrNumber } from '../text/index.js';
 import { type Article, type ArticleMeta, makeArticle } from './article.js';
 import { guessLegacyCharset, iconvLite } from './charset.js';
 import type { PdfLimits } from './pdf.js';
@@ -197,7 +198,7 @@ export function checkArticle(
   article: Article,
   limits: IngestLimits = DEFAULT_INGEST_LIMITS,
 ): Result<Article> {
-  if (!/[\p{L}\p{N}]/u.test(article.text)) return fail('empty_input', 'There is no text to read.');
+  if (!hasLetterOrNumber(article.text)) return fail('empty_input', 'There is no text to read.');
   if (article.text.length > limits.maxArticleChars) {
     return fail(
       'too_large',

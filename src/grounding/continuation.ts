@@ -1,9 +1,13 @@
+import { isLetter, isNumber } from '../text/index.js';
 import type { Quote } from './quote.js';
 
 /** Marks after which a new sentence starts. */
 const SENTENCE_END = new Set([...'.!?…。！？']);
-/** A letter or digit: the source's own words. */
-const WORDY = /[\p{L}\p{N}]/u;
+/** A letter or digit (`[\p{L}\p{N}]`) at `i`, one UTF-16 unit: the source's own words. */
+function isWordyAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return isLetter(c) || isNumber(c);
+}
 /** How far (UTF-16 units) to look past a quote's edge for the rest of its sentence. */
 const MAX_LOOK = 2000;
 
@@ -47,7 +51,7 @@ function continuesBefore(text: string, quote: Quote): boolean {
   for (let i = quote.start - 1; i >= stop; i--) {
     const ch = text.charAt(i);
     if (ch === '\n' || SENTENCE_END.has(ch)) return false;
-    if (WORDY.test(ch)) return true;
+    if (isWordyAt(text, i)) return true;
   }
   return false;
 }
@@ -58,7 +62,7 @@ function continuesAfter(text: string, quote: Quote): boolean {
   for (let i = quote.end; i < stop; i++) {
     const ch = text.charAt(i);
     if (ch === '\n' || SENTENCE_END.has(ch)) return false;
-    if (WORDY.test(ch)) return true;
+    if (isWordyAt(text, i)) return true;
   }
   return false;
 }
@@ -68,7 +72,7 @@ function endsSentence(quoted: string): boolean {
   for (let i = quoted.length - 1; i >= 0; i--) {
     const ch = quoted.charAt(i);
     if (SENTENCE_END.has(ch)) return true;
-    if (WORDY.test(ch)) return false;
+    if (isWordyAt(quoted, i)) return false;
   }
   return false;
 }

@@ -3,6 +3,7 @@
  * quote marks, apostrophes, dashes and whitespace. Folding is only ever used to *find* a span;
  * what is kept is always the article's own characters.
  */
+import { isLetter, isMark, isNumber, MAY_BE_SPACELESS } from '../text/index.js';
 
 /** A folded string plus, per folded UTF-16 unit, the source span `[srcStart, srcEnd)` it came from. */
 export interface FoldedText {
@@ -190,18 +191,20 @@ export function foldString(s: string): string {
 
 const SPACELESS =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 
-/** True for characters of scripts written without spaces between words (CJK, Thai…). */
+/**
+ * True for characters of scripts written without spaces between words (CJK, Thai…). Most text
+ * never runs SPACELESS: MAY_BE_SPACELESS, a class of UTF-16 units without Unicode properties,
+ * holds every character of those scripts.
+ */
 export function isSpacelessChar(ch: string): boolean {
-  return SPACELESS.test(ch);
+  return MAY_BE_SPACELESS.test(ch) && SPACELESS.test(ch);
 }
 
-/** True for a letter, digit or combining mark. */
+/** True for a letter, digit or combining mark (`[\p{L}\p{N}\p{M}]`); `ch` is one code point or unit. */
 export function isWordChar(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-  return WORD_CHAR.test(ch);
+  const cp = ch.codePointAt(0);
+  return cp !== undefined && (isLetter(cp) || isNumber(cp) || isMark(cp));
 }
 
 /** True for a word character of a script that separates words with spaces. */

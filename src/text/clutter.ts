@@ -1,4 +1,6 @@
 import { foldAsciiCase } from './ascii-case.js';
+import { isLetter, isNumber } from './char-class.js';
+import { GuardedPattern } from './guarded-pattern.js';
 import type { Segment } from './segment.js';
 
 /**
@@ -24,7 +26,7 @@ const BOILERPLATE = new RegExp(
   ].join('|')})`,
   'u',
 );
-const CAPTION = /^FILE\b\s*[-–—]?\s*\p{Lu}/u;
+export const CAPTION = new GuardedPattern(/^FILE\b\s*[-–—]?\s*\p{Lu}/u, (text) => text.startsWith('FILE'));
 
 const BREADCRUMB = /\s[»›]\s|^home\s*[>/|]/iu;
 const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
@@ -33,18 +35,46 @@ const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
  * word of a long shouted line started a scan to its end (quadratic). A longer run of capitals still
  * matches from a later word.
  */
-const PHOTO_CREDIT = /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,}){0,8}\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$/u;
+export const PHOTO_CREDIT = new GuardedPattern(
+  /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,}){0,8}\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$/u,
+  (text) => text.includes('/'),
+);
 const AGENCY_IN_PARENS = /\((?:AP|AFP|Reuters|Getty|EPA)\b/u;
 const AGENCY_TAIL =
   /[.!?”"]\s+(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|ANP|dpa)\.?$/u;
-const AGENCY_ONLY =
-  /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u;
+const CREDIT_SECOND_WORDS = new Set(['Images', 'Press', 'Pictures', 'Photo', 'Photos', 'Agency']);
+/**
+ * One credit alone: a name of one word, or of two whose second is one of CREDIT_SECOND_WORDS
+ * (`Getty Images`, `Associated Press`, `Stella Pictures`).
+ */
+export const AGENCY_ONLY = new GuardedPattern(
+  /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u,
+  (text) => {
+    const space = text.indexOf(' ');
+    return (
+      space === -1 || (space === text.lastIndexOf(' ') && CREDIT_SECOND_WORDS.has(text.slice(space + 1)))
+    );
+  },
+);
 /** An embedded post's credit line: `pic.twitter.com/…`, `— Name (@handle) February 23, 2023`. */
-const EMBED_CREDIT = /pic\.twitter\.com\/|\(@\w+\)\s+\p{Lu}\p{Ll}+ \d{1,2}, \d{4}$/u;
-const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$/iu;
-const EMAIL_LOCAL_CHAR = /[\p{L}\p{N}._%+-]/u;
-const EMAIL_DOMAIN_CHAR = /[\p{L}\p{N}.-]/u;
-const LETTER_CHAR = /\p{L}/u;
+export const EMBED_CREDIT = new GuardedPattern(
+  /pic\.twitter\.com\/|\(@\w+\)\s+\p{Lu}\p{Ll}+ \d{1,2}, \d{4}$/u,
+  (text) => text.includes('pic.twitter.com/') || text.includes('(@'),
+);
+/** A link alone, so without a space. */
+export const URL_ONLY = new GuardedPattern(/^(?:https?:\/\/|www\.)\S+$/iu, (text) => !text.includes(' '));
+
+/** True when `ch` (one code point, or '' for none) is a letter, a digit or one of `others`. */
+function isLetterDigitOr(ch: string, others: string): boolean {
+  const cp = ch.codePointAt(0);
+  return cp !== undefined && (isLetter(cp) || isNumber(cp) || others.includes(ch));
+}
+
+/** True when `ch` (one code point, or '' for none) is a letter. */
+function isLetterChar(ch: string): boolean {
+  const cp = ch.codePointAt(0);
+  return cp !== undefined && isLetter(cp);
+}
 
 /**
  * True when `text` contains an email address (`name@host.tld`: a local-part character, `@`, then a
@@ -54,14 +84,14 @@ const LETTER_CHAR = /\p{L}/u;
  */
 export function containsEmail(text: string): boolean {
   for (let at = text.indexOf('@', 1); at !== -1; at = text.indexOf('@', at + 1)) {
-    if (!EMAIL_LOCAL_CHAR.test(codePointBefore(text, at))) continue;
+    if (!isLetterDigitOr(codePointBefore(text, at), '._%+-')) continue;
     let i = at + 1;
     while (i < text.length) {
       const ch = codePointAt(text, i);
-      if (!EMAIL_DOMAIN_CHAR.test(ch)) break;
+      if (!isLetterDigitOr(ch, '.-')) break;
       if (ch === '.' && i >= at + 2) {
         const first = codePointAt(text, i + 1);
-        if (LETTER_CHAR.test(first) && LETTER_CHAR.test(codePointAt(text, i + 1 + first.length))) return true;
+        if (isLetterChar(first) && isLetterChar(codePointAt(text, i + 1 + first.length))) return true;
       }
       i += ch.length;
     }
@@ -119,7 +149,7 @@ export function isClutter(sentence: string): boolean {
   if (TRAILING_TIMESTAMP.test(text) || isPhotoCredit(text) || AGENCY_TAIL.test(text)) return true;
 
   const tokens = text.split(/\s+/u);
-  const hashtags = tokens.filter((t) => /^#\p{L}/u.test(t)).length;
+  const hashtags = tokens.filter(isHashtag).length;
   if (hashtags >= 2 && hashtags * 2 >= tokens.length) return true;
 
   const { letters, upper, lower } = countLetters(text);
@@ -127,7 +157,11 @@ export function isClutter(sentence: string): boolean {
   return tokens.length >= 3 && upper >= 12 && lower * 10 < upper;
 }
 
-const LETTER = /\p{L}/u;
+/** `/^#\p{L}/u.test(token)`: `#` and a letter. */
+export function isHashtag(token: string): boolean {
+  const second = token.codePointAt(1);
+  return token.startsWith('#') && second !== undefined && isLetter(second);
+}
 
 /** Letters, and the upper- and lower-case ones among them, in one pass over `text`. */
 function countLetters(text: string): { letters: number; upper: number; lower: number } {
@@ -144,7 +178,7 @@ function countLetters(text: string): { letters: number; upper: number; lower: nu
       if (up !== ch.toLowerCase()) {
         if (ch === up) upper++;
         else lower++;
-      } else if (LETTER.test(ch)) letters++;
+      } else if (isLetter(c)) letters++;
     }
   }
   return { letters: letters + upper + lower, upper, lower };
@@ -154,7 +188,10 @@ function isPhotoCredit(text: string): boolean {
   return PHOTO_CREDIT.test(text) || endsInAgencyParens(text);
 }
 
-const CREDIT_LABEL = /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu;
+export const CREDIT_LABEL = new GuardedPattern(
+  /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu,
+  (text) => text.includes(':'),
+);
 
 /** A photo credit standing alone: `Reuters`, `Stella Pictures`, `PHOTO: JANE DOE / REUTERS`. */
 function isCredit(text: string): boolean {

@@ -10,15 +10,16 @@ export function foldWord(word: string, primary: string): string {
   let w = primary === 'tr' || primary === 'az' ? word.toLocaleLowerCase('tr') : word.toLowerCase();
   w = w.replace(APOSTROPHES, "'");
   if (NON_ASCII_DIGIT.test(w)) w = w.replace(NON_ASCII_DIGITS, asciiDigit);
-  if (ARABIC.test(w)) {
+  const mayBeOtherScript = FROM_GREEK_ON.test(w);
+  if (mayBeOtherScript && ARABIC.test(w)) {
     w = w
       .replace(ARABIC_MARKS, '')
       .replace(/[أإآٱ]/gu, 'ا')
       .replace(/ى/gu, 'ي')
       .replace(/ة/gu, 'ه');
-  } else if (DEVANAGARI.test(w)) {
+  } else if (mayBeOtherScript && DEVANAGARI.test(w)) {
     w = w.replace(/[\u093c\u200c\u200d]/gu, '').replace(/\u0901/gu, '\u0902');
-  } else if (GREEK.test(w)) {
+  } else if (mayBeOtherScript && GREEK.test(w)) {
     w = w.normalize('NFD').replace(COMBINING, '').replace(/ς/gu, 'σ').normalize('NFC');
   } else if (primary === 'ro') {
     w = w.replace(/ş/gu, 'ș').replace(/ţ/gu, 'ț');
@@ -38,6 +39,11 @@ const COMBINING = /\p{M}+/gu;
 const ARABIC = /\p{Script=Arabic}/u;
 const DEVANAGARI = /\p{Script=Devanagari}/u;
 const GREEK = /\p{Script=Greek}/u;
+/**
+ * A UTF-16 unit at or beyond U+0370, where Greek, the first of the three scripts above, starts
+ * (surrogates included): a word without one is none of them, and their patterns need not run.
+ */
+export const FROM_GREEK_ON = /[\u0370-\uffff]/;
 /** Latin letters outside ASCII: only these can carry accents to fold. */
 const LATIN_ACCENTED = /[\u00c0-\u024f\u1e00-\u1eff]/u;
 /** Harakat, Quranic marks, the superscript alef and tatweel. */

@@ -1,3 +1,5 @@
+import { BEYOND_LATIN1 } from './words.js';
+
 /**
  * Guesses the language of `text` when nothing declares it (a pasted article, a question): by its
  * script, then within a script by letters only some languages use (Vietnamese `ơ ư đ`, Turkish
@@ -168,7 +170,7 @@ const LATIN_WORDS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Letters only some Latin-script languages write, and how much one occurrence counts for each. */
-const LATIN_LETTERS: ReadonlyArray<readonly [RegExp, string, number]> = [
+export const LATIN_LETTERS: ReadonlyArray<readonly [RegExp, string, number]> = [
   [/[ơưđ\u1ea0-\u1ef9]/giu, 'vi', 2],
   [/[ığ]|İ/gu, 'tr', 2],
   [/[șțŞşţ]/giu, 'ro', 1],
@@ -186,6 +188,12 @@ const LATIN_LETTERS: ReadonlyArray<readonly [RegExp, string, number]> = [
   [/[åæø]/giu, 'sv', 0.2],
 ];
 
+/**
+ * Every letter LATIN_LETTERS counts, in either case, lies in ¡–ɏ, in Latin Extended Additional or
+ * is the Ångström sign: text without one (most English) need not run their 15 `iu` patterns.
+ */
+export const MAY_HOLD_TELLING_LETTERS = /[\u00a1-\u024f\u1e00-\u1eff\u212b]/;
+
 /** Word → [language, weight] pairs, the weight shared among the languages using the word. */
 const LATIN_MARKERS: ReadonlyMap<string, ReadonlyArray<readonly [string, number]>> = (() => {
   const langsOf = new Map<string, string[]>();
@@ -195,7 +203,13 @@ const LATIN_MARKERS: ReadonlyMap<string, ReadonlyArray<readonly [string, number]
   return new Map([...langsOf].map(([w, langs]) => [w, langs.map((l) => [l, 1 / langs.length] as const)]));
 })();
 
-const LATIN_WORD = /[\p{Script=Latin}\p{M}'’]+/gu;
+export const LATIN_WORD = /[\p{Script=Latin}\p{M}'’]+/gu;
+/**
+ * LATIN_WORD for text of Latin-1 and General Punctuation alone (see BEYOND_LATIN1), its class
+ * spelled out: Latin-1's Latin letters and the two apostrophes (neither block holds a mark or
+ * another Latin letter), a pattern V8 compiles without asking ICU.
+ */
+export const LATIN1_LATIN_WORD = /[A-Za-z\u00aa\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff'’]+/gu;
 
 function latinLanguage(sample: string): string | null {
   let best: string | null = null;
@@ -214,14 +228,16 @@ function latinScores(sample: string): Map<string, number> {
   const score = new Map<string, number>();
   const add = (lang: string, n: number) => score.set(lang, (score.get(lang) ?? 0) + n);
   let words = 0;
-  for (const m of sample.matchAll(LATIN_WORD)) {
+  for (const m of sample.matchAll(BEYOND_LATIN1.test(sample) ? LATIN_WORD : LATIN1_LATIN_WORD)) {
     words++;
     for (const [lang, weight] of LATIN_MARKERS.get(m[0].toLowerCase().replace('’', "'")) ?? [])
       add(lang, weight);
   }
-  for (const [letters, lang, weight] of LATIN_LETTERS) {
-    const n = sample.match(letters)?.length ?? 0;
-    if (n > 0) add(lang, Math.min(n, words) * weight);
+  if (MAY_HOLD_TELLING_LETTERS.test(sample)) {
+    for (const [letters, lang, weight] of LATIN_LETTERS) {
+      const n = sample.match(letters)?.length ?? 0;
+      if (n > 0) add(lang, Math.min(n, words) * weight);
+    }
   }
   return score;
 }

@@ -1,3 +1,4 @@
+import { foldAsciiCase } from './ascii-case.js';
 import { foldWord } from './fold-word.js';
 import { primaryLanguage } from './stop-words.js';
 import { splitWords } from './words.js';
@@ -199,16 +200,21 @@ export function questionWordsFor(lang: string | null): ReadonlySet<string> {
 
 const NO_WORDS: ReadonlySet<string> = new Set();
 
-const NUMBER_QUESTION =
-  /^(?:how (?:many|much|long|far|old|large|big|tall|high|wide|deep|often|fast|heavy|large)|what (?:percentage|percent|proportion|number|amount|size|length|height|width|depth|population|age|temperature|speed|distance|cost|price|fraction|ratio)\b|(?:at|by|to) (?:what|how) (?:much|many|temperature|speed|rate)\b)/iu;
-const DATE_QUESTION =
-  /^(?:when\b|(?:in|by|during|since|until|from) (?:what|which) (?:year|years|date|century|decade|month|day|period|era|time)\b|(?:what|which) (?:year|date|century|decade|month|day|time)\b)/iu;
-const PERSON_QUESTION = /^(?:who|whom|whose)\b/iu;
+/**
+ * English question openings and answer words, case-insensitive: tested on `foldAsciiCase(text)`,
+ * hence lower-case and without the `i` flag (an `iu` pattern costs V8 its Unicode case closure).
+ */
+export const NUMBER_QUESTION =
+  /^(?:how (?:many|much|long|far|old|large|big|tall|high|wide|deep|often|fast|heavy|large)|what (?:percentage|percent|proportion|number|amount|size|length|height|width|depth|population|age|temperature|speed|distance|cost|price|fraction|ratio)\b|(?:at|by|to) (?:what|how) (?:much|many|temperature|speed|rate)\b)/u;
+export const DATE_QUESTION =
+  /^(?:when\b|(?:in|by|during|since|until|from) (?:what|which) (?:year|years|date|century|decade|month|day|period|era|time)\b|(?:what|which) (?:year|date|century|decade|month|day|time)\b)/u;
+export const PERSON_QUESTION = /^(?:who|whom|whose)\b/u;
 
-const NUMBER_WORDS =
-  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozen|half|twice|thrice|single|double|triple|several|few|many|percent)\b/iu;
-const DATE_WORDS =
-  /\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|century|centuries|decade|today|yesterday|tomorrow|spring|summer|autumn|fall|winter|bc|ad|era|age|period|dynasty|reign|after|before|during|until|since|ago)\b/iu;
+export const NUMBER_WORDS =
+  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozen|half|twice|thrice|single|double|triple|several|few|many|percent)\b/u;
+export const DATE_WORDS =
+  /\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|century|centuries|decade|today|yesterday|tomorrow|spring|summer|autumn|fall|winter|bc|ad|era|age|period|dynasty|reign|after|before|during|until|since|ago)\b/u;
+export const PERSON_PRONOUN = /\b(?:he|she|they|who)\b/u;
 
 /**
  * The answer type `question` asks for in `lang` (BCP 47; null: English), or null when its wording
@@ -219,9 +225,10 @@ export function expectedAnswerType(question: string, lang: string | null): Answe
   const primary = primaryLanguage(lang);
   const q = question.trim();
   if (primary === 'en') {
-    if (DATE_QUESTION.test(q)) return 'date';
-    if (NUMBER_QUESTION.test(q)) return 'number';
-    if (PERSON_QUESTION.test(q)) return 'person';
+    const folded = foldAsciiCase(q);
+    if (DATE_QUESTION.test(folded)) return 'date';
+    if (NUMBER_QUESTION.test(folded)) return 'number';
+    if (PERSON_QUESTION.test(folded)) return 'person';
   }
   const cues = cuesFor(primary);
   if (!cues) return null;
@@ -252,9 +259,9 @@ export function holdsAnswerType(
   const primary = primaryLanguage(lang);
   switch (type) {
     case 'number':
-      return primary === 'en' ? NUMBER_WORDS.test(sentence) : DIGIT.test(sentence);
+      return primary === 'en' ? NUMBER_WORDS.test(foldAsciiCase(sentence)) : DIGIT.test(sentence);
     case 'date':
-      if (primary === 'en') return DATE_WORDS.test(sentence);
+      if (primary === 'en') return DATE_WORDS.test(foldAsciiCase(sentence));
       return YEARISH.test(sentence) || monthsOf(primary).some((m) => sentence.toLowerCase().includes(m));
     case 'person':
     case 'place': {
@@ -263,7 +270,7 @@ export function holdsAnswerType(
       const names = sentence.match(/(?<=\s)\p{Lu}\p{Ll}+/gu) ?? [];
       return (
         names.some((name) => !asked.has(name.toLowerCase())) ||
-        (type === 'person' && primary === 'en' && /\b(?:he|she|they|who)\b/iu.test(sentence))
+        (type === 'person' && primary === 'en' && PERSON_PRONOUN.test(foldAsciiCase(sentence)))
       );
     }
   }
@@ -297,9 +304,10 @@ function monthsOf(primary: string): readonly string[] {
   return names;
 }
 
-const NEGATION = /\b(?:not|never|no|none|nor|neither|without)\b|n['’]t\b/iu;
+/** Case-insensitive: tested on `foldAsciiCase(text)`, hence lower-case and without the `i` flag. */
+export const NEGATION = /\b(?:not|never|no|none|nor|neither|without)\b|n['’]t\b/u;
 
 /** A question asking what is *not* so, over a sentence saying nothing negative, is a trap (English). */
 export function negationMismatch(question: string, sentence: string): boolean {
-  return NEGATION.test(question) && !NEGATION.test(sentence);
+  return NEGATION.test(foldAsciiCase(question)) && !NEGATION.test(foldAsciiCase(sentence));
 }

@@ -1,3 +1,14 @@
+import {
+  endOfRun,
+  endsWithMark,
+  hasLetterOrNumber,
+  isLetter,
+  isLowerAt,
+  isOpeningPunctuation,
+  isSpace,
+  isUpper,
+} from './char-class.js';
+import { GuardedPattern, isAsciiLowerAt } from './guarded-pattern.js';
 import { splitParagraphs } from './paragraphs.js';
 import { type Segment, trimmedSegment } from './segment.js';
 import { segmenterFor } from './segmenters.js';
@@ -26,8 +37,14 @@ const BEFORE_NUMBER = new Set(
   ),
 );
 
-/** `U.S.`, `U.K.`, `D.C.`: ends a sentence only when a typical sentence opener follows. */
-const LETTER_ABBREVIATION = /(?:^|[\s(“"'‘«])(?:\p{L}\.){2,}$/u;
+/**
+ * `U.S.`, `U.K.`, `D.C.`: ends a sentence only when a typical sentence opener follows. Ends in `.`
+ * with another `.` two UTF-16 units before it (a letter of one unit between) or three (of two).
+ */
+export const LETTER_ABBREVIATION = new GuardedPattern(
+  /(?:^|[\s(“"'‘«])(?:\p{L}\.){2,}$/u,
+  (text) => text.endsWith('.') && (text.at(-3) === '.' || text.at(-4) === '.'),
+);
 const SENTENCE_OPENERS = new Set(
   [
     'the a an he she it they we i you this that these those there here but and so yet however in on at',
@@ -38,17 +55,54 @@ const SENTENCE_OPENERS = new Set(
     .split(' '),
 );
 
-/** A wire-story dateline, `ST. JOSEPH, Mich.`: the story's first sentence follows on. */
-const DATELINE = /^[\p{Lu}][\p{Lu} .'-]+, \p{Lu}[\p{L}.]{1,8}\.$/u;
+/**
+ * A wire-story dateline, `ST. JOSEPH, Mich.`: the story's first sentence follows on. Starts with a
+ * capital, holds `, `, and its second character is a capital, a space, `.`, `'` or `-`, so never a–z.
+ */
+export const DATELINE = new GuardedPattern(
+  /^[\p{Lu}][\p{Lu} .'-]+, \p{Lu}[\p{L}.]{1,8}\.$/u,
+  (text) => isUpper(text.codePointAt(0) ?? 0) && !isAsciiLowerAt(text, 1) && text.includes(', '),
+);
 
-const LAST_WORD = /(?:^|[\s(“"'‘«[])([\p{L}.-]+)\.$/u;
-const INITIAL = /(?:^|[\s(“"'‘«-])\p{Lu}\.$/u;
-const TERMINAL = /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u;
-const OPENERS = /^[\p{Ps}\p{Pi}"'«‘“\s]*/u;
+/** What may stand before the word `wordBeforeFinalPeriod` reads, when it does not start the text. */
+const BEFORE_WORD = /[\s(“"'‘«[]/u;
 
-function startsLower(text: string): boolean {
-  const rest = text.slice(OPENERS.exec(text)?.[0].length ?? 0);
-  return /^\p{Ll}/u.test(rest);
+/**
+ * `/(?:^|[\s(“"'‘«[])([\p{L}.-]+)\.$/u.exec(text)?.[1]`: the word of letters, `.` and `-` that a
+ * final `.` ends, when it starts `text` or follows a space, an opening bracket or a quote. Read
+ * backwards from the end with `isLetter`, so European text needs no `\p{L}` pattern.
+ */
+export function wordBeforeFinalPeriod(text: string): string | undefined {
+  if (!text.endsWith('.')) return undefined;
+  const end = text.length - 1;
+  let start = end;
+  while (start > 0) {
+    const low = text.charCodeAt(start - 1);
+    const high = start >= 2 ? text.charCodeAt(start - 2) : 0;
+    const paired = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
+    const cp = paired ? (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000 : low;
+    if (cp !== 0x2e && cp !== 0x2d && !isLetter(cp)) break;
+    start -= paired ? 2 : 1;
+  }
+  if (start === end || (start > 0 && !BEFORE_WORD.test(text.charAt(start - 1)))) return undefined;
+  return text.slice(start, end);
+}
+/** `J. R. R. Tolkien`: a capital and `.` end the text, so never a–z and `.`. */
+export const INITIAL = new GuardedPattern(
+  /(?:^|[\s(“"'‘«-])\p{Lu}\.$/u,
+  (text) => text.endsWith('.') && !isAsciiLowerAt(text, text.length - 2),
+);
+/** Marks that end a sentence (before any closing brackets and quotes). */
+const TERMINALS = '.!?…。！？';
+
+/** Where `text` starts after its opening brackets, quotes and spaces (`^[\p{Ps}\p{Pi}"'«‘“\s]*`). */
+export function afterOpeners(text: string): number {
+  return endOfRun(text, 0, (cp) => isOpeningPunctuation(cp) || cp === 0x22 || cp === 0x27 || isSpace(cp));
+}
+
+/** `/^\p{Ll}/u` after `^[\p{Ps}\p{Pi}"'«‘“\s]*`: a lower-case start behind opening quotes and spaces. */
+export function startsLower(text: string): boolean {
+  return isLowerAt(text, afterOpeners(text));
 }
 
 function startsDigit(text: string): boolean {
@@ -73,17 +127,17 @@ function tailOf(text: string): string {
 
 /** True when ICU's break between `prev` and `next` falls inside a sentence. */
 function continuesSentence(source: string, prev: Segment, next: Segment): boolean {
-  if (!/[\p{L}\p{N}]/u.test(next.text)) return true;
+  if (!hasLetterOrNumber(next.text)) return true;
   const acrossLine = source.slice(prev.end, next.start).includes('\n');
   const tail = tailOf(prev.text);
-  if (acrossLine) return !TERMINAL.test(tail) && !/[:;]$/u.test(tail) && startsLower(next.text);
+  if (acrossLine) return !endsWithMark(tail, TERMINALS) && !/[:;]$/u.test(tail) && startsLower(next.text);
   if (startsLower(next.text)) return true;
   if (INITIAL.test(tail) || (prev.text.length <= SENTENCE_TAIL && DATELINE.test(prev.text))) return true;
   if (LETTER_ABBREVIATION.test(tail)) {
-    const first = /^[\p{L}’']+/u.exec(next.text.slice(OPENERS.exec(next.text)?.[0].length ?? 0))?.[0];
+    const first = /^[\p{L}’']+/u.exec(next.text.slice(afterOpeners(next.text)))?.[0];
     return first !== undefined && !SENTENCE_OPENERS.has(first.toLowerCase());
   }
-  const word = LAST_WORD.exec(tail)?.[1]?.toLowerCase();
+  const word = wordBeforeFinalPeriod(tail)?.toLowerCase();
   if (word === undefined) return false;
   if (NEVER_FINAL.has(word)) return true;
   return BEFORE_NUMBER.has(word) && startsDigit(next.text);
@@ -127,7 +181,8 @@ function icuSentences(text: string, locale: string | null | undefined): Iterable
   return rootSentenceBreaks(text, locale) ?? segmenterFor(locale, 'sentence').segment(text);
 }
 
-const THAI = /\p{Script=Thai}/u;
+/** `\p{Script=Thai}`, spelled out (the Thai block less its unassigned points) so ICU is not asked. */
+export const THAI = /[\u0e01-\u0e3a\u0e40-\u0e5b]/u;
 /** A space between two Thai letters: where Thai, which has no full stop, ends a sentence or clause. */
 const THAI_BREAK = /(?<=\p{Script=Thai})[^\S\n]+(?=\p{Script=Thai})/gu;
 /**

@@ -1,3 +1,4 @@
+import { lettersMarksAndNumbers } from './char-class.js';
 import { foldWord, unaccentLatin } from './fold-word.js';
 import { type Stemmer, stemmerFor } from './stem.js';
 import { primaryLanguage, stopWordsFor } from './stop-words.js';
@@ -21,7 +22,6 @@ export function termRules(lang: string | null): TermRules {
 const POSSESSIVE = /'s?$/u;
 const SUFFIX_AFTER_APOSTROPHE = /'.*$/u;
 const ELIDED_ARTICLE = /^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|dell|all|dall|nell|sull|un)'/u;
-const NOT_WORDY = /[^\p{L}\p{M}\p{N}]+/gu;
 
 /**
  * The index terms of `text`, in order, duplicates kept: words by `Intl.Segmenter`, folded by the
@@ -57,7 +57,7 @@ export function cachedTermNormalizer(rules: TermRules): (word: string) => string
 export function normalizeTerm(word: string, rules: TermRules): string | null {
   const lower = foldWord(word, rules.primary);
   if (rules.stopWords.has(lower)) return null;
-  const bare = withoutApostrophe(lower, rules.primary).replace(NOT_WORDY, '');
+  const bare = lettersMarksAndNumbers(withoutApostrophe(lower, rules.primary));
   if (bare === '' || rules.stopWords.has(bare)) return null;
   if (rules.primary === 'en') return rules.stem(unaccentLatin(bare));
   return unaccentLatin(rules.stem(bare));

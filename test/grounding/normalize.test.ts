@@ -5,6 +5,8 @@ import {
   foldString,
   foldText,
   isShortProposal,
+  isSpacelessChar,
+  isWordChar,
   splitAtEllipses,
   stripProposalEdges,
 } from '../../src/grounding/normalize.js';
@@ -139,5 +141,21 @@ describe('proposal edges and ellipses in linear time', () => {
     const started = performance.now();
     assert.equal(stripProposalEdges(`“start${'.'.repeat(5_000)}end…”`), `start${'.'.repeat(5_000)}end`);
     assert.ok(performance.now() - started < 500);
+  });
+});
+
+describe('isWordChar and isSpacelessChar', () => {
+  it('GIVEN any code point or lone UTF-16 unit THEN they answer as their patterns do', () => {
+    const word = /[\p{L}\p{N}\p{M}]/u;
+    const spaceless =
+      /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const ch = String.fromCodePoint(cp);
+      if (isWordChar(ch) !== word.test(ch) || isSpacelessChar(ch) !== spaceless.test(ch)) {
+        assert.fail(`U+${cp.toString(16)}`);
+      }
+    }
+    assert.equal(isWordChar(''), false);
+    assert.equal(isSpacelessChar(''), false);
   });
 });

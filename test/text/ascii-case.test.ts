@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { DANGLING_START } from '../../src/engines/extractive/key-sentences.js';
 import { foldAsciiCase } from '../../src/text/ascii-case.js';
 import { isClutter } from '../../src/text/clutter.js';
+import {
+  DATE_QUESTION,
+  DATE_WORDS,
+  NEGATION,
+  NUMBER_QUESTION,
+  NUMBER_WORDS,
+  PERSON_PRONOUN,
+  PERSON_QUESTION,
+} from '../../src/text/question-cues.js';
 
 /** Patterns built of what `foldAsciiCase`'s callers use: lower-case words, `\b \d \s \S .*`, `[^,]`, `$`, caseless marks. */
 const PATTERNS = [
@@ -71,5 +81,50 @@ describe('foldAsciiCase', () => {
     ])
       assert.equal(isClutter(line), true, line);
     assert.equal(isClutter('Shared values matter to both countries, the minister said.'), false);
+  });
+
+  it('GIVEN any text THEN the folded question-cue and connective patterns match as they would with `iu`', () => {
+    const pieces = [
+      ...PIECES,
+      ..."gGbBvV0'’?:.",
+      'When',
+      'WHAT YEAR',
+      'how many',
+      'In which century',
+      'Who',
+      'whose',
+      'Twelve',
+      'DOZEN',
+      'March',
+      '1990s',
+      '21st',
+      'He',
+      'They',
+      'NOT',
+      "Don't",
+      'isn’t',
+      'However',
+      'But',
+      'These',
+      'Their',
+    ];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((p) => p.join(''));
+    for (const pattern of [
+      DATE_QUESTION,
+      NUMBER_QUESTION,
+      PERSON_QUESTION,
+      NUMBER_WORDS,
+      DATE_WORDS,
+      PERSON_PRONOUN,
+      NEGATION,
+      DANGLING_START,
+    ]) {
+      assert.equal(pattern.flags, 'u');
+      const caseless = new RegExp(pattern.source, 'iu');
+      fc.assert(
+        fc.property(text, (t) => caseless.test(t) === pattern.test(foldAsciiCase(t))),
+        { numRuns: 3000 },
+      );
+    }
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { containsEmail, isEmailOnly } from '../../src/text/clutter.js';
+import { containsEmail, isEmailOnly, isHashtag } from '../../src/text/clutter.js';
 import { findClutter, isClutter, splitSentences } from '../../src/text/index.js';
 import { readFixture } from '../helpers/fixtures.js';
 
@@ -105,5 +105,16 @@ describe('email detection', () => {
     assert.equal(containsEmail('the @handle and user@localhost and a@b.c'), false);
     assert.equal(isEmailOnly('jane.doe@example.co.uk'), true);
     assert.equal(isEmailOnly('jane doe@example.co.uk'), false);
+  });
+});
+
+describe('isHashtag', () => {
+  it('GIVEN any token THEN it answers as /^#\\p{L}/u does', () => {
+    const pieces = [...'#a1_ É', 'я', '𝐀', '\ud835', '\udc00', '“', '中'];
+    const token = fc.array(fc.constantFrom(...pieces), { maxLength: 6 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(token, (t) => isHashtag(t) === /^#\p{L}/u.test(t)),
+      { numRuns: 10000 },
+    );
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { splitSentences } from '../../src/text/index.js';
+import { wordBeforeFinalPeriod } from '../../src/text/sentences.js';
 
 const texts = (text: string, locale?: string) => splitSentences(text, locale).map((s) => s.text);
 
@@ -76,5 +78,17 @@ describe('splitSentences', () => {
     const sentences = splitSentences(text, 'en');
     assert.equal(sentences.length, 2700);
     assert.ok(performance.now() - started < 5000, 'segmenting must stay linear in the input');
+  });
+});
+
+describe('wordBeforeFinalPeriod', () => {
+  it('GIVEN any text THEN it reads the word its pattern captures', () => {
+    const pieces = [...'aZé.-. (“"\'‘«[,1\u0000\u00a0’•', 'я', '𝐀', '\ud835', '\udc00', 'Mr', 'approx'];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((p) => p.join(''));
+    const pattern = /(?:^|[\s(“"'‘«[])([\p{L}.-]+)\.$/u;
+    fc.assert(
+      fc.property(text, (t) => assert.equal(wordBeforeFinalPeriod(t), pattern.exec(t)?.[1])),
+      { numRuns: 20000 },
+    );
   });
 });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { splitWords } from '../../src/text/index.js';
+import {
+  BEYOND_LATIN1,
+  LATIN1_WORD,
+  MAY_BE_SPACELESS,
+  SPACED_WORD,
+  WORD_OR_RUN,
+} from '../../src/text/words.js';
 
 const words = (text: string, locale?: string) => splitWords(text, locale).map((w) => w.text);
 
@@ -44,5 +52,56 @@ describe('splitWords', () => {
     const started = performance.now();
     assert.equal(splitWords(text).length, 10 * 3400);
     assert.ok(performance.now() - started < 5000);
+  });
+});
+
+describe('SPACED_WORD', () => {
+  it('GIVEN a code point MAY_BE_SPACELESS passes over THEN it is of no spaceless script', () => {
+    const spaceless = new RegExp(`^(?:${WORD_OR_RUN})$`, 'u');
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const ch = String.fromCodePoint(cp);
+      if (!MAY_BE_SPACELESS.test(ch) && spaceless.exec(ch)?.[1] !== undefined) {
+        assert.fail(`U+${cp.toString(16)} is spaceless`);
+      }
+    }
+  });
+
+  it('GIVEN text without spaceless script THEN SPACED_WORD matches what WORD_OR_RUN matches', () => {
+    const pieces = [..."aZé ß,.'’“—_-1²½", 'я', 'Ж', 'ά', '\u0301', '٣', 'ك', '\u00a0', '€'];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 16 }).map((p) => p.join(''));
+    const matches = (t: string, source: string) =>
+      [...t.matchAll(new RegExp(source, 'gu'))].map((m) => [m.index, m[0]]);
+    fc.assert(
+      fc.property(text, (t) => {
+        assert.equal(MAY_BE_SPACELESS.test(t), false);
+        assert.deepEqual(matches(t, SPACED_WORD), matches(t, WORD_OR_RUN));
+      }),
+      { numRuns: 10000 },
+    );
+  });
+});
+
+describe('LATIN1_WORD', () => {
+  it('GIVEN text of Latin-1 and General Punctuation THEN LATIN1_WORD matches what SPACED_WORD matches', () => {
+    const allowed: string[] = [];
+    for (let c = 0; c <= 0xff; c++) allowed.push(String.fromCharCode(c));
+    for (let c = 0x2000; c <= 0x206f; c++) allowed.push(String.fromCharCode(c));
+    for (let c = 0; c <= 0xffff; c++) {
+      const inside = c <= 0xff || (c >= 0x2000 && c <= 0x206f);
+      if (BEYOND_LATIN1.test(String.fromCharCode(c)) === inside) assert.fail(`U+${c.toString(16)}`);
+    }
+    const pieces = [...allowed, ...allowed.map((ch) => `${ch}a`), ...allowed.map((ch) => `1${ch}2`)];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map((p) => p.join(''));
+    const matches = (t: string, source: string) =>
+      [...t.matchAll(new RegExp(source, 'gu'))].map((m) => [m.index, m[0]]);
+    for (const ch of allowed)
+      assert.deepEqual(
+        matches(`a${ch}b${ch}1${ch}`, LATIN1_WORD),
+        matches(`a${ch}b${ch}1${ch}`, SPACED_WORD),
+      );
+    fc.assert(
+      fc.property(text, (t) => assert.deepEqual(matches(t, LATIN1_WORD), matches(t, SPACED_WORD))),
+      { numRuns: 10000 },
+    );
   });
 });

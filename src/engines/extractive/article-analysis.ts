@@ -1,8 +1,13 @@
 import type { Article } from '../../article/article.js';
 import {
   cachedTermNormalizer,
+  endOfRun,
+  endsWithMark,
   findClutter,
   guessLanguage,
+  isLowerAt,
+  isOpeningPunctuation,
+  isSpace,
   type Segment,
   splitParagraphs,
   splitSentences,
@@ -44,8 +49,9 @@ export interface ArticleAnalysis {
 }
 
 const LEADING_MARK = /^(?:[•·▪●◦‣∙*>]|[-–—]{1,2}|\d{1,2}[.)])\s+/u;
-const FINAL_PUNCTUATION = /[.!?…。！？।॥؟][\p{Pe}\p{Pf}"'’”»]*$/u;
-const QUESTION_MARK = /[?？؟;][\p{Pe}\p{Pf}"'’”»]*$/u;
+/** Marks that end a sentence, and those that end a question (`;` in Greek), before closing quotes. */
+const FINAL_PUNCTUATION = '.!?…。！？।॥؟';
+const QUESTION_MARKS = '?？؟;';
 
 /**
  * Splits the article into sentences (bullets and leading dashes dropped from their spans), flags
@@ -99,10 +105,10 @@ export function analyzeArticle(article: Article): ArticleAnalysis {
       // the lines around it to make sense: never a key point on its own.
       fragment:
         /[:;]$/u.test(seg.text) ||
-        /^[\p{Pi}\p{Ps}"'•·*-]*\s*\p{Ll}/u.test(seg.text) ||
-        (!FINAL_PUNCTUATION.test(seg.text) && wordCount < 12),
-      question: QUESTION_MARK.test(seg.text) && (!seg.text.endsWith(';') || rules.primary === 'el'),
-      heading: !FINAL_PUNCTUATION.test(seg.text) && wordCount < 12 && ownLine(text, raw, i),
+        startsAsContinuation(seg.text) ||
+        (!endsWithMark(seg.text, FINAL_PUNCTUATION) && wordCount < 12),
+      question: endsWithMark(seg.text, QUESTION_MARKS) && (!seg.text.endsWith(';') || rules.primary === 'el'),
+      heading: !endsWithMark(seg.text, FINAL_PUNCTUATION) && wordCount < 12 && ownLine(text, raw, i),
       terms,
       wordCount,
     });
@@ -111,6 +117,22 @@ export function analyzeArticle(article: Article): ArticleAnalysis {
 }
 
 /** True when sentence `i` of `sentences` stands on a line of its own in `text`. */
+/** Bullets and quotes a continuation may start behind, besides opening brackets and quotes. */
+const CONTINUATION_LEAD = '"\'•·*-';
+
+/**
+ * `/^[\p{Pi}\p{Ps}"'•·*-]*\s*\p{Ll}/u.test(text)`: a lower-case start, after any opening quotes,
+ * brackets, bullets and then spaces.
+ */
+export function startsAsContinuation(text: string): boolean {
+  const afterLead = endOfRun(
+    text,
+    0,
+    (cp) => isOpeningPunctuation(cp) || CONTINUATION_LEAD.includes(String.fromCodePoint(cp)),
+  );
+  return isLowerAt(text, endOfRun(text, afterLead, isSpace));
+}
+
 function ownLine(text: string, sentences: readonly Segment[], i: number): boolean {
   const cur = sentences[i] as Segment;
   const prev = sentences[i - 1];

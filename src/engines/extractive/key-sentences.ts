@@ -1,3 +1,4 @@
+import { foldAsciiCase } from '../../text/index.js';
 import type { SummaryLength } from '../engine.js';
 import type { ArticleAnalysis, SentenceInfo } from './article-analysis.js';
 import { lexRank } from './lex-rank.js';
@@ -40,9 +41,12 @@ export interface KeySentences {
   readonly keyPoints: readonly number[];
 }
 
-/** Sentences that lean on the one before: a connective, or a pronoun subject (after an opening phrase). */
-const DANGLING_START =
-  /^(?:[“"‘'«]\s*)?(?:(?:but|and|or|so|yet|however|also|still|then|such)\b|(?:[^,]{0,40},\s+)?(?:he|she|it|they|this|these|that|those|his|her|its|their|there)\b)/iu;
+/**
+ * Sentences that lean on the one before: a connective, or a pronoun subject (after an opening
+ * phrase). Case-insensitive: tested on `foldAsciiCase(text)`, hence lower-case and without `i`.
+ */
+export const DANGLING_START =
+  /^(?:[“"‘'«]\s*)?(?:(?:but|and|or|so|yet|however|also|still|then|such)\b|(?:[^,]{0,40},\s+)?(?:he|she|it|they|this|these|that|those|his|her|its|their|there)\b)/u;
 
 /**
  * Chooses the summary and key points: candidates are the article's complete, non-clutter
@@ -74,7 +78,7 @@ export function chooseKeySentences(
       const central = (centrality[k] as number) / maxCentrality;
       const prior = 1 / (1 + weights.decay * (paragraphRank.get(s.paragraph) ?? 0));
       const score = ((1 - position) * central + position * prior) * lengthFactor(s);
-      return DANGLING_START.test(s.seg.text) ? score * dangling : score;
+      return DANGLING_START.test(foldAsciiCase(s.seg.text)) ? score * dangling : score;
     });
   const summaryScores = scoresWith(weights.position, 0.8);
   const scores = scoresWith(weights.keyPointPosition, 0.85);

@@ -1,11 +1,9 @@
 import { MAX_QUOTE_CHARS, quoteSpan } from '../../grounding/index.js';
-import type { Segment } from '../../text/index.js';
+import { hasLetterOrNumber, type Segment } from '../../text/index.js';
 import type { Claim } from '../engine.js';
 
 /** Where a long sentence may be cut so that the part quoted still reads as a clause. */
 const CLAUSE_END = /[,;:–—)]\s/gu;
-/** Grounding may trim a stray mark off a span; only words left out make the quote a part. */
-const WORDY = /[\p{L}\p{N}]/u;
 
 /**
  * A claim made of one sentence of `text`, quoted verbatim. A sentence longer than MAX_QUOTE_CHARS is
@@ -17,8 +15,9 @@ export function sentenceClaim(text: string, seg: Segment, focus: readonly number
   const [start, end] = seg.end - seg.start <= MAX_QUOTE_CHARS ? [seg.start, seg.end] : clip(seg, focus);
   const quote = quoteSpan(text, start, end);
   if (!quote) return null;
-  const cutBefore = WORDY.test(text.slice(seg.start, quote.start));
-  const cutAfter = WORDY.test(text.slice(quote.end, seg.end));
+  // Grounding may trim a stray mark off a span; only words left out make the quote a part.
+  const cutBefore = hasLetterOrNumber(text.slice(seg.start, quote.start));
+  const cutAfter = hasLetterOrNumber(text.slice(quote.end, seg.end));
   const claimText = `${cutBefore ? '…' : ''}${quote.text}${cutAfter ? '…' : ''}`;
   return { text: claimText, quotes: [quote] };
 }

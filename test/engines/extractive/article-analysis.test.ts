@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { startsAsContinuation } from '../../../src/engines/extractive/article-analysis.js';
+
+describe('startsAsContinuation', () => {
+  it('GIVEN any text THEN it answers as its pattern does', () => {
+    const pieces = [
+      ...'aZé .!?"\'’”»«“‘()[]{}•·*-\n\t',
+      '\u00a0',
+      'я',
+      'Ж',
+      '𝐚',
+      '\ud835',
+      '\udc00',
+      '⸂',
+      '》',
+    ];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map((p) => p.join(''));
+    const pattern = /^[\p{Pi}\p{Ps}"'•·*-]*\s*\p{Ll}/u;
+    fc.assert(
+      fc.property(text, (t) => assert.equal(startsAsContinuation(t), pattern.test(t))),
+      { numRuns: 20000 },
+    );
+  });
+});
