@@ -40,7 +40,7 @@ describe('fdOutput', () => {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.split('\n').filter(Boolean);
     assert.equal(lines.length, 20_000);
-    lines.forEach((line, i) => assert.equal(line, `line ${i} ${'é'.repeat(40)}`));
+    for (const [i, line] of lines.entries()) assert.equal(line, `line ${i} ${'é'.repeat(40)}`);
   });
 
   it('GIVEN a reader that goes away (| head) THEN the writer stops quietly and the process ends normally', async () => {
