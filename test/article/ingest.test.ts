@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { articleFromBytes, markdownToText, sniffKind } from '../../src/article/ingest.js';
-import { loadLocalSource, readStreamBounded } from '../../src/article/sources.js';
+import { loadLocalSource, readFileBounded, readStreamBounded } from '../../src/article/sources.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const input = (bytes: Uint8Array, filename: string | null = null, contentType: string | null = null) => ({
@@ -175,6 +176,35 @@ describe('ingest', () => {
     assert.ok(!result.ok);
     assert.equal(result.error.code, 'unreadable');
     assert.match(result.error.message, /No such file/);
+  });
+
+  it('GIVEN a directory or a FIFO nobody writes to THEN unreadable at once, and nothing waits on the FIFO', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'verbatim-not-a-file-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    for (const path of [dir, fifo]) {
+      const started = performance.now();
+      const result = await readFileBounded(path, 1024);
+      assert.ok(!result.ok, path);
+      assert.equal(result.error.code, 'unreadable');
+      assert.match(result.error.message, /is not a regular file/);
+      assert.ok(performance.now() - started < 500, `${path} refused in ${performance.now() - started} ms`);
+    }
+  });
+
+  it('GIVEN a file of exactly the limit, and one byte more THEN the first is read whole, the second is too_large', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'verbatim-limit-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const bytes = new Uint8Array(70_000).map((_, i) => i % 251);
+    await writeFile(join(dir, 'exact.bin'), bytes);
+    await writeFile(join(dir, 'over.bin'), new Uint8Array(70_001));
+    const exact = await readFileBounded(join(dir, 'exact.bin'), 70_000);
+    assert.ok(exact.ok);
+    assert.deepEqual(exact.value, bytes);
+    const over = await readFileBounded(join(dir, 'over.bin'), 70_000);
+    assert.ok(!over.ok);
+    assert.equal(over.error.code, 'too_large');
   });
 });
 
