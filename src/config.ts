@@ -13,17 +13,13 @@ interface Setting<T> {
   readonly schema: () => z.ZodMiniType<T, unknown>;
 }
 
-let localeSet = false;
+z.config(en());
 
 function setting<T>(fallback: T, build: () => z.ZodMiniType<T, unknown>): Setting<T> {
   let built: z.ZodMiniType<T, unknown> | undefined;
   return {
     fallback,
     schema: () => {
-      if (!localeSet) {
-        z.config(en());
-        localeSet = true;
-      }
       built ??= build();
       return built;
     },

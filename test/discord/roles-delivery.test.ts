@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { nonceOf } from '../../src/discord/delivery.js';
 import { retryButtonRow } from '../../src/discord/handlers/retry-button.js';
 import { notices } from '../../src/discord/texts.js';
-import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
+import type { BotProcess } from '../../testkit/discord/bot-process.js';
 import {
   type ArticleServer,
   eventually,
@@ -13,16 +13,14 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { longPage, page } from '../../testkit/discord/pages.js';
-import { deployToFake, queryRows, splitRolesEnv } from '../../testkit/discord/split-roles.js';
+import { queryRows } from '../../testkit/discord/split-roles.js';
 import {
   DEFAULT_BOT_PERMISSIONS,
   type FakeDiscord,
   Permission,
   type StoredMessage,
-  startFakeDiscord,
 } from '../../testkit/fakes/discord/index.js';
-import { freshDatabase } from '../../testkit/services.js';
-import { REDIS_URL, testRedis } from '../redis/redis.js';
+import { startSplitRoles } from './split-roles-setup.js';
 import { botRepliesTo } from './views.js';
 
 /**
@@ -47,45 +45,29 @@ async function startRoles(
   pages: Record<string, Page>,
   options: { readonly workers: number; readonly workerEnv?: Record<string, string> },
 ): Promise<Roles> {
-  const redis = await testRedis(t);
-  const databaseUrl = await freshDatabase(t, 'verbatim_roles_delivery');
   const articles = await startArticleServer(pages);
   t.after(() => articles.close());
-  const fake = await startFakeDiscord({
-    messageContentEnabled: true,
-    guilds: [
-      {
-        channels: [
-          { name: 'general' },
-          { name: 'news' },
-          { name: 'plain', botPermissions: without(Permission.EmbedLinks) },
-        ],
-      },
-    ],
+  const { fake, databaseUrl, start } = await startSplitRoles(t, {
+    database: 'verbatim_roles_delivery',
+    discord: {
+      messageContentEnabled: true,
+      guilds: [
+        {
+          channels: [
+            { name: 'general' },
+            { name: 'news' },
+            { name: 'plain', botPermissions: without(Permission.EmbedLinks) },
+          ],
+        },
+      ],
+    },
+    articlesPort: articles.port,
+    env: { VERBATIM_ENGINE: 'extractive', DISCORD_MESSAGE_CONTENT: 'true' },
   });
-  t.after(() => fake.close());
-  await deployToFake(fake);
-  const env = {
-    ...splitRolesEnv(fake, {
-      databaseUrl: databaseUrl,
-      redisUrl: REDIS_URL,
-      queuePrefix: redis.prefix,
-      articlesPort: articles.port,
-    }),
-    VERBATIM_ENGINE: 'extractive',
-    DISCORD_MESSAGE_CONTENT: 'true',
-  };
-  const processes: BotProcess[] = [];
-  t.after(async () => {
-    for (const p of processes) await stopBotProcess(p);
-  });
-  const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway' });
-  processes.push(gateway);
+  const gateway = await start({ VERBATIM_ROLE: 'gateway' });
   const workers: BotProcess[] = [];
   for (let i = 0; i < options.workers; i++) {
-    const worker = await startBotProcess({ ...env, VERBATIM_ROLE: 'worker', ...options.workerEnv });
-    workers.push(worker);
-    processes.push(worker);
+    workers.push(await start({ VERBATIM_ROLE: 'worker', ...options.workerEnv }));
   }
   return {
     fake,

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { MessageFlags } from 'discord.js';
 import { notices } from '../../src/discord/texts.js';
-import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
+import { type BotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import {
   type ArticleServer,
   eventually,
@@ -11,16 +11,15 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { page } from '../../testkit/discord/pages.js';
-import { countJobRows, deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
+import { countJobRows } from '../../testkit/discord/split-roles.js';
 import {
   type FakeDiscord,
   guildIdOnShard,
   type InteractionHandle,
-  startFakeDiscord,
 } from '../../testkit/fakes/discord/index.js';
-import { freshDatabase } from '../../testkit/services.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { REDIS_URL, testRedis } from '../redis/redis.js';
+import { REDIS_URL } from '../redis/redis.js';
+import { startSplitRoles } from './split-roles-setup.js';
 import { finalReply } from './views.js';
 
 type LogLine = { readonly msg: string; readonly [key: string]: unknown };
@@ -50,39 +49,22 @@ async function startSplit(
   pages: Record<string, Page>,
   options: { readonly workers: number },
 ): Promise<Split> {
-  const redis = await testRedis(t);
-  const databaseUrl = await freshDatabase(t, 'verbatim_gateway');
   const articles = await startArticleServer(pages);
   t.after(() => articles.close());
   const [guildA, guildB] = [guildIdOnShard(0, 2, 1), guildIdOnShard(1, 2, 2)];
-  const fake = await startFakeDiscord({
-    shards: 2,
-    maxConcurrency: 2,
-    guilds: [
-      { id: guildA, channels: [{ name: 'general-a' }] },
-      { id: guildB, channels: [{ name: 'general-b' }] },
-    ],
+  const { fake, databaseUrl, start } = await startSplitRoles(t, {
+    database: 'verbatim_gateway',
+    discord: {
+      shards: 2,
+      maxConcurrency: 2,
+      guilds: [
+        { id: guildA, channels: [{ name: 'general-a' }] },
+        { id: guildB, channels: [{ name: 'general-b' }] },
+      ],
+    },
+    articlesPort: articles.port,
+    env: { VERBATIM_ENGINE: 'extractive' },
   });
-  t.after(() => fake.close());
-  await deployToFake(fake);
-  const env = {
-    ...splitRolesEnv(fake, {
-      databaseUrl: databaseUrl,
-      redisUrl: REDIS_URL,
-      queuePrefix: redis.prefix,
-      articlesPort: articles.port,
-    }),
-    VERBATIM_ENGINE: 'extractive',
-  };
-  const processes: BotProcess[] = [];
-  t.after(async () => {
-    for (const p of processes) await stopBotProcess(p);
-  });
-  const start = async (roleEnv: Record<string, string>) => {
-    const p = await startBotProcess({ ...env, ...roleEnv });
-    processes.push(p);
-    return p;
-  };
   // The first worker migrates the fresh database (processes starting together take turns).
   const workers: BotProcess[] = [];
   for (let i = 0; i < options.workers; i++) {

@@ -3,7 +3,7 @@ import { describe, it, type TestContext } from 'node:test';
 import type pg from 'pg';
 import { retryButtonRow } from '../../src/discord/handlers/retry-button.js';
 import { notices } from '../../src/discord/texts.js';
-import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
+import type { BotProcess } from '../../testkit/discord/bot-process.js';
 import {
   type ArticleServer,
   eventually,
@@ -11,10 +11,9 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { page, updatedPage } from '../../testkit/discord/pages.js';
-import { deployToFake, queryRows, splitRolesEnv } from '../../testkit/discord/split-roles.js';
-import { type FakeDiscord, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
-import { freshDatabase } from '../../testkit/services.js';
-import { REDIS_URL, testRedis } from '../redis/redis.js';
+import { queryRows } from '../../testkit/discord/split-roles.js';
+import type { FakeDiscord } from '../../testkit/fakes/discord/index.js';
+import { startSplitRoles } from './split-roles-setup.js';
 import { botRepliesTo, finalReply } from './views.js';
 
 /**
@@ -35,35 +34,19 @@ async function startRoles(
   pages: Record<string, Page>,
   extraEnv: Record<string, string> = {},
 ): Promise<Roles> {
-  const redis = await testRedis(t);
-  const databaseUrl = await freshDatabase(t, 'verbatim_roles_more');
   const articles = await startArticleServer(pages);
   t.after(() => articles.close());
-  const fake = await startFakeDiscord({
-    messageContentEnabled: true,
-    users: [{ username: 'alice' }, { username: 'bob' }, { username: 'carol' }],
+  const { fake, databaseUrl, start } = await startSplitRoles(t, {
+    database: 'verbatim_roles_more',
+    discord: {
+      messageContentEnabled: true,
+      users: [{ username: 'alice' }, { username: 'bob' }, { username: 'carol' }],
+    },
+    articlesPort: articles.port,
+    env: { VERBATIM_ENGINE: 'extractive', DISCORD_MESSAGE_CONTENT: 'true', ...extraEnv },
   });
-  t.after(() => fake.close());
-  await deployToFake(fake);
-  const env = {
-    ...splitRolesEnv(fake, {
-      databaseUrl,
-      redisUrl: REDIS_URL,
-      queuePrefix: redis.prefix,
-      articlesPort: articles.port,
-    }),
-    VERBATIM_ENGINE: 'extractive',
-    DISCORD_MESSAGE_CONTENT: 'true',
-    ...extraEnv,
-  };
-  const processes: BotProcess[] = [];
-  t.after(async () => {
-    for (const p of processes) await stopBotProcess(p);
-  });
-  const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway' });
-  processes.push(gateway);
-  const worker = await startBotProcess({ ...env, VERBATIM_ROLE: 'worker' });
-  processes.push(worker);
+  const gateway = await start({ VERBATIM_ROLE: 'gateway' });
+  const worker = await start({ VERBATIM_ROLE: 'worker' });
   return {
     fake,
     articles,

@@ -3,16 +3,16 @@ import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { notices } from '../../src/discord/texts.js';
-import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
+import { type BotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
 import { eventually, WIDE_BUCKETS } from '../../testkit/discord/harness.js';
 import { pasted } from '../../testkit/discord/pages.js';
-import { countJobRows, deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
-import { type FakeDiscord, type StoredMessage, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
+import { countJobRows } from '../../testkit/discord/split-roles.js';
+import type { FakeDiscord, StoredMessage } from '../../testkit/fakes/discord/index.js';
 import { realisticReply, taskOf, userMessage } from '../../testkit/fakes/openai/realistic.js';
 import { type FakeOpenAI, type FakeRequest, startFakeOpenAI } from '../../testkit/fakes/openai/server.js';
-import { freshDatabase } from '../../testkit/services.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { REDIS_URL, testRedis } from '../redis/redis.js';
+import { REDIS_URL } from '../redis/redis.js';
+import { startSplitRoles } from './split-roles-setup.js';
 import { assertQuotesFromArticle, embedsOf, finalReply, replyTo } from './views.js';
 
 /** When the fake model answered one question: from its arrival to its reply, in ms since the test began. */
@@ -54,8 +54,6 @@ async function startRoles(
   },
 ): Promise<Roles> {
   const began = performance.now();
-  const redis = await testRedis(t);
-  const databaseUrl = await freshDatabase(t, 'verbatim_roles_questions');
   const answers: AnswerCall[] = [];
   const model = await startFakeOpenAI({
     handler: async (request: FakeRequest) => {
@@ -72,40 +70,29 @@ async function startRoles(
   t.after(() => model.close());
   const gatewayModel = await startFakeOpenAI({ handler: realisticReply });
   t.after(() => gatewayModel.close());
-  const fake = await startFakeDiscord({ rateLimits: WIDE_BUCKETS });
-  t.after(() => fake.close());
-  await deployToFake(fake);
-  const env = {
-    ...splitRolesEnv(fake, { databaseUrl: databaseUrl, redisUrl: REDIS_URL, queuePrefix: redis.prefix }),
-    VERBATIM_ENGINE: 'openai',
-    OPENAI_API_KEY: 'test-key',
-    OPENAI_MODEL: 'fake-model',
-    OPENAI_MAX_RETRIES: '0',
-    DISCORD_USER_QUESTIONS_PER_MINUTE: '0',
-  };
-  const processes: BotProcess[] = [];
-  t.after(async () => {
-    for (const p of processes) await stopBotProcess(p);
+  const { fake, databaseUrl, start } = await startSplitRoles(t, {
+    database: 'verbatim_roles_questions',
+    discord: { rateLimits: WIDE_BUCKETS },
+    env: {
+      VERBATIM_ENGINE: 'openai',
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_MODEL: 'fake-model',
+      OPENAI_MAX_RETRIES: '0',
+      DISCORD_USER_QUESTIONS_PER_MINUTE: '0',
+    },
   });
   // The gateway first: it migrates the fresh database before the workers open it.
-  const gateway = await startBotProcess({
-    ...env,
+  const gateway = await start({
     VERBATIM_ROLE: 'gateway',
     OPENAI_BASE_URL: gatewayModel.baseURL,
     DATABASE_URL: (await options.gatewayDatabase?.(databaseUrl)) ?? databaseUrl,
     ...options.gatewayEnv,
   });
-  processes.push(gateway);
   const workers: BotProcess[] = [];
   for (let i = 0; i < options.workers; i++) {
-    const worker = await startBotProcess({
-      ...env,
-      VERBATIM_ROLE: 'worker',
-      OPENAI_BASE_URL: model.baseURL,
-      ...options.workerEnv,
-    });
-    workers.push(worker);
-    processes.push(worker);
+    workers.push(
+      await start({ VERBATIM_ROLE: 'worker', OPENAI_BASE_URL: model.baseURL, ...options.workerEnv }),
+    );
   }
   return {
     fake,
@@ -159,6 +146,23 @@ async function relay(t: TestContext, url: string): Promise<{ readonly url: strin
   const port = Number(target.port || (target.protocol === 'redis:' ? 6379 : 5432));
   const proxy = await startTcpProxy(t, target.hostname, port);
   return { url: proxy.through(url), cut: () => proxy.refuse() };
+}
+
+/** The same question, named by each of `labels` ("A1: …"), mentioned in a thread all at once. */
+function askAtOnce(fake: FakeDiscord, threadId: string, labels: readonly string[]): StoredMessage[] {
+  return labels.map((label) =>
+    fake.postUserMessage({
+      channelId: threadId,
+      content: `${label}: How much did the barrier cost?`,
+      mentionsBot: true,
+    }),
+  );
+}
+
+/** The worker whose thread drain has started answering. */
+function drainingWorker(workers: readonly BotProcess[]): Promise<BotProcess> {
+  const draining = (w: BotProcess) => w.lines().some((l) => l.msg === 'queued question started');
+  return eventually(() => workers.find(draining), 10_000, 'the draining worker');
 }
 
 const otherText = `${pasted}\n\nA second copy of the article, so that it is a different text.`;
@@ -280,16 +284,9 @@ describe('split roles: questions', () => {
     });
     const a = await summaryThread(fake, pasted);
     const labels = ['A1', 'A2', 'A3', 'A4'];
-    const asked = labels.map((label) =>
-      fake.postUserMessage({
-        channelId: a.id,
-        content: `${label}: How much did the barrier cost?`,
-        mentionsBot: true,
-      }),
-    );
+    const asked = askAtOnce(fake, a.id, labels);
     await reachedA2;
-    const draining = (w: BotProcess) => w.lines().some((l) => l.msg === 'queued question started');
-    const victim = await eventually(() => workers.find(draining), 10_000, 'the draining worker');
+    const victim = await drainingWorker(workers);
     const survivor = workers.find((w) => w !== victim) as BotProcess;
     // A2's answer is posted within 2 s of the model's reply (well within, even on a loaded machine);
     // Discord holds the post 5 s and stores it after its worker is dead: the answer is out, and not
@@ -414,16 +411,9 @@ describe('split roles: questions', () => {
     });
     const a = await summaryThread(fake, pasted);
     const labels = ['A1', 'A2', 'A3', 'A4'];
-    const asked = labels.map((label) =>
-      fake.postUserMessage({
-        channelId: a.id,
-        content: `${label}: How much did the barrier cost?`,
-        mentionsBot: true,
-      }),
-    );
+    const asked = askAtOnce(fake, a.id, labels);
     await reachedA1;
-    const draining = (w: BotProcess) => w.lines().some((l) => l.msg === 'queued question started');
-    const stopped = await eventually(() => workers.find(draining), 10_000, 'the draining worker');
+    const stopped = await drainingWorker(workers);
     const survivor = workers.find((w) => w !== stopped) as BotProcess;
     const stoppedAt = performance.now();
     await stopBotProcess(stopped);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import { MessageFlags } from 'discord.js';
 import { notices } from '../../src/discord/texts.js';
-import { type BotProcess, startBotProcess, stopBotProcess } from '../../testkit/discord/bot-process.js';
+import type { BotProcess } from '../../testkit/discord/bot-process.js';
 import {
   type ArticleServer,
   eventually,
@@ -11,11 +11,11 @@ import {
   startArticleServer,
 } from '../../testkit/discord/harness.js';
 import { page, pasted } from '../../testkit/discord/pages.js';
-import { countJobRows, deployToFake, splitRolesEnv } from '../../testkit/discord/split-roles.js';
-import { type FakeDiscord, guildIdOnShard, startFakeDiscord } from '../../testkit/fakes/discord/index.js';
-import { freshDatabase } from '../../testkit/services.js';
+import { countJobRows } from '../../testkit/discord/split-roles.js';
+import { type FakeDiscord, guildIdOnShard } from '../../testkit/fakes/discord/index.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { REDIS_URL, testRedis } from '../redis/redis.js';
+import { REDIS_URL } from '../redis/redis.js';
+import { startSplitRoles } from './split-roles-setup.js';
 import { finalReply } from './views.js';
 
 interface Roles {
@@ -47,42 +47,28 @@ async function startRoles(
     readonly messageContent?: boolean;
   },
 ): Promise<Roles> {
-  const redis = await testRedis(t);
-  const databaseUrl = await freshDatabase(t, 'verbatim_roles');
   const articles = await startArticleServer(pages);
   t.after(() => articles.close());
   const [guildA, guildB] = [guildIdOnShard(0, 2, 1), guildIdOnShard(1, 2, 2)];
-  const fake = await startFakeDiscord({
-    shards: 2,
-    maxConcurrency: 2,
-    messageContentEnabled: options.messageContent ?? false,
-    guilds: [
-      { id: guildA, channels: [{ name: 'general-a' }] },
-      { id: guildB, channels: [{ name: 'general-b' }] },
-    ],
-  });
-  t.after(() => fake.close());
-  await deployToFake(fake);
-  const env = {
-    ...splitRolesEnv(fake, {
-      databaseUrl: databaseUrl,
-      redisUrl: REDIS_URL,
-      queuePrefix: redis.prefix,
-      articlesPort: articles.port,
-    }),
-    VERBATIM_ENGINE: 'extractive',
-  };
-  const processes: BotProcess[] = [];
-  t.after(async () => {
-    for (const p of processes) await stopBotProcess(p);
+  const { fake, databaseUrl, start } = await startSplitRoles(t, {
+    database: 'verbatim_roles',
+    discord: {
+      shards: 2,
+      maxConcurrency: 2,
+      messageContentEnabled: options.messageContent ?? false,
+      guilds: [
+        { id: guildA, channels: [{ name: 'general-a' }] },
+        { id: guildB, channels: [{ name: 'general-b' }] },
+      ],
+    },
+    articlesPort: articles.port,
+    env: { VERBATIM_ENGINE: 'extractive' },
   });
   // The gateway first: it migrates the fresh database before the workers open it.
-  const gateway = await startBotProcess({ ...env, VERBATIM_ROLE: 'gateway', ...options.gatewayEnv });
-  processes.push(gateway);
+  const gateway = await start({ VERBATIM_ROLE: 'gateway', ...options.gatewayEnv });
   const workers: BotProcess[] = [];
   for (let i = 0; i < options.workers; i++) {
-    workers.push(await startBotProcess({ ...env, VERBATIM_ROLE: 'worker', ...options.workerEnv }));
-    processes.push(workers[i] as BotProcess);
+    workers.push(await start({ VERBATIM_ROLE: 'worker', ...options.workerEnv }));
   }
   return {
     fake,

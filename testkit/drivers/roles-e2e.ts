@@ -319,6 +319,30 @@ function summaryProblems(
 /** Settled at the gateway: a queued request once a gateway queued it. */
 const queued = (users: Users) => (h: InteractionHandle) => logged(users.cluster, 'request queued', h.id);
 
+/** `/summarize` of a fresh page under `dir`, labelled `label`, awaited until its summary is whole. */
+async function summarizedLink(
+  users: Users,
+  place: Place,
+  label: string,
+  dir: string,
+): Promise<InteractionHandle> {
+  const { fake, articles } = users.cluster;
+  const path = `${dir}${label}`;
+  articles.set(path, labelledPage(label));
+  const handle = await users.dispatch(
+    place,
+    () =>
+      fake.sendSlashCommand({
+        name: 'summarize',
+        options: { url: articles.url(path) },
+        channelId: place.channelId,
+      }),
+    queued(users),
+  );
+  await users.until(() => summaryComplete(users, handle, label), `the summary of ${label}`, ANSWER_MS);
+  return handle;
+}
+
 /** How long a user waits for an answer before the run fails (a loaded machine, a kill, a restart). */
 const ANSWER_MS = 60_000;
 
@@ -445,20 +469,8 @@ const linkThenDelete: MixEntry = {
   waitsFor: null,
   weight: 1,
   async run(users, place, label) {
-    const { fake, articles } = users.cluster;
-    const path = `/deleted/${label}`;
-    articles.set(path, labelledPage(label));
-    const handle = await users.dispatch(
-      place,
-      () =>
-        fake.sendSlashCommand({
-          name: 'summarize',
-          options: { url: articles.url(path) },
-          channelId: place.channelId,
-        }),
-      queued(users),
-    );
-    await users.until(() => summaryComplete(users, handle, label), `the summary of ${label}`, ANSWER_MS);
+    const { fake } = users.cluster;
+    const handle = await summarizedLink(users, place, label, '/deleted/');
     const summaryId = handle.original?.id ?? '';
     // The first follow-up after a deferral is the deferred reply itself: counted once, by id.
     const told = (h: InteractionHandle) =>
@@ -497,20 +509,8 @@ const threadQuestions: MixEntry = {
   waitsFor: null,
   weight: 2,
   async run(users, place, label) {
-    const { fake, articles } = users.cluster;
-    const path = `/asked/${label}`;
-    articles.set(path, labelledPage(label));
-    const handle = await users.dispatch(
-      place,
-      () =>
-        fake.sendSlashCommand({
-          name: 'summarize',
-          options: { url: articles.url(path) },
-          channelId: place.channelId,
-        }),
-      queued(users),
-    );
-    await users.until(() => summaryComplete(users, handle, label), `the summary of ${label}`, ANSWER_MS);
+    const { fake } = users.cluster;
+    const handle = await summarizedLink(users, place, label, '/asked/');
     const threadId = handle.original?.id ?? '';
     const invite = fake.messages(threadId).find((m) => m.content === labels.threadInvite);
     const questions: StoredMessage[] = [];
@@ -577,20 +577,8 @@ const askButton: MixEntry = {
   waitsFor: null,
   weight: 1,
   async run(users, place, label) {
-    const { fake, articles } = users.cluster;
-    const path = `/ask/${label}`;
-    articles.set(path, labelledPage(label));
-    const handle = await users.dispatch(
-      place,
-      () =>
-        fake.sendSlashCommand({
-          name: 'summarize',
-          options: { url: articles.url(path) },
-          channelId: place.channelId,
-        }),
-      queued(users),
-    );
-    await users.until(() => summaryComplete(users, handle, label), `the summary of ${label}`, ANSWER_MS);
+    const { fake } = users.cluster;
+    const handle = await summarizedLink(users, place, label, '/ask/');
     const threadId = handle.original?.id ?? '';
     const press = await users.dispatch(
       place,
