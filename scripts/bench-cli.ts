@@ -16,7 +16,7 @@
  *
  * Usage: node dist/scripts/bench-cli.js [--runs N] [--bin FILE]...
  *   --runs  rounds (default 15)
- *   --bin   the command's entry file (default this repository's bin/verbatim.js); give it more than
+ *   --bin   the command's entry file (default this repository's bin/verbatim.cjs); give it more than
  *           once to compare builds in the same rounds (say, another checkout's bin before a change).
  */
 import { spawnSync } from 'node:child_process';
@@ -42,7 +42,7 @@ if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, not ${values.runs}`);
 
 const root = repoRoot();
-const bins = (values.bin ?? [join(root, 'bin', 'verbatim.js')]).map((b) => resolve(b));
+const bins = (values.bin ?? [join(root, 'bin', 'verbatim.cjs')]).map((b) => resolve(b));
 const sample = join(root, 'examples', 'lavrov-china.txt');
 const question = 'What does China want from Russia?';
 const commands: readonly Case[] = [

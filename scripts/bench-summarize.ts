@@ -28,7 +28,7 @@ export interface SummarizeBench {
   readonly inProcessMs: number;
   /** Median wall milliseconds of a whole process: start Node, load, read, summarize, print. */
   readonly processMs: number;
-  /** The same through `bin/verbatim.js summarize --json`, or null when the CLI is not built. */
+  /** The same through `bin/verbatim.cjs summarize --json`, or null when the CLI is not built. */
   readonly cliMs: number | null;
 }
 
@@ -53,8 +53,8 @@ export async function benchSummarize(
 
     const self = fileURLToPath(import.meta.url);
     const processMs = medianWall(runs, [self, '--once', file]);
-    const cli = join(repoRoot(), 'bin', 'verbatim.js');
-    const cliBuilt = existsSync(join(repoRoot(), 'dist', 'cli', 'verbatim.js'));
+    const cli = join(repoRoot(), 'bin', 'verbatim.cjs');
+    const cliBuilt = existsSync(join(repoRoot(), 'dist', 'cli', 'verbatim.cjs'));
     const cliMs = cliBuilt
       ? medianWall(runs, [cli, 'summarize', file, '--engine', 'extractive', '--json'])
       : null;

@@ -1,161 +1,179 @@
 #!/usr/bin/env node
-// Bundles the `verbatim` command (src/cli.ts) into dist/cli/ for `bin/verbatim.js` (part of
-// `npm run build`). A one-shot command pays its start-up on every run, and Node 20's ESM loader
-// reads, compiles and links every file separately (~80 of ours and ~230 of zod's for a summarize):
-// one bundled file costs about what one small module does. `npm run bench:cli` measures it.
+// Bundles the `verbatim` command (src/cli.ts) for `bin/verbatim.cjs` (part of `npm run build`). A
+// one-shot command pays its start-up on every run, so this build makes three things in dist/cli/:
 //
-// What a plain run needs (our code, dotenv and zod's mini API for the config, which is bundled on
-// its own: see below) is the entry file and the chunks it imports. pino stays in node_modules: a
-// logger loads it on the first line it writes (src/log.ts), and a plain run writes none. Whatever only some runs need (the model engine, fetching, HTML,
-// PDF, the store, `check`, `schema`) stays behind the source's dynamic imports, as chunks, and the
-// packages behind them stay in node_modules and load only then. Without code splitting esbuild
-// would hoist those packages' imports to the top of the one file, so every run would load them.
+// 1. `verbatim.cjs`: the command and all of our code and zod's, one CommonJS file. One file because
+//    Node 20's ESM loader reads, compiles and links each module separately; CommonJS because only a
+//    script run through node:vm can use V8's code cache on Node 20 (`module.enableCompileCache()`
+//    is Node 22). Whatever only some runs need (the model engine, fetching, HTML, PDF, the store,
+//    `check`, `schema`) sits behind the source's dynamic imports, which esbuild turns into lazy
+//    initialisers inside the file: their code is in the file but runs only when imported. The
+//    packages behind them stay in node_modules and load (with `require`) only then.
+// 2. `verbatim.cjs.cache`: V8's code cache for that file, written after training runs of the
+//    common commands (`TRAINING`): the bin deserializes their compiled functions instead of parsing
+//    and compiling them. A run on another Node or with other V8 flags finds the cache rejected and
+//    compiles as usual (bin/verbatim.cjs).
+// 3. `worker.js`, `worker-jobs.js` and `chunks/`: the worker thread's ES modules (its entry awaits at
+//    top level), found beside the bundle by `siblingModule`.
 //
-// The build fails when a plain run would load more than that (see `mustNotLoad`): a static import
-// added in the wrong place shows here first. It also fails when the command reaches Discord code.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The build fails when a plain run would load more than it needs (see `mustNotLoad`): a static
+// import added in the wrong place shows here first. It also fails when the command reaches Discord
+// code, when the bundle keeps an `import()` (inside node:vm it fails once the cache is accepted),
+// and when V8 rejects the fresh cache.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const entry = 'dist/cli/chunks/verbatim.js';
+const outdir = join(root, 'dist', 'cli');
+const bin = join(root, 'bin', 'verbatim.cjs');
+const { BUNDLE, CACHE } = createRequire(import.meta.url)(bin);
 
 /** Packages every run uses, bundled; every other dependency stays in node_modules. */
 const BUNDLED = new Set(['zod', 'dotenv']);
 
 /**
- * What every run loads, and what a plain offline run on a text file loads besides (`plainRun`),
- * must not include: zod's full API (building its schemas is slow; the config uses zod/mini, the
- * `schema` command and the model engine load the rest), the worker pool (it starts only when an
- * HTML or PDF file is parsed, within the bot's time and memory bounds; the offline engine runs
- * in-process), or any package that is not bundled.
+ * What a run evaluates at start, and what a plain offline run on a text file evaluates besides
+ * (`plainRun`), must not include: zod's full API (building its schemas is slow; the config uses
+ * zod/mini, the `schema` command and the model engine load the rest), the worker pool (it starts
+ * only when an HTML or PDF file is parsed, within the bot's time and memory bounds; the offline
+ * engine runs in-process), or any package that is not bundled.
  */
 const mustNotLoad = [/node_modules\/zod\/v4\/classic\//, /^src\/article\/worker\//];
 /** What the command must never reach, even lazily. */
 const mustNotReach = [/^src\/discord\//, /node_modules\/discord\.js\//];
+/** The sources a plain `summarize`/`ask`/`extract` of a text file imports dynamically. */
+const plainRun = ['src/app/system.ts', 'src/app/load-given.ts', 'src/engines/extractive/index.ts'];
 
-/**
- * The config module (zod/mini and dotenv with it) is bundled on its own first, and the CLI's bundle
- * imports that file. zod/mini and zod's full API share zod's core modules: bundled together with
- * code splitting, the chunk every run loads would hold all the core the full API uses (~650 KB,
- * compiled on every run); bundled alone, unused code is dropped (~60 KB).
- */
-const CONFIG_SOURCE = join(root, 'src', 'config.ts');
-const CONFIG_OUTPUT = 'config.js';
-/** Every output file lands in one folder, so one relative path reaches the config from any of them. */
-const outdir = join(root, 'dist', 'cli', 'chunks');
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: [CONFIG_SOURCE],
-  outfile: join(outdir, CONFIG_OUTPUT),
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
-  banner: {
-    js: "import { createRequire as __verbatimCreateRequire } from 'node:module'; const require = __verbatimCreateRequire(import.meta.url);",
-  },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
-/** Resolves the source's imports of src/config.ts to the file bundled above. */
-const configFromItsBundle = {
-  name: 'config-from-its-bundle',
-  setup(b) {
-    b.onResolve({ filter: /(^|\/)config\.js$/ }, async (args) => {
-      if (args.pluginData === 'inner') return undefined;
-      const resolved = await b.resolve(args.path, {
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        kind: args.kind,
-        pluginData: 'inner',
-      });
-      return resolved.path === CONFIG_SOURCE ? { path: `./${CONFIG_OUTPUT}`, external: true } : undefined;
-    });
-  },
-};
-
-const result = await build({
-  absWorkingDir: root,
-  // The worker thread's script and its jobs module are entries of their own, written beside the
-  // chunks: the pool finds both as sibling files of its own code (`siblingModule`), which lives in
-  // a chunk when bundled, as it finds them beside the compiled pool in dist/src/.
-  entryPoints: {
-    verbatim: 'src/cli.ts',
-    worker: 'src/article/worker/worker.ts',
-    'worker-jobs': 'src/app/worker-jobs.ts',
-  },
-  outdir,
-  chunkNames: '[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)),
-  // No `require` banner here: dotenv, the one CommonJS package bundled, lives in the config's
-  // bundle, and each chunk would otherwise build a require function on load (checked below).
-  plugins: [configFromItsBundle],
   minify: true,
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
+};
+
+const result = await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: BUNDLE,
+  format: 'cjs',
+  external: Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)),
+  // The source's `import.meta.url` (createRequire, the worker's files, the repository root) is the
+  // bundle's own URL. `import.meta.resolve` serves only code run under tsx, never the bundle.
+  define: { 'import.meta.url': '__verbatimUrl', 'import.meta.resolve': '__verbatimResolve' },
+  banner: {
+    js: 'var __verbatimUrl=require("node:url").pathToFileURL(__filename).href,__verbatimResolve=s=>{throw new Error("import.meta.resolve in the bundle: "+s)};',
+  },
 });
-const { inputs, outputs } = result.metafile;
+// The worker thread's entries, as ES modules sharing chunks: it runs once per pool slot, not per run.
+await build({
+  ...common,
+  entryPoints: { worker: 'src/article/worker/worker.ts', 'worker-jobs': 'src/app/worker-jobs.ts' },
+  outdir,
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  format: 'esm',
+  packages: 'external',
+  metafile: false,
+});
 // What went where, for esbuild's analyzer when start-up grows.
-writeFileSync(join(root, 'dist', 'cli', 'metafile.json'), JSON.stringify(result.metafile));
+writeFileSync(join(outdir, 'metafile.json'), JSON.stringify(result.metafile));
 
-/** The inputs and the external imports of `file` and of every chunk it imports statically. */
-function staticClosure(file, seen = new Set([file])) {
-  for (const i of outputs[file]?.imports ?? []) {
-    if (i.kind === 'import-statement' && !i.external && !seen.has(i.path)) {
-      seen.add(i.path);
-      staticClosure(i.path, seen);
-    }
+const { inputs } = result.metafile;
+/** The inputs `from` evaluates at once (static imports, followed), and the packages they import. */
+function staticClosure(from, seen = new Set([from])) {
+  for (const i of inputs[from]?.imports ?? []) {
+    if (i.kind !== 'import-statement' && i.kind !== 'require-call') continue;
+    if (i.external || !inputs[i.path] || seen.has(i.path)) continue;
+    seen.add(i.path);
+    staticClosure(i.path, seen);
   }
-  const files = [...seen];
-  return {
-    inputs: files.flatMap((f) => Object.keys(outputs[f]?.inputs ?? {})),
-    externals: files.flatMap((f) =>
-      (outputs[f]?.imports ?? [])
-        .filter((i) => i.external && i.kind === 'import-statement')
-        .map((i) => i.path),
-    ),
-  };
+  return seen;
 }
+const problems = [];
+const dynamicTargets = Object.values(inputs).flatMap((input) =>
+  input.imports.filter((i) => i.kind === 'dynamic-import' && plainRun.includes(i.path)).map((i) => i.path),
+);
+for (const missing of plainRun.filter((p) => !dynamicTargets.includes(p)))
+  problems.push(`${missing} is no longer imported dynamically: update plainRun`);
+const loaded = new Set([...staticClosure('src/cli.ts'), ...plainRun.flatMap((p) => [...staticClosure(p)])]);
+for (const input of loaded) {
+  if (mustNotLoad.some((re) => re.test(input))) problems.push(`a plain run would load ${input}`);
+  for (const i of inputs[input]?.imports ?? []) {
+    if (i.external && i.kind === 'import-statement' && !i.path.startsWith('node:'))
+      problems.push(`a plain run would load ${i.path} (imported by ${input})`);
+  }
+}
+for (const input of Object.keys(inputs).filter((p) => mustNotReach.some((re) => re.test(p))))
+  problems.push(`the command reaches ${input}`);
 
-/** The sources a plain `summarize`/`ask`/`extract` of a text file imports dynamically. */
-const plainRun = ['src/app/system.ts', 'src/app/load-given.ts', 'src/engines/extractive/index.ts'];
-const plainChunks = Object.keys(outputs).filter((f) => plainRun.includes(outputs[f]?.entryPoint ?? ''));
-if (plainChunks.length !== plainRun.length) {
-  process.stderr.write(`bundle-cli: expected a chunk for each of ${plainRun.join(', ')}\n`);
-  process.exit(1);
-}
-const loaded = [entry, ...plainChunks].map((f) => staticClosure(f));
-const problems = [
-  ...loaded.flatMap((c) => c.inputs).filter((p) => mustNotLoad.some((re) => re.test(p))),
-  ...loaded.flatMap((c) => c.externals).filter((p) => !p.startsWith('node:') && p !== `./${CONFIG_OUTPUT}`),
-]
-  .map((p) => `a plain run would load ${p}`)
-  .concat(
-    Object.keys(inputs)
-      .filter((p) => mustNotReach.some((re) => re.test(p)))
-      .map((p) => `the command reaches ${p}`),
+const size = statSync(BUNDLE).size;
+// A dynamic import() left in the file (a package's, whose path esbuild could not see) would throw
+// ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING inside node:vm once the code cache is accepted.
+for (const output of Object.values(result.metafile.outputs))
+  for (const i of output.imports.filter((x) => x.kind === 'dynamic-import'))
+    problems.push(`the bundle keeps import(${JSON.stringify(i.path)}): import it with a static string`);
+if (problems.length > 0) fail(problems);
+
+/**
+ * The runs that train the code cache, on the repository's sample article: what most runs do. Each
+ * run starts from the cache the previous one wrote and adds what it compiled. Rarer commands are
+ * left out: the whole cache is read on every run, so each function in it costs every run.
+ */
+const sample = join(root, 'examples', 'lavrov-china.txt');
+const question = 'What does China want from Russia?';
+const TRAINING = [
+  ['summarize', sample, '--length', 'short'],
+  ['ask', sample, question],
+  ['extract', sample],
+  ['summarize', sample, '--json'],
+  ['ask', sample, question, '--json'],
+  ['extract', sample, '--json'],
+  ['--help'],
+];
+rmSync(CACHE, { force: true });
+const cwd = mkdtempSync(join(tmpdir(), 'verbatim-code-cache-'));
+try {
+  for (const args of TRAINING) {
+    // No .env (an empty folder) and no environment but PATH: the offline engine, nothing written
+    // but the cache. No NODE_OPTIONS either: V8 rejects a cache written under other flags.
+    const run = spawnSync(
+      process.execPath,
+      // As `node bin/verbatim.cjs …args` (argv[1] is the script), writing the cache at exit.
+      [
+        '-e',
+        `process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(process.argv[1]).run({ writeCodeCache: true })`,
+        '--',
+        ...args,
+      ],
+      { cwd, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' },
+    );
+    if (run.status !== 0) fail([`training run "verbatim ${args.join(' ')}" failed: ${run.stderr}`]);
+  }
+  const check = spawnSync(
+    process.execPath,
+    ['-e', `process.stdout.write(String(require(${JSON.stringify(bin)}).compile().cached))`],
+    { cwd, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' },
   );
-// esbuild turns a require() it cannot resolve into a shim that throws "Dynamic require of …" when
-// called: with no `require` in these chunks, a bundled CommonJS package would fail at run time.
-for (const file of Object.keys(outputs)) {
-  if (
-    file.endsWith('.js') &&
-    !file.endsWith(CONFIG_OUTPUT) &&
-    readFileSync(join(root, file), 'utf8').includes('Dynamic require of')
-  )
-    problems.push(`${file} bundles a require() call; bundle its package with the config or keep it external`);
+  if (check.stdout !== 'true')
+    fail([`V8 rejects the code cache it just wrote: ${check.stdout}${check.stderr}`]);
+} finally {
+  rmSync(cwd, { recursive: true, force: true });
 }
-if (problems.length > 0) {
-  process.stderr.write(`bundle-cli: ${[...new Set(problems)].join('\n  ')}\n`);
+process.stdout.write(
+  `bundle-cli: ${relative(root, BUNDLE)} ${Math.round(size / 1024)} KB, code cache ${Math.round(statSync(CACHE).size / 1024)} KB\n`,
+);
+
+function fail(lines) {
+  process.stderr.write(`bundle-cli: ${[...new Set(lines)].join('\n  ')}\n`);
   process.exit(1);
 }

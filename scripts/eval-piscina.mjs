@@ -116,7 +116,7 @@ try {
   {
     const pdf = readFileSync(join(root, 'test/fixtures/fetch/sample.pdf'));
     const html = `<html><head><title>Probe</title></head><body><article><p>${'The council met on Monday to discuss the new library. '.repeat(20)}</p></article></body></html>`;
-    for (const table of ['dist/src/app/worker-jobs.js', 'dist/cli/chunks/worker-jobs.js']) {
+    for (const table of ['dist/src/app/worker-jobs.js', 'dist/cli/worker-jobs.js']) {
       const jobsModule = pathToFileURL(join(root, table)).href;
       const pool = new Piscina({
         filename: pathToFileURL(join(dir, 'adapter.mjs')).href,

@@ -1,8 +1,16 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 import type { RateLimitName, RateLimits } from './rate-limits.js';
+
+/**
+ * The connection the shared limits count on: no offline queue and a short command timeout, so that a
+ * command fails fast while Redis is away or slow (and the insurance limiter counts instead).
+ */
+export function rateLimitRedis(url: string, commandTimeoutMs: number): Redis {
+  return new Redis(url, { enableOfflineQueue: false, lazyConnect: true, commandTimeout: commandTimeoutMs });
+}
 
 /**
  * The limits shared by every process of a split deployment (VERBATIM_ROLE=gateway|worker), counted

@@ -238,11 +238,7 @@ export async function createSystem(config: Config, log: Logger, options: SystemO
   // A command unanswered within RATE_LIMIT_REDIS_MS (Redis slow or its packets dropped) fails, and
   // the limiter counts in this process instead: the limit is checked before Discord's 3 s are up.
   const redis = config.REDIS_URL
-    ? new (await import('ioredis')).Redis(config.REDIS_URL, {
-        enableOfflineQueue: false,
-        lazyConnect: true,
-        commandTimeout: RATE_LIMIT_REDIS_MS,
-      })
+    ? (await import('./shared-rate-limits.js')).rateLimitRedis(config.REDIS_URL, RATE_LIMIT_REDIS_MS)
     : null;
   redis?.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error (rate limits)'));
   const rateLimits: RateLimits = redis

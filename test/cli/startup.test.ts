@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,21 +15,32 @@ import { fixturePath } from '../helpers/fixtures.js';
 const root = repoRoot();
 const sample = join(root, 'examples', 'lavrov-china.txt');
 const recorder = fileURLToPath(new URL('../helpers/record-loads.js', import.meta.url));
+const builtinsRecorder = fileURLToPath(new URL('../helpers/record-builtins.js', import.meta.url));
 
-/** Runs the shipped command with the module recorder; returns the run and every URL it loaded. */
+/**
+ * Runs the shipped command with the module recorders; returns the run, every URL it loaded (files
+ * and packages) and every Node built-in module it loaded.
+ */
 async function runRecorded(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
-): Promise<{ run: CliRun; loaded: string[] }> {
+): Promise<{ run: CliRun; loaded: string[]; builtins: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'verbatim-loads-'));
   try {
     const file = join(dir, 'loaded.txt');
+    const builtinsFile = join(dir, 'builtins.txt');
     const run = await runVerbatim(args, {
-      nodeArgs: ['--import', recorder],
-      env: { LOG_LEVEL: 'silent', VERBATIM_RECORD_LOADS: file, ...env },
+      nodeArgs: ['--import', recorder, '--import', builtinsRecorder],
+      env: {
+        LOG_LEVEL: 'silent',
+        VERBATIM_RECORD_LOADS: file,
+        VERBATIM_RECORD_BUILTINS: builtinsFile,
+        ...env,
+      },
     });
-    const loaded = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-    return { run, loaded };
+    const lines = async (f: string) =>
+      (await readFile(f, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    return { run, loaded: await lines(file), builtins: await lines(builtinsFile) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -63,22 +75,14 @@ describe('what the verbatim command loads', () => {
       ['ask', sample, question],
       ['ask', sample, question, '--json'],
     ]) {
-      const { run, loaded } = await runRecorded(args);
+      const { run, loaded, builtins } = await runRecorded(args);
       assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
       assert.ok(run.stdout.length > 0, args.join(' '));
       assert.deepEqual(packagesIn(loaded), [], `${args.join(' ')} loaded packages`);
       // perf_hooks and its ten internal modules, for one clock reading (issue 13 §5).
-      assert.ok(!loaded.includes('node:perf_hooks'), `${args.join(' ')} loaded node:perf_hooks`);
-      const own = ownFilesIn(loaded);
-      assert.ok(
-        own.includes('dist/cli/chunks/verbatim.js'),
-        `${args.join(' ')} runs the bundle: ${own.join(', ')}`,
-      );
-      assert.deepEqual(
-        own.filter((f) => f !== 'bin/verbatim.js' && !f.startsWith('dist/cli/')),
-        [],
-        `${args.join(' ')} loads only the bundle`,
-      );
+      assert.ok(!builtins.includes('perf_hooks'), `${args.join(' ')} loaded node:perf_hooks`);
+      // The bin reads the bundle (it is not a module of Node's loaders): it is the only file loaded.
+      assert.deepEqual(ownFilesIn(loaded), ['bin/verbatim.cjs'], `${args.join(' ')} loads only the bin`);
     }
   });
 
@@ -107,5 +111,50 @@ describe('what the verbatim command loads', () => {
       assert.ok(packages.includes(name), `${name} in ${packages.join(', ')}`);
     for (const name of ['openai', 'discord.js', 'unpdf'])
       assert.ok(!packages.includes(name), `${name} not in ${packages.join(', ')}`);
+  });
+});
+
+describe('the code cache the build writes for the command', () => {
+  const bin = join(root, 'bin', 'verbatim.cjs');
+  /** Whether V8 takes the cache in a process started with `nodeArgs`. */
+  function cacheTaken(nodeArgs: readonly string[]): string {
+    const run = spawnSync(
+      process.execPath,
+      [...nodeArgs, '-e', `process.stdout.write(String(require(${JSON.stringify(bin)}).compile().cached))`],
+      { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    return run.stdout;
+  }
+
+  it('GIVEN a plain node THEN V8 takes the cache', () => {
+    assert.equal(cacheTaken([]), 'true');
+  });
+
+  it('GIVEN other V8 flags (the cache is rejected) or no cache at all THEN the command prints the same', async (t) => {
+    assert.equal(cacheTaken(['--max-old-space-size=512']), 'false');
+    const args = ['summarize', sample, '--json'];
+    const cached = await runVerbatim(args);
+    assert.equal(cached.code, 0, cached.stderr);
+    const rejected = await runVerbatim(args, { nodeArgs: ['--max-old-space-size=512'] });
+    assert.deepEqual(rejected, cached);
+
+    // A copy of the bin and the bundle without the cache: a plain run needs no package.
+    const dir = await mkdtemp(join(tmpdir(), 'verbatim-no-cache-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(join(dir, 'bin'));
+    await mkdir(join(dir, 'dist', 'cli'), { recursive: true });
+    await copyFile(bin, join(dir, 'bin', 'verbatim.cjs'));
+    const copiedBin = join(dir, 'bin', 'verbatim.cjs');
+    const missing = spawnSync(process.execPath, [copiedBin, ...args], { cwd: dir, encoding: 'utf8' });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^verbatim: .*verbatim\.cjs is missing: run `npm run build` first\n$/);
+    await copyFile(join(root, 'dist', 'cli', 'verbatim.cjs'), join(dir, 'dist', 'cli', 'verbatim.cjs'));
+    const uncached = spawnSync(process.execPath, [copiedBin, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
+    assert.deepEqual({ code: uncached.status, stdout: uncached.stdout, stderr: uncached.stderr }, cached);
   });
 });

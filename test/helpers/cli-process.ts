@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../src/core/paths.js';
 
 /** The command as it ships: package.json's `bin` (the bundle that `npm run build` makes). */
-export const VERBATIM_BIN = join(repoRoot(), 'bin', 'verbatim.js');
+export const VERBATIM_BIN = join(repoRoot(), 'bin', 'verbatim.cjs');
 
 export interface CliRun {
   readonly code: number | null;
@@ -23,7 +23,7 @@ export interface CliRunOptions {
 }
 
 /**
- * Runs `node bin/verbatim.js ...args` as its own process, in an empty temporary folder (no `.env`),
+ * Runs `node bin/verbatim.cjs ...args` as its own process, in an empty temporary folder (no `.env`),
  * and resolves with its exit code and output once it exits (killed after 60 s).
  */
 export async function runVerbatim(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {

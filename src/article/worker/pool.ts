@@ -73,11 +73,11 @@ export class WorkerCrashedError extends Error {
 }
 
 /**
- * `relative` (written with a `.js` extension) resolved against `base`, with the extension `base`
- * has: `.ts` under tsx, `.js` when running compiled code from dist/.
+ * `relative` (written with a `.js` extension) resolved against `base`: `.ts` under tsx, else `.js`
+ * (compiled code in dist/, and the command's CommonJS bundle, whose worker files are ES modules).
  */
 export function siblingModule(relative: string, base: string): URL {
-  const extension = extname(fileURLToPath(base));
+  const extension = extname(fileURLToPath(base)) === '.ts' ? '.ts' : '.js';
   return new URL(relative.replace(/\.js$/, extension), base);
 }
 
