@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Article } from '../article/article.js';
 import type { Config } from '../config.js';
+import { nodeCrypto } from '../core/node-crypto.js';
 import type { BudgetNote, SummaryLength, Turn, Usage } from '../engines/engine.js';
 import type { Logger } from '../log.js';
 import type { GuildSettings, Store, UsageTotals } from '../store/store.js';
@@ -193,7 +193,7 @@ export class BudgetLedger {
     const guildId = who.guildId ?? DM_GUILD_ID;
     const settings = who.guildId === null ? undefined : await this.#store.getGuildSettings(who.guildId);
     const { limits } = resolveLimits(this.#config, settings, who.guildId !== null);
-    const id = randomUUID();
+    const id = nodeCrypto().randomUUID();
     const outcome = await this.#store.reserveUsage(
       {
         id,

@@ -9,7 +9,7 @@ import {
   ZERO_USAGE,
 } from '../engines/engine.js';
 import type { Logger } from '../log.js';
-import { type EngineIdentity, type ResultCache, resultKey } from './result-cache.js';
+import { type EngineIdentity, localRequestKey, type ResultCache, resultKey } from './result-cache.js';
 
 /**
  * Identical requests share one computation while it runs: the second asker waits for the first's
@@ -119,8 +119,9 @@ export class EngineRunner {
       return r.ok ? ok({ value: r.value, fromCache: false, languageDropped: false }) : r;
     }
     const engine = this.primary;
-    const key = this.summaryKey(article, options);
     const cached = this.#cachesSummaries(engine);
+    const request = { task: 'summarize', ...options } as const;
+    const key = (cached ? resultKey : localRequestKey)(article, request, identityOf(engine));
     return (cached ? this.#inFlight : this.#local).share(
       `${key}|${run.fallBackToArticleLanguage ? 'any' : 'same'}-language`,
       async () => {
@@ -159,15 +160,12 @@ export class EngineRunner {
     const engine = this.primary;
     // A model's answers are kept; the offline engine's cost less to recompute than to store.
     const results = engine.model !== null ? this.#options.results : null;
-    const key = resultKey(
-      article,
-      {
-        task: 'answer',
-        question: question.trim(),
-        history: history.map((t) => ({ q: t.question, a: t.answer.map((c) => c.text) })),
-      },
-      identityOf(engine),
-    );
+    const request = {
+      task: 'answer',
+      question: question.trim(),
+      history: history.map((t) => ({ q: t.question, a: t.answer.map((c) => c.text) })),
+    } as const;
+    const key = (results ? resultKey : localRequestKey)(article, request, identityOf(engine));
     return (results ? this.#inFlight : this.#local).share(key, async () => {
       const hit = await results?.answer(key, article);
       if (hit) return ok({ value: { ...hit, usage: ZERO_USAGE }, fromCache: true, languageDropped: false });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Article } from '../article/article.js';
 import { articleResultKey, type Cache } from '../core/cache.js';
+import { nodeCrypto } from '../core/node-crypto.js';
 import type { AnswerResult, Claim, SummaryResult } from '../engines/engine.js';
 import { type Quote, revalidateQuote } from '../grounding/index.js';
 import type { Logger } from '../log.js';
@@ -28,13 +28,24 @@ export type ResultRequest =
   | { readonly task: 'answer'; readonly question: string; readonly history: unknown };
 
 /**
+ * The key of a request shared only within this process (`LocalInFlight`, a result nobody keeps): the
+ * request with the article's text itself, so that no hash is needed (a command-line summary of a
+ * text file then never loads node:crypto).
+ */
+export function localRequestKey(article: Article, request: ResultRequest, identity: EngineIdentity): string {
+  const { engine, model, version } = identity;
+  return `${JSON.stringify({ ...request, engine, model, version })}\u0000${article.text}`;
+}
+
+/**
  * The cache key of one result: the article's content hash as a prefix (so deleting a pasted text
  * deletes what was computed from it, see `articleResultKey`), then a digest of the task, its
  * options and the engine's identity. A new prompt, model or engine version is a new key: nothing
  * computed by the old one is served.
  */
 export function resultKey(article: Article, request: ResultRequest, identity: EngineIdentity): string {
-  const digest = createHash('sha256')
+  const digest = nodeCrypto()
+    .createHash('sha256')
     .update(
       JSON.stringify({
         v: RESULT_KEY_VERSION,

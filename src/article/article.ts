@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../core/node-crypto.js';
 import { cleanLine } from '../text/control-chars.js';
 
 /** Metadata known about an article; null where unknown. */
@@ -63,7 +63,7 @@ export function normalizeText(raw: string): string {
 }
 
 export function hashText(text: string): string {
-  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+  return `sha256:${nodeCrypto().createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
 /**
@@ -80,8 +80,20 @@ export function cleanMeta(meta: Partial<ArticleMeta>): Partial<ArticleMeta> {
   return out;
 }
 
-/** The only constructor of `Article`: normalizes the text and metadata and hashes the text. */
+/**
+ * The only constructor of `Article`: normalizes the text and metadata. `contentHash` is an
+ * enumerable property like the others (JSON, spreads and structured clones carry it), computed on
+ * its first read.
+ */
 export function makeArticle(rawText: string, meta: Partial<ArticleMeta> = {}): Article {
   const text = normalizeText(rawText);
-  return Object.freeze({ ...EMPTY_META, ...cleanMeta(meta), text, contentHash: hashText(text) });
+  let contentHash: string | undefined;
+  const article = Object.defineProperty({ ...EMPTY_META, ...cleanMeta(meta), text }, 'contentHash', {
+    enumerable: true,
+    get: () => {
+      contentHash ??= hashText(text);
+      return contentHash;
+    },
+  });
+  return Object.freeze(article as Article);
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { makeArticle } from '../../src/article/article.js';
 import { articleFromBytes } from '../../src/article/ingest.js';
@@ -45,5 +46,20 @@ describe('article metadata', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
     assert.match(text, /^A sign read evil and 2J nothing\.$/mu, 'the words stay');
+  });
+});
+
+describe('the content hash', () => {
+  it('GIVEN an article THEN contentHash is the SHA-256 of its normalized text, an enumerable property that JSON, spreads and structured clones carry, and the article stays frozen', () => {
+    const article = makeArticle('Line one.\r\n\r\n\r\nLine two.  ', { source: 'a.txt' });
+    assert.equal(article.text, 'Line one.\n\nLine two.');
+    const expected = `sha256:${createHash('sha256').update('Line one.\n\nLine two.', 'utf8').digest('hex')}`;
+    assert.equal(article.contentHash, expected);
+    assert.ok(Object.keys(article).includes('contentHash'));
+    assert.equal(JSON.parse(JSON.stringify(article)).contentHash, expected);
+    assert.equal({ ...article }.contentHash, expected);
+    assert.equal(structuredClone(article).contentHash, expected);
+    assert.ok(Object.isFrozen(article));
+    assert.equal(makeArticle('Line one.\n\nLine two.').contentHash, expected, 'the same text, the same hash');
   });
 });

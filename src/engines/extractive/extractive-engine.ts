@@ -58,7 +58,8 @@ export function createExtractiveEngine(): Engine {
   const prepared = new Map<string, Prepared>();
 
   const prepare = (article: Article): Prepared => {
-    const key = `${article.contentHash}\u0000${article.lang ?? ''}`;
+    // The text itself, not its hash: a run that reads no `contentHash` never loads node:crypto.
+    const key = `${article.lang ?? ''}\u0000${article.text}`;
     let entry = prepared.get(key);
     if (entry) {
       prepared.delete(key);
