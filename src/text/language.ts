@@ -228,10 +228,18 @@ function latinScores(sample: string): Map<string, number> {
   const score = new Map<string, number>();
   const add = (lang: string, n: number) => score.set(lang, (score.get(lang) ?? 0) + n);
   let words = 0;
-  for (const m of sample.matchAll(BEYOND_LATIN1.test(sample) ? LATIN_WORD : LATIN1_LATIN_WORD)) {
+  // exec and indexed loops, not matchAll and for-of: this runs on every word of the sample before V8
+  // optimizes anything, and each iterator step would allocate (start-up, issue 13).
+  const word = BEYOND_LATIN1.test(sample) ? LATIN_WORD : LATIN1_LATIN_WORD;
+  word.lastIndex = 0;
+  for (let m = word.exec(sample); m !== null; m = word.exec(sample)) {
     words++;
-    for (const [lang, weight] of LATIN_MARKERS.get(m[0].toLowerCase().replace('’', "'")) ?? [])
+    const markers = LATIN_MARKERS.get(m[0].toLowerCase().replace('’', "'"));
+    if (markers === undefined) continue;
+    for (let i = 0; i < markers.length; i++) {
+      const [lang, weight] = markers[i] as (typeof markers)[number];
       add(lang, weight);
+    }
   }
   if (MAY_HOLD_TELLING_LETTERS.test(sample)) {
     for (const [letters, lang, weight] of LATIN_LETTERS) {

@@ -126,7 +126,10 @@ function replaceSuffix(
   minMeasure: number,
 ): string {
   let best: readonly [string, string] | null = null;
-  for (const rule of rules) {
+  // Indexed loops here and in step4: a for-of allocates an iterator result per rule until V8
+  // optimizes the function, which a one-shot command never waits for (start-up, issue 13).
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as readonly [string, string];
     if (w.endsWith(rule[0]) && (best === null || rule[0].length > best[0].length)) best = rule;
   }
   if (best === null) return w;
@@ -138,7 +141,10 @@ const STEP4 = 'al ance ence er ic able ible ant ement ment ent ion ou ism ate it
 
 function step4(w: string): string {
   let best = '';
-  for (const suffix of STEP4) if (w.endsWith(suffix) && suffix.length > best.length) best = suffix;
+  for (let i = 0; i < STEP4.length; i++) {
+    const suffix = STEP4[i] as string;
+    if (w.endsWith(suffix) && suffix.length > best.length) best = suffix;
+  }
   if (best === '') return w;
   const stem = w.slice(0, -best.length);
   if (measure(stem) <= 1) return w;

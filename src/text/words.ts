@@ -60,7 +60,8 @@ export function splitWords(text: string, locale?: string | null): Segment[] {
       ? SPACED_WORD
       : LATIN1_WORD;
   const words = new RegExp(source, 'gu');
-  for (const m of text.matchAll(words)) {
+  // exec, not matchAll: an iterator step allocates on every word until V8 optimizes this (start-up).
+  for (let m = words.exec(text); m !== null; m = words.exec(text)) {
     if (m[1] === undefined) {
       out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
       continue;
