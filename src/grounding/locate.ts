@@ -1,3 +1,4 @@
+import { lazyPattern } from '../text/guarded-pattern.js';
 import { alignBest, editBudget, editsSpreadOut, locateFuzzy } from './fuzzy.js';
 import {
   foldString,
@@ -113,7 +114,7 @@ export function locateQuote(index: SourceIndex, proposed: string): Located {
 
 /** Folded occurrences checked for an exact (unfolded) match before settling for a folded one. */
 const MAX_EXACT_PROBES = 64;
-const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATE = lazyPattern(() => /\p{Cs}/u);
 
 /**
  * Source offset of the first exact occurrence of `candidate`, or -1. Every exact occurrence is
@@ -122,7 +123,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * folds unlike the whole character) is searched directly.
  */
 function findExact(index: SourceIndex, candidate: string, foldedHits: readonly number[] | null): number {
-  if (LONE_SURROGATE.test(candidate)) return index.text.indexOf(candidate);
+  if (LONE_SURROGATE().test(candidate)) return index.text.indexOf(candidate);
   const hits = foldedHits ?? foldedOccurrences(index, foldString(candidate), MAX_EXACT_PROBES);
   for (const at of hits) {
     const start = index.srcStart[at] ?? 0;

@@ -3,6 +3,7 @@
  * quote marks, apostrophes, dashes and whitespace. Folding is only ever used to *find* a span;
  * what is kept is always the article's own characters.
  */
+import { lazyPattern } from '../text/guarded-pattern.js';
 import { isLetter, isMark, isNumber, MAY_BE_SPACELESS } from '../text/index.js';
 
 /** A folded string plus, per folded UTF-16 unit, the source span `[srcStart, srcEnd)` it came from. */
@@ -189,8 +190,10 @@ export function foldString(s: string): string {
   return foldText(s).text;
 }
 
-const SPACELESS =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const SPACELESS = lazyPattern(
+  () =>
+    /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u,
+);
 
 /**
  * True for characters of scripts written without spaces between words (CJK, Thai…). Most text
@@ -198,7 +201,7 @@ const SPACELESS =
  * holds every character of those scripts.
  */
 export function isSpacelessChar(ch: string): boolean {
-  return MAY_BE_SPACELESS.test(ch) && SPACELESS.test(ch);
+  return MAY_BE_SPACELESS.test(ch) && SPACELESS().test(ch);
 }
 
 /** True for a letter, digit or combining mark (`[\p{L}\p{N}\p{M}]`); `ch` is one code point or unit. */

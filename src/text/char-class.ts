@@ -1,3 +1,5 @@
+import { lazyPattern } from './guarded-pattern.js';
+
 /**
  * Unicode property tests on one code point: `\p{L}`, `\p{Lu}`, `\p{Ll}`, `\p{N}`, `\p{M}`, opening
  * (`\p{Ps}`, `\p{Pi}`) and closing (`\p{Pe}`, `\p{Pf}`) punctuation, answered from a table for
@@ -59,54 +61,54 @@ function knownBits(cp: number): number | undefined {
   return cp >= 0x2000 && cp <= 0x206f ? (GENERAL_PUNCTUATION.get(cp) ?? 0) : undefined;
 }
 
-const LETTER_PATTERN = /\p{L}/u;
-const UPPER_PATTERN = /\p{Lu}/u;
-const LOWER_PATTERN = /\p{Ll}/u;
-const NUMBER_PATTERN = /\p{N}/u;
-const MARK_PATTERN = /\p{M}/u;
-const OPENING_PATTERN = /[\p{Ps}\p{Pi}]/u;
-const CLOSING_PATTERN = /[\p{Pe}\p{Pf}]/u;
+const LETTER_PATTERN = lazyPattern(() => /\p{L}/u);
+const UPPER_PATTERN = lazyPattern(() => /\p{Lu}/u);
+const LOWER_PATTERN = lazyPattern(() => /\p{Ll}/u);
+const NUMBER_PATTERN = lazyPattern(() => /\p{N}/u);
+const MARK_PATTERN = lazyPattern(() => /\p{M}/u);
+const OPENING_PATTERN = lazyPattern(() => /[\p{Ps}\p{Pi}]/u);
+const CLOSING_PATTERN = lazyPattern(() => /[\p{Pe}\p{Pf}]/u);
 
 /** `/\p{L}/u`: a letter of any script and case. Latin Extended-A and -B (U+0100–U+024F) are all letters. */
 export function isLetter(cp: number): boolean {
   if (cp >= 0x100 && cp <= 0x24f) return true;
   const bits = knownBits(cp);
-  return bits === undefined ? LETTER_PATTERN.test(String.fromCodePoint(cp)) : (bits & LETTER) !== 0;
+  return bits === undefined ? LETTER_PATTERN().test(String.fromCodePoint(cp)) : (bits & LETTER) !== 0;
 }
 
 /** `/\p{Lu}/u`: an upper-case letter. */
 export function isUpper(cp: number): boolean {
   const bits = knownBits(cp);
-  return bits === undefined ? UPPER_PATTERN.test(String.fromCodePoint(cp)) : (bits & UPPER) !== 0;
+  return bits === undefined ? UPPER_PATTERN().test(String.fromCodePoint(cp)) : (bits & UPPER) !== 0;
 }
 
 /** `/\p{Ll}/u`: a lower-case letter. */
 export function isLower(cp: number): boolean {
   const bits = knownBits(cp);
-  return bits === undefined ? LOWER_PATTERN.test(String.fromCodePoint(cp)) : (bits & LOWER) !== 0;
+  return bits === undefined ? LOWER_PATTERN().test(String.fromCodePoint(cp)) : (bits & LOWER) !== 0;
 }
 
 /** `/\p{N}/u`: a digit or other number (`²`, `½`, Roman numerals). */
 export function isNumber(cp: number): boolean {
   const bits = knownBits(cp);
-  return bits === undefined ? NUMBER_PATTERN.test(String.fromCodePoint(cp)) : (bits & NUMBER) !== 0;
+  return bits === undefined ? NUMBER_PATTERN().test(String.fromCodePoint(cp)) : (bits & NUMBER) !== 0;
 }
 
 /** `/\p{M}/u`: a combining mark. */
 export function isMark(cp: number): boolean {
-  return knownBits(cp) === undefined && MARK_PATTERN.test(String.fromCodePoint(cp));
+  return knownBits(cp) === undefined && MARK_PATTERN().test(String.fromCodePoint(cp));
 }
 
 /** `/[\p{Ps}\p{Pi}]/u`: an opening bracket or quote. */
 export function isOpeningPunctuation(cp: number): boolean {
   const bits = knownBits(cp);
-  return bits === undefined ? OPENING_PATTERN.test(String.fromCodePoint(cp)) : (bits & OPENING) !== 0;
+  return bits === undefined ? OPENING_PATTERN().test(String.fromCodePoint(cp)) : (bits & OPENING) !== 0;
 }
 
 /** `/[\p{Pe}\p{Pf}]/u`: a closing bracket or quote. */
 export function isClosingPunctuation(cp: number): boolean {
   const bits = knownBits(cp);
-  return bits === undefined ? CLOSING_PATTERN.test(String.fromCodePoint(cp)) : (bits & CLOSING) !== 0;
+  return bits === undefined ? CLOSING_PATTERN().test(String.fromCodePoint(cp)) : (bits & CLOSING) !== 0;
 }
 
 /** `/\s/u`: white space or a line break (what `trim` removes). */

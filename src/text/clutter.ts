@@ -26,7 +26,10 @@ const BOILERPLATE = new RegExp(
   ].join('|')})`,
   'u',
 );
-export const CAPTION = new GuardedPattern(/^FILE\b\s*[-–—]?\s*\p{Lu}/u, (text) => text.startsWith('FILE'));
+export const CAPTION = new GuardedPattern(
+  () => /^FILE\b\s*[-–—]?\s*\p{Lu}/u,
+  (text) => text.startsWith('FILE'),
+);
 
 const BREADCRUMB = /\s[»›]\s|^home\s*[>/|]/iu;
 const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
@@ -36,7 +39,7 @@ const TRAILING_TIMESTAMP = /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s*$/u;
  * matches from a later word.
  */
 export const PHOTO_CREDIT = new GuardedPattern(
-  /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,}){0,8}\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$/u,
+  () => /\b\p{Lu}{2,}(?:[ '-]\p{Lu}{2,}){0,8}\s*\/\s*\p{Lu}[\p{Lu}\s&.]+$/u,
   (text) => text.includes('/'),
 );
 const AGENCY_IN_PARENS = /\((?:AP|AFP|Reuters|Getty|EPA)\b/u;
@@ -48,7 +51,8 @@ const CREDIT_SECOND_WORDS = new Set(['Images', 'Press', 'Pictures', 'Photo', 'Ph
  * (`Getty Images`, `Associated Press`, `Stella Pictures`).
  */
 export const AGENCY_ONLY = new GuardedPattern(
-  /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u,
+  () =>
+    /^(?:Reuters|AP|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Associated Press|Xinhua|TASS|dpa|Lehtikuva|\p{Lu}\p{L}+ (?:Pictures|Images|Photos?|Press|Agency))$/u,
   (text) => {
     const space = text.indexOf(' ');
     return (
@@ -58,11 +62,14 @@ export const AGENCY_ONLY = new GuardedPattern(
 );
 /** An embedded post's credit line: `pic.twitter.com/…`, `— Name (@handle) February 23, 2023`. */
 export const EMBED_CREDIT = new GuardedPattern(
-  /pic\.twitter\.com\/|\(@\w+\)\s+\p{Lu}\p{Ll}+ \d{1,2}, \d{4}$/u,
+  () => /pic\.twitter\.com\/|\(@\w+\)\s+\p{Lu}\p{Ll}+ \d{1,2}, \d{4}$/u,
   (text) => text.includes('pic.twitter.com/') || text.includes('(@'),
 );
 /** A link alone, so without a space. */
-export const URL_ONLY = new GuardedPattern(/^(?:https?:\/\/|www\.)\S+$/iu, (text) => !text.includes(' '));
+export const URL_ONLY = new GuardedPattern(
+  () => /^(?:https?:\/\/|www\.)\S+$/iu,
+  (text) => !text.includes(' '),
+);
 
 /** True when `ch` (one code point, or '' for none) is a letter, a digit or one of `others`. */
 function isLetterDigitOr(ch: string, others: string): boolean {
@@ -189,7 +196,7 @@ function isPhotoCredit(text: string): boolean {
 }
 
 export const CREDIT_LABEL = new GuardedPattern(
-  /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu,
+  () => /^(?:photo(?:graph)?|image|picture|video|credit)s?\s*:/iu,
   (text) => text.includes(':'),
 );
 

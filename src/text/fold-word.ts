@@ -1,3 +1,4 @@
+import { lazyPattern } from './guarded-pattern.js';
 /**
  * Per-language folding of one word before it becomes a term, so spellings a reader takes as the
  * same word meet: lower case by the language's rules (Turkish `İ` → `i`, `I` → `ı`), any script's
@@ -11,16 +12,16 @@ export function foldWord(word: string, primary: string): string {
   w = w.replace(APOSTROPHES, "'");
   if (NON_ASCII_DIGIT.test(w)) w = w.replace(NON_ASCII_DIGITS, asciiDigit);
   const mayBeOtherScript = FROM_GREEK_ON.test(w);
-  if (mayBeOtherScript && ARABIC.test(w)) {
+  if (mayBeOtherScript && ARABIC().test(w)) {
     w = w
       .replace(ARABIC_MARKS, '')
       .replace(/[أإآٱ]/gu, 'ا')
       .replace(/ى/gu, 'ي')
       .replace(/ة/gu, 'ه');
-  } else if (mayBeOtherScript && DEVANAGARI.test(w)) {
+  } else if (mayBeOtherScript && DEVANAGARI().test(w)) {
     w = w.replace(/[\u093c\u200c\u200d]/gu, '').replace(/\u0901/gu, '\u0902');
-  } else if (mayBeOtherScript && GREEK.test(w)) {
-    w = w.normalize('NFD').replace(COMBINING, '').replace(/ς/gu, 'σ').normalize('NFC');
+  } else if (mayBeOtherScript && GREEK().test(w)) {
+    w = w.normalize('NFD').replace(COMBINING(), '').replace(/ς/gu, 'σ').normalize('NFC');
   } else if (primary === 'ro') {
     w = w.replace(/ş/gu, 'ș').replace(/ţ/gu, 'ț');
   } else if (w.includes('ё')) {
@@ -31,14 +32,14 @@ export function foldWord(word: string, primary: string): string {
 
 /** `word` without the accents of its Latin letters (`café` → `cafe`); other scripts untouched. */
 export function unaccentLatin(word: string): string {
-  return LATIN_ACCENTED.test(word) ? word.normalize('NFD').replace(COMBINING, '').normalize('NFC') : word;
+  return LATIN_ACCENTED.test(word) ? word.normalize('NFD').replace(COMBINING(), '').normalize('NFC') : word;
 }
 
 const APOSTROPHES = /[’‘`´ʼ]/gu;
-const COMBINING = /\p{M}+/gu;
-const ARABIC = /\p{Script=Arabic}/u;
-const DEVANAGARI = /\p{Script=Devanagari}/u;
-const GREEK = /\p{Script=Greek}/u;
+const COMBINING = lazyPattern(() => /\p{M}+/gu);
+const ARABIC = lazyPattern(() => /\p{Script=Arabic}/u);
+const DEVANAGARI = lazyPattern(() => /\p{Script=Devanagari}/u);
+const GREEK = lazyPattern(() => /\p{Script=Greek}/u);
 /**
  * A UTF-16 unit at or beyond U+0370, where Greek, the first of the three scripts above, starts
  * (surrogates included): a word without one is none of them, and their patterns need not run.

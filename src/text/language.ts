@@ -1,3 +1,4 @@
+import { lazyPattern } from './guarded-pattern.js';
 import { BEYOND_LATIN1 } from './words.js';
 
 /**
@@ -203,7 +204,7 @@ const LATIN_MARKERS: ReadonlyMap<string, ReadonlyArray<readonly [string, number]
   return new Map([...langsOf].map(([w, langs]) => [w, langs.map((l) => [l, 1 / langs.length] as const)]));
 })();
 
-export const LATIN_WORD = /[\p{Script=Latin}\p{M}'’]+/gu;
+export const LATIN_WORD = lazyPattern(() => /[\p{Script=Latin}\p{M}'’]+/gu);
 /**
  * LATIN_WORD for text of Latin-1 and General Punctuation alone (see BEYOND_LATIN1), its class
  * spelled out: Latin-1's Latin letters and the two apostrophes (neither block holds a mark or
@@ -230,7 +231,7 @@ function latinScores(sample: string): Map<string, number> {
   let words = 0;
   // exec and indexed loops, not matchAll and for-of: this runs on every word of the sample before V8
   // optimizes anything, and each iterator step would allocate (start-up, issue 13).
-  const word = BEYOND_LATIN1.test(sample) ? LATIN_WORD : LATIN1_LATIN_WORD;
+  const word = BEYOND_LATIN1.test(sample) ? LATIN_WORD() : LATIN1_LATIN_WORD;
   word.lastIndex = 0;
   for (let m = word.exec(sample); m !== null; m = word.exec(sample)) {
     words++;

@@ -1,5 +1,6 @@
 import { foldAsciiCase } from './ascii-case.js';
 import { foldWord } from './fold-word.js';
+import { lazyPattern } from './guarded-pattern.js';
 import { primaryLanguage } from './stop-words.js';
 import { splitWords } from './words.js';
 
@@ -240,9 +241,9 @@ export function expectedAnswerType(question: string, lang: string | null): Answe
 }
 
 /** Scripts with letter case, where a capital inside a sentence marks a name. */
-const CASED = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/u;
-const YEARISH = /(?<!\p{Nd})\p{Nd}{3,4}(?!\p{Nd})/u;
-const DIGIT = /\p{Nd}/u;
+const CASED = lazyPattern(() => /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/u);
+const YEARISH = lazyPattern(() => /(?<!\p{Nd})\p{Nd}{3,4}(?!\p{Nd})/u);
+const DIGIT = lazyPattern(() => /\p{Nd}/u);
 
 /**
  * True when `sentence` (in `lang`) holds something of `type` that the question does not already
@@ -259,13 +260,13 @@ export function holdsAnswerType(
   const primary = primaryLanguage(lang);
   switch (type) {
     case 'number':
-      return primary === 'en' ? NUMBER_WORDS.test(foldAsciiCase(sentence)) : DIGIT.test(sentence);
+      return primary === 'en' ? NUMBER_WORDS.test(foldAsciiCase(sentence)) : DIGIT().test(sentence);
     case 'date':
       if (primary === 'en') return DATE_WORDS.test(foldAsciiCase(sentence));
-      return YEARISH.test(sentence) || monthsOf(primary).some((m) => sentence.toLowerCase().includes(m));
+      return YEARISH().test(sentence) || monthsOf(primary).some((m) => sentence.toLowerCase().includes(m));
     case 'person':
     case 'place': {
-      if (!CASED.test(sentence)) return true;
+      if (!CASED().test(sentence)) return true;
       const asked = new Set(question.toLowerCase().match(/\p{L}+/gu) ?? []);
       const names = sentence.match(/(?<=\s)\p{Lu}\p{Ll}+/gu) ?? [];
       return (

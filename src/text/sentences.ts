@@ -8,7 +8,7 @@ import {
   isSpace,
   isUpper,
 } from './char-class.js';
-import { GuardedPattern, isAsciiLowerAt } from './guarded-pattern.js';
+import { GuardedPattern, isAsciiLowerAt, lazyPattern } from './guarded-pattern.js';
 import { splitParagraphs } from './paragraphs.js';
 import { type Segment, trimmedSegment } from './segment.js';
 import { segmenterFor } from './segmenters.js';
@@ -42,7 +42,7 @@ const BEFORE_NUMBER = new Set(
  * with another `.` two UTF-16 units before it (a letter of one unit between) or three (of two).
  */
 export const LETTER_ABBREVIATION = new GuardedPattern(
-  /(?:^|[\s(“"'‘«])(?:\p{L}\.){2,}$/u,
+  () => /(?:^|[\s(“"'‘«])(?:\p{L}\.){2,}$/u,
   (text) => text.endsWith('.') && (text.at(-3) === '.' || text.at(-4) === '.'),
 );
 const SENTENCE_OPENERS = new Set(
@@ -60,7 +60,7 @@ const SENTENCE_OPENERS = new Set(
  * capital, holds `, `, and its second character is a capital, a space, `.`, `'` or `-`, so never a–z.
  */
 export const DATELINE = new GuardedPattern(
-  /^[\p{Lu}][\p{Lu} .'-]+, \p{Lu}[\p{L}.]{1,8}\.$/u,
+  () => /^[\p{Lu}][\p{Lu} .'-]+, \p{Lu}[\p{L}.]{1,8}\.$/u,
   (text) => isUpper(text.codePointAt(0) ?? 0) && !isAsciiLowerAt(text, 1) && text.includes(', '),
 );
 
@@ -89,7 +89,7 @@ export function wordBeforeFinalPeriod(text: string): string | undefined {
 }
 /** `J. R. R. Tolkien`: a capital and `.` end the text, so never a–z and `.`. */
 export const INITIAL = new GuardedPattern(
-  /(?:^|[\s(“"'‘«-])\p{Lu}\.$/u,
+  () => /(?:^|[\s(“"'‘«-])\p{Lu}\.$/u,
   (text) => text.endsWith('.') && !isAsciiLowerAt(text, text.length - 2),
 );
 /** Marks that end a sentence (before any closing brackets and quotes). */
@@ -184,7 +184,7 @@ function icuSentences(text: string, locale: string | null | undefined): Iterable
 /** `\p{Script=Thai}`, spelled out (the Thai block less its unassigned points) so ICU is not asked. */
 export const THAI = /[\u0e01-\u0e3a\u0e40-\u0e5b]/u;
 /** A space between two Thai letters: where Thai, which has no full stop, ends a sentence or clause. */
-const THAI_BREAK = /(?<=\p{Script=Thai})[^\S\n]+(?=\p{Script=Thai})/gu;
+const THAI_BREAK = lazyPattern(() => /(?<=\p{Script=Thai})[^\S\n]+(?=\p{Script=Thai})/gu);
 /**
  * A Thai piece shorter than this (UTF-16 code units) joins the next one: clauses alone are too short
  * to answer from (measured on XQuAD's calibration half: 40 → 0.55 of shown quotes hold the answer,
@@ -200,7 +200,7 @@ const MIN_THAI_CLAUSE = 200;
 function thaiClauses(text: string, sentence: Segment): Segment[] {
   const out: Segment[] = [];
   let start = sentence.start;
-  for (const m of sentence.text.matchAll(THAI_BREAK)) {
+  for (const m of sentence.text.matchAll(THAI_BREAK())) {
     const end = sentence.start + m.index;
     if (end - start < MIN_THAI_CLAUSE) continue;
     out.push({ start, end, text: text.slice(start, end) });

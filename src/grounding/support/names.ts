@@ -1,3 +1,4 @@
+import { lazyPattern } from '../../text/guarded-pattern.js';
 import { splitSentences } from '../../text/index.js';
 import { isCalendarWord } from './dates.js';
 import { countryOfCityIn } from './places.js';
@@ -85,7 +86,7 @@ function demonymOf(place: string, adjective: string): boolean {
   return bases.some((base) => base.length >= 3 && suffixes.some((s) => adjective === base + s));
 }
 
-const OPENING_PUNCT = /^[\s\p{Ps}\p{Pi}"'«‘“–—-]*$/u;
+const OPENING_PUNCT = lazyPattern(() => /^[\s\p{Ps}\p{Pi}"'«‘“–—-]*$/u);
 
 export interface NameMention {
   /** The name as written in the claim. */
@@ -114,7 +115,7 @@ export function findNames(
       while (run.length > 0 && NAME_CONNECTORS.has(run.at(-1)?.word ?? '')) run.pop();
       if (run.length > 0) {
         const first = run[0] as Token;
-        const initial = OPENING_PUNCT.test(sentence.text.slice(0, first.start));
+        const initial = OPENING_PUNCT().test(sentence.text.slice(0, first.start));
         let words = run;
         if (initial && (STOPWORDS.has(first.word) || !properNouns.has(unpossess(first.word)))) {
           if (run.length === 1 || STOPWORDS.has(first.word)) words = run.slice(1);
