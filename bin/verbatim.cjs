@@ -19,7 +19,9 @@ const CACHE = `${BUNDLE}.cache`;
  * @returns {{ script: Script, cached: boolean }}
  */
 function compile() {
-  const source = readFileSync(BUNDLE, 'utf8');
+  // The build checks that the bundle is ASCII, which latin1 reads exactly: a one-byte string, read
+  // faster than utf8 makes one.
+  const source = readFileSync(BUNDLE, 'latin1');
   /** @type {Buffer | undefined} */
   let cachedData;
   try {

@@ -19,7 +19,8 @@ const BOILERPLATE = new RegExp(
     String.raw`follow (?:us|\S+(?: \S+){0,3} on (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube))\b`,
     String.raw`sign up\b|subscribe\b|advertisement$|sponsored\b|related(?: articles| stories| coverage)?:?$`,
     String.raw`recommended(?: for you)?:?$|image (?:source|copyright|caption)\b|photo(?:graph)?s?:|getty images$`,
-    String.raw`this site uses akismet|all rights reserved|copyright\b|©|(?:--|—|–|-)?\s*with files from\b`,
+    // © and the em and en dashes, as escapes: the command's bundle stays ASCII (see words.ts).
+    String.raw`this site uses akismet|all rights reserved|copyright\b|\u00a9|(?:--|\u2014|\u2013|-)?\s*with files from\b`,
     String.raw`\(?(?:additional )?reporting by\b|editing by\b|writing by\b`,
     'this (?:article|story) (?:was|has been) (?:updated|corrected)|we use cookies|accept (?:all )?cookies',
     String.raw`you can (?:also )?(?:subscribe|sign up)\b|\((?:also )?see\b|(?:the )?(?:image|photo|picture|video) shows\b|pictured\b`,

@@ -1,8 +1,12 @@
 import type { Segment } from './segment.js';
 import { segmenterFor } from './segmenters.js';
 
-/** Scripts written without spaces between words: only a dictionary (ICU's) can find their words. */
-const SPACELESS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}ー々〆`;
+/**
+ * Scripts written without spaces between words: only a dictionary (ICU's) can find their words. With
+ * ー々〆 (U+30FC, U+3005, U+3006). Non-ASCII characters of these pattern sources are written as
+ * escapes: the command's bundle stays ASCII (scripts/bundle-cli.mjs), and RegExp reads the escape.
+ */
+const SPACELESS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u30fc\u3005\u3006`;
 const WORD_CHAR = String.raw`(?:(?![${SPACELESS}])[\p{L}\p{M}\p{N}_])`;
 /**
  * A run of spaceless script (handed to `Intl.Segmenter`), or a word of a spaced script: letters,
@@ -11,13 +15,13 @@ const WORD_CHAR = String.raw`(?:(?![${SPACELESS}])[\p{L}\p{M}\p{N}_])`;
  * for text that needs it: its 37 Unicode properties cost V8 more to parse and compile than any
  * other pattern of a `verbatim` run.
  */
-export const WORD_OR_RUN = String.raw`([${SPACELESS}]+)|${WORD_CHAR}+(?:[.'’]${WORD_CHAR}+|,\p{N}+)*`;
+export const WORD_OR_RUN = String.raw`([${SPACELESS}]+)|${WORD_CHAR}+(?:[.'\u2019]${WORD_CHAR}+|,\p{N}+)*`;
 
 /**
  * WORD_OR_RUN for text that holds no spaceless script, where its first alternative never matches
  * and its look-ahead never fails: the same matches from 7 Unicode properties instead of 37.
  */
-export const SPACED_WORD = String.raw`[\p{L}\p{M}\p{N}_]+(?:[.'’][\p{L}\p{M}\p{N}_]+|,\p{N}+)*`;
+export const SPACED_WORD = String.raw`[\p{L}\p{M}\p{N}_]+(?:[.'\u2019][\p{L}\p{M}\p{N}_]+|,\p{N}+)*`;
 
 /** The letters, numbers and `_` of Latin-1 (`[\p{L}\p{M}\p{N}_]` there; it has no marks), and its numbers. */
 const LATIN1_WORD_CHAR = String.raw`[0-9A-Z_a-z\u00aa\u00b2\u00b3\u00b5\u00b9\u00ba\u00bc-\u00be\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]`;

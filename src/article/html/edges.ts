@@ -23,8 +23,12 @@ const DATE_WORDS = new Set(
 
 const NUMERIC_DATE = /^\d{1,4} \d{1,2} \d{1,4}(?: \d{1,2} \d{2})?$/;
 
+/**
+ * ©, ⓒ, and "no reproduction" / "all rights reserved" in Korean, Japanese and Chinese (무단전재,
+ * 無断転載, 版权所有), as escapes: the command's bundle stays ASCII (scripts/bundle-cli.mjs).
+ */
 const COPYRIGHT =
-  /(?:^\s*(?:©|ⓒ|\(c\)\s|copyright\b))|all rights reserved|this (?:document|material|article) (?:is subject to copyright|may not be (?:re)?published)|the contents of this site are ©|무단전재|無断転載|版权所有/i;
+  /(?:^\s*(?:\u00a9|\u24d2|\(c\)\s|copyright\b))|all rights reserved|this (?:document|material|article) (?:is subject to copyright|may not be (?:re)?published)|the contents of this site are \u00a9|\ubb34\ub2e8\uc804\uc7ac|\u7121\u65ad\u8ee2\u8f09|\u7248\u6743\u6240\u6709/i;
 
 const CREDIT =
   /(?:\bcontributed (?:to )?(?:this )?report(?:ing)?\b.{0,40}$|^\(?(?:additional )?(?:reporting|writing|editing) by\b)/i;
@@ -39,9 +43,9 @@ const FOOTER_PROMPT =
 const AD_LABEL =
   /^(?:advertisement|advertising|advert|sponsored(?: content)?|ad|story continues below(?: advertisement)?|continue reading(?: below)?(?: the main story)?|scroll to continue.*|\[?\s*ad\s*\]?)$/i;
 
-/** A photo caption line: "… (credit: NASA)", "Photo: Getty Images". */
+/** A photo caption line: "… (credit: NASA)", "Photo: Getty Images". The colon may be full-width (：). */
 const CAPTION =
-  /\((?:photo|credit|image|picture|foto|source)s?(?: by)?\s*[:：][^()]{1,80}\)$|^(?:photo|credit|image|photograph|picture)s?(?: by)?\s*[:：]/i;
+  /\((?:photo|credit|image|picture|foto|source)s?(?: by)?\s*[:\uff1a][^()]{1,80}\)$|^(?:photo|credit|image|photograph|picture)s?(?: by)?\s*[:\uff1a]/i;
 
 /**
  * Removes header and footer lines from rendered article text (`\n`-separated): at the top, the
