@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -134,7 +134,7 @@ describe('the code cache the build writes for the command', () => {
     assert.equal(cacheTaken([]), 'true');
   });
 
-  it('GIVEN other V8 flags (the cache is rejected) or no cache at all THEN the command prints the same', async (t) => {
+  it('GIVEN other V8 flags (the cache is rejected), no cache or a damaged one THEN the command prints the same', async (t) => {
     assert.equal(cacheTaken(['--max-old-space-size=512']), 'false');
     const args = ['summarize', sample, '--json'];
     const cached = await runVerbatim(args);
@@ -153,11 +153,21 @@ describe('the code cache the build writes for the command', () => {
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^verbatim: .*verbatim\.cjs is missing: run `npm run build` first\n$/);
     await copyFile(join(root, 'dist', 'cli', 'verbatim.cjs'), join(dir, 'dist', 'cli', 'verbatim.cjs'));
-    const uncached = spawnSync(process.execPath, [copiedBin, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '' },
-      encoding: 'utf8',
-    });
-    assert.deepEqual({ code: uncached.status, stdout: uncached.stdout, stderr: uncached.stderr }, cached);
+    const runCopy = () => {
+      const run = spawnSync(process.execPath, [copiedBin, ...args], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '' },
+        encoding: 'utf8',
+      });
+      return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+    };
+    assert.deepEqual(runCopy(), cached, 'no cache');
+
+    // A damaged cache (cut short, or another file's bytes) is rejected, not run.
+    const cache = await readFile(join(root, 'dist', 'cli', 'verbatim.cjs.cache'));
+    for (const damaged of [cache.subarray(0, cache.length >> 1), Buffer.alloc(cache.length, 0x5a)]) {
+      await writeFile(join(dir, 'dist', 'cli', 'verbatim.cjs.cache'), damaged);
+      assert.deepEqual(runCopy(), cached, `a damaged cache of ${damaged.length} bytes`);
+    }
   });
 });
