@@ -43,7 +43,6 @@ const bool = (fallback: boolean) =>
   );
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   setting<T[number]>(fallback, () => z.enum(values));
-const text = (fallback: string, build: () => z.ZodMiniType<string, unknown>) => setting(fallback, build);
 const optionalString = setting<string | null>(null, () => z.string().check(z.trim()));
 const optionalUrl = setting<string | null>(null, () => z.url());
 const commaList = (v: string) =>
@@ -66,19 +65,19 @@ const settings = {
   /** Port of the health and metrics HTTP server (/healthz, /readyz, /metrics); 0 or empty: no server. */
   HEALTH_PORT: intFrom(0, 65_535, 0),
   /** Interface the health server listens on. It has no authentication: keep it off public networks. */
-  HEALTH_HOST: text('127.0.0.1', () => z.string().check(z.trim())),
+  HEALTH_HOST: setting('127.0.0.1', () => z.string().check(z.trim())),
 
   VERBATIM_ENGINE: oneOf(['auto', 'extractive', 'openai'], 'auto'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
-  OPENAI_MODEL: text('gpt-4o-mini', () => z.string().check(z.minLength(1))),
+  OPENAI_MODEL: setting('gpt-4o-mini', () => z.string().check(z.minLength(1))),
   OPENAI_TIMEOUT_MS: intFrom(1000, 600_000, 60_000),
   OPENAI_MAX_RETRIES: intFrom(0, 10, 2),
   OPENAI_CONCURRENCY: intFrom(1, 64, 4),
   /** Characters of article text per model request (after a safety margin); longer articles are chunked. */
   OPENAI_CONTEXT_CHARS: intFrom(2000, 2_000_000, 48_000),
 
-  DATABASE_PATH: text('.verbatim/verbatim.db', () => z.string().check(z.minLength(1))),
+  DATABASE_PATH: setting('.verbatim/verbatim.db', () => z.string().check(z.minLength(1))),
   DATABASE_URL: optionalString,
   /** PostgreSQL: milliseconds opening a connection may take before the request using it fails. */
   DATABASE_CONNECT_TIMEOUT_MS: intFrom(100, 120_000, 5_000),
@@ -118,14 +117,14 @@ const settings = {
    */
   QUEUE_LOCK_MS: intFrom(500, 600_000, 30_000),
   /** Prefix of every Redis key Verbatim makes: several bots (or test runs) can share one Redis. */
-  QUEUE_PREFIX: text('verbatim', () =>
+  QUEUE_PREFIX: setting('verbatim', () =>
     z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _')),
   ),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,
-  DISCORD_API_URL: text('https://discord.com/api', () => z.url()),
+  DISCORD_API_URL: setting('https://discord.com/api', () => z.url()),
   DISCORD_MESSAGE_CONTENT: bool(false),
   /** Summaries one user may request per minute (0: no limit). */
   DISCORD_USER_SUMMARIES_PER_MINUTE: intFrom(0, 10_000, 5),

@@ -19,6 +19,7 @@ const LOWER = 4;
 const NUMBER = 8;
 const OPENING = 16;
 const CLOSING = 32;
+const MARK = 64;
 
 /** The properties above of each Latin-1 character (U+0000–U+00FF). Latin-1 has no marks. */
 const LATIN1 = ((): Uint8Array => {
@@ -61,55 +62,57 @@ function knownBits(cp: number): number | undefined {
   return cp >= 0x2000 && cp <= 0x206f ? (GENERAL_PUNCTUATION.get(cp) ?? 0) : undefined;
 }
 
-const LETTER_PATTERN = lazyPattern(() => /\p{L}/u);
-const UPPER_PATTERN = lazyPattern(() => /\p{Lu}/u);
-const LOWER_PATTERN = lazyPattern(() => /\p{Ll}/u);
-const NUMBER_PATTERN = lazyPattern(() => /\p{N}/u);
-const MARK_PATTERN = lazyPattern(() => /\p{M}/u);
-const OPENING_PATTERN = lazyPattern(() => /[\p{Ps}\p{Pi}]/u);
-const CLOSING_PATTERN = lazyPattern(() => /[\p{Pe}\p{Pf}]/u);
+/**
+ * The test of one property: the tables' bit where they decide, else the property's pattern, built
+ * on first use. No character of the tables is a mark, so MARK is never set there.
+ */
+function propertyTest(bit: number, pattern: () => RegExp): (cp: number) => boolean {
+  return (cp) => {
+    const bits = knownBits(cp);
+    return bits === undefined ? pattern().test(String.fromCodePoint(cp)) : (bits & bit) !== 0;
+  };
+}
+
+const letterTest = propertyTest(
+  LETTER,
+  lazyPattern(() => /\p{L}/u),
+);
 
 /** `/\p{L}/u`: a letter of any script and case. Latin Extended-A and -B (U+0100–U+024F) are all letters. */
 export function isLetter(cp: number): boolean {
-  if (cp >= 0x100 && cp <= 0x24f) return true;
-  const bits = knownBits(cp);
-  return bits === undefined ? LETTER_PATTERN().test(String.fromCodePoint(cp)) : (bits & LETTER) !== 0;
+  return (cp >= 0x100 && cp <= 0x24f) || letterTest(cp);
 }
 
 /** `/\p{Lu}/u`: an upper-case letter. */
-export function isUpper(cp: number): boolean {
-  const bits = knownBits(cp);
-  return bits === undefined ? UPPER_PATTERN().test(String.fromCodePoint(cp)) : (bits & UPPER) !== 0;
-}
-
+export const isUpper = propertyTest(
+  UPPER,
+  lazyPattern(() => /\p{Lu}/u),
+);
 /** `/\p{Ll}/u`: a lower-case letter. */
-export function isLower(cp: number): boolean {
-  const bits = knownBits(cp);
-  return bits === undefined ? LOWER_PATTERN().test(String.fromCodePoint(cp)) : (bits & LOWER) !== 0;
-}
-
+export const isLower = propertyTest(
+  LOWER,
+  lazyPattern(() => /\p{Ll}/u),
+);
 /** `/\p{N}/u`: a digit or other number (`²`, `½`, Roman numerals). */
-export function isNumber(cp: number): boolean {
-  const bits = knownBits(cp);
-  return bits === undefined ? NUMBER_PATTERN().test(String.fromCodePoint(cp)) : (bits & NUMBER) !== 0;
-}
-
+export const isNumber = propertyTest(
+  NUMBER,
+  lazyPattern(() => /\p{N}/u),
+);
 /** `/\p{M}/u`: a combining mark. */
-export function isMark(cp: number): boolean {
-  return knownBits(cp) === undefined && MARK_PATTERN().test(String.fromCodePoint(cp));
-}
-
+export const isMark = propertyTest(
+  MARK,
+  lazyPattern(() => /\p{M}/u),
+);
 /** `/[\p{Ps}\p{Pi}]/u`: an opening bracket or quote. */
-export function isOpeningPunctuation(cp: number): boolean {
-  const bits = knownBits(cp);
-  return bits === undefined ? OPENING_PATTERN().test(String.fromCodePoint(cp)) : (bits & OPENING) !== 0;
-}
-
+export const isOpeningPunctuation = propertyTest(
+  OPENING,
+  lazyPattern(() => /[\p{Ps}\p{Pi}]/u),
+);
 /** `/[\p{Pe}\p{Pf}]/u`: a closing bracket or quote. */
-export function isClosingPunctuation(cp: number): boolean {
-  const bits = knownBits(cp);
-  return bits === undefined ? CLOSING_PATTERN().test(String.fromCodePoint(cp)) : (bits & CLOSING) !== 0;
-}
+export const isClosingPunctuation = propertyTest(
+  CLOSING,
+  lazyPattern(() => /[\p{Pe}\p{Pf}]/u),
+);
 
 /** `/\s/u`: white space or a line break (what `trim` removes). */
 export function isSpace(cp: number): boolean {
@@ -137,7 +140,7 @@ export function lettersMarksAndNumbers(text: string): string {
 }
 
 /** The code point that ends just before `end` in `text` (a lone surrogate as itself). */
-function codePointBefore(text: string, end: number): number {
+export function codePointBefore(text: string, end: number): number {
   const low = text.charCodeAt(end - 1);
   const high = end >= 2 ? text.charCodeAt(end - 2) : 0;
   const paired = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;

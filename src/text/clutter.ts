@@ -1,5 +1,5 @@
 import { foldAsciiCase } from './ascii-case.js';
-import { isLetter, isNumber } from './char-class.js';
+import { codePointBefore, isLetter, isNumber } from './char-class.js';
 import { GuardedPattern } from './guarded-pattern.js';
 import type { Segment } from './segment.js';
 
@@ -92,7 +92,7 @@ function isLetterChar(ch: string): boolean {
  */
 export function containsEmail(text: string): boolean {
   for (let at = text.indexOf('@', 1); at !== -1; at = text.indexOf('@', at + 1)) {
-    if (!isLetterDigitOr(codePointBefore(text, at), '._%+-')) continue;
+    if (!isLetterDigitOr(charBefore(text, at), '._%+-')) continue;
     let i = at + 1;
     while (i < text.length) {
       const ch = codePointAt(text, i);
@@ -113,13 +113,9 @@ function codePointAt(text: string, i: number): string {
   return cp === undefined ? '' : String.fromCodePoint(cp);
 }
 
-/** The whole code point that ends just before `i`. */
-function codePointBefore(text: string, i: number): string {
-  const low = text.charCodeAt(i - 1);
-  const high = text.charCodeAt(i - 2);
-  const pair = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
-  const start = pair ? i - 2 : i - 1;
-  return codePointAt(text, start);
+/** The whole code point that ends just before `i` (`i` ≥ 1). */
+function charBefore(text: string, i: number): string {
+  return String.fromCodePoint(codePointBefore(text, i));
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  codePointBefore,
   endOfRun,
   endsWithMark,
   hasLetterOrNumber,
@@ -77,12 +78,9 @@ export function wordBeforeFinalPeriod(text: string): string | undefined {
   const end = text.length - 1;
   let start = end;
   while (start > 0) {
-    const low = text.charCodeAt(start - 1);
-    const high = start >= 2 ? text.charCodeAt(start - 2) : 0;
-    const paired = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
-    const cp = paired ? (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000 : low;
+    const cp = codePointBefore(text, start);
     if (cp !== 0x2e && cp !== 0x2d && !isLetter(cp)) break;
-    start -= paired ? 2 : 1;
+    start -= cp > 0xffff ? 2 : 1;
   }
   if (start === end || (start > 0 && !BEFORE_WORD.test(text.charAt(start - 1)))) return undefined;
   return text.slice(start, end);

@@ -13,6 +13,7 @@ import {
   PERSON_PRONOUN,
   PERSON_QUESTION,
 } from '../../src/text/question-cues.js';
+import { textOf } from '../helpers/arbitraries.js';
 
 /** Patterns built of what `foldAsciiCase`'s callers use: lower-case words, `\b \d \s \S .*`, `[^,]`, `$`, caseless marks. */
 const PATTERNS = [
@@ -56,7 +57,7 @@ const PIECES = [
 
 describe('foldAsciiCase', () => {
   it('GIVEN any text THEN a lower-case pattern with `u` matches the folded text exactly where it matches the text with `iu`', () => {
-    const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 16 }).map((p) => p.join(''));
+    const text = textOf(PIECES, 16);
     for (const source of PATTERNS) {
       const caseless = new RegExp(source, 'iu');
       const folded = new RegExp(source, 'u');
@@ -108,7 +109,7 @@ describe('foldAsciiCase', () => {
       'These',
       'Their',
     ];
-    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((p) => p.join(''));
+    const text = textOf(pieces, 12);
     for (const pattern of [
       DATE_QUESTION,
       NUMBER_QUESTION,

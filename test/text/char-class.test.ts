@@ -22,6 +22,7 @@ import {
   MAY_HOLD_TELLING_LETTERS,
 } from '../../src/text/language.js';
 import { afterOpeners, startsLower, THAI } from '../../src/text/sentences.js';
+import { textOf } from '../helpers/arbitraries.js';
 
 /** Each test and the pattern it stands for. */
 const TESTS: ReadonlyArray<readonly [string, (cp: number) => boolean, RegExp]> = [
@@ -49,7 +50,7 @@ describe('char-class', () => {
   }
 
   it('GIVEN any text THEN hasLetterOrNumber and lettersMarksAndNumbers answer as their patterns do', () => {
-    const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 12 }).map((p) => p.join(''));
+    const text = textOf(PIECES, 12);
     fc.assert(
       fc.property(text, (t) => {
         assert.equal(hasLetterOrNumber(t), /[\p{L}\p{N}]/u.test(t));
@@ -100,7 +101,7 @@ describe('char-class', () => {
       '⸂',
       '》',
     ];
-    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map((p) => p.join(''));
+    const text = textOf(pieces, 10);
     fc.assert(
       fc.property(text, (t) => {
         assert.equal(endsWithMark(t, '.!?…。！？'), /[.!?…。！？][\p{Pe}\p{Pf}"'’”»]*$/u.test(t));

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { containsEmail, isEmailOnly, isHashtag } from '../../src/text/clutter.js';
 import { findClutter, isClutter, splitSentences } from '../../src/text/index.js';
+import { textOf } from '../helpers/arbitraries.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 describe('isClutter', () => {
@@ -111,7 +112,7 @@ describe('email detection', () => {
 describe('isHashtag', () => {
   it('GIVEN any token THEN it answers as /^#\\p{L}/u does', () => {
     const pieces = [...'#a1_ É', 'я', '𝐀', '\ud835', '\udc00', '“', '中'];
-    const token = fc.array(fc.constantFrom(...pieces), { maxLength: 6 }).map((p) => p.join(''));
+    const token = textOf(pieces, 6);
     fc.assert(
       fc.property(token, (t) => isHashtag(t) === /^#\p{L}/u.test(t)),
       { numRuns: 10000 },

@@ -11,6 +11,7 @@ import {
 } from '../../src/text/clutter.js';
 import type { GuardedPattern } from '../../src/text/guarded-pattern.js';
 import { DATELINE, INITIAL, LETTER_ABBREVIATION } from '../../src/text/sentences.js';
+import { textOf } from '../helpers/arbitraries.js';
 
 /** Each guarded pattern, and pieces of text that make up its matches and near misses. */
 const CASES: ReadonlyArray<readonly [string, GuardedPattern, readonly string[]]> = [
@@ -56,7 +57,7 @@ const CASES: ReadonlyArray<readonly [string, GuardedPattern, readonly string[]]>
 describe('GuardedPattern', () => {
   for (const [name, guarded, pieces] of CASES) {
     it(`GIVEN any text THEN ${name} matches exactly where its pattern does`, () => {
-      const text = fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((p) => p.join(''));
+      const text = textOf(pieces, 14);
       fc.assert(
         fc.property(text, (t) => {
           const matches = guarded.pattern.test(t);

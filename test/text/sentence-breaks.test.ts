@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { repoRoot } from '../../src/core/paths.js';
 import { ROOT_RULE_LANGUAGES, rootSentenceBreaks } from '../../src/text/sentence-breaks.js';
 import { splitSentences } from '../../src/text/sentences.js';
+import { textOf } from '../helpers/arbitraries.js';
 
 /** What `Intl.Segmenter` gives, in the shape `rootSentenceBreaks` gives it. */
 function icu(text: string, locale = 'en'): Array<{ segment: string; index: number }> {
@@ -50,7 +51,7 @@ const PIECES = [
 
 describe('rootSentenceBreaks', () => {
   it('GIVEN random text over the characters it decides THEN its sentences are ICU’s, in every language it serves', () => {
-    const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((p) => p.join(''));
+    const text = textOf(PIECES, 40);
     for (const lang of [...ROOT_RULE_LANGUAGES]) {
       fc.assert(
         fc.property(text, (t) => {

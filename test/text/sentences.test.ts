@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { splitSentences } from '../../src/text/index.js';
 import { wordBeforeFinalPeriod } from '../../src/text/sentences.js';
+import { textOf } from '../helpers/arbitraries.js';
 
 const texts = (text: string, locale?: string) => splitSentences(text, locale).map((s) => s.text);
 
@@ -84,7 +85,7 @@ describe('splitSentences', () => {
 describe('wordBeforeFinalPeriod', () => {
   it('GIVEN any text THEN it reads the word its pattern captures', () => {
     const pieces = [...'aZé.-. (“"\'‘«[,1\u0000\u00a0’•', 'я', '𝐀', '\ud835', '\udc00', 'Mr', 'approx'];
-    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((p) => p.join(''));
+    const text = textOf(pieces, 12);
     const pattern = /(?:^|[\s(“"'‘«[])([\p{L}.-]+)\.$/u;
     fc.assert(
       fc.property(text, (t) => assert.equal(wordBeforeFinalPeriod(t), pattern.exec(t)?.[1])),

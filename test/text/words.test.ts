@@ -9,6 +9,7 @@ import {
   SPACED_WORD,
   WORD_OR_RUN,
 } from '../../src/text/words.js';
+import { textOf } from '../helpers/arbitraries.js';
 
 const words = (text: string, locale?: string) => splitWords(text, locale).map((w) => w.text);
 
@@ -68,7 +69,7 @@ describe('SPACED_WORD', () => {
 
   it('GIVEN text without spaceless script THEN SPACED_WORD matches what WORD_OR_RUN matches', () => {
     const pieces = [..."aZé ß,.'’“—_-1²½", 'я', 'Ж', 'ά', '\u0301', '٣', 'ك', '\u00a0', '€'];
-    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 16 }).map((p) => p.join(''));
+    const text = textOf(pieces, 16);
     const matches = (t: string, source: string) =>
       [...t.matchAll(new RegExp(source, 'gu'))].map((m) => [m.index, m[0]]);
     fc.assert(
@@ -91,7 +92,7 @@ describe('LATIN1_WORD', () => {
       if (BEYOND_LATIN1.test(String.fromCharCode(c)) === inside) assert.fail(`U+${c.toString(16)}`);
     }
     const pieces = [...allowed, ...allowed.map((ch) => `${ch}a`), ...allowed.map((ch) => `1${ch}2`)];
-    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map((p) => p.join(''));
+    const text = textOf(pieces, 10);
     const matches = (t: string, source: string) =>
       [...t.matchAll(new RegExp(source, 'gu'))].map((m) => [m.index, m[0]]);
     for (const ch of allowed)

@@ -116,7 +116,6 @@ export function analyzeArticle(article: Article): ArticleAnalysis {
   return { text, lang, rules, sentences, paragraphCount: paragraphs.length, vocabulary };
 }
 
-/** True when sentence `i` of `sentences` stands on a line of its own in `text`. */
 /** Bullets and quotes a continuation may start behind, besides opening brackets and quotes. */
 const CONTINUATION_LEAD = '"\'•·*-';
 
@@ -133,6 +132,7 @@ export function startsAsContinuation(text: string): boolean {
   return isLowerAt(text, endOfRun(text, afterLead, isSpace));
 }
 
+/** True when sentence `i` of `sentences` stands on a line of its own in `text`. */
 function ownLine(text: string, sentences: readonly Segment[], i: number): boolean {
   const cur = sentences[i] as Segment;
   const prev = sentences[i - 1];

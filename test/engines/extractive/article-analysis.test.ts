@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { startsAsContinuation } from '../../../src/engines/extractive/article-analysis.js';
+import { textOf } from '../../helpers/arbitraries.js';
 
 describe('startsAsContinuation', () => {
   it('GIVEN any text THEN it answers as its pattern does', () => {
@@ -16,7 +17,7 @@ describe('startsAsContinuation', () => {
       '⸂',
       '》',
     ];
-    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map((p) => p.join(''));
+    const text = textOf(pieces, 10);
     const pattern = /^[\p{Pi}\p{Ps}"'•·*-]*\s*\p{Ll}/u;
     fc.assert(
       fc.property(text, (t) => assert.equal(startsAsContinuation(t), pattern.test(t))),
